@@ -1,0 +1,95 @@
+"""CLI: `python -m domains list --json` and `python -m domains run DEMO_ID INPUT [--model ID] [--param K=V] --json`.
+
+Bad input or an unavailable model: exit 2 with one line on stderr, never a traceback."""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from typing import Any, NoReturn
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # one line, exit 2
+        self.exit(2, f"error: {message} (see python -m domains --help)\n")
+
+
+def _jsonable(obj: Any) -> Any:
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {k: _jsonable(v) for k, v in dataclasses.asdict(obj).items()}
+    if isinstance(obj, dict):
+        return {k: _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if hasattr(obj, "tolist"):  # numpy scalars and arrays
+        return obj.tolist()
+    return obj
+
+
+def _input(demo, raw: str | None) -> Any:
+    from . import examples
+    from .errors import InputError
+    if demo.input_kind == "none":
+        return None
+    if raw is None:
+        raise InputError(f"{demo.id} needs an input ({demo.input_kind}).")
+    if demo.input_kind == "image" and raw.startswith("example:"):
+        return examples.image(raw.split(":", 1)[1])
+    return raw
+
+
+def _params(pairs: list[str]) -> dict[str, str]:
+    from .errors import InputError
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise InputError(f"--param takes KEY=VALUE, got {pair!r}.")
+        out[key] = value
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _Parser(prog="python -m domains", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="cmd", required=True, parser_class=_Parser)
+    p_list = sub.add_parser("list", help="list demos and their models")
+    p_list.add_argument("--json", action="store_true")
+    p_run = sub.add_parser("run", help="run one demo")
+    p_run.add_argument("demo")
+    p_run.add_argument("input", nargs="?", help="a file path (image, audio), text, or example:ID")
+    p_run.add_argument("--model")
+    p_run.add_argument("--param", action="append", default=[], metavar="KEY=VALUE")
+    p_run.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+
+    from . import get, run, demos
+    from .errors import GalleryError
+    try:
+        if args.cmd == "list":
+            items = [d.describe() for d in demos()]
+            if args.json:
+                print(json.dumps(items, indent=2))
+            else:
+                for d in items:
+                    print(f"{d['id']:24s} {d['title']}  [{', '.join(m['id'] for m in d['models'])}]")
+            return 0
+        demo = get(args.demo)
+        result = _jsonable(run(args.demo, _input(demo, args.input), model=args.model, **_params(args.param)))
+        print(json.dumps(result, indent=2, ensure_ascii=False) if args.json else result)
+        return 0
+    except GalleryError as e:
+        alt = getattr(e, "alternative", None)
+        extra = f" {e.hint}" if e.hint else ""
+        extra += f" Offline alternative: --model {alt}." if alt else ""
+        print(f"error: {e}{extra}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as e:  # a bug, not the user's fault: still one line
+        print(f"internal error: {type(e).__name__}: {e}".splitlines()[0], file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

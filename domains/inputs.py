@@ -1,0 +1,118 @@
+"""The one input guard. Every image any demo sees comes through `load_image`."""
+from __future__ import annotations
+
+import io
+import os
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+
+MAX_BYTES = int(os.environ.get("GALLERY_MAX_IMAGE_MB", "20")) * 2**20
+MAX_PIXELS = 40_000_000   # well below Pillow's bomb warning (89 MP) and error (179 MP)
+MAX_SIDE = 1024           # downscaled to this before any model sees it
+
+
+@dataclass
+class ImageInfo:
+    width: int          # as uploaded
+    height: int
+    mode: str           # Pillow mode as uploaded (L, P, RGBA, CMYK, I;16, ...)
+    format: str | None  # JPEG, PNG, ...
+    used_width: int     # after the guard's downscale
+    used_height: int
+    exif_stripped: bool
+
+
+def load_image(src: Any, *, max_side: int = MAX_SIDE) -> tuple[Any, ImageInfo]:
+    """Bytes, a path, a file-like object or a PIL image -> (RGB PIL image, what was done to it).
+
+    Raises InputError with a message fit for a user for anything that is not a usable image."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    if isinstance(src, Image.Image):
+        img, fmt = src, None
+        if img.width * img.height > MAX_PIXELS:
+            raise _too_many_pixels(img.width, img.height)
+    else:
+        data = _read_bytes(src)
+        try:
+            with warnings.catch_warnings():  # Pillow's bomb warning: our own cap is lower and says more
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                img = Image.open(io.BytesIO(data))
+            fmt = img.format
+            if img.width * img.height > MAX_PIXELS:  # checked from the header, before decoding
+                raise _too_many_pixels(img.width, img.height)
+            img.load()
+        except InputError:
+            raise
+        except UnidentifiedImageError:
+            raise InputError("This file is not an image we can read (PNG, JPEG, GIF, BMP, TIFF, WebP).") from None
+        except Image.DecompressionBombError:
+            raise InputError(f"The image has far more pixels than the {MAX_PIXELS / 1e6:.0f}-megapixel limit. "
+                             "Please resize it first.") from None
+        except (OSError, SyntaxError, ValueError) as e:
+            raise InputError(f"The image is corrupt or truncated and cannot be decoded ({e}).") from None
+    width, height, mode = img.width, img.height, img.mode
+    if width < 1 or height < 1:
+        raise InputError("The image has no pixels.")
+    exif = bool(img.getexif()) if hasattr(img, "getexif") else False
+    try:
+        img = ImageOps.exif_transpose(img)  # honour the camera's orientation, then drop the metadata
+    except (OSError, ValueError, SyntaxError, TypeError):
+        pass
+    img = _to_rgb(img)
+    img.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)  # only ever shrinks
+    clean = Image.frombytes("RGB", img.size, img.tobytes())          # pixels only: no EXIF, ICC, text chunks
+    return clean, ImageInfo(width, height, mode, fmt, clean.width, clean.height, exif)
+
+
+def _read_bytes(src: Any) -> bytes:
+    if isinstance(src, (bytes, bytearray, memoryview)):
+        data = bytes(src)
+    elif isinstance(src, (str, Path)):
+        p = Path(src)
+        if not p.is_file():
+            raise InputError(f"No such image file: {p}")
+        if p.stat().st_size > MAX_BYTES:
+            raise _too_big(p.stat().st_size)
+        data = p.read_bytes()
+    elif hasattr(src, "read"):
+        data = src.read(MAX_BYTES + 1)
+    else:
+        raise InputError(f"Expected an image (bytes, path or file), got {type(src).__name__}.")
+    if not data:
+        raise InputError("The file is empty.")
+    if len(data) > MAX_BYTES:
+        raise _too_big(len(data))
+    return data
+
+
+def _too_big(n: int) -> InputError:
+    return InputError(f"The file is {n / 2**20:.1f} MB; the limit is {MAX_BYTES / 2**20:.0f} MB.")
+
+
+def _too_many_pixels(w: int, h: int) -> InputError:
+    return InputError(f"The image is {w}x{h} ({w * h / 1e6:.0f} megapixels); the limit is "
+                      f"{MAX_PIXELS / 1e6:.0f} megapixels. Please resize it first.")
+
+
+def _to_rgb(img):
+    """Any Pillow mode -> 8-bit RGB; transparency composited on white, 16-bit and float rescaled."""
+    from PIL import Image
+    import numpy as np
+
+    if img.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        a = np.asarray(img, dtype=np.float64)
+        lo, hi = float(a.min()), float(a.max())
+        a = (a - lo) / (hi - lo) * 255 if hi > lo else np.zeros_like(a)
+        img = Image.fromarray(a.astype(np.uint8), "L")
+    if img.mode == "P":
+        img = img.convert("RGBA" if "transparency" in img.info else "RGB")
+    if img.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
+        rgba = img.convert("RGBA")
+        canvas = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        img = Image.alpha_composite(canvas, rgba)
+    return img.convert("RGB")

@@ -1,0 +1,200 @@
+"""The one model loader: resolve a spec's source, load it through its adapter, keep it process-wide.
+
+- one instance per model for every session, built once (loads are serialized);
+- calls to one model serialized by its own lock (`with LOADER.use(spec) as model:`);
+- a memory budget with least-recently-used eviction of idle models;
+- progress callbacks while loading or downloading; typed errors (ModelUnavailable).
+"""
+from __future__ import annotations
+
+import gc
+import importlib.util
+import os
+import threading
+import time
+from collections import OrderedDict
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+
+from .errors import GalleryError, ModelUnavailable
+from .registry import ModelSpec
+
+Progress = Callable[[float | None, str], None]
+DEFAULT_BUDGET_MB = 6000.0
+
+
+@dataclass
+class Adapter:
+    """How to turn a spec into a callable model. `imports` are imported before RAM is measured."""
+
+    load: Callable[[ModelSpec, str | None, Progress | None], Any]  # (spec, local_path, progress) -> model
+    imports: tuple[str, ...] = ()
+
+
+ADAPTERS: dict[str, Adapter] = {}
+
+
+def adapter(name: str, imports: tuple[str, ...] = ()):
+    """Register a loader function under `name`: `@adapter("efficientnet_lite", imports=("torch",))`."""
+    def deco(fn):
+        ADAPTERS[name] = Adapter(fn, imports)
+        return fn
+    return deco
+
+
+@dataclass
+class Loaded:
+    spec: ModelSpec
+    model: Any
+    ram_mb: float
+    load_s: float
+    last_used: float = field(default_factory=time.monotonic)
+    users: int = 0
+    calls: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def rss_mb() -> float:
+    """Resident memory of this process (Linux /proc; 0 where unavailable)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def weights_mb(model: Any) -> float:
+    """Bytes held by a torch module's parameters and buffers (0 for anything else)."""
+    mod = getattr(model, "model", model)
+    try:
+        tensors = list(mod.parameters()) + list(mod.buffers())
+    except (AttributeError, TypeError):
+        return 0.0
+    return sum(t.numel() * t.element_size() for t in tensors) / 2**20
+
+
+class ModelLoader:
+    def __init__(self, budget_mb: float | None = None):
+        self.budget_mb = float(budget_mb or os.environ.get("GALLERY_MODEL_BUDGET_MB") or DEFAULT_BUDGET_MB)
+        self._models: OrderedDict[str, Loaded] = OrderedDict()  # least recently used first
+        self._book = threading.RLock()   # guards _models
+        self._load = threading.Lock()    # one load at a time: no double builds, honest RAM deltas
+        self.evictions: list[str] = []
+
+    # ------------------------------------------------------------------ public
+    @contextmanager
+    def use(self, spec: ModelSpec, progress: Progress | None = None) -> Iterator[Any]:
+        """Yield the loaded model with its per-model lock held; it cannot be evicted meanwhile."""
+        entry = self._acquire(spec, progress)
+        try:
+            with entry.lock:
+                entry.calls += 1
+                yield entry.model
+        finally:
+            with self._book:
+                entry.users -= 1
+                entry.last_used = time.monotonic()
+
+    def loaded(self) -> list[dict[str, Any]]:
+        """What is in memory, most recently used first, for the UI and the CLI."""
+        with self._book:
+            return [{"id": e.spec.id, "name": e.spec.name, "source": e.spec.source, "ram_mb": round(e.ram_mb, 1),
+                     "load_s": round(e.load_s, 2), "calls": e.calls, "in_use": e.users > 0}
+                    for e in reversed(self._models.values())]
+
+    def used_mb(self) -> float:
+        with self._book:
+            return sum(e.ram_mb for e in self._models.values())
+
+    def is_loaded(self, spec: ModelSpec) -> bool:
+        with self._book:
+            return spec.id in self._models
+
+    def unload(self, model_id: str) -> bool:
+        with self._book:
+            entry = self._models.get(model_id)
+            if entry is None or entry.users:
+                return False
+            del self._models[model_id]
+        gc.collect()
+        return True
+
+    def clear(self) -> None:
+        for mid in [e["id"] for e in self.loaded()]:
+            self.unload(mid)
+
+    # ------------------------------------------------------------------ internals
+    def _acquire(self, spec: ModelSpec, progress: Progress | None) -> Loaded:
+        with self._book:
+            entry = self._models.get(spec.id)
+            if entry is not None:
+                entry.users += 1
+                self._models.move_to_end(spec.id)
+                return entry
+        with self._load:
+            with self._book:  # another thread may have built it while we waited
+                entry = self._models.get(spec.id)
+                if entry is not None:
+                    entry.users += 1
+                    self._models.move_to_end(spec.id)
+                    return entry
+            if spec.ram_mb and spec.ram_mb > self.budget_mb:
+                raise ModelUnavailable(
+                    f"{spec.name} needs about {spec.ram_mb:.0f} MB, more than the model memory budget "
+                    f"({self.budget_mb:.0f} MB).", hint="Raise GALLERY_MODEL_BUDGET_MB to load it.")
+            self._make_room(spec.ram_mb or 0.0)
+            entry = self._build(spec, progress)
+            with self._book:
+                entry.users += 1
+                self._models[spec.id] = entry
+                self._make_room(0.0)  # measured RAM may exceed the estimate
+            return entry
+
+    def _make_room(self, need_mb: float) -> None:
+        with self._book:
+            for mid in list(self._models):
+                if self.used_mb() + need_mb <= self.budget_mb:
+                    break
+                if self._models[mid].users == 0:
+                    del self._models[mid]
+                    self.evictions.append(mid)
+        gc.collect()
+
+    def _build(self, spec: ModelSpec, progress: Progress | None) -> Loaded:
+        ad = ADAPTERS.get(spec.adapter)
+        if ad is None:
+            raise ModelUnavailable(f"No adapter '{spec.adapter}' for {spec.name}.")
+        path = self._resolve(spec, progress)
+        for mod in ad.imports:  # library import costs are not the model's RAM
+            __import__(mod)
+        if progress:
+            progress(None, f"Loading {spec.name}")
+        before, t0 = rss_mb(), time.perf_counter()
+        try:
+            model = ad.load(spec, path, progress)
+        except GalleryError:
+            raise
+        except (OSError, ValueError, RuntimeError, KeyError, ImportError) as e:
+            raise ModelUnavailable(f"{spec.name} could not be loaded: {e}".splitlines()[0]) from e
+        load_s = time.perf_counter() - t0
+        gc.collect()
+        ram = max(rss_mb() - before, weights_mb(model))
+        if progress:
+            progress(1.0, f"Loaded {spec.name} in {load_s:.1f} s")
+        return Loaded(spec, model, ram, load_s)
+
+    @staticmethod
+    def _resolve(spec: ModelSpec, progress: Progress | None) -> str | None:
+        if spec.source == "hub":
+            from . import hub
+            return hub.snapshot(spec.ref, spec.revision, progress)
+        if spec.source == "package":
+            if importlib.util.find_spec(spec.ref) is None:
+                pkg = spec.needs.get("pip", spec.ref)
+                raise ModelUnavailable(f"{spec.name} needs the package '{pkg}', which is not installed.",
+                                       hint=f"pip install {pkg}")
+        return None  # package and trained adapters find their own files
+
+
+LOADER = ModelLoader()

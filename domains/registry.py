@@ -1,0 +1,193 @@
+"""The registry: domains (one page each), demos (one plain function each) and their models.
+
+Importing this module is cheap: no torch, no transformers. Demo modules register themselves
+when `load_all()` imports them.
+"""
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from .errors import InputError, ModelUnavailable, UnknownDemo
+
+# Modules that declare demos. A domain's page exists exactly when its module is listed here.
+DEMO_MODULES = ("domains.vision",)
+
+SOURCES = ("package", "hub", "trained")
+HUB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """What a model is and where it comes from; shown on the model card before anything loads."""
+
+    id: str                    # registry id, or the hub repo id for hub models
+    name: str
+    source: str                # "package" | "hub" | "trained"
+    adapter: str               # key into loader.ADAPTERS
+    license: str
+    size_mb: float | None      # on disk; None when unknown (an arbitrary hub id)
+    ram_mb: float | None       # estimate before loading; the loader measures the real figure
+    offline: bool              # works with no network on a machine set up by the README
+    ref: str                   # package (import name) | hub repo id | dataset id
+    revision: str | None = None  # pinned commit for hub models
+    task: str = ""             # transformers pipeline task, where one applies
+    homepage: str = ""
+    description: str = ""
+    needs: dict[str, Any] = field(default_factory=dict)  # labels, preprocessing, ...
+
+    def __post_init__(self):
+        if self.source not in SOURCES:
+            raise ValueError(f"unknown source {self.source!r}")
+        if self.source == "hub" and not HUB_ID.match(self.ref):
+            raise ValueError(f"bad hub id {self.ref!r}")
+
+    def card(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "name": self.name, "source": self.source, "license": self.license,
+            "size_mb": self.size_mb, "ram_mb": self.ram_mb, "offline": self.offline,
+            "ref": self.ref, "revision": self.revision, "homepage": self.homepage,
+        }
+
+
+def hub_model(repo_id: str, task: str, adapter: str, revision: str | None = None) -> ModelSpec:
+    """A spec for any hub model id the user types: nothing known about it until it loads."""
+    repo_id = repo_id.strip()
+    if not HUB_ID.match(repo_id):
+        raise InputError(f"'{repo_id}' is not a Hugging Face model id (expected 'owner/name').")
+    return ModelSpec(
+        id=repo_id, name=repo_id, source="hub", adapter=adapter, license="see the model's card",
+        size_mb=None, ram_mb=None, offline=False, ref=repo_id, revision=revision, task=task,
+        homepage=f"https://huggingface.co/{repo_id}",
+        description="A model from the Hugging Face hub, chosen by id; unpinned (latest revision).",
+    )
+
+
+@dataclass(frozen=True)
+class Param:
+    """A demo parameter: parsed from the CLI's KEY=VALUE and bounds-checked for every caller."""
+
+    name: str
+    kind: type  # int | float | str | bool
+    default: Any
+    help: str = ""
+    min: float | None = None
+    max: float | None = None
+
+    def parse(self, raw: Any) -> Any:
+        try:
+            if self.kind is bool and isinstance(raw, str):
+                if raw.lower() not in ("1", "0", "true", "false", "yes", "no"):
+                    raise ValueError(raw)
+                value = raw.lower() in ("1", "true", "yes")
+            else:
+                value = self.kind(raw)
+        except (TypeError, ValueError):
+            raise InputError(f"{self.name} must be a {self.kind.__name__}, got {raw!r}.") from None
+        if self.min is not None and value < self.min or self.max is not None and value > self.max:
+            raise InputError(f"{self.name} must be between {self.min} and {self.max}, got {value}.")
+        return value
+
+
+@dataclass(frozen=True)
+class Domain:
+    id: str
+    title: str
+    icon: str
+    section: str
+    blurb: str
+    page: str  # path of its page file, relative to the repo root
+
+
+@dataclass(frozen=True)
+class Demo:
+    id: str                      # "vision.classify"
+    domain: str
+    task: str
+    title: str
+    summary: str
+    input_kind: str              # "image" | "text" | "audio" | "none"
+    fn: Callable[..., Any]       # fn(input, *, model=None, progress=None, **params) -> dataclass
+    models: tuple[ModelSpec, ...]
+    params: tuple[Param, ...] = ()
+    hub_adapter: str | None = None  # set when any hub model of `task` can be used
+
+    @property
+    def default_model(self) -> ModelSpec:
+        return self.models[0]
+
+    def model(self, model_id: str | None = None) -> ModelSpec:
+        """A registered model by id (default first), or any hub id where the demo allows it."""
+        if not model_id:
+            return self.default_model
+        for m in self.models:
+            if model_id in (m.id, m.ref):
+                return m
+        if self.hub_adapter and "/" in model_id:
+            return hub_model(model_id, self.task, self.hub_adapter)
+        known = ", ".join(m.id for m in self.models)
+        raise ModelUnavailable(f"Demo {self.id} has no model '{model_id}'. Known: {known}.")
+
+    def offline_alternative(self, spec: ModelSpec) -> ModelSpec | None:
+        return next((m for m in self.models if m.offline and m.id != spec.id), None)
+
+    def parse_params(self, raw: dict[str, Any]) -> dict[str, Any]:
+        by_name = {p.name: p for p in self.params}
+        unknown = set(raw) - set(by_name)
+        if unknown:
+            raise InputError(f"Unknown parameter(s) for {self.id}: {', '.join(sorted(unknown))}. "
+                             f"Known: {', '.join(by_name) or 'none'}.")
+        return {k: by_name[k].parse(v) for k, v in raw.items()}
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "domain": self.domain, "task": self.task, "title": self.title,
+            "summary": self.summary, "input": self.input_kind,
+            "models": [{"id": m.id, "source": m.source, "license": m.license, "size_mb": m.size_mb,
+                        "offline": m.offline, "revision": m.revision} for m in self.models],
+            "params": [{"name": p.name, "type": p.kind.__name__, "default": p.default, "help": p.help}
+                       for p in self.params],
+        }
+
+
+_DOMAINS: dict[str, Domain] = {}
+_DEMOS: dict[str, Demo] = {}
+
+
+def register_domain(domain: Domain) -> Domain:
+    _DOMAINS[domain.id] = domain
+    return domain
+
+
+def register(demo: Demo) -> Demo:
+    if demo.domain not in _DOMAINS:
+        raise ValueError(f"demo {demo.id} names unknown domain {demo.domain}")
+    if not demo.models:
+        raise ValueError(f"demo {demo.id} has no model")
+    _DEMOS[demo.id] = demo
+    return demo
+
+
+def load_all() -> None:
+    for name in DEMO_MODULES:
+        importlib.import_module(name)
+
+
+def domains() -> list[Domain]:
+    load_all()
+    return list(_DOMAINS.values())
+
+
+def demos(domain: str | None = None) -> list[Demo]:
+    load_all()
+    return [d for d in _DEMOS.values() if domain is None or d.domain == domain]
+
+
+def get(demo_id: str) -> Demo:
+    load_all()
+    try:
+        return _DEMOS[demo_id]
+    except KeyError:
+        raise UnknownDemo(f"No demo '{demo_id}'. Known: {', '.join(sorted(_DEMOS))}.") from None
