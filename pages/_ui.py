@@ -1,0 +1,205 @@
+"""The gallery's shared widgets: one model picker, one model card, one image input, one way to run a demo
+(progress + errors), one error display, one loaded-models panel. Pages hold only layout."""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Callable
+
+import streamlit as st
+
+import domains
+import domains.examples
+from domains import hub
+from domains.errors import GalleryError, InputError, ModelUnavailable
+from domains.loader import LOADER
+from domains.registry import Demo, ModelSpec
+
+OTHER = "__other_hub_model__"
+log = logging.getLogger("gallery")
+
+
+# ---------------------------------------------------------------- page frame
+def page_header(domain_id: str, intro: str = "") -> None:
+    """Every domain page starts here: hand a first direct visit to the router, then title and intro."""
+    _ensure_router()
+    d = next(d for d in domains.domains() if d.id == domain_id)
+    st.title(f"{d.icon} {d.title}")
+    st.markdown(intro or d.blurb)
+
+
+def _ensure_router() -> None:
+    """Streamlit treats a `pages/` folder as old-style pages until st.navigation first runs in the
+    process, so a first visit straight to /vision would skip streamlit_app.py (no router, no layout).
+    Switch that off and rerun: the router then resolves the same page (hashes come from url_path)."""
+    from streamlit.runtime.pages_manager import PagesManager
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+# ---------------------------------------------------------------- models
+def model_label(spec: ModelSpec) -> str:
+    where = "offline" if spec.offline else "hub"
+    size = f" · {spec.size_mb:.0f} MB" if spec.size_mb else ""
+    return f"{spec.name} ({where}{size})"
+
+
+def model_picker(demo: Demo, key: str) -> ModelSpec | None:
+    """A select box of the demo's models, default first, plus any hub model id of the task."""
+    options = [m.id for m in demo.models] + ([OTHER] if demo.hub_adapter else [])
+    by_id = {m.id: m for m in demo.models}
+    choice = st.selectbox(
+        "Model", options, key=key,
+        format_func=lambda o: "Another hub model…" if o == OTHER else model_label(by_id[o]),
+        help="Models marked offline ship inside installed packages. Hub models download once "
+             "into the Hugging Face cache, where a hub is reachable.")
+    if choice != OTHER:
+        return by_id[choice]
+    repo = st.text_input(f"Hugging Face model id ({demo.task})", key=f"{key}_hub",
+                         placeholder="owner/name, e.g. facebook/convnext-tiny-224").strip()
+    if not repo:
+        st.caption("Type a model id to use it.")
+        return None
+    try:
+        return demo.model(repo)
+    except GalleryError as e:
+        show_error(e)
+        return None
+
+
+def badges(spec: ModelSpec) -> str:
+    parts = [":green-badge[:material/wifi_off: offline]" if spec.offline else ":orange-badge[:material/cloud: needs a hub]"]
+    parts.append(f":gray-badge[{spec.source}]")
+    parts.append(f":blue-badge[{spec.license}]")
+    if spec.size_mb:
+        parts.append(f":gray-badge[{spec.size_mb:.0f} MB on disk]")
+    if spec.ram_mb:
+        parts.append(f":gray-badge[~{spec.ram_mb:.0f} MB RAM]")
+    return " ".join(parts)
+
+
+def model_card(spec: ModelSpec) -> None:
+    """What a model is, before it loads: source, license, size, RAM, revision, and whether it is loaded."""
+    with st.container(border=True):
+        st.markdown(f"**{spec.name}** &nbsp; {badges(spec)}")
+        if spec.description:
+            st.caption(spec.description)
+        rows = {"Source": {"package": f"installed package `{spec.ref}`", "hub": f"hub `{spec.ref}`",
+                           "trained": f"trained here on `{spec.ref}`"}[spec.source]}
+        if spec.revision:
+            rows["Revision"] = f"`{spec.revision[:12]}` (pinned)"
+        elif spec.source == "hub":
+            rows["Revision"] = "latest (not pinned)"
+        if spec.homepage:
+            rows["More"] = spec.homepage
+        loaded = next((m for m in LOADER.loaded() if m["id"] == spec.id), None)
+        rows["In memory"] = f"yes, {loaded['ram_mb']:.0f} MB measured" if loaded else "not loaded yet"
+        st.markdown("  \n".join(f"{k}: {v}" for k, v in rows.items()))
+        if spec.source == "hub" and not hub.online():
+            st.caption(":material/info: No hub is reachable from this machine: this model works only if it is "
+                       "already in the local Hugging Face cache.")
+
+
+# ---------------------------------------------------------------- running
+def run_demo(demo_id: str, input: Any, *, model: ModelSpec | None, **params) -> Any | None:
+    """Run a demo with a progress bar while its model loads; on failure show the message, return None."""
+    slot = st.empty()
+
+    def progress(fraction: float | None, message: str) -> None:
+        slot.progress(0.0 if fraction is None else float(fraction), text=message)
+
+    try:
+        return domains.run(demo_id, input, model=model.id if model else None, progress=progress, **params)
+    except GalleryError as e:
+        show_error(e, demo_id=demo_id)
+    except Exception as e:  # a bug: keep the page alive, log the traceback for the server's operator
+        log.exception("demo %s failed", demo_id)
+        st.error(f"Something went wrong inside the demo ({type(e).__name__}). The rest of the app still works.",
+                 icon=":material/error:")
+    finally:
+        slot.empty()
+    return None
+
+
+def show_error(err: GalleryError, demo_id: str | None = None) -> None:
+    """The one error display: the message, the hint, and the offline alternative where there is one."""
+    icon = ":material/block:" if isinstance(err, InputError) else ":material/error:"
+    st.error(f"{err}" + (f"  \n{err.hint}" if err.hint else ""), icon=icon)
+    alt = getattr(err, "alternative", None)
+    if isinstance(err, ModelUnavailable) and alt and demo_id:
+        spec = domains.get(demo_id).model(alt)
+        st.info(f"**{spec.name}** works offline on this machine: pick it in the Model box.",
+                icon=":material/wifi_off:")
+
+
+# ---------------------------------------------------------------- inputs
+def image_input(key: str, examples, default: str | None = None) -> tuple[Any, str] | None:
+    """Example photos (one click), upload or camera. Returns (image source, caption) or None."""
+    state = f"{key}_src"
+    if state not in st.session_state and default:
+        st.session_state[state] = ("example", default)
+
+    def choose(kind: str, value: Any = None) -> None:
+        st.session_state[state] = (kind, value)
+
+    tab_ex, tab_up, tab_cam = st.tabs([":material/photo_library: Examples", ":material/upload: Upload",
+                                       ":material/photo_camera: Camera"])
+    with tab_ex:
+        cols = st.columns(3)
+        for i, ex in enumerate(examples):
+            with cols[i % 3]:
+                st.image(domains.examples.thumbnail(ex.id), width="stretch")
+                st.button(ex.title, key=f"{key}_ex_{ex.id}", on_click=choose, args=("example", ex.id),
+                          width="stretch", help=ex.credit)
+    with tab_up:
+        st.file_uploader("An image (PNG, JPEG, GIF, BMP, TIFF, WebP)", key=f"{key}_upload",
+                         type=["png", "jpg", "jpeg", "gif", "bmp", "tif", "tiff", "webp"],
+                         on_change=choose, args=("upload",))
+        st.caption("Nothing is stored: the image is read in memory, its metadata (EXIF, location) dropped, "
+                   "and large images are shrunk before the model sees them.")
+    with tab_cam:
+        if st.toggle("Use my camera", key=f"{key}_cam_on"):
+            st.camera_input("Take a photo", key=f"{key}_camera", on_change=choose, args=("camera",))
+
+    kind, value = st.session_state.get(state, (None, None))
+    if kind == "example":
+        ex = next(e for e in examples if e.id == value)
+        return domains.examples.image(ex.id), f"{ex.title} — {ex.credit}"
+    if kind in ("upload", "camera"):
+        f = st.session_state.get(f"{key}_{'upload' if kind == 'upload' else 'camera'}")
+        if f is not None:
+            return f.getvalue(), getattr(f, "name", kind)
+    return None
+
+
+# ---------------------------------------------------------------- extras
+def reproduce(demo_id: str, spec: ModelSpec, params: dict, result: Any) -> None:
+    """Raw JSON and the code that gives the same result outside the app."""
+    import dataclasses
+    with st.expander("Raw output and code to reproduce"):
+        st.json(json.loads(json.dumps(dataclasses.asdict(result), default=str)), expanded=False)
+        args = "".join(f" --param {k}={v}" for k, v in params.items())
+        st.code(f"python -m domains run {demo_id} photo.jpg --model {spec.id}{args} --json", language="bash")
+        kw = "".join(f", {k}={v!r}" for k, v in params.items())
+        st.code(f"import domains\nresult = domains.run({demo_id!r}, 'photo.jpg', model={spec.id!r}{kw})",
+                language="python")
+
+
+def loaded_models_panel() -> None:
+    """Sidebar: which models are in memory, RAM each, the budget, and a way to unload them."""
+    with st.sidebar:
+        st.subheader(":material/memory: Models in memory")
+        used, budget = LOADER.used_mb(), LOADER.budget_mb
+        st.progress(min(used / budget, 1.0), text=f"{used:.0f} of {budget:.0f} MB budget")
+        loaded = LOADER.loaded()
+        if not loaded:
+            st.caption("None yet: a model loads the first time a demo needs it, then stays for every visitor "
+                       "until the budget needs room (least recently used goes first).")
+        for m in loaded:
+            c1, c2 = st.columns([3, 1], vertical_alignment="center")
+            c1.markdown(f"**{m['name']}**  \n{m['ram_mb']:.0f} MB · loaded in {m['load_s']:.1f} s · "
+                        f"{m['calls']} call{'s' if m['calls'] != 1 else ''}")
+            c2.button(":material/eject:", key=f"unload_{m['id']}", help=f"Unload {m['name']}",
+                      on_click=LOADER.unload, args=(m["id"],), disabled=m["in_use"])
+        st.caption(f"Hub: {'reachable' if hub.online() else 'not reachable (offline mode)'}")
