@@ -47,7 +47,8 @@ def adapter(name: str, imports: tuple[str, ...] = ()):
 class Loaded:
     spec: ModelSpec
     model: Any
-    ram_mb: float
+    ram_mb: float       # what the budget counts: the measured figure, or the estimate where that is larger
+    measured_mb: float  # RSS growth while loading (at least the tensors' own bytes)
     load_s: float
     last_used: float = field(default_factory=time.monotonic)
     users: int = 0
@@ -100,6 +101,7 @@ class ModelLoader:
         """What is in memory, most recently used first, for the UI and the CLI."""
         with self._book:
             return [{"id": e.spec.id, "name": e.spec.name, "source": e.spec.source, "ram_mb": round(e.ram_mb, 1),
+                     "measured_mb": round(e.measured_mb, 1),
                      "load_s": round(e.load_s, 2), "calls": e.calls, "in_use": e.users > 0}
                     for e in reversed(self._models.values())]
 
@@ -175,14 +177,15 @@ class ModelLoader:
             model = ad.load(spec, path, progress)
         except GalleryError:
             raise
-        except (OSError, ValueError, RuntimeError, KeyError, ImportError) as e:
+        except Exception as e:  # foreign weights fail in library-specific ways (SafetensorError, ...)
             raise ModelUnavailable(f"{spec.name} could not be loaded: {e}".splitlines()[0]) from e
         load_s = time.perf_counter() - t0
         gc.collect()
-        ram = max(rss_mb() - before, weights_mb(model))
+        measured = max(rss_mb() - before, weights_mb(model))
         if progress:
             progress(1.0, f"Loaded {spec.name} in {load_s:.1f} s")
-        return Loaded(spec, model, ram, load_s)
+        # RSS growth under-counts lazily mapped weights, so the budget takes the larger figure.
+        return Loaded(spec, model, max(measured, spec.ram_mb or 0.0), measured, load_s)
 
     @staticmethod
     def _resolve(spec: ModelSpec, progress: Progress | None) -> str | None:

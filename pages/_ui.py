@@ -94,7 +94,7 @@ def model_card(spec: ModelSpec) -> None:
         if spec.homepage:
             rows["More"] = spec.homepage
         loaded = next((m for m in LOADER.loaded() if m["id"] == spec.id), None)
-        rows["In memory"] = f"yes, {loaded['ram_mb']:.0f} MB measured" if loaded else "not loaded yet"
+        rows["In memory"] = (f"yes, {loaded['measured_mb']:.0f} MB measured" if loaded else "not loaded yet")
         st.markdown("  \n".join(f"{k}: {v}" for k, v in rows.items()))
         if spec.source == "hub" and not hub.online():
             st.caption(":material/info: No hub is reachable from this machine: this model works only if it is "

@@ -1,0 +1,69 @@
+"""The third model source: models the project trains itself on bundled data.
+
+Built on first use (with progress), saved as safetensors plus a JSON of metadata (metrics, config),
+and loaded from disk after. The cache key covers the data, the code version, the seed and the
+hyper-parameters, so a change to any of them rebuilds the model.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any, Callable
+
+Progress = Callable[[float | None, str], None]
+_locks: dict[str, threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+def cache_dir() -> Path:
+    root = os.environ.get("GALLERY_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dl-gallery"
+    return Path(root) / "trained"
+
+
+def fingerprint(*parts: Any) -> str:
+    """A short stable hash of JSON-able parts (numpy/pandas objects hash their bytes)."""
+    h = hashlib.sha256()
+    for p in parts:
+        if hasattr(p, "to_numpy"):  # pandas
+            p = p.to_numpy()
+        if hasattr(p, "tobytes"):   # numpy
+            h.update(str(p.dtype).encode() + str(p.shape).encode() + p.tobytes())
+        else:
+            h.update(json.dumps(p, sort_keys=True, default=str).encode())
+    return h.hexdigest()[:16]
+
+
+def cached_model(name: str, key: dict[str, Any], build: Callable[[Progress | None], tuple[dict, dict]],
+                 progress: Progress | None = None) -> tuple[dict, dict, bool]:
+    """(tensors, meta, built_now). `build(progress)` returns (state_dict of tensors, JSON-able meta)."""
+    from safetensors.torch import load_file, save_file
+
+    folder = cache_dir() / f"{name}-{fingerprint(key)}"
+    with _locks_guard:
+        lock = _locks.setdefault(str(folder), threading.Lock())
+    with lock:
+        weights, meta_path = folder / "model.safetensors", folder / "meta.json"
+        if weights.exists() and meta_path.exists():
+            if progress:
+                progress(None, f"Loading {name} trained earlier from {folder}")
+            return load_file(weights), json.loads(meta_path.read_text()), False
+        if progress:
+            progress(0.0, f"Training {name} on first use (cached afterwards)")
+        tensors, meta = build(progress)
+        meta = {**meta, "key": key}
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{name}-"))
+        try:  # write aside, then rename: a crash never leaves a half-written model behind
+            save_file({k: v.contiguous() for k, v in tensors.items()}, tmp / "model.safetensors")
+            (tmp / "meta.json").write_text(json.dumps(meta, indent=2, default=str))
+            if folder.exists():
+                shutil.rmtree(folder)
+            os.replace(tmp, folder)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return tensors, meta, True

@@ -1,0 +1,73 @@
+"""Test set-up: no network, a private HF cache and trained-model cache, tiny hub models built locally.
+
+The environment is fixed at import time, before any test imports huggingface_hub or transformers
+(they read HF_* variables once, when imported)."""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+_TMP = Path(tempfile.mkdtemp(prefix="gallery-tests-"))
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["HF_HOME"] = str(_TMP / "hf")
+os.environ["HF_HUB_CACHE"] = str(_TMP / "hf" / "hub")
+os.environ["GALLERY_CACHE_DIR"] = str(_TMP / "gallery")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import pytest  # noqa: E402
+
+TINY_REV = "0123456789abcdef0123456789abcdef01234567"
+VIT_REV = "3f49326eb077187dfe1c2a2bb15fbd74e6ab91e3"  # the revision the registry pins for google/vit-base-patch16-224
+
+
+def build_tiny_classifier(repo_id: str, revision: str, labels: list[str], seed: int = 0,
+                          also_main: bool = True) -> Path:
+    """A random tiny ViT image classifier saved into the HF cache layout, as a download would leave it:
+    models--owner--name/snapshots/<revision>/ plus refs/main."""
+    import torch
+    from transformers import ViTConfig, ViTForImageClassification, ViTImageProcessor
+
+    torch.manual_seed(seed)
+    cfg = ViTConfig(image_size=32, patch_size=8, hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
+                    intermediate_size=64, num_labels=len(labels), id2label=dict(enumerate(labels)),
+                    label2id={l: i for i, l in enumerate(labels)})
+    repo_dir = Path(os.environ["HF_HUB_CACHE"]) / ("models--" + repo_id.replace("/", "--"))
+    snap = repo_dir / "snapshots" / revision
+    if not snap.exists():
+        ViTForImageClassification(cfg).eval().save_pretrained(snap)
+        ViTImageProcessor(size={"height": 32, "width": 32}).save_pretrained(snap)
+    if also_main:
+        (repo_dir / "refs").mkdir(parents=True, exist_ok=True)
+        (repo_dir / "refs" / "main").write_text(revision)
+    return snap
+
+
+@pytest.fixture(scope="session")
+def tiny_hub():
+    """Three tiny models by hub id, plus the registry's pinned ViT id at its pinned revision (tiny weights)."""
+    ids = {}
+    for i, name in enumerate(("tiny-org/vit-a", "tiny-org/vit-b", "tiny-org/vit-c")):
+        build_tiny_classifier(name, TINY_REV, ["cat", "dog", "espresso"], seed=i)
+        ids[name] = TINY_REV
+    build_tiny_classifier("google/vit-base-patch16-224", VIT_REV, ["tiny-a", "tiny-b", "tiny-c", "tiny-d"],
+                          also_main=False)
+    return ids
+
+
+@pytest.fixture
+def coffee_png() -> bytes:
+    import io
+    from domains import examples
+    buf = io.BytesIO()
+    examples.image("coffee").save(buf, format="PNG")
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="session")
+def tiny_builder():
+    return build_tiny_classifier

@@ -1,0 +1,196 @@
+"""The loader: hub path offline, budget eviction, per-model locks, single builds, progress, clean errors."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+import domains
+from domains.errors import ModelUnavailable
+from domains.loader import ADAPTERS, LOADER, Adapter, ModelLoader, adapter
+from domains.registry import ModelSpec, hub_model
+
+
+def tiny(repo: str, ram_mb: float = 100, revision: str | None = None) -> ModelSpec:
+    spec = hub_model(repo, "image-classification", "hf_image_classification", revision=revision)
+    return ModelSpec(**{**spec.__dict__, "ram_mb": ram_mb})
+
+
+def test_hub_model_resolves_offline_from_local_cache(tiny_hub, coffee_png):
+    """Any hub id of the task works offline once it is in the HF cache, through the same code as a download."""
+    res = domains.run("vision.classify", coffee_png, model="tiny-org/vit-a", top_k=3)
+    assert res.model == "tiny-org/vit-a"
+    assert [l.label for l in res.labels] != [] and {l.label for l in res.labels} == {"cat", "dog", "espresso"}
+    assert abs(sum(l.score for l in res.labels) - 1.0) < 1e-4  # all 3 classes: softmax sums to one
+    assert res.labels == sorted(res.labels, key=lambda l: -l.score)
+
+
+def test_registered_hub_model_loads_its_pinned_revision(tiny_hub, coffee_png):
+    """The registry's google/vit-base-patch16-224 entry resolves the pinned commit (a tiny stand-in here)."""
+    res = domains.run("vision.classify", coffee_png, model="google/vit-base-patch16-224", top_k=4)
+    assert {l.label for l in res.labels} == {"tiny-a", "tiny-b", "tiny-c", "tiny-d"}
+
+
+def test_uncached_hub_model_is_a_clean_error_with_offline_alternative(coffee_png):
+    with pytest.raises(ModelUnavailable) as e:
+        domains.run("vision.classify", coffee_png, model="microsoft/resnet-50")
+    assert "not in the local model cache" in str(e.value)
+    assert e.value.alternative == "efficientnet-lite0"
+
+
+def test_wrong_revision_is_not_silently_replaced(tiny_hub):
+    loader = ModelLoader(budget_mb=1000)
+    with pytest.raises(ModelUnavailable, match="not in the local model cache"):
+        with loader.use(tiny("tiny-org/vit-a", revision="f" * 40)):
+            pass
+
+
+def test_budget_evicts_least_recently_used(tiny_hub):
+    loader = ModelLoader(budget_mb=250)  # room for two 100 MB models
+    a, b, c = (tiny(f"tiny-org/vit-{x}") for x in "abc")
+    for spec in (a, b):
+        with loader.use(spec):
+            pass
+    with loader.use(a):  # a is now the most recently used
+        pass
+    with loader.use(c):
+        pass
+    assert [m["id"] for m in loader.loaded()] == [c.id, a.id]
+    assert loader.evictions == [b.id]
+    assert loader.used_mb() <= loader.budget_mb
+
+
+def test_model_in_use_is_never_evicted(tiny_hub):
+    loader = ModelLoader(budget_mb=150)  # room for one
+    a, b = tiny("tiny-org/vit-a"), tiny("tiny-org/vit-b")
+    with loader.use(a):
+        with loader.use(b):  # over budget for a moment, but a is busy
+            assert {m["id"] for m in loader.loaded()} == {a.id, b.id}
+    with loader.use(b):  # next load: now a is idle and the least recent
+        pass
+    loader._make_room(0)
+    assert [m["id"] for m in loader.loaded()] == [b.id]
+
+
+def test_model_bigger_than_budget_is_refused(tiny_hub):
+    loader = ModelLoader(budget_mb=50)
+    with pytest.raises(ModelUnavailable, match="budget"):
+        with loader.use(tiny("tiny-org/vit-a", ram_mb=100)):
+            pass
+
+
+def test_unload_frees_and_reports(tiny_hub):
+    loader = ModelLoader(budget_mb=1000)
+    a = tiny("tiny-org/vit-a")
+    with loader.use(a) as model:
+        assert not loader.unload(a.id)  # busy
+        assert model.labels == ["cat", "dog", "espresso"]
+    (info,) = loader.loaded()
+    assert info["id"] == a.id and info["calls"] == 1 and info["ram_mb"] >= 100 and info["measured_mb"] > 0
+    assert loader.unload(a.id) and loader.loaded() == []
+
+
+def test_calls_to_one_model_are_serialized_other_models_are_not(tiny_hub):
+    loader = ModelLoader(budget_mb=1000)
+    a, b = tiny("tiny-org/vit-a"), tiny("tiny-org/vit-b")
+    with loader.use(b):
+        pass
+    holding, release = threading.Event(), threading.Event()
+    entered = {"a2": threading.Event(), "b": threading.Event()}
+
+    def hold_a():
+        with loader.use(a):
+            holding.set()
+            release.wait(10)
+
+    def second(spec, name):
+        with loader.use(spec):
+            entered[name].set()
+
+    t1 = threading.Thread(target=hold_a)
+    t1.start()
+    assert holding.wait(30)
+    t2 = threading.Thread(target=second, args=(a, "a2"))
+    t3 = threading.Thread(target=second, args=(b, "b"))
+    t2.start(), t3.start()
+    assert entered["b"].wait(10), "a different model must not wait for model a"
+    assert not entered["a2"].wait(0.5), "a second call to model a must wait for the first"
+    release.set()
+    assert entered["a2"].wait(10)
+    for t in (t1, t2, t3):
+        t.join(10)
+
+
+def test_concurrent_first_use_builds_once(tiny_hub):
+    builds = []
+    base = ADAPTERS["hf_image_classification"]
+
+    @adapter("counting_hf")
+    def _counting(spec, path, progress):
+        builds.append(spec.id)
+        return base.load(spec, path, progress)
+
+    try:
+        loader = ModelLoader(budget_mb=1000)
+        spec = ModelSpec(**{**tiny("tiny-org/vit-c").__dict__, "adapter": "counting_hf"})
+
+        def use():
+            with loader.use(spec):
+                pass
+
+        threads = [threading.Thread(target=use) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        assert builds == [spec.id]
+        assert loader.loaded()[0]["calls"] == 4
+    finally:
+        ADAPTERS.pop("counting_hf")
+
+
+def test_progress_is_reported_while_loading(tiny_hub):
+    seen = []
+    loader = ModelLoader(budget_mb=1000)
+    with loader.use(tiny("tiny-org/vit-b"), progress=lambda f, msg: seen.append((f, msg))):
+        pass
+    messages = [m for _, m in seen]
+    assert any(m.startswith("Looking up tiny-org/vit-b") for m in messages)
+    assert any(m.startswith("Loading") for m in messages)
+    assert seen[-1][0] == 1.0 and seen[-1][1].startswith("Loaded")
+    seen.clear()
+    with loader.use(tiny("tiny-org/vit-b"), progress=lambda f, msg: seen.append((f, msg))):
+        pass
+    assert seen == []  # already loaded: nothing to report
+
+
+def test_missing_package_and_bad_weights_are_typed_errors(tiny_hub, tiny_builder):
+    loader = ModelLoader(budget_mb=1000)
+    missing = ModelSpec(id="x", name="X", source="package", adapter="efficientnet_lite", license="-", size_mb=1,
+                        ram_mb=1, offline=True, ref="no_such_package_xyz", needs={"pip": "no-such-package==1.0"})
+    with pytest.raises(ModelUnavailable, match="no-such-package==1.0") as e:
+        with loader.use(missing):
+            pass
+    assert e.value.hint == "pip install no-such-package==1.0"
+
+    # corrupt weights in a cached snapshot: a clean error, not a traceback from safetensors
+    snap = tiny_builder("tiny-org/broken", "b" * 40, ["x", "y"])
+    (snap / "model.safetensors").write_bytes(b"not a safetensors file")
+    with pytest.raises(ModelUnavailable, match="could not be loaded"):
+        with loader.use(tiny("tiny-org/broken")):
+            pass
+    assert loader.loaded() == []
+
+
+def test_unknown_adapter_is_a_typed_error():
+    spec = ModelSpec(id="y", name="Y", source="trained", adapter="nope", license="-", size_mb=1, ram_mb=1,
+                     offline=True, ref="data")
+    with pytest.raises(ModelUnavailable, match="No adapter"):
+        with ModelLoader().use(spec):
+            pass
+
+
+def test_shared_loader_budget_is_configurable(monkeypatch):
+    monkeypatch.setenv("GALLERY_MODEL_BUDGET_MB", "1234")
+    assert ModelLoader().budget_mb == 1234.0
+    assert LOADER.budget_mb > 0 and isinstance(ADAPTERS["efficientnet_lite"], Adapter)
