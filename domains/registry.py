@@ -125,10 +125,13 @@ class Demo:
         for m in self.models:
             if model_id in (m.id, m.ref):
                 return m
-        if self.hub_adapter and "/" in model_id:
-            return hub_model(model_id, self.task, self.hub_adapter)
         known = ", ".join(m.id for m in self.models)
-        raise ModelUnavailable(f"Demo {self.id} has no model '{model_id}'. Known: {known}.")
+        if not self.hub_adapter:
+            raise InputError(f"Demo {self.id} has no model '{model_id}'. Known: {known}.")
+        if "/" not in model_id or " " in model_id.strip():
+            raise InputError(f"'{model_id}' is neither a model of {self.id} ({known}) "
+                             "nor a Hugging Face model id (owner/name).")
+        return hub_model(model_id, self.task, self.hub_adapter)
 
     def offline_alternative(self, spec: ModelSpec) -> ModelSpec | None:
         return next((m for m in self.models if m.offline and m.id != spec.id), None)

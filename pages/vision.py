@@ -24,16 +24,17 @@ with right:
         source, caption = picked
         result = _ui.run_demo(demo.id, source, model=spec, top_k=top_k)
     if result:
-        best = result.labels[0]
-        st.markdown(f"### {best.label} · {best.score:.0%}")
-        st.bar_chart({"class": [l.label for l in result.labels], "probability": [l.score for l in result.labels]},
-                     x="class", y="probability", horizontal=True, sort="-probability",
-                     height=36 * len(result.labels) + 70)
-        st.caption(f"{result.model} · **{result.latency_ms:.0f} ms** on this CPU (model already loaded) · "
-                   f"input {result.image.width}x{result.image.height} {result.image.mode}")
-        for note in result.notes:
-            st.caption(note)
-        st.image(source, caption=caption, width="stretch")
+        with st.container(key="cls_result"):
+            best = result.labels[0]
+            st.markdown(f"### {best.label} · {best.score:.0%}")
+            st.bar_chart({"class": [l.label for l in result.labels], "probability": [l.score for l in result.labels]},
+                         x="class", y="probability", horizontal=True, sort="-probability",
+                         height=36 * len(result.labels) + 70)
+            st.caption(f"{result.model} · **{result.latency_ms:.0f} ms** on this CPU (model already loaded) · "
+                       f"input {result.image.width}x{result.image.height} {result.image.mode}")
+            for note in result.notes:
+                st.caption(note)
+            st.image(source, caption=caption, width="stretch")
     elif not picked:
         st.info("Choose an example photo, upload an image, or take one with your camera.", icon=":material/image:")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import domains
-from domains.errors import InputError, ModelUnavailable
+from domains.errors import InputError
 from domains.registry import HUB_ID
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,10 +56,12 @@ def test_params_are_parsed_and_bounded():
         demo.parse_params({"top_k": "three"})
     with pytest.raises(InputError, match="Unknown parameter"):
         demo.parse_params({"k": "3"})
-    with pytest.raises(ModelUnavailable, match="no model 'nope'"):
+    with pytest.raises(InputError, match="'nope' is neither a model of vision.classify"):
         demo.model("nope")
-    with pytest.raises(InputError, match="not a Hugging Face model id"):
+    with pytest.raises(InputError, match="Hugging Face model id"):
         demo.model("bad id/with spaces")
+    with pytest.raises(InputError, match="not a Hugging Face model id"):
+        demo.model("owner/na!me")
 
 
 def test_python_api_classifies_a_real_photo(coffee_png):

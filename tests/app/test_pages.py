@@ -1,0 +1,121 @@
+"""Every page under AppTest: it renders, an example runs to a real result, bad input shows an error element."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import domains
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py") if not p.name.startswith("_"))
+TIMEOUT = 120  # first run loads a model
+
+
+def page(path: str) -> AppTest:
+    return AppTest.from_file(str(ROOT / path), default_timeout=TIMEOUT)
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join(str(e.value) for kind in ("markdown", "caption", "title", "subheader", "header")
+                     for e in at.get(kind))
+
+
+def test_home_renders_a_card_per_domain_page():
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert at.title[0].value.endswith("Deep Learning Gallery")
+    links = {pl.proto.page for pl in at.get("page_link")}
+    for d in domains.domains():
+        assert any(d.id in l for l in links), f"no card links to {d.id}"
+        assert d.blurb in texts(at)
+    body = texts(at)
+    for demo in domains.demos():
+        for m in demo.models:
+            assert m.name in body and m.license in body
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_renders_without_exception(path):
+    at = page(path).run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+
+
+def test_router_reaches_every_page():
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT).run()
+    for path in PAGES:
+        at.switch_page(path).run()
+        assert not at.exception, (path, at.exception)
+
+
+# ---------------------------------------------------------------- Vision
+def test_vision_default_example_gives_real_labels():
+    at = page("pages/vision.py").run()
+    assert "### espresso" in texts(at)
+    assert "efficientnet-lite0" in texts(at)
+
+
+def test_vision_one_click_example():
+    at = page("pages/vision.py").run()
+    next(b for b in at.button if b.label == "Cat").click().run()
+    assert not at.exception
+    head = next(m.value for m in at.markdown if m.value.startswith("### "))
+    assert "cat" in head.lower() or "tabby" in head.lower(), head
+
+
+def test_vision_top_k_slider_changes_the_chart():
+    at = page("pages/vision.py").run()
+    at.slider(key="cls_top_k").set_value(3).run()
+    assert not at.exception
+    raw = json.loads(at.json[0].value)
+    assert len(raw["labels"]) == 3 and raw["labels"][0]["label"] == "espresso"
+    assert len(at.get("vega_lite_chart")) == 1
+    assert "--param top_k=3" in "\n".join(c.value for c in at.code)
+
+
+def test_vision_upload_of_a_real_image(coffee_png):
+    at = page("pages/vision.py").run()
+    at.file_uploader(key="cls_upload").upload("my_coffee.png", coffee_png, "image/png").run()
+    assert not at.exception
+    assert "### espresso" in texts(at)
+    assert any("my_coffee.png" in str(i.proto) for i in at.get("image"))
+
+
+@pytest.mark.parametrize("name,data,message", [
+    ("notes.png", b"this is text, not a picture", "not an image"),
+    ("empty.jpg", b"", "empty"),
+])
+def test_vision_bad_upload_shows_an_error(name, data, message):
+    at = page("pages/vision.py").run()
+    at.file_uploader(key="cls_upload").upload(name, data, "image/png").run()
+    assert not at.exception
+    assert any(message in e.value for e in at.error), [e.value for e in at.error]
+    assert not any(m.value.startswith("### ") for m in at.markdown), "no result for a bad file"
+
+
+def test_vision_hub_model_offline_shows_message_and_alternative():
+    at = page("pages/vision.py").run()
+    at.selectbox(key="cls_model").set_value("microsoft/resnet-50").run()
+    assert not at.exception
+    assert any("not in the local model cache" in e.value for e in at.error)
+    assert any("EfficientNet-Lite0" in i.value and "offline" in i.value for i in at.info)
+
+
+def test_vision_any_hub_id_from_the_local_cache(tiny_hub):
+    at = page("pages/vision.py").run()
+    at.selectbox(key="cls_model").set_value("__other_hub_model__").run()
+    at.text_input(key="cls_model_hub").input("tiny-org/vit-b").run()
+    assert not at.exception and not at.error
+    head = next(m.value for m in at.markdown if m.value.startswith("### "))
+    assert head.split(" · ")[0].removeprefix("### ") in {"cat", "dog", "espresso"}
+
+
+def test_vision_malformed_hub_id_is_an_error():
+    at = page("pages/vision.py").run()
+    at.selectbox(key="cls_model").set_value("__other_hub_model__").run()
+    at.text_input(key="cls_model_hub").input("not a model id").run()
+    assert not at.exception
+    assert any("Hugging Face model id (owner/name)" in e.value for e in at.error)

@@ -1,0 +1,124 @@
+"""Key flows in a real Chromium (Debian's, headless) against a real `streamlit run` on localhost.
+
+Screenshots land in artifacts/. Without Chromium these tests skip, except under CI, where they fail."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync",
+        "--disable-component-update", "--no-first-run"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium not found at {CHROMIUM}; .ci/run installs it with apt")
+        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
+                             "--server.address", "127.0.0.1", "--server.headless", "true"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not start:\n" + proc.stdout.read())
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = ctx.new_page()
+    pg.set_default_timeout(90_000)
+    yield pg
+    ctx.close()
+
+
+def shot(pg, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    time.sleep(0.5)  # let charts finish drawing
+    pg.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def result_heading(pg):
+    return pg.locator(".st-key-cls_result h3").first
+
+
+def test_direct_visit_to_a_page_keeps_the_router(server, page):
+    """The first request of a fresh server goes straight to /vision: the router still frames it."""
+    page.goto(server + "/vision")
+    page.get_by_text("Image classification").first.wait_for()
+    nav = page.locator("[data-testid=stSidebarNav]")
+    nav.get_by_role("link", name="Home").wait_for()
+    assert nav.get_by_text("ui", exact=True).count() == 0  # no old-style page list
+
+
+def test_home_to_vision_example_to_labels(server, page):
+    page.goto(server)
+    page.get_by_text("Deep Learning Gallery").first.wait_for()
+    page.get_by_text("EfficientNet-Lite0").first.wait_for()
+    shot(page, "home.png")
+    page.locator("[data-testid=stMain]").get_by_role("link", name="Vision").click()
+    page.wait_for_url("**/vision")
+    heading = result_heading(page)
+    heading.wait_for()
+    assert heading.inner_text().startswith("espresso")
+    page.get_by_role("button", name="Cat", exact=True).click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.st-key-cls_result h3')].some(h => /cat|tabby/i.test(h.innerText))")
+    assert "Models in memory" in page.locator("[data-testid=stSidebar]").inner_text()
+    shot(page, "vision.png")
+
+
+def test_bad_upload_shows_a_message_not_a_traceback(server, page):
+    page.goto(server + "/vision")
+    result_heading(page).wait_for()
+    page.get_by_role("tab", name="Upload").click()
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": "notes.png", "mimeType": "image/png", "buffer": b"plain text, not a picture"}])
+    alert = page.locator("[data-testid=stAlertContentError]").first
+    alert.wait_for()
+    assert "not an image" in alert.inner_text()
+    assert "Traceback" not in page.content()
+    shot(page, "vision-bad-upload.png")
