@@ -34,7 +34,7 @@ with right:
                        f"input {result.image.width}x{result.image.height} {result.image.mode}")
             for note in result.notes:
                 st.caption(note)
-            st.image(source, caption=caption, width="stretch")
+            st.image(source, caption=caption, width=420)
     elif not picked:
         st.info("Choose an example photo, upload an image, or take one with your camera.", icon=":material/image:")
 

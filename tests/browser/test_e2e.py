@@ -77,6 +77,7 @@ def page(browser):
 
 def shot(pg, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
+    pg.mouse.move(0, 0)  # no tooltip over the picture
     time.sleep(0.5)  # let charts finish drawing
     pg.screenshot(path=str(ARTIFACTS / name), full_page=True)
 

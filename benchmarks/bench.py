@@ -1,0 +1,130 @@
+"""Benchmarks, measured in one run on this machine: app start, classify cold and warm, and the gallery's
+overhead over the bare model forward in the same process. Not a test: it reports, it does not judge.
+
+    ./gallery.sh bench            # print the table
+    ./gallery.sh bench --write    # also write docs/benchmarks.md
+"""
+from __future__ import annotations
+
+import io
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+PY = sys.executable
+
+
+def app_start_s() -> float:
+    """`streamlit run` to the first OK from /_stcore/health."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([PY, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
+                             "--server.address", "127.0.0.1"], cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        while True:
+            try:
+                if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).read() == b"ok":
+                    return time.perf_counter() - t0
+            except OSError:
+                time.sleep(0.02)
+            if time.perf_counter() - t0 > 60:
+                raise RuntimeError("app did not start")
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+COLD = """
+import time; t0 = time.perf_counter()
+import domains
+from domains import examples
+img = examples.image("coffee")
+t1 = time.perf_counter()
+r = domains.run("vision.classify", img)
+t2 = time.perf_counter()
+assert r.labels[0].label == "espresso"
+print(t1 - t0, t2 - t0)
+"""
+
+
+def cold_s() -> tuple[float, float]:
+    """A fresh process: import domains + example, then first result (torch import and model load included)."""
+    out = subprocess.run([PY, "-c", COLD], cwd=ROOT, capture_output=True, text=True, check=True)
+    a, b = map(float, out.stdout.split())
+    return a, b
+
+
+def median_ms(fn, n: int) -> float:
+    for _ in range(3):
+        fn()
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+def main() -> None:
+    import torch
+    import domains
+    from domains import examples
+    from domains.loader import LOADER, rss_mb
+    from domains.vision import CLASSIFY
+
+    rows = []
+    starts = sorted(app_start_s() for _ in range(3))
+    rows.append(("App start to /_stcore/health OK (median of 3)", f"{statistics.median(starts):.2f} s"))
+    colds = [cold_s() for _ in range(3)]
+    imp = statistics.median(c[0] for c in colds)
+    cold = statistics.median(c[1] for c in colds)
+    rows.append(("`import domains` + example image, fresh process (median of 3)", f"{imp * 1000:.0f} ms"))
+    rows.append(("Classify, cold: fresh process to first result, load included (median of 3)", f"{cold:.2f} s"))
+
+    img = examples.image("coffee")
+    buf = io.BytesIO()
+    img.save(buf, format="JPEG", quality=90)
+    jpeg = buf.getvalue()
+    before = rss_mb()
+    domains.run("vision.classify", img)
+    rows.append(("RSS growth for EfficientNet-Lite0 loaded (torch already imported)", f"{rss_mb() - before:.0f} MB"))
+
+    spec = CLASSIFY.default_model
+    with LOADER.use(spec) as clf:
+        x = clf.preprocess(img.convert("RGB"))
+        bare = median_ms(lambda: clf.forward(x), 50)
+    n = 50
+    warm_pil = median_ms(lambda: domains.run("vision.classify", img), n)
+    warm_jpeg = median_ms(lambda: domains.run("vision.classify", jpeg), n)
+    rows.append((f"Bare model forward, 1x3x224x224 (median of {n})", f"{bare:.1f} ms"))
+    rows.append((f"Classify, warm, PIL image in (median of {n})", f"{warm_pil:.1f} ms"))
+    rows.append((f"Classify, warm, JPEG bytes in: guard + decode included (median of {n})", f"{warm_jpeg:.1f} ms"))
+    rows.append(("Overhead ratio: warm gallery call / bare forward (PIL, JPEG)",
+                 f"{warm_pil / bare:.2f}x, {warm_jpeg / bare:.2f}x"))
+
+    head = (f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, {os.cpu_count()} cores, "
+            f"Python {platform.python_version()}, torch {torch.__version__} ({torch.get_num_threads()} threads), "
+            "offline; all figures from one run of `./gallery.sh bench`.")
+    table = "| measure | value |\n|---|---|\n" + "\n".join(f"| {a} | {b} |" for a, b in rows)
+    print(head + "\n\n" + table)
+    if "--write" in sys.argv:
+        out = ROOT / "docs" / "benchmarks.md"
+        out.parent.mkdir(exist_ok=True)
+        out.write_text("# Benchmarks\n\n" + head + "\n\n" + table + "\n")
+        print(f"\nwrote {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
