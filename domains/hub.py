@@ -86,5 +86,5 @@ def snapshot(repo_id: str, revision: str | None, progress=None) -> str:
         raise ModelUnavailable(f"No model '{repo_id}' on the hub (or it is private).") from None
     except RevisionNotFoundError:
         raise ModelUnavailable(f"{repo_id} has no revision '{revision}'.") from None
-    except (OSError, ValueError) as e:  # network errors, disk full, bad cache entry
+    except Exception as e:  # network errors (httpx's are not OSError), disk full, bad cache entry
         raise ModelUnavailable(f"Could not fetch {repo_id}: {e}".splitlines()[0]) from None
