@@ -7,12 +7,13 @@ Importing this package is cheap (no torch, no transformers): libraries load when
 """
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from .errors import GalleryError, InputError, ModelUnavailable, UnknownDemo
 from .registry import demos, domains, get
 
-__all__ = ["run", "demos", "domains", "get", "GalleryError", "InputError", "ModelUnavailable", "UnknownDemo"]
+__all__ = ["run", "to_dict", "demos", "domains", "get", "GalleryError", "InputError", "ModelUnavailable", "UnknownDemo"]
 
 
 def run(demo_id: str, input: Any = None, *, model: str | None = None, progress=None, **params: Any) -> Any:
@@ -28,3 +29,16 @@ def run(demo_id: str, input: Any = None, *, model: str | None = None, progress=N
             alt = next((m for m in demo.models if m.offline and model not in (m.id, m.ref)), None)
             e.alternative = alt.id if alt else None
         raise
+
+
+def to_dict(obj: Any) -> Any:
+    """A demo result as plain JSON-able data; fields marked `metadata={"json": False}` (images) are left out."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: to_dict(getattr(obj, f.name)) for f in dataclasses.fields(obj) if f.metadata.get("json", True)}
+    if isinstance(obj, dict):
+        return {k: to_dict(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [to_dict(v) for v in obj]
+    if hasattr(obj, "tolist"):  # numpy scalars and arrays
+        return obj.tolist()
+    return obj

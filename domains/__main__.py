@@ -4,7 +4,6 @@ Bad input or an unavailable model: exit 2 with one line on stderr, never a trace
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import sys
 from typing import Any, NoReturn
@@ -13,18 +12,6 @@ from typing import Any, NoReturn
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:  # one line, exit 2
         self.exit(2, f"error: {message} (see python -m domains --help)\n")
-
-
-def _jsonable(obj: Any) -> Any:
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {k: _jsonable(v) for k, v in dataclasses.asdict(obj).items()}
-    if isinstance(obj, dict):
-        return {k: _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_jsonable(v) for v in obj]
-    if hasattr(obj, "tolist"):  # numpy scalars and arrays
-        return obj.tolist()
-    return obj
 
 
 def _input(demo, raw: str | None) -> Any:
@@ -63,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     p_run.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
 
-    from . import get, run, demos
+    from . import demos, get, run, to_dict
     from .errors import GalleryError
     try:
         if args.cmd == "list":
@@ -75,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"{d['id']:24s} {d['title']}  [{', '.join(m['id'] for m in d['models'])}]")
             return 0
         demo = get(args.demo)
-        result = _jsonable(run(args.demo, _input(demo, args.input), model=args.model, **_params(args.param)))
+        result = to_dict(run(args.demo, _input(demo, args.input), model=args.model, **_params(args.param)))
         print(json.dumps(result, indent=2, ensure_ascii=False) if args.json else result)
         return 0
     except GalleryError as e:

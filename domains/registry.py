@@ -13,7 +13,7 @@ from typing import Any, Callable
 from .errors import InputError, ModelUnavailable, UnknownDemo
 
 # Modules that declare demos. A domain's page exists exactly when its module is listed here.
-DEMO_MODULES = ("domains.vision",)
+DEMO_MODULES = ("domains.vision", "domains.vision_ocr", "domains.vision_body", "domains.medical")
 
 SOURCES = ("package", "hub", "trained")
 HUB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")
@@ -75,8 +75,13 @@ class Param:
     help: str = ""
     min: float | None = None
     max: float | None = None
+    choices: tuple[Any, ...] = ()
 
     def parse(self, raw: Any) -> Any:
+        if raw is None or (raw == "" and self.kind is not str):
+            if self.default is None:
+                return None
+            raw = self.default
         try:
             if self.kind is bool and isinstance(raw, str):
                 if raw.lower() not in ("1", "0", "true", "false", "yes", "no"):
@@ -88,6 +93,8 @@ class Param:
             raise InputError(f"{self.name} must be a {self.kind.__name__}, got {raw!r}.") from None
         if self.min is not None and value < self.min or self.max is not None and value > self.max:
             raise InputError(f"{self.name} must be between {self.min} and {self.max}, got {value}.")
+        if self.choices and value not in self.choices:
+            raise InputError(f"{self.name} must be one of {', '.join(map(str, self.choices))}, got {value!r}.")
         return value
 
 
@@ -132,6 +139,9 @@ class Demo:
             raise InputError(f"'{model_id}' is neither a model of {self.id} ({known}) "
                              "nor a Hugging Face model id (owner/name).")
         return hub_model(model_id, self.task, self.hub_adapter)
+
+    def param(self, name: str) -> Param:
+        return next(p for p in self.params if p.name == name)
 
     def offline_alternative(self, spec: ModelSpec) -> ModelSpec | None:
         return next((m for m in self.models if m.offline and m.id != spec.id), None)

