@@ -1,11 +1,14 @@
-"""Real example media that ship inside installed packages (no downloads), with their provenance."""
+"""Example media that ship inside installed packages or this repository (no downloads), with provenance."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Callable
 
 from .errors import InputError
+
+ASSETS = Path(__file__).parent / "assets"
 
 
 @dataclass(frozen=True)
@@ -14,9 +17,10 @@ class Example:
     title: str
     credit: str
     load: Callable[[], "object"]  # -> PIL image
+    tags: tuple[str, ...] = ("photo",)
 
 
-def _skimage(name: str):
+def _skimage(name: str, gray_to_rgb: bool = False):
     def load():
         import skimage.data
         from PIL import Image
@@ -34,14 +38,56 @@ def _mpl(name: str):
     return load
 
 
+def _asset(name: str):
+    def load():
+        from PIL import Image
+        with Image.open(ASSETS / name) as im:
+            return im.copy()
+    return load
+
+
+def _drawn_lesion(colour, irregular: bool):
+    """A drawing of a skin spot, so the skin demo runs with one click. Not a photograph of a lesion."""
+    def load():
+        import numpy as np
+        from PIL import Image, ImageDraw, ImageFilter
+        rng = np.random.default_rng(3 if irregular else 5)
+        skin = (rng.normal(0, 6, (320, 320, 1)) + np.array([224, 182, 156])).clip(0, 255).astype(np.uint8)
+        img = Image.fromarray(skin)
+        d = ImageDraw.Draw(img)
+        t = np.linspace(0, 2 * np.pi, 60)
+        r = 80 + (rng.normal(0, 14, 60) if irregular else 0)
+        d.polygon(list(zip(160 + r * np.cos(t), 160 + 0.85 * r * np.sin(t))), fill=colour)
+        if irregular:
+            d.ellipse((140, 130, 200, 190), fill=tuple(max(0, c - 50) for c in colour))
+        return img.filter(ImageFilter.GaussianBlur(4))
+    return load
+
+
 IMAGES: tuple[Example, ...] = (
     Example("coffee", "Coffee", "Rachel Michetti, CC0 (scikit-image)", _skimage("coffee")),
     Example("chelsea", "Cat", "Stefan van der Walt, CC0 (scikit-image)", _skimage("chelsea")),
-    Example("astronaut", "Astronaut", "NASA, public domain (scikit-image)", _skimage("astronaut")),
+    Example("astronaut", "Astronaut", "NASA, public domain (scikit-image)", _skimage("astronaut"), ("photo", "people")),
     Example("rocket", "Rocket", "SpaceX, CC0 (scikit-image)", _skimage("rocket")),
     Example("motorcycle", "Motorcycle", "Middlebury 2014 stereo set (scikit-image)", _skimage("stereo_motorcycle")),
-    Example("grace_hopper", "Grace Hopper", "US Navy, public domain (matplotlib)", _mpl("grace_hopper.jpg")),
+    Example("grace_hopper", "Grace Hopper", "US Navy, public domain (matplotlib)", _mpl("grace_hopper.jpg"),
+            ("photo", "people")),
+    Example("page", "Scanned page", "scikit-image sample, a real scan with uneven light", _skimage("page"), ("text",)),
+    Example("zh_sign", "Chinese sign", "Rendered by this project in Noto Sans CJK (OFL); not a photograph",
+            _asset("zh_sign.jpg"), ("text",)),
+    Example("spot_even", "Even spot", "Drawn by this project: not a photograph of a lesion",
+            _drawn_lesion((120, 70, 50), False), ("skin",)),
+    Example("spot_irregular", "Irregular spot", "Drawn by this project: not a photograph of a lesion",
+            _drawn_lesion((90, 45, 35), True), ("skin",)),
 )
+
+
+def tagged(*tags: str) -> list[Example]:
+    """Examples with any of these tags, grouped in the order of the tags, each once."""
+    out: list[Example] = []
+    for tag in tags:
+        out += [e for e in IMAGES if tag in e.tags and e not in out]
+    return out
 
 
 @lru_cache(maxsize=None)

@@ -2,6 +2,7 @@
 (progress + errors), one error display, one loaded-models panel. Pages hold only layout."""
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any, Callable
 
@@ -172,15 +173,69 @@ def image_input(key: str, examples, default: str | None = None) -> tuple[Any, st
     return None
 
 
+# ---------------------------------------------------------------- layouts
+def demo_selector(key: str, options: dict[str, str]) -> str:
+    """Which demo of the page to show (only that one runs); kept in the URL as ?demo=... for links."""
+    if key not in st.session_state:
+        wanted = st.query_params.get("demo")
+        st.session_state[key] = wanted if wanted in options else next(iter(options))
+    choice = st.segmented_control("Demo", list(options), format_func=options.get, key=key,
+                                  label_visibility="collapsed")
+    choice = choice or next(iter(options))
+    st.query_params["demo"] = choice
+    return choice
+
+
+def image_demo(demo: Demo, key: str, examples, default: str | None, render: Callable[..., None],
+               controls: Callable[[], dict] | None = None) -> Any | None:
+    """The standard image demo: model and knobs on top, input left, result right, then the model card and
+    the code to reproduce. `render(result, source, caption)` draws the result; `controls()` returns params."""
+    st.subheader(demo.title)
+    st.caption(demo.summary)
+    pick = len(demo.models) > 1 or demo.hub_adapter
+    top = st.columns([3, 2]) if pick and controls else [st.container()]
+    with top[0]:
+        spec = model_picker(demo, key=f"{key}_model") if pick else demo.default_model
+    with top[-1]:
+        params = controls() if controls else {}
+    left, right = st.columns(2, gap="large")
+    with left:
+        picked = image_input(key, examples, default)
+    result = None
+    with right:
+        if picked and spec:
+            result = run_demo(demo.id, picked[0], model=spec, **params)
+        if result is not None:
+            with st.container(key=f"{key}_result"):
+                render(result, *picked)
+        elif not picked:
+            st.info("Choose an example, upload an image, or take one with your camera.", icon=":material/image:")
+    if spec:
+        model_card(spec)
+    if result is not None:
+        reproduce(demo, spec, params, result)
+    return result
+
+
+def bar(labels: list[str], scores: list[float], x_title: str = "probability") -> None:
+    """Scores as horizontal bars, best on top."""
+    st.bar_chart({"label": labels, x_title: scores}, x="label", y=x_title, horizontal=True,
+                 sort=f"-{x_title}", height=36 * len(labels) + 70)
+
+
 # ---------------------------------------------------------------- extras
-def reproduce(demo_id: str, spec: ModelSpec, params: dict, result: Any) -> None:
+def reproduce(demo: Demo, spec: ModelSpec, params: dict, result: Any) -> None:
     """Raw JSON and the code that gives the same result outside the app."""
+    src = {"image": "photo.jpg", "text": "'some text'", "audio": "clip.wav"}.get(demo.input_kind)
     with st.expander("Raw output and code to reproduce"):
         st.json(domains.to_dict(result), expanded=False)
-        args = "".join(f" --param {k}={v}" for k, v in params.items())
-        st.code(f"python -m domains run {demo_id} photo.jpg --model {spec.id}{args} --json", language="bash")
-        kw = "".join(f", {k}={v!r}" for k, v in params.items())
-        st.code(f"import domains\nresult = domains.run({demo_id!r}, 'photo.jpg', model={spec.id!r}{kw})",
+        args = "".join(f" --param {k}={json.dumps(v) if isinstance(v, (dict, list)) else v}"
+                       for k, v in params.items() if v not in (None, ""))
+        model = f" --model {spec.id}" if spec.id != demo.default_model.id else ""
+        st.code(f"python -m domains run {demo.id}{' ' + src if src else ''}{model}{args} --json", language="bash")
+        kw = "".join(f", {k}={v!r}" for k, v in params.items() if v not in (None, ""))
+        first = f", {src!r}" if src else ""
+        st.code(f"import domains\nresult = domains.run({demo.id!r}{first}, model={spec.id!r}{kw})",
                 language="python")
 
 

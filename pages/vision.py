@@ -4,48 +4,163 @@ import streamlit as st
 from domains import examples, get
 from pages import _ui
 
-demo = get("vision.classify")
-_ui.page_header("vision", "A convolutional network trained on **ImageNet** (1.2 million photos, 1,000 classes) names what it "
-            "sees. Pick a photo, upload your own, or use your camera.")
+_ui.page_header("vision", "Networks trained on millions of pictures name objects, read text, find faces and "
+                          "bodies, and can show which pixels drove a decision. Every demo below runs on this "
+                          "computer. Pick a demo, then a photo.")
 
-st.subheader(demo.title)
-c_model, c_k = st.columns([3, 1])
-with c_model:
-    spec = _ui.model_picker(demo, key="cls_model")
-with c_k:
-    top_k = st.slider("Top classes", 1, 10, 5, key="cls_top_k")
+SECTIONS = {"classify": ":material/category: Classify", "explain": ":material/lightbulb: Explain",
+            "compare": ":material/compare: Compare", "ocr": ":material/text_fields: Read text",
+            "faces": ":material/face: Faces", "mesh": ":material/blur_on: Face mesh",
+            "pose": ":material/accessibility_new: Body pose", "hands": ":material/back_hand: Hands",
+            "segment": ":material/background_replace: Background"}
+section = _ui.demo_selector("vision_demo", SECTIONS)
+photos, people, text = examples.tagged("photo"), examples.tagged("people", "photo"), examples.tagged("text", "photo")
 
-left, right = st.columns(2, gap="large")
-with left:
-    picked = _ui.image_input("cls", examples.IMAGES, default="coffee")
-with right:
-    result = None
-    if picked and spec:
-        source, caption = picked
-        result = _ui.run_demo(demo.id, source, model=spec, top_k=top_k)
-    if result:
-        with st.container(key="cls_result"):
-            best = result.labels[0]
-            st.markdown(f"### {best.label} · {best.score:.0%}")
-            st.bar_chart({"class": [l.label for l in result.labels], "probability": [l.score for l in result.labels]},
-                         x="class", y="probability", horizontal=True, sort="-probability",
-                         height=36 * len(result.labels) + 70)
-            st.caption(f"{result.model} · **{result.latency_ms:.0f} ms** on this CPU (model already loaded) · "
-                       f"input {result.image.width}x{result.image.height} {result.image.mode}")
-            for note in result.notes:
-                st.caption(note)
-            st.image(source, caption=caption, width=420)
-    elif not picked:
-        st.info("Choose an example photo, upload an image, or take one with your camera.", icon=":material/image:")
 
-if spec:
-    _ui.model_card(spec)
-if result:
-    _ui.reproduce(demo.id, spec, {"top_k": top_k}, result)
+def caption_line(result, extra: str = "") -> None:
+    st.caption(f"{result.model} · **{result.latency_ms:.0f} ms** on this CPU (model already loaded) · input "
+               f"{result.image.width}x{result.image.height} {result.image.mode}{extra}")
 
-with st.expander("What this is, and what it is not"):
-    st.markdown(
-        "- The model only knows the 1,000 ImageNet classes (many dog breeds, few everyday objects). "
-        "A photo of something else still gets the closest of those, often with a low probability.\n"
-        "- Probabilities are the network's softmax output: a measure of its confidence, not of being right.\n"
-        "- ImageNet's photos over-represent some places and people; accuracy elsewhere can be lower.")
+
+if section == "classify":
+    def top_k():
+        return {"top_k": st.slider("Top classes", 1, 10, 5, key="cls_top_k")}
+
+    def show(result, source, caption):
+        best = result.labels[0]
+        st.markdown(f"### {best.label} · {best.score:.0%}")
+        _ui.bar([l.label for l in result.labels], [l.score for l in result.labels])
+        caption_line(result)
+        for note in result.notes:
+            st.caption(note)
+        st.image(source, caption=caption, width=420)
+
+    _ui.image_demo(get("vision.classify"), "cls", photos, "coffee", show, top_k)
+    with st.expander("What this is, and what it is not"):
+        st.markdown(
+            "- The model only knows the 1,000 ImageNet classes (many dog breeds, few everyday objects). "
+            "A photo of something else still gets the closest of those, often with a low probability.\n"
+            "- Probabilities are the network's softmax output: a measure of its confidence, not of being right.\n"
+            "- ImageNet's photos over-represent some places and people; accuracy elsewhere can be lower.")
+
+elif section == "explain":
+    def grid():
+        return {"grid": st.slider("Regions per side", 4, 12, 8, key="exp_grid",
+                                  help="More regions: a finer map, and grid x grid forward passes.")}
+
+    def show(result, source, caption):
+        st.markdown(f"### {result.label} · {result.score:.0%}")
+        a, b = st.columns(2)
+        a.image(result.view, caption="What the network sees", width="stretch")
+        b.image(result.overlay, caption="Bright: hiding this region lowers the score most", width="stretch")
+        st.caption(f"Occlusion: each region greyed out in turn; the largest drop in the probability of "
+                   f"'{result.label}' was {result.max_drop:.0%}. {result.model} · {result.latency_ms:.0f} ms for "
+                   f"{len(result.grid) ** 2 + 1} forward passes.")
+
+    _ui.image_demo(get("vision.explain"), "exp", photos, "chelsea", show, grid)
+
+elif section == "compare":
+    demo = get("vision.compare")
+
+    def other():
+        ids = [m.id for m in demo.models]
+        return {"other": st.selectbox("Second model", ids, index=ids.index("efficientnet-lite2"), key="cmp_other",
+                                      format_func=lambda i: _ui.model_label(demo.model(i))),
+                "top_k": 5}
+
+    def show(result, source, caption):
+        st.markdown("### They agree" if result.agree else "### They disagree")
+        cols = st.columns(2)
+        for col, r in zip(cols, result.results):
+            with col:
+                st.markdown(f"**{r.model}**  \n{r.labels[0].label} · {r.labels[0].score:.0%} · {r.latency_ms:.0f} ms")
+                _ui.bar([l.label for l in r.labels], [l.score for l in r.labels])
+        st.image(source, caption=caption, width=360)
+
+    _ui.image_demo(demo, "cmp", photos, "chelsea", show, other)
+
+elif section == "ocr":
+    def min_score():
+        return {"min_score": st.slider("Minimum confidence", 0.0, 1.0, 0.5, 0.05, key="ocr_min")}
+
+    def show(result, source, caption):
+        st.markdown(f"### {len(result.lines)} line{'s' if len(result.lines) != 1 else ''} of text")
+        st.image(result.annotated, caption=caption, width="stretch")
+        if result.lines:
+            st.dataframe([{"#": i + 1, "text": l.text, "confidence": round(l.score, 3)}
+                          for i, l in enumerate(result.lines)], hide_index=True, width="stretch")
+            st.code(result.text, language=None)  # has a copy button
+        caption_line(result)
+
+    _ui.image_demo(get("vision.ocr"), "ocr", text, "zh_sign", show, min_score)
+
+elif section == "faces":
+    def knobs():
+        a, b = st.columns(2)
+        return {"min_score": a.slider("Minimum confidence", 0.0, 1.0, 0.5, 0.05, key="face_min"),
+                "max_faces": b.number_input("At most faces", 1, 50, 10, key="face_max")}
+
+    def show(result, source, caption):
+        st.markdown(f"### {len(result.faces)} face{'s' if len(result.faces) != 1 else ''}")
+        st.image(result.annotated, caption=caption, width="stretch")
+        if result.faces:
+            st.dataframe([{"face": i + 1, "confidence": round(f.score, 3), "box (x, y, w, h)": f.box}
+                          for i, f in enumerate(result.faces)], hide_index=True)
+        caption_line(result)
+
+    _ui.image_demo(get("vision.faces"), "face", people, "astronaut", show, knobs)
+
+elif section == "mesh":
+    def show(result, source, caption):
+        st.markdown(f"### {len(result.faces)} face{'s' if len(result.faces) != 1 else ''}, "
+                    f"{sum(len(f.points) for f in result.faces)} points")
+        st.image(result.annotated, caption=caption, width="stretch")
+        caption_line(result)
+
+    _ui.image_demo(get("vision.face_mesh"), "mesh", people, "grace_hopper", show,
+                   lambda: {"max_faces": st.number_input("At most faces", 1, 5, 5, key="mesh_max")})
+
+elif section == "pose":
+    def show(result, source, caption):
+        if not result.people:
+            st.markdown("### No person found")
+        else:
+            kps = result.people[0].keypoints
+            seen = sum(k.visibility >= 0.5 for k in kps)
+            st.markdown(f"### 1 person · {seen} of {len(kps)} joints visible")
+        st.image(result.annotated, caption=caption, width="stretch")
+        if result.people:
+            st.dataframe([{"joint": k.name, "x": k.x, "y": k.y, "visible": round(k.visibility, 2)}
+                          for k in result.people[0].keypoints], hide_index=True, height=240)
+        caption_line(result, " · finds the most prominent person only")
+
+    _ui.image_demo(get("vision.pose"), "pose", people, "astronaut", show,
+                   lambda: {"min_visibility": st.slider("Draw joints at least this visible", 0.0, 1.0, 0.5, 0.05,
+                                                        key="pose_vis")})
+
+elif section == "hands":
+    def show(result, source, caption):
+        st.markdown(f"### {len(result.hands)} hand{'s' if len(result.hands) != 1 else ''}")
+        st.image(result.annotated, caption=caption, width="stretch")
+        if result.hands:
+            st.dataframe([{"hand": i + 1, "side": h.side, "confidence": round(h.score, 3)}
+                          for i, h in enumerate(result.hands)], hide_index=True)
+        else:
+            st.caption("None of the bundled photos shows hands clearly: try your camera, or upload a photo.")
+        caption_line(result)
+
+    _ui.image_demo(get("vision.hands"), "hands", people, "astronaut", show,
+                   lambda: {"max_hands": st.number_input("At most hands", 1, 4, 4, key="hands_max")})
+
+elif section == "segment":
+    def effect():
+        return {"effect": st.radio("Background", ["blur", "gray", "green", "remove"], horizontal=True,
+                                   key="seg_effect")}
+
+    def show(result, source, caption):
+        st.markdown(f"### Person: {result.person_fraction:.0%} of the picture")
+        st.image(result.output, caption=f"Background: {result.effect}", width="stretch")
+        st.caption(caption)
+        caption_line(result)
+
+    _ui.image_demo(get("vision.segment_person"), "seg", people, "astronaut", show, effect)

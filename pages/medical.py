@@ -1,0 +1,131 @@
+"""Medical: deep learning in medicine, honestly."""
+import pandas as pd
+import streamlit as st
+
+from domains import examples, get, medical
+from domains.errors import GalleryError
+from pages import _ui
+
+_ui.page_header("medical", "Networks read skin photos, scans and lab measurements. Each demo shows what the model "
+                           "was trained on and how often it is right on data it never saw.")
+st.warning(medical.DISCLAIMER, icon=":material/health_and_safety:")
+
+SECTIONS = {"skin": ":material/dermatology: Skin lesion", "images": ":material/radiology: Medical images",
+            "tabular": ":material/table_chart: Diagnosis from measurements"}
+section = _ui.demo_selector("medical_demo", SECTIONS)
+
+if section == "skin":
+    def knobs():
+        a, b, c = st.columns(3)
+        age = c.number_input("Age (blank: unknown)", 0, 90, None, key="skin_age")
+        return {"sex": a.selectbox("Sex", medical.SEXES, key="skin_sex"),
+                "site": b.selectbox("Body site", medical.SITES, key="skin_site"), "age": age}
+
+    def show(result, source, caption):
+        best = result.classes[0]
+        st.markdown(f"### {best.name} · {best.score:.0%}")
+        st.caption(f"{best.severity} class in HAM10000 terms ({best.label}).")
+        _ui.bar([c.name for c in result.classes], [c.score for c in result.classes])
+        st.dataframe([{"diagnosis": c.name, "code": c.label, "kind": c.severity, "probability": round(c.score, 4),
+                       "found in its test set": f"{c.recall:.0%}"} for c in result.classes], hide_index=True)
+        st.caption(f"Published on its package's test set ({result.published['test_images']} images): accuracy "
+                   f"{result.published['accuracy']:.1%}, macro-F1 {result.published['macro_f1']:.2f}. It finds only "
+                   f"{next(c.recall for c in result.classes if c.label == 'mel'):.0%} of melanomas. "
+                   f"{result.model} · {result.latency_ms:.0f} ms.")
+        st.image(source, caption=caption, width=320)
+
+    _ui.image_demo(get("medical.skin"), "skin", examples.tagged("skin"), "spot_irregular", show, knobs)
+    st.info("The one-click examples are drawings, so their answers mean nothing medically: they only show the "
+            "mechanics. The model expects a dermatoscope photo of one lesion, like the HAM10000 images "
+            "(CC BY-NC 4.0, ViDIR Group, Medical University of Vienna).", icon=":material/info:")
+
+elif section == "images":
+    st.subheader("Medical images: a viewer")
+    st.caption("DICOM and other medical images with window and level. No deep-learning model for CT, MR, retina "
+               "or pathology ships in a package that runs offline, so this part is an honest viewer, not an analysis.")
+    left, right = st.columns([1, 2], gap="large")
+    with left:
+        source = st.radio("Image", ["Bundled sample", "Upload a DICOM file"], horizontal=True, key="med_src")
+        img = None
+        try:
+            if source == "Bundled sample":
+                name = st.selectbox("Sample", list(medical.SAMPLES), format_func=medical.SAMPLES.get, key="med_sample")
+                img = medical.sample_image(name)
+            else:
+                f = st.file_uploader("DICOM file (.dcm)", key="med_upload")
+                if f is not None:
+                    img = medical.read_dicom(f.getvalue())
+        except GalleryError as e:
+            _ui.show_error(e)
+        if img is not None and img.window is not None:
+            c0, w0 = img.window
+            lo, hi = float(img.pixels.min()), float(img.pixels.max())
+            if img.modality == "CT":
+                preset = st.selectbox("CT window", ["from the file", *medical.CT_PRESETS], key="med_preset")
+                if preset != "from the file":
+                    c0, w0 = medical.CT_PRESETS[preset]
+            center = st.slider("Level (window centre)", lo - (hi - lo), hi + (hi - lo), float(c0), key=f"med_c_{c0}")
+            width = st.slider("Window width", 1.0, 2 * (hi - lo) + 1, float(min(w0, 2 * (hi - lo) + 1)),
+                              key=f"med_w_{w0}")
+    with right:
+        if img is not None:
+            shown = medical.render(img, *((center, width) if img.window is not None else (None, None)))
+            st.image(shown, caption=f"{img.description} · {img.modality or 'image'} · {img.source}", width=520)
+            if img.window is not None:
+                units = "Hounsfield units" if img.modality == "CT" else "stored values"
+                hist = pd.Series(img.pixels.ravel()).value_counts(bins=60, sort=False)
+                st.bar_chart(pd.DataFrame({units: [round(i.mid) for i in hist.index], "pixels": hist.values}),
+                             x=units, y="pixels", height=180)
+            if img.meta:
+                st.dataframe(pd.DataFrame({"tag": list(img.meta), "value": list(img.meta.values())}),
+                             hide_index=True)
+                st.caption("Only non-identifying tags are shown; nothing uploaded is stored.")
+
+elif section == "tabular":
+    demo = get("medical.breast_cancer")
+    st.subheader(demo.title)
+    st.caption("The Wisconsin breast-cancer table (569 fine-needle biopsies, 30 measurements of cell nuclei each): "
+               "a small network trained here on 75 % of the cases, tested on the other 25 %.")
+    case = st.number_input("Held-out case", 0, 142, 0, key="bc_case",
+                           help="One of the 143 cases the network never saw while training.")
+    base = _ui.run_demo(demo.id, None, model=demo.default_model, case=case)
+    if base is not None:
+        m = base.metrics
+        a, b = st.columns(2)
+        with a:
+            st.markdown("**Held-out results**")
+            st.dataframe(pd.DataFrame({
+                "model": ["network (trained here)", m["baseline_name"]],
+                "accuracy": [m["network"]["accuracy"], m["baseline"]["accuracy"]],
+                "ROC AUC": [m["network"]["roc_auc"], m["baseline"]["roc_auc"]]}), hide_index=True)
+            better = m["network"]["roc_auc"] > m["baseline"]["roc_auc"]
+            st.caption(("The network beats the baseline on ROC AUC." if better else
+                        "The baseline is as good or better here: on a small, nearly linear table a plain logistic "
+                        "regression is hard to beat, and a deep network is not always the right tool.") +
+                       f" {m['train_cases']} training cases, {m['test_cases']} held out.")
+            cm = m["network"]["confusion"]
+            st.markdown("**Network's confusion matrix (held out)**")
+            st.dataframe(pd.DataFrame(cm, index=["truly benign", "truly malignant"],
+                                      columns=["said benign", "said malignant"]))
+        with b:
+            st.markdown("**Edit the case and watch the prediction move**")
+            table = pd.DataFrame({"feature": [x.feature for x in base.attributions],
+                                  "value": [x.value for x in base.attributions]})
+            edited = st.data_editor(table, disabled=["feature"], hide_index=True, height=260, key=f"bc_edit_{case}")
+            changes = {r.feature: float(r.value) for r, o in zip(edited.itertuples(), table.itertuples())
+                       if r.value != o.value}
+        result = _ui.run_demo(demo.id, None, model=demo.default_model, case=case, features=changes) if changes else base
+        if result is not None:
+            verdict = f"### P(malignant) = {result.probability_malignant:.1%} → {result.prediction}"
+            st.markdown(verdict)
+            st.caption(f"Recorded diagnosis: {result.truth}" if result.truth else
+                       f"Edited case ({len(changes)} change{'s' if len(changes) != 1 else ''}): no recorded diagnosis.")
+            for note in result.notes:
+                st.caption(note)
+            top = result.attributions[:10]
+            st.markdown("**What pushed this prediction** (log-odds against each feature at its average)")
+            st.bar_chart(pd.DataFrame({"feature": [x.feature for x in top],
+                                       "toward malignant": [x.contribution for x in top]}),
+                         x="feature", y="toward malignant", horizontal=True, height=340)
+            _ui.model_card(demo.default_model)
+            _ui.reproduce(demo, demo.default_model, {"case": case, "features": changes or None}, result)
