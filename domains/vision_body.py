@@ -67,6 +67,17 @@ def _px(lm, w: int, h: int) -> list[float]:
     return [round(lm.x * w, 1), round(lm.y * h, 1)]
 
 
+def _process(demo: Demo, model: str | None, image: Any, progress: Progress | None):
+    """The steps every MediaPipe demo shares: resolve the model, guard the image, run it under its lock."""
+    spec = demo.model(model)
+    img, info = load_image(image)
+    with LOADER.use(spec, progress) as solution:
+        t0 = time.perf_counter()
+        res = solution.process(_rgb(img))
+        latency = round((time.perf_counter() - t0) * 1000, 1)
+    return spec, img, info, res, latency
+
+
 # ---------------------------------------------------------------- faces
 @dataclass
 class Face:
@@ -87,15 +98,10 @@ class FacesResult:
 def faces(image: Any, *, model: str | None = None, min_score: float = 0.5, max_faces: int = 10,
           progress: Progress | None = None) -> FacesResult:
     from . import draw
-    spec = FACES.model(model)
     min_score = FACES.param("min_score").parse(min_score)
     max_faces = FACES.param("max_faces").parse(max_faces)
-    img, info = load_image(image)
+    spec, img, info, res, latency = _process(FACES, model, image, progress)
     w, h = img.size
-    with LOADER.use(spec, progress) as det:
-        t0 = time.perf_counter()
-        res = det.process(_rgb(img))
-        latency = (time.perf_counter() - t0) * 1000
     found = []
     for d in res.detections or []:
         score = float(d.score[0])
@@ -108,7 +114,7 @@ def faces(image: Any, *, model: str | None = None, min_score: float = 0.5, max_f
     out = draw.boxes(img, [(f.box, f"face {f.score:.0%}") for f in found])
     for i, f in enumerate(found):
         out = draw.skeleton(out, f.keypoints, [], color_index=i)
-    return FacesResult(found, spec.id, round(latency, 1), info, out)
+    return FacesResult(found, spec.id, latency, info, out)
 
 
 @dataclass
@@ -130,20 +136,15 @@ def face_mesh(image: Any, *, model: str | None = None, max_faces: int = 5,
     from . import draw
     _quiet_mediapipe()
     from mediapipe.python.solutions.face_mesh_connections import FACEMESH_TESSELATION
-    spec = FACE_MESH_DEMO.model(model)
     max_faces = FACE_MESH_DEMO.param("max_faces").parse(max_faces)
-    img, info = load_image(image)
+    spec, img, info, res, latency = _process(FACE_MESH_DEMO, model, image, progress)
     w, h = img.size
-    with LOADER.use(spec, progress) as mesh:
-        t0 = time.perf_counter()
-        res = mesh.process(_rgb(img))
-        latency = (time.perf_counter() - t0) * 1000
     found = [MeshFace([[round(p.x * w, 1), round(p.y * h, 1), round(p.z * w, 1)] for p in f.landmark])
              for f in (res.multi_face_landmarks or [])][:max_faces]
     out = img
     for i, f in enumerate(found):
         out = draw.skeleton(out, f.points, FACEMESH_TESSELATION, color_index=i + 1, radius=0)
-    return MeshResult(found, spec.id, round(latency, 1), info, out)
+    return MeshResult(found, spec.id, latency, info, out)
 
 
 # ---------------------------------------------------------------- body and hands
@@ -175,14 +176,9 @@ def pose(image: Any, *, model: str | None = None, min_visibility: float = 0.5,
     from . import draw
     _quiet_mediapipe()
     from mediapipe.python.solutions.pose import POSE_CONNECTIONS, PoseLandmark
-    spec = POSE_DEMO.model(model)
     min_vis = POSE_DEMO.param("min_visibility").parse(min_visibility)
-    img, info = load_image(image)
+    spec, img, info, res, latency = _process(POSE_DEMO, model, image, progress)
     w, h = img.size
-    with LOADER.use(spec, progress) as est:
-        t0 = time.perf_counter()
-        res = est.process(_rgb(img))
-        latency = (time.perf_counter() - t0) * 1000
     people, out = [], img
     if res.pose_landmarks:
         kps = [Keypoint(PoseLandmark(i).name.lower(), *_px(p, w, h), round(p.z * w, 1), round(p.visibility, 3))
@@ -190,7 +186,7 @@ def pose(image: Any, *, model: str | None = None, min_visibility: float = 0.5,
         people.append(Person(kps))
         out = draw.skeleton(img, [[k.x, k.y] for k in kps], POSE_CONNECTIONS,
                             visible=[k.visibility >= min_vis for k in kps])
-    return PoseResult(people, spec.id, round(latency, 1), info, out)
+    return PoseResult(people, spec.id, latency, info, out)
 
 
 @dataclass
@@ -214,14 +210,9 @@ def hands(image: Any, *, model: str | None = None, max_hands: int = 4,
     from . import draw
     _quiet_mediapipe()
     from mediapipe.python.solutions.hands import HAND_CONNECTIONS, HandLandmark
-    spec = HANDS_DEMO.model(model)
     max_hands = HANDS_DEMO.param("max_hands").parse(max_hands)
-    img, info = load_image(image)
+    spec, img, info, res, latency = _process(HANDS_DEMO, model, image, progress)
     w, h = img.size
-    with LOADER.use(spec, progress) as est:
-        t0 = time.perf_counter()
-        res = est.process(_rgb(img))
-        latency = (time.perf_counter() - t0) * 1000
     found, out = [], img
     for lms, hd in zip(res.multi_hand_landmarks or [], res.multi_handedness or []):
         c = hd.classification[0]
@@ -231,7 +222,7 @@ def hands(image: Any, *, model: str | None = None, max_hands: int = 4,
     found = found[:max_hands]
     for i, hnd in enumerate(found):
         out = draw.skeleton(out, [[k.x, k.y] for k in hnd.keypoints], HAND_CONNECTIONS, color_index=i + 2)
-    return HandsResult(found, spec.id, round(latency, 1), info, out)
+    return HandsResult(found, spec.id, latency, info, out)
 
 
 # ---------------------------------------------------------------- person segmentation
@@ -257,15 +248,11 @@ def segment_person(image: Any, *, model: str | None = None, effect: str = "blur"
     from . import draw
     from .errors import InputError
 
-    spec = SEGMENT.model(model)
     threshold = SEGMENT.param("threshold").parse(threshold)
     if effect not in EFFECTS:
         raise InputError(f"effect must be one of {', '.join(EFFECTS)}, got {effect!r}.")
-    img, info = load_image(image)
-    with LOADER.use(spec, progress) as seg:
-        t0 = time.perf_counter()
-        mask = np.asarray(seg.process(_rgb(img)).segmentation_mask, np.float32)
-        latency = (time.perf_counter() - t0) * 1000
+    spec, img, info, res, latency = _process(SEGMENT, model, image, progress)
+    mask = np.asarray(res.segmentation_mask, np.float32)
     soft = np.clip((mask - threshold) / 0.2 + 0.5, 0, 1)  # a soft edge around the threshold
     background = {
         "blur": lambda: img.filter(ImageFilter.GaussianBlur(max(4, max(img.size) // 60))),
@@ -279,7 +266,7 @@ def segment_person(image: Any, *, model: str | None = None, effect: str = "blur"
             edited.save(out)
         except (OSError, ValueError, KeyError) as e:
             raise InputError(f"Could not write {out}: {e}") from None
-    return SegmentResult(round(float((mask > threshold).mean()), 4), effect, spec.id, round(latency, 1), info,
+    return SegmentResult(round(float((mask > threshold).mean()), 4), effect, spec.id, latency, info,
                          mask, edited)
 
 
