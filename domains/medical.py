@@ -340,7 +340,9 @@ def sample_image(name: str) -> MedicalImage:
     if name == "brain":
         import matplotlib.cbook
         with matplotlib.cbook.get_sample_data("s1045.ima.gz") as f:
-            raw = gzip.open(f).read()
+            raw = f.read()  # recent matplotlib hands back the file already gunzipped; older ones do not
+        if raw[:2] == b"\x1f\x8b":
+            raw = gzip.decompress(raw)
         a = np.frombuffer(raw, "<u2").reshape(256, 256).astype(np.float32)
         return MedicalImage(a, "MR", SAMPLES[name], _auto_window(a), {"Rows": "256", "Columns": "256"},
                             "matplotlib sample data")

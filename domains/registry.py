@@ -13,7 +13,8 @@ from typing import Any, Callable
 from .errors import InputError, ModelUnavailable, UnknownDemo
 
 # Modules that declare demos. A domain's page exists exactly when its module is listed here.
-DEMO_MODULES = ("domains.vision", "domains.vision_ocr", "domains.vision_body", "domains.medical")
+DEMO_MODULES = ("domains.vision", "domains.vision_ocr", "domains.vision_body", "domains.vision_hub",
+                "domains.medical")
 
 SOURCES = ("package", "hub", "trained")
 HUB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")
@@ -82,6 +83,9 @@ class Param:
             if self.default is None:
                 return None
             raw = self.default
+        if self.kind is str and isinstance(raw, (dict, list)):  # structured values travel as JSON text
+            import json
+            raw = json.dumps(raw)
         try:
             if self.kind is bool and isinstance(raw, str):
                 if raw.lower() not in ("1", "0", "true", "false", "yes", "no"):
@@ -120,6 +124,11 @@ class Demo:
     models: tuple[ModelSpec, ...]
     params: tuple[Param, ...] = ()
     hub_adapter: str | None = None  # set when any hub model of `task` can be used
+    offline_instead: str = ""       # for hub-only demos: the id of a demo that works offline instead
+
+    @property
+    def online_only(self) -> bool:
+        return not any(m.offline for m in self.models)
 
     @property
     def default_model(self) -> ModelSpec:
@@ -157,7 +166,7 @@ class Demo:
     def describe(self) -> dict[str, Any]:
         return {
             "id": self.id, "domain": self.domain, "task": self.task, "title": self.title,
-            "summary": self.summary, "input": self.input_kind,
+            "summary": self.summary, "input": self.input_kind, "online_only": self.online_only,
             "models": [{"id": m.id, "source": m.source, "license": m.license, "size_mb": m.size_mb,
                         "offline": m.offline, "revision": m.revision} for m in self.models],
             "params": [{"name": p.name, "type": p.kind.__name__, "default": p.default, "help": p.help}

@@ -87,8 +87,10 @@ def model_card(spec: ModelSpec) -> None:
             st.caption(spec.description)
         rows = {"Source": {"package": f"installed package `{spec.ref}`", "hub": f"hub `{spec.ref}`",
                            "trained": f"trained here on `{spec.ref}`"}[spec.source]}
-        if spec.revision:
+        if spec.revision and len(spec.revision) == 40:
             rows["Revision"] = f"`{spec.revision[:12]}` (pinned)"
+        elif spec.revision:
+            rows["Revision"] = f"branch `{spec.revision}` (latest on it)"
         elif spec.source == "hub":
             rows["Revision"] = "latest (not pinned)"
         if spec.homepage:
@@ -99,6 +101,25 @@ def model_card(spec: ModelSpec) -> None:
         if spec.source == "hub" and not hub.online():
             st.caption(":material/info: No hub is reachable from this machine: this model works only if it is "
                        "already in the local Hugging Face cache.")
+
+
+def hub_only_notice(demo: Demo, selector: str = "", sections: dict[str, str] | None = None) -> None:
+    """For a demo with no offline model: say so up front and, when no hub is reachable, point to the
+    closest offline demo, with a button that switches the page's demo `selector` to its section."""
+    if not demo.online_only:
+        return
+    if hub.online():
+        st.info(f"{demo.title} needs a model from the Hugging Face hub: it downloads once (size on its card), "
+                "then runs on this computer.", icon=":material/cloud:")
+        return
+    other = domains.get(demo.offline_instead) if demo.offline_instead else None
+    msg = (f"**{demo.title} needs the Hugging Face hub, and no hub is reachable from here.** No model for this "
+           "task ships inside a package, so it runs only if the model is already in the local cache.")
+    st.warning(msg + (f" Offline, **{other.title}** is the closest demo that works." if other else ""),
+               icon=":material/cloud_off:")
+    if other and selector and (sections or {}).get(other.id):
+        st.button(f"Open {other.title}", key=f"goto_{demo.id}", icon=":material/wifi_off:",
+                  on_click=lambda: st.session_state.update({selector: sections[other.id]}))
 
 
 # ---------------------------------------------------------------- running

@@ -6,14 +6,24 @@ from pages import _ui
 
 _ui.page_header("vision", "Networks trained on millions of pictures name objects, read text, find faces and "
                           "bodies, and can show which pixels drove a decision. Every demo below runs on this "
-                          "computer. Pick a demo, then a photo.")
+                          "computer; the hub-only tasks need a model hub the first time. Pick a demo, then a photo.")
 
 SECTIONS = {"classify": ":material/category: Classify", "explain": ":material/lightbulb: Explain",
             "compare": ":material/compare: Compare", "ocr": ":material/text_fields: Read text",
             "faces": ":material/face: Faces", "mesh": ":material/blur_on: Face mesh",
             "pose": ":material/accessibility_new: Body pose", "hands": ":material/back_hand: Hands",
-            "segment": ":material/background_replace: Background"}
+            "segment": ":material/background_replace: Background", "hub": ":material/cloud: Hub-only tasks"}
 section = _ui.demo_selector("vision_demo", SECTIONS)
+if section == "hub":  # one of five demos with no offline model; picked below, kept in the URL as ?task=
+    HUB_TASKS = {"vision.detect": "Objects", "vision.semantic_segment": "Scene segmentation", "vision.depth": "Depth",
+                 "vision.zero_shot": "Zero-shot (CLIP)", "vision.caption": "Captioning"}
+    if "vision_hub_task" not in st.session_state:
+        wanted = st.query_params.get("task")
+        st.session_state["vision_hub_task"] = wanted if wanted in HUB_TASKS else "vision.detect"
+    task = st.radio("Task", list(HUB_TASKS), format_func=HUB_TASKS.get, horizontal=True, key="vision_hub_task")
+    st.query_params["task"] = task
+    _ui.hub_only_notice(get(task), "vision_demo", {"vision.faces": "faces", "vision.classify": "classify",
+                                                   "vision.segment_person": "segment"})
 photos, people, text = examples.tagged("photo"), examples.tagged("people", "photo"), examples.tagged("text", "photo")
 
 
@@ -164,3 +174,54 @@ elif section == "segment":
         caption_line(result)
 
     _ui.image_demo(get("vision.segment_person"), "seg", people, "astronaut", show, effect)
+
+elif section == "hub" and task == "vision.detect":
+    def show(result, source, caption):
+        st.markdown(f"### {len(result.objects)} object{'s' if len(result.objects) != 1 else ''}")
+        st.image(result.annotated, caption=caption, width="stretch")
+        if result.objects:
+            st.dataframe([{"object": o.label, "confidence": round(o.score, 3), "box (x, y, w, h)": o.box}
+                          for o in result.objects], hide_index=True)
+        caption_line(result)
+
+    _ui.image_demo(get(task), "det", photos, "astronaut", show,
+                   lambda: {"threshold": st.slider("Minimum confidence", 0.05, 1.0, 0.7, 0.05, key="det_thr")})
+
+elif section == "hub" and task == "vision.semantic_segment":
+    def show(result, source, caption):
+        st.markdown(f"### {len(result.segments)} classes")
+        st.image(result.overlay, caption=caption, width="stretch")
+        _ui.bar([s.label for s in result.segments[:10]], [s.fraction for s in result.segments[:10]], "share of pixels")
+        caption_line(result)
+
+    _ui.image_demo(get(task), "sseg", photos, "astronaut", show)
+
+elif section == "hub" and task == "vision.depth":
+    def show(result, source, caption):
+        st.markdown(f"### Nearest third of the depth range: {result.near_fraction:.0%} of the picture")
+        a, b = st.columns(2)
+        a.image(source, caption=caption, width="stretch")
+        b.image(result.depth, caption="Bright = near (relative, not metres)", width="stretch")
+        caption_line(result)
+
+    _ui.image_demo(get(task), "depth", photos, "astronaut", show)
+
+elif section == "hub" and task == "vision.zero_shot":
+    def labels():
+        return {"labels": st.text_input("Labels, comma-separated", get(task).param("labels").default, key="zs_labels")}
+
+    def show(result, source, caption):
+        st.markdown(f"### {result.labels[0].label} · {result.labels[0].score:.0%}")
+        _ui.bar([l.label for l in result.labels], [l.score for l in result.labels])
+        caption_line(result)
+        st.image(source, caption=caption, width=360)
+
+    _ui.image_demo(get(task), "zs", photos, "coffee", show, labels)
+
+elif section == "hub" and task == "vision.caption":
+    def show(result, source, caption):
+        st.markdown(f"### “{result.caption}”")
+        st.image(source, caption=caption, width="stretch")
+        caption_line(result)
+
+    _ui.image_demo(get(task), "cap", photos, "astronaut", show)

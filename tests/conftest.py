@@ -71,3 +71,16 @@ def coffee_png() -> bytes:
 @pytest.fixture(scope="session")
 def tiny_builder():
     return build_tiny_classifier
+
+
+@pytest.fixture
+def tiny_vision_pipelines():
+    """The five hub-only vision models as tiny random models in the local cache, under their registry ids;
+    removed (and unloaded) afterwards so other tests see the real offline state."""
+    import tiny_models
+    from domains.loader import LOADER
+    ids = tiny_models.install()
+    yield ids
+    for repo in ids:
+        LOADER.unload(repo)
+    tiny_models.remove(ids)

@@ -10,23 +10,7 @@ from PIL import Image
 import domains
 from domains.errors import InputError
 from domains.inputs import MAX_SIDE, load_image
-
-
-def encode(img: Image.Image, fmt: str = "PNG", **kw) -> bytes:
-    buf = io.BytesIO()
-    img.save(buf, format=fmt, **kw)
-    return buf.getvalue()
-
-
-def gradient(mode: str, size=(64, 48)) -> Image.Image:
-    base = Image.linear_gradient("L").resize(size)
-    if mode == "I;16":
-        return Image.fromarray(np.asarray(base, np.uint16) * 257)
-    if mode == "F":
-        return Image.fromarray(np.asarray(base, np.float32) / 255.0)
-    if mode == "I":
-        return Image.fromarray(np.asarray(base, np.int32) * 1000)
-    return base.convert(mode)
+from testmedia import encode, gradient
 
 
 @pytest.mark.parametrize("mode,fmt", [("L", "PNG"), ("LA", "PNG"), ("P", "PNG"), ("RGBA", "PNG"), ("1", "PNG"),

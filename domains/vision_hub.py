@@ -1,0 +1,226 @@
+"""Vision tasks with no model that ships offline (research: none found for COCO detection, scene
+segmentation, depth, CLIP or captioning). They run through transformers pipelines where a hub is
+reachable or the model is already in the local Hugging Face cache; otherwise they fail with
+ModelUnavailable and `Demo.offline_instead` says what to use instead."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import InputError
+from .inputs import ImageInfo, load_image
+from .loader import LOADER, Progress, adapter
+from .registry import Demo, ModelSpec, Param, register
+
+
+@adapter("hf_pipeline", imports=("torch", "transformers"))
+def _load_hf_pipeline(spec: ModelSpec, path: str | None, progress: Progress | None):
+    """Any transformers vision pipeline from a local snapshot folder. The image processor is loaded with
+    the PIL backend: the default torchvision backend does not import beside this torch build."""
+    from transformers import AutoImageProcessor, pipeline
+
+    kw: dict[str, Any] = {"image_processor": AutoImageProcessor.from_pretrained(path, backend="pil")}
+    if spec.task in ("zero-shot-image-classification", "image-text-to-text"):
+        from transformers import AutoTokenizer
+        kw["tokenizer"] = AutoTokenizer.from_pretrained(path)
+    return pipeline(spec.task, model=path, device="cpu", trust_remote_code=False, **kw)
+
+
+def _hub(repo: str, name: str, task: str, license: str, size_mb: float, ram_mb: float, description: str,
+         revision: str | None = None) -> ModelSpec:
+    return ModelSpec(id=repo, name=name, source="hub", adapter="hf_pipeline", license=license, size_mb=size_mb,
+                     ram_mb=ram_mb, offline=False, ref=repo, task=task, homepage=f"https://huggingface.co/{repo}",
+                     description=description, revision=revision)
+
+
+DETR = _hub("facebook/detr-resnet-50", "DETR ResNet-50", "object-detection", "Apache-2.0", 167, 400,
+            "End-to-end detection transformer, 91 COCO classes (people, vehicles, animals, household objects). "
+            "The repo's `no_timm` branch: its backbone loads without timm, which does not install beside this torch.",
+            revision="no_timm")
+SEGFORMER = _hub("nvidia/segformer-b0-finetuned-ade-512-512", "SegFormer-B0 (ADE20k)", "image-segmentation",
+                 "NVIDIA Source Code License (research)", 15, 120,
+                 "A light segmentation transformer: every pixel labelled with one of 150 scene classes (wall, sky, "
+                 "road, person, tree...).")
+DEPTH = _hub("depth-anything/Depth-Anything-V2-Small-hf", "Depth Anything V2 Small", "depth-estimation",
+             "Apache-2.0", 100, 300, "Relative depth from a single photo (25 M parameters).")
+CLIP = _hub("openai/clip-vit-base-patch32", "CLIP ViT-B/32", "zero-shot-image-classification", "MIT", 605, 700,
+            "Image and text embedded in one space: classifies a photo into any labels you type.")
+BLIP = _hub("Salesforce/blip-image-captioning-base", "BLIP captioning (base)", "image-text-to-text", "BSD-3-Clause",
+            990, 1100, "Writes a one-sentence caption for a photo.")
+
+
+@dataclass
+class Box:
+    label: str
+    score: float
+    box: list[int]  # x, y, width, height in pixels of the image the model saw
+
+
+@dataclass
+class DetectResult:
+    objects: list[Box]
+    model: str
+    latency_ms: float
+    image: ImageInfo
+    annotated: Any = field(default=None, repr=False, metadata={"json": False})
+
+
+def _timed(spec: ModelSpec, progress: Progress | None, call):
+    with LOADER.use(spec, progress) as pipe:
+        t0 = time.perf_counter()
+        out = call(pipe)
+        return out, round((time.perf_counter() - t0) * 1000, 1)
+
+
+def detect(image: Any, *, model: str | None = None, threshold: float = 0.7,
+           progress: Progress | None = None) -> DetectResult:
+    """Objects with boxes and a confidence, at least `threshold`."""
+    from . import draw
+    spec = DETECT.model(model)
+    threshold = DETECT.param("threshold").parse(threshold)
+    img, info = load_image(image)
+    out, ms = _timed(spec, progress, lambda p: p(img, threshold=threshold))
+    objects = []
+    for o in sorted(out, key=lambda o: -o["score"]):
+        b = o["box"]
+        objects.append(Box(o["label"], round(float(o["score"]), 4),
+                           [int(b["xmin"]), int(b["ymin"]), int(b["xmax"] - b["xmin"]), int(b["ymax"] - b["ymin"])]))
+    annotated = draw.boxes(img, [(o.box, f"{o.label} {o.score:.0%}") for o in objects])
+    return DetectResult(objects, spec.id, ms, info, annotated)
+
+
+@dataclass
+class Segment:
+    label: str
+    fraction: float  # share of the picture's pixels
+
+
+@dataclass
+class SegmentResult:
+    segments: list[Segment]
+    model: str
+    latency_ms: float
+    image: ImageInfo
+    overlay: Any = field(default=None, repr=False, metadata={"json": False})
+
+
+def semantic_segment(image: Any, *, model: str | None = None, progress: Progress | None = None) -> SegmentResult:
+    """Every pixel labelled with a scene class; the classes by share of the picture."""
+    import numpy as np
+    from PIL import Image
+    spec = SEGMENT.model(model)
+    img, info = load_image(image)
+    out, ms = _timed(spec, progress, lambda p: p(img))
+    rng = np.random.default_rng(0)
+    colour = np.zeros((*img.size[::-1], 3), np.float32)
+    segments = []
+    for s in out:
+        m = np.asarray(s["mask"].resize(img.size, Image.Resampling.NEAREST)) > 127
+        segments.append(Segment(s["label"], round(float(m.mean()), 4)))
+        colour[m] = rng.integers(40, 255, 3)
+    base = np.asarray(img, np.float32)
+    overlay = Image.fromarray((0.45 * base + 0.55 * colour).astype(np.uint8))
+    segments.sort(key=lambda s: -s.fraction)
+    return SegmentResult(segments, spec.id, ms, info, overlay)
+
+
+@dataclass
+class DepthResult:
+    model: str
+    latency_ms: float
+    image: ImageInfo
+    near_fraction: float  # share of pixels in the nearest third of the depth range
+    depth: Any = field(default=None, repr=False, metadata={"json": False})  # grey map, bright = near (PIL)
+
+
+def depth(image: Any, *, model: str | None = None, progress: Progress | None = None) -> DepthResult:
+    """Relative depth per pixel from one photo (bright = near)."""
+    import numpy as np
+    spec = DEPTH_DEMO.model(model)
+    img, info = load_image(image)
+    out, ms = _timed(spec, progress, lambda p: p(img))
+    d = np.asarray(out["depth"], np.float32)
+    near = float((d >= d.min() + 2 / 3 * (d.max() - d.min())).mean()) if d.max() > d.min() else 0.0
+    return DepthResult(spec.id, ms, info, round(near, 4), out["depth"].resize(img.size))
+
+
+@dataclass
+class ZeroShotLabel:
+    label: str
+    score: float
+
+
+@dataclass
+class ZeroShotResult:
+    labels: list[ZeroShotLabel]
+    model: str
+    latency_ms: float
+    image: ImageInfo
+
+
+def zero_shot(image: Any, *, model: str | None = None, labels: str = "a cat, a dog, a cup of coffee, a rocket, a person",
+              progress: Progress | None = None) -> ZeroShotResult:
+    """Scores for labels the user writes (comma-separated), by image-text similarity."""
+    spec = ZERO_SHOT.model(model)
+    names = [s.strip() for s in str(labels).split(",") if s.strip()]
+    if len(names) < 2:
+        raise InputError("Give at least two labels, separated by commas.")
+    if len(names) > 50:
+        raise InputError("At most 50 labels.")
+    img, info = load_image(image)
+    out, ms = _timed(spec, progress, lambda p: p(img, candidate_labels=names))
+    return ZeroShotResult([ZeroShotLabel(o["label"], round(float(o["score"]), 6)) for o in out], spec.id, ms, info)
+
+
+@dataclass
+class CaptionResult:
+    caption: str
+    model: str
+    latency_ms: float
+    image: ImageInfo
+
+
+def caption(image: Any, *, model: str | None = None, max_new_tokens: int = 30,
+            progress: Progress | None = None) -> CaptionResult:
+    """One sentence describing the photo."""
+    spec = CAPTION.model(model)
+    n = CAPTION.param("max_new_tokens").parse(max_new_tokens)
+    img, info = load_image(image)
+    out, ms = _timed(spec, progress, lambda p: p(img, text="", max_new_tokens=n))
+    return CaptionResult(str(out[0]["generated_text"]).strip(), spec.id, ms, info)
+
+
+DETECT = register(Demo(
+    id="vision.detect", domain="vision", task="object-detection", title="Object detection",
+    summary="Boxes around every object of the 91 COCO classes, each with a label and a confidence.",
+    input_kind="image", fn=detect, models=(DETR,), hub_adapter="hf_pipeline",
+    params=(Param("threshold", float, 0.7, "minimum confidence", min=0.0, max=1.0),),
+    offline_instead="vision.faces",
+))
+SEGMENT = register(Demo(
+    id="vision.semantic_segment", domain="vision", task="image-segmentation", title="Scene segmentation",
+    summary="Every pixel labelled (sky, road, building, person...), and how much of the picture each class fills.",
+    input_kind="image", fn=semantic_segment, models=(SEGFORMER,), hub_adapter="hf_pipeline",
+    offline_instead="vision.segment_person",
+))
+DEPTH_DEMO = register(Demo(
+    id="vision.depth", domain="vision", task="depth-estimation", title="Depth from one photo",
+    summary="How far each pixel is, estimated from a single picture.",
+    input_kind="image", fn=depth, models=(DEPTH,), hub_adapter="hf_pipeline",
+    offline_instead="vision.segment_person",
+))
+ZERO_SHOT = register(Demo(
+    id="vision.zero_shot", domain="vision", task="zero-shot-image-classification", title="Zero-shot labels (CLIP)",
+    summary="Classifies a photo into labels you write, with no training for them.",
+    input_kind="image", fn=zero_shot, models=(CLIP,), hub_adapter="hf_pipeline",
+    params=(Param("labels", str, "a cat, a dog, a cup of coffee, a rocket, a person", "comma-separated labels"),),
+    offline_instead="vision.classify",
+))
+CAPTION = register(Demo(
+    id="vision.caption", domain="vision", task="image-text-to-text", title="Captioning",
+    summary="A sentence describing the photo.",
+    input_kind="image", fn=caption, models=(BLIP,), hub_adapter="hf_pipeline",
+    params=(Param("max_new_tokens", int, 30, "longest caption, in tokens", min=5, max=100),),
+    offline_instead="vision.classify",
+))
