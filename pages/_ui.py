@@ -12,6 +12,7 @@ import domains
 import domains.examples
 from domains import hub
 from domains.errors import GalleryError, InputError, ModelUnavailable
+from domains.inputs import load_image
 from domains.loader import LOADER
 from domains.registry import Demo, ModelSpec
 
@@ -227,8 +228,9 @@ def image_demo(demo: Demo, key: str, examples, default: str | None, render: Call
         if picked and spec:
             result = run_demo(demo.id, picked[0], model=spec, **params)
         if result is not None:
+            shown = load_image(picked[0])[0]  # the guarded RGB picture: raw uploads may be 16-bit, CMYK...
             with st.container(key=f"{key}_result"):
-                render(result, *picked)
+                render(result, shown, picked[1])
         elif not picked:
             st.info("Choose an example, upload an image, or take one with your camera.", icon=":material/image:")
     if spec:
