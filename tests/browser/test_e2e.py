@@ -78,7 +78,9 @@ def page(browser):
 def shot(pg, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     pg.mouse.move(0, 0)  # no tooltip over the picture
-    time.sleep(0.5)  # let charts finish drawing
+    pg.wait_for_function("() => [...document.querySelectorAll('[data-testid=stDataFrame]')]"
+                         ".every(d => d.querySelector('canvas'))")  # tables drawn, not skeletons
+    time.sleep(1.0)  # let charts finish drawing
     pg.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
@@ -123,3 +125,30 @@ def test_bad_upload_shows_a_message_not_a_traceback(server, page):
     assert "not an image" in alert.inner_text()
     assert "Traceback" not in page.content()
     shot(page, "vision-bad-upload.png")
+
+
+# every section of the Vision and Medical pages, by URL: (query, container to wait for, text it must show)
+SECTIONS = [
+    ("vision?demo=explain", ".st-key-exp_result", "forward passes"),
+    ("vision?demo=compare", ".st-key-cmp_result", "They"),
+    ("vision?demo=ocr", ".st-key-ocr_result", "火车站"),
+    ("vision?demo=faces", ".st-key-face_result", "1 face"),
+    ("vision?demo=mesh", ".st-key-mesh_result", "478 points"),
+    ("vision?demo=pose", ".st-key-pose_result", "33 joints"),
+    ("vision?demo=hands", ".st-key-hands_result", "0 hands"),
+    ("vision?demo=segment", ".st-key-seg_result", "Person:"),
+    ("vision?demo=hub&task=vision.detect", "[data-testid=stAlertContentWarning]", "no hub is reachable"),
+    ("medical?demo=skin", ".st-key-skin_result", "accuracy 82.5%"),
+    ("medical?demo=images", "[data-testid=stImage]", "Hounsfield"),
+    ("medical?demo=tabular", "[data-testid=stMain] h3", "P(malignant)"),
+]
+
+
+@pytest.mark.parametrize("query,selector,text", SECTIONS, ids=[s[0] for s in SECTIONS])
+def test_every_vision_and_medical_section_in_a_browser(server, page, query, selector, text):
+    page.goto(f"{server}/{query}")
+    page.locator(selector).first.wait_for()
+    page.get_by_text(text).first.wait_for()
+    main = page.locator("[data-testid=stMain]").inner_text()
+    assert "Traceback" not in main and "Something went wrong" not in main
+    shot(page, query.replace("?demo=", "-").replace("&task=vision.", "-") + ".png")
