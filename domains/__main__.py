@@ -23,6 +23,14 @@ def _input(demo, raw: str | None) -> Any:
         raise InputError(f"{demo.id} needs an input ({demo.input_kind}).")
     if demo.input_kind == "image" and raw.startswith("example:"):
         return examples.image(raw.split(":", 1)[1])
+    if demo.input_kind == "text" and raw == "-":
+        return sys.stdin.buffer.read()  # bytes: the text guard decodes (and rejects invalid UTF-8)
+    if demo.input_kind == "text" and raw.startswith("file:"):
+        from pathlib import Path
+        path = Path(raw[5:])
+        if not path.is_file():
+            raise InputError(f"No such text file: {path}")
+        return path.read_bytes()
     return raw
 
 
@@ -44,7 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     p_list.add_argument("--json", action="store_true")
     p_run = sub.add_parser("run", help="run one demo")
     p_run.add_argument("demo")
-    p_run.add_argument("input", nargs="?", help="a file path (image, audio), text, or example:ID")
+    p_run.add_argument("input", nargs="?", help="a file path (image, audio); text itself, file:PATH or - (stdin) "
+                                                 "for text demos; example:ID for a bundled image")
     p_run.add_argument("--model")
     p_run.add_argument("--param", action="append", default=[], metavar="KEY=VALUE")
     p_run.add_argument("--json", action="store_true")

@@ -116,3 +116,37 @@ def _to_rgb(img):
         canvas = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         img = Image.alpha_composite(canvas, rgba)
     return img.convert("RGB")
+
+
+# ---------------------------------------------------------------- text
+MAX_TEXT_CHARS = int(os.environ.get("GALLERY_MAX_TEXT_CHARS", "100000"))
+
+
+def load_text(src: Any, *, max_chars: int = MAX_TEXT_CHARS, what: str = "text") -> str:
+    """A str, UTF-8 bytes or a text file object -> the text, stripped. Every script and emoji passes;
+    empty, whitespace-only, non-UTF-8 and over-long input raise InputError with a message fit for a user."""
+    if hasattr(src, "read"):
+        src = src.read(max_chars * 4 + 4)
+    if isinstance(src, (bytes, bytearray, memoryview)):
+        raw = bytes(src)
+        if len(raw) > max_chars * 4:
+            raise _too_long(what, len(raw.decode("utf-8", "replace")), max_chars)
+        try:
+            src = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            raise InputError(f"The file is not UTF-8 text (byte 0x{raw[e.start]:02x} at position {e.start} is not "
+                             "valid UTF-8). Save it as UTF-8 and upload it again.") from None
+    if src is None:
+        raise InputError(f"The {what} is empty.")
+    if not isinstance(src, str):
+        raise InputError(f"Expected {what} as a string, got {type(src).__name__}.")
+    text = src.replace("\x00", "").strip()
+    if not text:
+        raise InputError(f"The {what} is empty." if not src else f"The {what} is only whitespace.")
+    if len(text) > max_chars:
+        raise _too_long(what, len(text), max_chars)
+    return text
+
+
+def _too_long(what: str, n: int, limit: int) -> InputError:
+    return InputError(f"The {what} is {n:,} characters; the limit is {limit:,}. Please shorten it.")

@@ -192,7 +192,7 @@ class ModelLoader:
         if spec.source == "hub":
             from . import hub
             return hub.snapshot(spec.ref, spec.revision, progress)
-        if spec.source == "package":
+        if spec.source == "package" and "apt" not in spec.needs:  # system programs: their adapter checks
             if importlib.util.find_spec(spec.ref) is None:
                 pkg = spec.needs.get("pip", spec.ref)
                 raise ModelUnavailable(f"{spec.name} needs the package '{pkg}', which is not installed.",

@@ -10,21 +10,9 @@ from typing import Any
 
 from .errors import InputError
 from .inputs import ImageInfo, load_image
-from .loader import LOADER, Progress, adapter
+from . import text  # noqa: F401  (registers the hf_pipeline adapter)
+from .loader import LOADER, Progress
 from .registry import Demo, ModelSpec, Param, register
-
-
-@adapter("hf_pipeline", imports=("torch", "transformers"))
-def _load_hf_pipeline(spec: ModelSpec, path: str | None, progress: Progress | None):
-    """Any transformers vision pipeline from a local snapshot folder. The image processor is loaded with
-    the PIL backend: the default torchvision backend does not import beside this torch build."""
-    from transformers import AutoImageProcessor, pipeline
-
-    kw: dict[str, Any] = {"image_processor": AutoImageProcessor.from_pretrained(path, backend="pil")}
-    if spec.task in ("zero-shot-image-classification", "image-text-to-text"):
-        from transformers import AutoTokenizer
-        kw["tokenizer"] = AutoTokenizer.from_pretrained(path)
-    return pipeline(spec.task, model=path, device="cpu", trust_remote_code=False, **kw)
 
 
 def _hub(repo: str, name: str, task: str, license: str, size_mb: float, ram_mb: float, description: str,

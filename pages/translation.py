@@ -1,0 +1,94 @@
+"""Translation: neural beside rule-based, sentence by sentence."""
+import pandas as pd
+import streamlit as st
+
+from domains import get, translation
+from pages import _ui
+
+_ui.page_header("translation", "Neural translation learns from millions of translated sentences; rule-based "
+                               "translation follows dictionaries and grammar rules written by people. Try both on "
+                               "the same text, and translate back to see what survived.")
+
+SECTIONS = {"translate": ":material/translate: Translate", "compare": ":material/balance: Neural vs rule-based"}
+section = _ui.demo_selector("translation_demo", SECTIONS)
+LANGS = translation.LANGS
+EXAMPLES = {
+    "Medical note (en)": "The patient has had a high fever and a headache for three days. "
+                         "She should drink plenty of water and rest. Come back if the fever does not go down.",
+    "Bank news (en)": "The central bank raised interest rates to fight inflation. Prices rose quickly last year, "
+                      "and wages did not keep up.",
+    "Notícia (pt)": "O banco central aumentou as taxas de juros para combater a inflação. "
+                    "Os preços subiram rapidamente no ano passado.",
+    "Noticia (es)": "El banco central subió los tipos de interés para combatir la inflación. "
+                    "Los precios subieron rápidamente el año pasado.",
+}
+FROM = {"Medical note (en)": "en", "Bank news (en)": "en", "Notícia (pt)": "pt", "Noticia (es)": "es"}
+
+if section == "translate":
+    demo = get("translation.translate")
+    st.subheader(demo.title)
+    st.caption(demo.summary + " Offline: English ↔ Portuguese (neural) and English ↔ Spanish (rule-based, "
+                              "if Apertium is installed). Other pairs use OPUS-MT models from the hub.")
+    a, b, c = st.columns([2, 2, 3])
+    src = a.selectbox("From", list(LANGS), format_func=LANGS.get, key="tr_src")
+    tgt_options = sorted({p.split("-")[1] for p in translation.supported_pairs() if p.startswith(src + "-")},
+                         key=list(LANGS).index)
+    tgt = b.selectbox("To", tgt_options, format_func=LANGS.get, key="tr_tgt")
+    pair = f"{src}-{tgt}"
+    with c:
+        spec = _ui.model_picker(demo, "tr_model", [m for m in demo.models if pair in translation.pairs(m)])
+    def set_language(title: str) -> None:  # an example in Portuguese or Spanish translates into English
+        st.session_state.update(tr_src=FROM[title], tr_tgt="pt" if FROM[title] == "en" else "en")
+
+    text = _ui.text_input("tr", EXAMPLES, "Medical note (en)", label=f"Text in {LANGS[src]}", on_pick=set_language)
+    if text is not None and spec is not None:
+        result = _ui.run_demo(demo.id, text, model=spec, src=src, tgt=tgt)
+        if result is not None:
+            with st.container(key="tr_result"):
+                st.markdown(f"### {LANGS[tgt]}")
+                st.code(result.translation, language=None, wrap_lines=True)
+                st.dataframe(pd.DataFrame([{LANGS[src]: s.source, LANGS[tgt]: s.target} for s in result.sentences]),
+                             hide_index=True, width="stretch")
+                st.caption(f"{result.model} ({result.kind}) · **{result.latency_ms:.0f} ms** for "
+                           f"{len(result.sentences)} sentence{'s' if len(result.sentences) != 1 else ''} on this CPU")
+            _ui.reproduce(demo, spec, {"src": src, "tgt": tgt}, result)
+    if spec is not None:
+        _ui.model_card(spec)
+
+elif section == "compare":
+    demo = get("translation.compare")
+    st.subheader(demo.title)
+    st.caption("No language pair is covered offline by both kinds, so each system translates the English text "
+               "into its own language (neural: Portuguese; rule-based: Spanish) and back to English. The closer the "
+               "round trip is to the original, the more meaning survived: the score is the cosine similarity of "
+               "MiniLM sentence embeddings (1.0 = same meaning).")
+    text = _ui.text_input("cmp", {k: v for k, v in EXAMPLES.items() if FROM[k] == "en"}, "Bank news (en)",
+                          label="English text")
+    if text is not None:
+        result = _ui.run_demo(demo.id, text, model=None)
+        if result is not None:
+            with st.container(key="cmpt_result"):
+                cols = st.columns(2, gap="large")
+                for col, kind in zip(cols, ("neural", "rule-based")):
+                    with col:
+                        rt = next((s for s in result.systems if s.system == kind), None)
+                        if rt is None:
+                            st.markdown(f"### {kind.capitalize()}")
+                            st.warning(result.unavailable.get(kind, "Not available here."), icon=":material/block:")
+                            continue
+                        lang = LANGS[rt.pair.split("-")[1]]
+                        st.markdown(f"### {kind.capitalize()} · round trip {rt.similarity:.2f}")
+                        st.markdown(f"**{lang}** ({rt.model})")
+                        st.info(rt.translation, icon=":material/translate:")
+                        st.markdown("**Back to English**")
+                        st.success(rt.back, icon=":material/undo:")
+                        st.caption(f"{rt.latency_ms:.0f} ms, both directions")
+                if len(result.systems) == 2:
+                    n, r = result.systems
+                    better = n if n.similarity >= r.similarity else r
+                    st.caption(f"On this text the {better.system} system kept more of the meaning "
+                               f"({better.similarity:.2f} vs {min(n.similarity, r.similarity):.2f}). One text proves "
+                               "little: try your own, and read the translations, not only the score.")
+            _ui.reproduce(demo, demo.default_model, {}, result)
+    for spec in demo.models:
+        _ui.model_card(spec)
