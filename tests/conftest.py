@@ -84,3 +84,16 @@ def tiny_vision_pipelines():
     for repo in ids:
         LOADER.unload(repo)
     tiny_models.remove(ids)
+
+
+@pytest.fixture
+def tiny_text_pipelines():
+    """Tiny random text models (sentiment, NLI, QA, GPT-2, BART, Marian) under the registry's hub ids,
+    removed and unloaded afterwards."""
+    import tiny_models
+    from domains.loader import LOADER
+    ids = tiny_models.install(tiny_models.TEXT_PIPELINES)
+    yield ids
+    for repo in ids:
+        LOADER.unload(repo)
+    tiny_models.remove(ids)

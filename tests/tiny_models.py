@@ -113,3 +113,78 @@ def install(builders: dict = VISION_PIPELINES) -> list[str]:
 def remove(repo_ids: list[str]) -> None:
     for repo in repo_ids:
         shutil.rmtree(_cache_dir(repo), ignore_errors=True)
+
+
+# ---------------------------------------------------------------- text
+WORDS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "a", "was", "great", "bad", "moon", "who", "on",
+         "landed", "neil", "armstrong", "sports", "business", "this", "text", "is", "about", "el", "banco", "hola",
+         ".", ",", "?", "of", "and", "to", "in"]
+
+
+def _bert_tokenizer(p: Path) -> None:
+    from transformers import BertTokenizer
+    p.mkdir(parents=True, exist_ok=True)
+    (p / "vocab.txt").write_text("\n".join(WORDS) + "\n")
+    BertTokenizer(str(p / "vocab.txt")).save_pretrained(p)
+
+
+def _bert_cfg(**kw):
+    from transformers import BertConfig
+    return BertConfig(vocab_size=len(WORDS), hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
+                      intermediate_size=32, max_position_embeddings=128, **kw)
+
+
+def bert_sentiment(p: Path) -> None:
+    from transformers import BertForSequenceClassification
+    _bert_tokenizer(p)
+    BertForSequenceClassification(_bert_cfg(num_labels=2, id2label={0: "NEGATIVE", 1: "POSITIVE"},
+                                            label2id={"NEGATIVE": 0, "POSITIVE": 1})).save_pretrained(p)
+
+
+def bert_nli(p: Path) -> None:
+    from transformers import BertForSequenceClassification
+    _bert_tokenizer(p)
+    labels = {0: "contradiction", 1: "neutral", 2: "entailment"}
+    BertForSequenceClassification(_bert_cfg(num_labels=3, id2label=labels,
+                                            label2id={v: k for k, v in labels.items()})).save_pretrained(p)
+
+
+def bert_qa(p: Path) -> None:
+    from transformers import BertForQuestionAnswering
+    _bert_tokenizer(p)
+    BertForQuestionAnswering(_bert_cfg()).save_pretrained(p)
+
+
+def gpt2(p: Path) -> None:
+    from transformers import GPT2Config, GPT2LMHeadModel
+    _bert_tokenizer(p)
+    GPT2LMHeadModel(GPT2Config(vocab_size=len(WORDS), n_positions=128, n_embd=16, n_layer=1, n_head=2,
+                               bos_token_id=2, eos_token_id=3, pad_token_id=0)).save_pretrained(p)
+
+
+def _seq2seq_cfg(cls):
+    return cls(vocab_size=len(WORDS), d_model=16, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
+               decoder_attention_heads=2, encoder_ffn_dim=32, decoder_ffn_dim=32, max_position_embeddings=128,
+               pad_token_id=0, bos_token_id=2, eos_token_id=3, decoder_start_token_id=2, forced_eos_token_id=3)
+
+
+def bart(p: Path) -> None:
+    from transformers import BartConfig, BartForConditionalGeneration
+    _bert_tokenizer(p)
+    BartForConditionalGeneration(_seq2seq_cfg(BartConfig)).save_pretrained(p)
+
+
+def marian(p: Path) -> None:
+    from transformers import MarianConfig, MarianMTModel
+    _bert_tokenizer(p)
+    MarianMTModel(_seq2seq_cfg(MarianConfig)).save_pretrained(p)
+
+
+TEXT_PIPELINES = {
+    "distilbert/distilbert-base-uncased-finetuned-sst-2-english": bert_sentiment,
+    "facebook/bart-large-mnli": bert_nli,
+    "distilbert/distilbert-base-cased-distilled-squad": bert_qa,
+    "openai-community/gpt2": gpt2,
+    "sshleifer/distilbart-cnn-12-6": bart,
+    "Helsinki-NLP/opus-mt-en-de": marian,
+}
