@@ -127,7 +127,7 @@ def test_bad_upload_shows_a_message_not_a_traceback(server, page):
     shot(page, "vision-bad-upload.png")
 
 
-# every section of the Vision and Medical pages, by URL: (query, container to wait for, text it must show)
+# every section of every page, by URL: (query, container to wait for, text it must show)
 SECTIONS = [
     ("vision?demo=explain", ".st-key-exp_result", "forward passes"),
     ("vision?demo=compare", ".st-key-cmp_result", "They"),
@@ -141,14 +141,21 @@ SECTIONS = [
     ("medical?demo=skin", ".st-key-skin_result", "accuracy 82.5%"),
     ("medical?demo=images", "[data-testid=stImage]", "Hounsfield"),
     ("medical?demo=tabular", "[data-testid=stMain] h3", "P(malignant)"),
+    ("translation?demo=translate", ".st-key-tr_result", "febre"),
+    ("translation?demo=compare", ".st-key-cmpt_result", "round trip"),
+    ("language?demo=ner", ".st-key-ner_result", "11 entities"),
+    ("language?demo=search", ".st-key-srch_result", "Best match"),
+    ("language?demo=zero_shot", ".st-key-zs_result", "sports"),
+    ("language?demo=summarize", ".st-key-sum_result", "Summary: 3 of"),
+    ("language?demo=hub&task=nlp.sentiment", "[data-testid=stAlertContentWarning]", "no hub is reachable"),
 ]
 
 
 @pytest.mark.parametrize("query,selector,text", SECTIONS, ids=[s[0] for s in SECTIONS])
-def test_every_vision_and_medical_section_in_a_browser(server, page, query, selector, text):
+def test_every_section_in_a_browser(server, page, query, selector, text):
     page.goto(f"{server}/{query}")
     page.locator(selector).first.wait_for()
     page.get_by_text(text).filter(visible=True).first.wait_for()  # tables keep hidden copies of cells
     main = page.locator("[data-testid=stMain]").inner_text()
     assert "Traceback" not in main and "Something went wrong" not in main
-    shot(page, query.replace("?demo=", "-").replace("&task=vision.", "-") + ".png")
+    shot(page, query.replace("?demo=", "-").replace("&task=vision.", "-").replace("&task=nlp.", "-") + ".png")

@@ -1,0 +1,160 @@
+"""Translation and Language pages under AppTest: every section gives a real result, and bad text
+(empty, whitespace, 1 MB, invalid UTF-8 upload, mixed scripts and emoji, unsupported pair) is handled."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from test_pages import page, texts
+
+BIG = "The bank raised rates. " * 46_000  # about 1 MB
+
+
+def open_section(path: str, key: str, section: str, **state) -> AppTest:
+    at = page(path)
+    at.session_state[key] = section
+    for k, v in state.items():
+        at.session_state[k] = v
+    return at.run()
+
+
+def translation(section: str, **state) -> AppTest:
+    return open_section("pages/translation.py", "translation_demo", section, **state)
+
+
+def language(section: str, **state) -> AppTest:
+    return open_section("pages/language.py", "language_demo", section, **state)
+
+
+def errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]
+
+
+# ---------------------------------------------------------------- translation
+def test_translate_default_example_en_pt_with_alignment():
+    at = translation("translate")
+    assert not at.exception and not errors(at)
+    assert "febre" in at.code[0].value
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["English", "Portuguese"] and len(table) == 3
+
+
+def test_translate_portuguese_example_switches_the_language():
+    at = translation("translate")
+    next(b for b in at.button if b.label == "Notícia (pt)").click().run()
+    assert at.selectbox(key="tr_src").value == "pt" and at.selectbox(key="tr_tgt").value == "en"
+    assert "central bank" in at.code[0].value.lower()
+
+
+def test_translate_target_list_offers_only_supported_pairs_and_a_hub_pair_explains_itself():
+    at = translation("translate")
+    assert set(at.selectbox(key="tr_tgt").options) == {"Portuguese", "Spanish", "Chinese", "German", "French"}
+    at.selectbox(key="tr_tgt").set_value("zh").run()
+    assert not at.exception
+    assert any("No model that works offline translates en-zh" in e for e in errors(at))
+
+
+@pytest.mark.parametrize("text,message", [("   ", None), (BIG, "limit is")])
+def test_translate_bad_text(text, message):
+    at = translation("translate")
+    at.text_area(key="tr_text").input(text).run()
+    assert not at.exception
+    if message:
+        assert any(message in e for e in errors(at))
+    else:  # whitespace: nothing to translate, no result and no error
+        assert not at.code and not errors(at)
+
+
+def test_translate_invalid_utf8_upload():
+    at = translation("translate")
+    at.toggle(key="tr_upload_on").set_value(True).run()
+    at.file_uploader(key="tr_upload").upload("latin1.txt", b"caf\xe9 com leite", "text/plain").run()
+    assert not at.exception and any("not UTF-8" in e for e in errors(at))
+
+
+def test_translate_utf8_upload_is_translated():
+    at = translation("translate")
+    at.toggle(key="tr_upload_on").set_value(True).run()
+    at.file_uploader(key="tr_upload").upload("note.txt", "Good morning. 🎉".encode(), "text/plain").run()
+    assert not at.exception and not errors(at) and "Bom dia" in at.code[0].value
+
+
+@pytest.mark.skipif(not shutil.which("apertium"), reason="Apertium not installed")
+def test_neural_vs_rule_based_section():
+    at = translation("compare")
+    assert not at.exception and not errors(at)
+    body = texts(at)
+    assert "### Neural · round trip" in body and "### Rule-based · round trip" in body
+    raw = json.loads(at.json[0].value)
+    assert {s["system"] for s in raw["systems"]} == {"neural", "rule-based"}
+
+
+# ---------------------------------------------------------------- language
+@pytest.mark.parametrize("section,expected", [("ner", "### 11 entities"), ("search", "### Best match"),
+                                              ("zero_shot", "### sports"), ("summarize", "### Summary: 3 of")])
+def test_language_section_default_example(section, expected):
+    at = language(section)
+    assert not at.exception and not errors(at), errors(at)
+    assert expected in texts(at)
+    assert at.json
+
+
+def test_ner_mixed_scripts_and_emoji_example():
+    at = language("ner")
+    next(b for b in at.button if b.label == "Mixed scripts, emoji").click().run()
+    assert not at.exception and not errors(at)
+    assert "Maria Silva" in at.dataframe[0].value["entity"].tolist()
+
+
+def test_zero_shot_shows_its_measured_accuracy_and_sentiment_preset():
+    at = language("zero_shot")
+    assert "get **96%** right, against 25%" in texts(at)
+    at.radio(key="zs_preset").set_value("Sentiment").run()
+    next(b for b in at.button if b.label == "Review").click().run()
+    assert "### negative" in texts(at) and "sentiment sentences" in texts(at)
+
+
+def test_zero_shot_custom_labels_say_there_is_no_measurement():
+    at = language("zero_shot")
+    at.text_area(key="zs_labels").input("boats: ships and sailing\nfood: cooking and eating").run()
+    assert not at.exception and "no labelled set" in texts(at)
+    at.text_area(key="zs_labels").input("just one").run()
+    assert any("at least two labels" in e for e in errors(at))
+
+
+def test_search_multilingual_model_and_custom_corpus():
+    at = language("search")
+    at.selectbox(key="srch_model").set_value("multilingual-e5-small").run()
+    next(b for b in at.button if b.label == "如何定义函数 (zh)").click().run()
+    assert not at.exception and not errors(at)
+    assert "Function definitions" in texts(at) or "function" in texts(at).lower()
+    at.radio(key="srch_corpus").set_value("custom").run()
+    assert not at.exception and "The train to Lisbon" in texts(at) + str([m.value for m in at.markdown])
+
+
+@pytest.mark.parametrize("section,key", [("ner", "ner"), ("summarize", "sum"), ("zero_shot", "zst")])
+def test_language_bad_text(section, key):
+    at = language(section)
+    at.text_area(key=f"{key}_text").input(BIG).run()
+    assert not at.exception and any("limit is" in e for e in errors(at))
+    at.toggle(key=f"{key}_upload_on").set_value(True).run()
+    at.file_uploader(key=f"{key}_upload").upload("bad.txt", b"\xff\xfe\xfa", "text/plain").run()
+    assert not at.exception and any("not UTF-8" in e for e in errors(at))
+
+
+@pytest.mark.parametrize("task", ["nlp.sentiment", "nlp.abstractive", "nlp.qa", "nlp.nli_zero_shot", "nlp.generate"])
+def test_language_hub_only_tasks_offline(task):
+    at = language("hub", language_hub_task=task)
+    assert not at.exception
+    assert any("no hub is reachable" in w.value for w in at.warning)
+    assert any("not in the local model cache" in e for e in errors(at))
+
+
+def test_language_hub_only_tasks_from_the_local_cache(tiny_text_pipelines):
+    for task in ("nlp.sentiment", "nlp.qa", "nlp.generate"):
+        at = language("hub", language_hub_task=task)
+        assert not at.exception and not errors(at), (task, errors(at))
+        assert at.json, task
