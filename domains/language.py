@@ -77,6 +77,28 @@ def ner(text: Any, *, model: str | None = None, progress: Progress | None = None
 
 
 # ---------------------------------------------------------------- semantic search
+def _prose(topic: str) -> tuple[str, list[str]]:
+    """A pydoc help topic -> (title, prose paragraphs): grammar blocks, code and underlines dropped."""
+    lines = topic.splitlines()
+    title = lines[0].strip() if lines else ""
+    paras, cur = [], []
+    for line in lines[2:]:
+        if line.strip() and not line.startswith((" ", "\t", "*", "=", "-")):
+            cur.append(line.strip())
+        elif cur:
+            paras.append(" ".join(cur))
+            cur = []
+    if cur:
+        paras.append(" ".join(cur))
+    return title, paras
+
+
+def python_topic(key: str) -> str:
+    """The prose of one Python reference topic, paragraphs separated by blank lines (an example text)."""
+    from pydoc_data.topics import topics
+    return "\n\n".join(_prose(topics[key])[1])
+
+
 @lru_cache(maxsize=1)
 def python_docs() -> list[tuple[str, str]]:
     """The Python language reference's help topics (shipped with Python in pydoc_data): the first prose
@@ -84,17 +106,8 @@ def python_docs() -> list[tuple[str, str]]:
     from pydoc_data.topics import topics
     out, seen = [], set()
     for key in sorted(topics):
-        lines = topics[key].splitlines()
-        title = lines[0].strip() if lines else key
-        paras, cur = [], []
-        for line in lines[2:]:
-            if line.strip() and not line.startswith((" ", "\t", "*", "=", "-")):
-                cur.append(line.strip())
-            elif cur:
-                paras.append(" ".join(cur))
-                cur = []
-        if cur:
-            paras.append(" ".join(cur))
+        title, paras = _prose(topics[key])
+        title = title or key
         for p in [p for p in paras if len(p) > 80][:3]:
             if p not in seen:  # some topics repeat a paragraph of another
                 seen.add(p)

@@ -66,9 +66,11 @@ _SENT = re.compile(r"(?<=[.!?…][\"'”’)\]])\s+|(?<=[.!?…])\s+|(?<=[。！
 
 def sentences(text: str) -> list[str]:
     """Sentences of any script: split after . ! ? … followed by space, and after 。！？ (Chinese and
-    Japanese do not put a space there); line breaks end a sentence too."""
+    Japanese do not put a space there). A blank line ends a sentence; a single line break (hard-wrapped
+    text) does not."""
     out = []
-    for para in re.split(r"\n\s*", text):
+    for para in re.split(r"\n\s*\n", text):
+        para = re.sub(r"\s*\n\s*", " ", para)
         out += [s.strip() for s in _SENT.split(para) if s and s.strip()]
     return out
 

@@ -138,14 +138,14 @@ elif section == "summarize":
     st.subheader(demo.title)
     st.caption(demo.summary + " TextRank ranks sentences like PageRank ranks web pages: a sentence similar to "
                               "many others is central. Nothing is rewritten; highlighted sentences form the summary.")
-    from pydoc_data.topics import topics
     a, b, c = st.columns([3, 1, 1])
     with a:
         spec = _ui.model_picker(demo, "sum_model")
     n = b.number_input("Sentences", 1, 10, 3, key="sum_n")
     method = c.radio("Method", ["textrank", "centroid"], key="sum_method")
-    examples = {"Python: exceptions": topics["exceptions"], "Python: the with statement": topics["with"],
-                "Python: naming and binding": topics["naming"]}
+    examples = {"Python: exceptions": language.python_topic("exceptions"),
+                "Python: the with statement": language.python_topic("with"),
+                "Python: naming and binding": language.python_topic("naming")}
     text = _ui.text_input("sum", examples, "Python: exceptions", label="Text to summarise", height=200)
     if text is not None and spec is not None:
         result = _ui.run_demo(demo.id, text, model=spec, sentences_out=n, method=method)

@@ -46,8 +46,9 @@ def test_one_megabyte_of_text_gets_a_clear_cap_everywhere():
 
 
 def test_sentences_split_in_any_script():
-    assert sentences('He said "Stop." Then he left! 你好。我很好！\nNew line') == \
+    assert sentences('He said "Stop." Then he left! 你好。我很好！\n\nNew line') == \
         ['He said "Stop."', "Then he left!", "你好。", "我很好！", "New line"]
+    assert sentences("A hard-wrapped\nsentence. And another.") == ["A hard-wrapped sentence.", "And another."]
 
 
 # ---------------------------------------------------------------- translation
@@ -186,9 +187,8 @@ def test_zero_shot_sentiment_preset_and_custom_labels():
 
 
 def test_summary_keeps_the_central_sentences_in_order():
-    from pydoc_data.topics import topics
     for method in ("textrank", "centroid"):
-        r = domains.run("nlp.summarize", topics["exceptions"], sentences_out=3, method=method)
+        r = domains.run("nlp.summarize", language.python_topic("exceptions"), sentences_out=3, method=method)
         chosen = [s for s in r.sentences if s.chosen]
         assert len(chosen) == 3 and r.summary == " ".join(s.text for s in chosen)
         assert [s.index for s in chosen] == sorted(s.index for s in chosen)
