@@ -23,6 +23,9 @@ def _input(demo, raw: str | None) -> Any:
         raise InputError(f"{demo.id} needs an input ({demo.input_kind}).")
     if demo.input_kind == "image" and raw.startswith("example:"):
         return examples.image(raw.split(":", 1)[1])
+    if demo.input_kind == "audio" and raw.startswith("example:"):
+        from .speech import example_clip
+        return example_clip(raw.split(":", 1)[1])
     if demo.input_kind == "text" and raw == "-":
         return sys.stdin.buffer.read()  # bytes: the text guard decodes (and rejects invalid UTF-8)
     if demo.input_kind == "text" and raw.startswith("file:"):
@@ -52,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     p_list.add_argument("--json", action="store_true")
     p_run = sub.add_parser("run", help="run one demo")
     p_run.add_argument("demo")
-    p_run.add_argument("input", nargs="?", help="a file path (image, audio); text itself, file:PATH or - (stdin) "
+    p_run.add_argument("input", nargs="*", help="a file path (image, audio); text itself, file:PATH or - (stdin) "
                                                  "for text demos; example:ID for a bundled image")
     p_run.add_argument("--model")
     p_run.add_argument("--param", action="append", default=[], metavar="KEY=VALUE")
@@ -60,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from . import demos, get, run, to_dict
-    from .errors import GalleryError
+    from .errors import GalleryError, InputError
     try:
         if args.cmd == "list":
             items = [d.describe() for d in demos()]
@@ -71,7 +74,13 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"{d['id']:24s} {d['title']}  [{', '.join(m['id'] for m in d['models'])}]")
             return 0
         demo = get(args.demo)
-        result = to_dict(run(args.demo, _input(demo, args.input), model=args.model, **_params(args.param)))
+        params = _params(args.param)
+        if len(args.input) > 2 or (len(args.input) == 2 and "other" not in {p.name for p in demo.params}):
+            raise InputError(f"{demo.id} takes one input, got {len(args.input)}.")
+        if len(args.input) == 2:  # e.g. speech.speaker A B: the second input is the `other` parameter
+            params["other"] = _input(demo, args.input[1])
+        first = args.input[0] if args.input else None
+        result = to_dict(run(args.demo, _input(demo, first), model=args.model, **params))
         print(json.dumps(result, indent=2, ensure_ascii=False) if args.json else result)
         return 0
     except GalleryError as e:

