@@ -19,32 +19,35 @@ if "home_state" not in st.session_state:
 
 def panel(state: dict, changed: list[str]) -> None:
     """The home, drawn as five device cards; what the last command changed is highlighted."""
-    def mark(path: str, text: str) -> str:
-        return f":orange-background[{text}]" if path in changed else text
+    def badge(path: str, on: bool, yes: str, no: str) -> str:
+        text = f":orange-badge[{yes}]" if on else f":gray-badge[{no}]"
+        return f"{text} :orange[:material/arrow_back: changed]" if path in changed else text
 
     cols = st.columns(5)
     with cols[0].container(border=True):
         st.markdown("**:material/lightbulb: Lights**")
-        for room, on in state["lights"].items():
-            st.markdown(mark(f"lights.{room}", f"{'🟡' if on else '⚫'} {room}: {'on' if on else 'off'}"))
+        st.markdown("  \n".join(f"{room}: {badge(f'lights.{room}', on, 'on', 'off')}"
+                                for room, on in state["lights"].items()))
     with cols[1].container(border=True):
         fan = state["fan"]
         st.markdown("**:material/mode_fan: Fan**")
-        st.markdown(mark("fan.on", "on" if fan["on"] else "off"))
-        st.markdown(mark("fan.speed", f"speed {fan['speed']} of 3"))
+        st.markdown(badge("fan.on", fan["on"], "on", "off") + "  \n" +
+                    badge("fan.speed", True, f"speed {fan['speed']} of 3", ""))
     with cols[2].container(border=True):
         st.markdown("**:material/door_front: Front door**")
-        st.markdown(mark("door.locked", "🔒 locked" if state["door"]["locked"] else "🔓 unlocked"))
+        st.markdown(badge("door.locked", not state["door"]["locked"], ":material/lock_open: unlocked",
+                          ":material/lock: locked"))
     with cols[3].container(border=True):
         mus = state["music"]
         st.markdown("**:material/music_note: Music**")
-        st.markdown(mark("music.playing", "▶ playing" if mus["playing"] else "⏹ stopped"))
-        st.markdown(mark("music.volume", f"volume {mus['volume']} of 10"))
+        st.markdown(badge("music.playing", mus["playing"], "playing", "stopped") + "  \n" +
+                    badge("music.volume", True, f"volume {mus['volume']} of 10", ""))
     with cols[4].container(border=True):
         st.markdown("**:material/thermostat: Thermostat**")
-        st.markdown(mark("thermostat.target", f"{state['thermostat']['target']:g} °C"))
+        st.markdown(badge("thermostat.target", True, f"{state['thermostat']['target']:g} °C", ""))
 
 
+top = st.container()  # the panel, drawn after the command has run so it shows the new state
 left, right = st.columns([2, 3], gap="large")
 with left:
     mode = st.radio("Command by", ["Typing", "Voice"], horizontal=True, key="home_mode")
@@ -93,9 +96,13 @@ with right:
                 st.caption(n)
             st.caption(f"{result.latency_ms:.0f} ms" + (f" including recognition by {result.asr_model}"
                                                          if result.asr_model else ""))
-    panel(st.session_state.home_state, result.changed if result is not None else [])
+    if result is None:
+        st.info("Pick or type a command (or switch to Voice), then send it.", icon=":material/home:")
     if st.session_state.home_log:
         st.dataframe(pd.DataFrame(st.session_state.home_log), hide_index=True, width="stretch", height=180)
+
+with top:
+    panel(st.session_state.home_state, result.changed if result is not None else [])
 
 with st.expander("How well does it understand? (measured on commands shipped with the gallery)"):
     ev = smart_home.evaluate(threshold)
