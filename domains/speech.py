@@ -227,10 +227,13 @@ class TranscribeResult:
 
 
 def transcribe(audio: Any, *, model: str | None = None, beams: int = 1, language: str = "",
-               progress: Progress | None = None) -> TranscribeResult:
-    """Speech to text with segment timestamps. `language` (e.g. "zh") only for multilingual models."""
+               vad_gate: bool = True, progress: Progress | None = None) -> TranscribeResult:
+    """Speech to text with segment timestamps. `language` (e.g. "zh") only for multilingual models.
+    With `vad_gate`, a clip in which voice activity detection finds no speech gives no text: Whisper
+    invents words on silence and noise, and the note says what it would have made up."""
     spec = TRANSCRIBE.model(model)
     beams = TRANSCRIBE.param("beams").parse(beams)
+    vad_gate = TRANSCRIBE.param("vad_gate").parse(vad_gate)
     samples, info = load_audio(audio)
     notes = _quality_notes(info)
     with LOADER.use(spec, progress) as rec:
@@ -249,10 +252,23 @@ def transcribe(audio: Any, *, model: str | None = None, beams: int = 1, language
         segs.append(Segment(round(float(start or 0), 2), round(float(end if end is not None else info.duration_s), 2),
                             c["text"].strip()))
     text = out["text"].strip()
-    if not text:
+    if vad_gate and text and not _has_speech(samples, progress):
+        notes.append(f"No speech found by voice activity detection, so no text. Whisper alone would have "
+                     f"written: “{text}” (it invents words on silence and noise).")
+        text, segs = "", []
+    if not text and not notes:
         notes.append("No words recognised.")
     return TranscribeResult(text, segs, spec.id, round(ms, 1), round(ms / 1000 / max(info.duration_s, 1e-3), 3),
                             info, notes)
+
+
+def _has_speech(samples, progress: Progress | None) -> bool:
+    import torch
+    from silero_vad import get_speech_timestamps
+    with LOADER.use(SILERO, progress) as net:
+        found = get_speech_timestamps(torch.from_numpy(samples), net, sampling_rate=RATE)
+        net.reset_states()
+    return bool(found)
 
 
 def _quality_notes(info: AudioInfo) -> list[str]:
@@ -478,7 +494,8 @@ TRANSCRIBE = register(Demo(
     summary="Turns speech into text, with the time of each segment.", input_kind="audio", fn=transcribe,
     models=(WHISPER, WHISPER_TINY, WHISPER_BASE), hub_adapter="hf_asr",
     params=(Param("beams", int, 1, "beam size: more is slower and a little more accurate", min=1, max=5),
-            Param("language", str, "", "language code for multilingual models (en, zh, de...); empty: detect")),
+            Param("language", str, "", "language code for multilingual models (en, zh, de...); empty: detect"),
+            Param("vad_gate", bool, True, "no text when voice activity detection finds no speech")),
 ))
 SYNTHESIZE = register(Demo(
     id="speech.synthesize", domain="speech", task="text-to-speech", title="Speech synthesis",

@@ -97,3 +97,14 @@ def tiny_text_pipelines():
     for repo in ids:
         LOADER.unload(repo)
     tiny_models.remove(ids)
+
+
+@pytest.fixture
+def tiny_whisper_hub():
+    import tiny_models
+    from domains.loader import LOADER
+    ids = tiny_models.install(tiny_models.SPEECH_PIPELINES)
+    yield ids
+    for repo in ids:
+        LOADER.unload(repo)
+    tiny_models.remove(ids)

