@@ -1,0 +1,132 @@
+"""Speech and Smart-home pages under AppTest: each section's example runs to a real result, the microphone
+is fed WAV bytes, and the audio bad-input list and bad text give messages, never exceptions."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+from testmedia import bad_audio
+
+from domains import speech
+from test_pages import page, texts
+
+
+def speech_page(section: str, **state) -> AppTest:
+    at = page("pages/speech.py")
+    at.session_state["speech_demo"] = section
+    for k, v in state.items():
+        at.session_state[k] = v
+    return at.run()
+
+
+def errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]
+
+
+@pytest.mark.parametrize("section,expected", [
+    ("transcribe", "### “Every model in this gallery runs on this computer"),
+    ("synthesize", "s of speech"), ("vad", "speech segment"), ("speaker", "### Same speaker"),
+    ("roundtrip", "### Word error rate"),
+])
+def test_speech_section_default_example(section, expected):
+    at = speech_page(section)
+    assert not at.exception and not errors(at), errors(at)
+    assert expected in texts(at), texts(at)[:1500]
+    assert at.json
+
+
+def test_transcribe_shows_segments_wer_and_plots():
+    at = speech_page("transcribe")
+    assert "word error rate" in texts(at) and len(at.dataframe[0].value) >= 2
+    assert len(at.get("plotly_chart")) == 2  # waveform and spectrogram
+
+
+def test_microphone_recording_is_transcribed():
+    at = speech_page("transcribe")
+    at.audio_input(key="asr_mic").set_value(("recording.wav", speech.example_clip("lights"), "audio/wav")).run()
+    assert not at.exception and not errors(at)
+    assert "kitchen lights" in texts(at).lower()
+
+
+@pytest.mark.parametrize("section,key", [("transcribe", "asr"), ("vad", "vad")])
+def test_bad_audio_uploads(section, key):
+    at = speech_page(section)
+    for name, (data, expect) in bad_audio().items():
+        at.file_uploader(key=f"{key}_upload").upload(f"{name}.wav", data, "audio/wav").run()
+        assert not at.exception, (name, at.exception)
+        if expect == "error":
+            assert errors(at), name
+        elif expect == "ok":
+            assert not errors(at) and at.json, (name, errors(at))
+
+
+def test_silence_upload_says_no_speech():
+    at = speech_page("transcribe")
+    at.file_uploader(key="asr_upload").upload("silence.wav", bad_audio()["silence"][0], "audio/wav").run()
+    assert "### (no words)" in texts(at) and "invents words" in texts(at)
+
+
+def test_synthesis_bad_text():
+    at = speech_page("synthesize")
+    at.text_area(key="tts_text").input("?!").run()
+    assert not at.exception and any("nothing to pronounce" in e for e in errors(at))
+    at.toggle(key="tts_upload_on").set_value(True).run()  # a file gets past the text area's own 2,000 cap
+    at.file_uploader(key="tts_upload").upload("long.txt", ("word " * 2000).encode(), "text/plain").run()
+    assert not at.exception and any("limit is 2,000" in e for e in errors(at))
+
+
+def test_synthesis_offers_a_download():
+    at = speech_page("synthesize")
+    assert at.get("download_button") and "real-time factor" in texts(at)
+
+
+def test_speaker_with_a_real_voice_is_different():
+    if "alsa_front_center" not in speech.example_ids():
+        pytest.skip("alsa-utils not installed")
+    at = speech_page("speaker")
+    next(b for b in at.button if b.key == "spk2_ex_alsa_front_center").click().run()
+    assert "### Different speakers" in texts(at)
+
+
+# ---------------------------------------------------------------- smart home
+def home() -> AppTest:
+    return page("pages/smart_home.py").run()
+
+
+def send(at: AppTest, text: str) -> AppTest:
+    at.text_input(key="home_text").input(text).run()
+    return at.button(key="home_go").click().run()
+
+
+def test_home_typed_commands_change_the_panel_and_log():
+    at = home()
+    assert not at.exception and not errors(at)
+    send(at, "turn on the kitchen lights")
+    assert "### Lights on in the kitchen." in texts(at)
+    assert at.session_state["home_state"]["lights"]["kitchen"] is True
+    send(at, "set the thermostat to 23")
+    assert at.session_state["home_state"]["thermostat"]["target"] == 23.0
+    assert at.session_state["home_state"]["lights"]["kitchen"] is True  # the earlier change stays
+    assert len(at.dataframe[0].value) == 2
+
+
+def test_home_refuses_unknown_and_reports_bad_values():
+    at = home()
+    send(at, "order a pizza")
+    assert "did not understand" in texts(at) and at.session_state["home_state"]["lights"]["kitchen"] is False
+    send(at, "set the temperature to 45")
+    assert any("10 to 30" in e for e in errors(at))
+
+
+def test_home_voice_command_from_the_microphone():
+    at = home()
+    at.radio(key="home_mode").set_value("Voice").run()
+    at.audio_input(key="home_audio_mic").set_value(("cmd.wav", speech.example_clip("lights"), "audio/wav")).run()
+    at.button(key="home_go").click().run()
+    assert not at.exception and "**Heard:**" in texts(at)
+    assert at.session_state["home_state"]["lights"]["kitchen"] is True
+
+
+def test_home_shows_its_measured_accuracy():
+    assert "commands handled right" in texts(home())
