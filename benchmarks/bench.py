@@ -83,7 +83,7 @@ NEWS = ("The central bank raised interest rates to fight inflation. Prices rose 
 
 
 def demo_inputs() -> dict[str, tuple]:
-    from domains import examples, language
+    from domains import examples, language, speech
     return {
         "vision.explain": (examples.image("chelsea"), {}),
         "vision.ocr": (examples.image("zh_sign"), {}),
@@ -94,6 +94,12 @@ def demo_inputs() -> dict[str, tuple]:
         "vision.segment_person": (examples.image("astronaut"), {}),
         "medical.skin": (examples.image("spot_irregular"), {"age": 50, "site": "trunk"}),
         "medical.breast_cancer": (None, {"case": 3}),
+        "speech.transcribe": (speech.example_clip("gallery"), {}),
+        "speech.vad": (speech.example_clip("weather"), {}),
+        "speech.speaker": (speech.example_clip("lights"), {"other": speech.example_clip("weather")}),
+        "speech.synthesize": ("Every model in this gallery runs on this computer.", {}),
+        "speech.roundtrip": ("Deep learning turns speech into text on this laptop.", {}),
+        "home.command": ("turn on the kitchen lights", {}),
         "translation.translate": (NEWS, {"src": "en", "tgt": "pt"}),
         "translation.compare": (NEWS, {}),
         "nlp.ner": (NEWS, {}),
@@ -138,6 +144,53 @@ def per_demo_rows(n: int = 10) -> list[tuple]:
     return rows
 
 
+SPEECH_COLD = """
+import time, sys
+sys.path.insert(0, ".")
+from domains import speech
+clip = speech.example_clip("gallery")
+t0 = time.perf_counter()
+r = speech.transcribe(clip)
+print(time.perf_counter() - t0, r.audio.duration_s)
+"""
+
+
+def speech_rows() -> list[tuple[str, str]]:
+    """Real-time factors (processing time / audio duration) and model memory for the speech models."""
+    import tempfile
+    from domains import speech
+    from domains.audio import load_audio
+    from domains.loader import LOADER
+    rows = []
+    with tempfile.TemporaryDirectory() as d:
+        t0 = time.perf_counter()
+        speech.build_whisper_folder(Path(d) / "w")
+        rows.append(("Whisper tiny.en: CTranslate2 -> transformers conversion (once, then cached)",
+                     f"{time.perf_counter() - t0:.1f} s"))
+    clip = speech.example_clip("gallery")
+    dur = load_audio(clip)[1].duration_s
+    cold = []
+    for _ in range(3):
+        out = subprocess.run([PY, "-c", SPEECH_COLD], cwd=ROOT, capture_output=True, text=True, check=True)
+        secs, _ = map(float, out.stdout.split()[-2:])
+        cold.append(secs)
+    rows.append((f"Recognition RTF, cold: fresh process, model load included, {dur:.1f} s clip (median of 3)",
+                 f"{statistics.median(cold) / dur:.2f}"))
+    for beams in (1, 4):
+        ms = median_ms(lambda: speech.transcribe(clip, beams=beams), 5)
+        rows.append((f"Recognition RTF, warm, beam {beams} (median of 5; voice-activity gate included)",
+                     f"{ms / 1000 / dur:.3f}"))
+    text = speech.EXAMPLES["gallery"][1]
+    res = speech.synthesize(text)
+    ms = median_ms(lambda: speech.synthesize(text), 5)
+    rows.append((f"Synthesis RTF, warm ({res.duration_s:.1f} s of speech, median of 5)", f"{ms / 1000 / res.duration_s:.3f}"))
+    for m in LOADER.loaded():
+        if m["id"] in (speech.WHISPER.id, speech.PIPER.id, speech.SILERO.id, speech.GE2E.id):
+            rows.append((f"Memory budgeted for {m['name']} (larger of RSS growth at load and the estimate)",
+                         f"{m['ram_mb']:.0f} MB"))
+    return rows
+
+
 def main() -> None:
     import torch
     import domains
@@ -175,6 +228,7 @@ def main() -> None:
     rows.append(("Overhead ratio: warm gallery call / bare forward (PIL, JPEG)",
                  f"{warm_pil / bare:.2f}x, {warm_jpeg / bare:.2f}x"))
 
+    rows += speech_rows()
     demo_rows = per_demo_rows()
 
     head = (f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, {os.cpu_count()} cores, "

@@ -148,6 +148,11 @@ SECTIONS = [
     ("language?demo=zero_shot", ".st-key-zs_result", "sports"),
     ("language?demo=summarize", ".st-key-sum_result", "Summary: 3 of"),
     ("language?demo=hub&task=nlp.sentiment", "[data-testid=stAlertContentWarning]", "no hub is reachable"),
+    ("speech?demo=transcribe", ".st-key-asr_result", "Every model in this gallery"),
+    ("speech?demo=synthesize", ".st-key-tts_result", "s of speech"),
+    ("speech?demo=vad", ".st-key-vad_result", "speech segment"),
+    ("speech?demo=speaker", ".st-key-spk_result", "Same speaker"),
+    ("speech?demo=roundtrip", ".st-key-rt_result", "Word error rate"),
 ]
 
 
@@ -159,3 +164,15 @@ def test_every_section_in_a_browser(server, page, query, selector, text):
     main = page.locator("[data-testid=stMain]").inner_text()
     assert "Traceback" not in main and "Something went wrong" not in main
     shot(page, query.replace("?demo=", "-").replace("&task=vision.", "-").replace("&task=nlp.", "-") + ".png")
+
+
+def test_smart_home_typed_command_changes_the_panel(server, page):
+    page.goto(server + "/smart_home")
+    page.get_by_role("button", name="Send command").wait_for()
+    page.get_by_text("turn on the kitchen lights", exact=True).first.click()
+    page.get_by_role("button", name="Send command").click()
+    result = page.locator(".st-key-home_result")
+    result.wait_for()
+    assert "Lights on in the kitchen" in result.inner_text()
+    page.get_by_text("changed").first.wait_for()
+    shot(page, "smart-home.png")
