@@ -15,7 +15,7 @@ from .errors import InputError, ModelUnavailable, UnknownDemo
 # Modules that declare demos. A domain's page exists exactly when its module is listed here.
 DEMO_MODULES = ("domains.vision", "domains.vision_ocr", "domains.vision_body", "domains.vision_hub",
                 "domains.medical", "domains.translation", "domains.language", "domains.speech",
-                "domains.smart_home")
+                "domains.smart_home", "domains.recommendation", "domains.finance")
 
 SOURCES = ("package", "hub", "trained")
 HUB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")

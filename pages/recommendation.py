@@ -1,0 +1,99 @@
+"""Recommendation: rate films, get suggestions with reasons; more like this; the learned film map."""
+import json
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from domains import get, recommendation
+from domains.errors import GalleryError
+from pages import _ui
+
+_ui.page_header("recommendation", "A model trained here on 100,000 MovieLens ratings learns a few numbers per film "
+                                  "and per person, so that films people liked score high. Rate some films; the "
+                                  "model places you among them.")
+SECTIONS = {"recommend": ":material/star: Recommend", "similar": ":material/movie_filter: More like this",
+            "map": ":material/scatter_plot: The film map"}
+section = _ui.demo_selector("recommendation_demo", SECTIONS)
+ratings_df, movies = recommendation.data()
+titles = movies.sort_values("n_ratings", ascending=False).display.tolist()
+
+if section == "recommend":
+    demo = get("recommendation.recommend")
+    st.subheader(demo.title)
+    st.caption(demo.summary)
+    if "rec_table" not in st.session_state:
+        st.session_state.rec_table = pd.DataFrame({"film": ["Toy Story (1995)", "Finding Nemo (2003)",
+                                                            "Alien (1979)"], "stars": [5.0, 4.5, 1.5]})
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        st.markdown("**Your ratings** (0.5 to 5 stars; add or delete rows)")
+        table = st.data_editor(
+            st.session_state.rec_table, num_rows="dynamic", hide_index=True, key="rec_editor", width="stretch",
+            column_config={"film": st.column_config.SelectboxColumn("Film", options=titles, required=True),
+                           "stars": st.column_config.NumberColumn("Stars", min_value=0.5, max_value=5.0, step=0.5,
+                                                                  required=True)})
+        n = st.slider("How many suggestions", 5, 20, 10, key="rec_n")
+        if st.button("Clear my ratings (cold start)", key="rec_clear", icon=":material/restart_alt:"):
+            st.session_state.rec_table = pd.DataFrame({"film": [], "stars": []})
+            st.rerun()
+    rated = {str(f): float(s) for f, s in zip(table.film, table.stars) if isinstance(f, str) and pd.notna(s)}
+    with right:
+        result = _ui.run_demo(demo.id, None, model=demo.default_model, ratings=json.dumps(rated), n=n)
+        if result is not None:
+            with st.container(key="rec_result"):
+                st.markdown("### Most popular films" if result.cold_start else f"### {len(result.items)} films for you")
+                st.dataframe(pd.DataFrame([{"film": i.title, "why": i.reason, "genres": i.genres.replace("|", ", ")}
+                                           for i in result.items]), hide_index=True, width="stretch")
+                for note in result.notes:
+                    st.caption(note)
+    if result is not None:
+        m = result.metrics
+        st.markdown("**How good is it?** Held out: each user's latest 20 % of ratings. A hit is a held-out film the "
+                    "user rated 4 stars or more appearing in their top 10.")
+        st.dataframe(pd.DataFrame([
+            {"method": "matrix factorisation (trained here)", **{k: v for k, v in m["model"].items() if k != "users"}},
+            {"method": m["baseline_name"], **{k: v for k, v in m["baseline"].items() if k != "users"}}]),
+            hide_index=True)
+        better = m["model"]["ndcg@10"] > m["baseline"]["ndcg@10"]
+        st.caption((f"The model beats popularity on all three measures, modestly: "
+                    f"NDCG@10 {m['model']['ndcg@10']:.3f} against {m['baseline']['ndcg@10']:.3f}."
+                    if better else "Popularity is as good or better here: say so, and recommend it.") +
+                   f" {m['model']['users']} users evaluated; trained on {m['train_ratings']:,} ratings in "
+                   f"{m['train_seconds']} s.")
+        _ui.reproduce(demo, demo.default_model, {"ratings": rated, "n": n}, result)
+    _ui.model_card(demo.default_model)
+
+elif section == "similar":
+    demo = get("recommendation.similar")
+    st.subheader(demo.title)
+    st.caption(demo.summary + " This reads only titles and genres (MiniLM), not what people watched: a content "
+                              "recommender, the usual answer to films nobody has rated yet.")
+    film = st.selectbox("Film", titles, index=titles.index("Toy Story (1995)"), key="sim_film")
+    result = _ui.run_demo(demo.id, film, model=demo.default_model, n=10)
+    if result is not None:
+        with st.container(key="sim_result"):
+            st.markdown(f"### More like {result.film}")
+            st.dataframe(pd.DataFrame([{"film": i.title, "similarity": i.score, "genres": i.genres.replace("|", ", ")}
+                                       for i in result.items]), hide_index=True, width="stretch")
+        _ui.reproduce(demo, demo.default_model, {"n": 10}, result)
+    _ui.model_card(demo.default_model)
+
+elif section == "map":
+    st.subheader("The film map")
+    st.caption("Each film's 32 learned numbers, squeezed to two (PCA), for the 600 most rated films. Nobody told the "
+               "model about genres: films end up near each other because the same people liked them.")
+    slot = st.empty()
+    try:
+        df = recommendation.item_map(progress=lambda f, m: slot.progress(f or 0.0, text=m))
+    except GalleryError as e:
+        slot.empty()
+        _ui.show_error(e)
+        st.stop()
+    slot.empty()
+    with st.container(key="map_result"):
+        fig = px.scatter(df, x="x", y="y", color="genre", hover_name="title", size="ratings", size_max=14,
+                         height=560)
+        fig.update_layout(xaxis_title="", yaxis_title="", legend_title="first genre")
+        st.plotly_chart(fig, key="rec_map")
+    _ui.model_card(get("recommendation.recommend").default_model)
