@@ -44,7 +44,9 @@ if section == "recommend":
             with st.container(key="rec_result"):
                 st.markdown("### Most popular films" if result.cold_start else f"### {len(result.items)} films for you")
                 st.dataframe(pd.DataFrame([{"film": i.title, "why": i.reason, "genres": i.genres.replace("|", ", ")}
-                                           for i in result.items]), hide_index=True, width="stretch")
+                                           for i in result.items]), hide_index=True, width="stretch",
+                             column_config={"film": st.column_config.TextColumn(width="medium"),
+                                            "why": st.column_config.TextColumn(width="large")})
                 for note in result.notes:
                     st.caption(note)
     if result is not None:

@@ -153,6 +153,12 @@ SECTIONS = [
     ("speech?demo=vad", ".st-key-vad_result", "speech segment"),
     ("speech?demo=speaker", ".st-key-spk_result", "Same speaker"),
     ("speech?demo=roundtrip", ".st-key-rt_result", "Word error rate"),
+    ("recommendation?demo=recommend", ".st-key-rec_result", "films for you"),
+    ("recommendation?demo=similar", ".st-key-sim_result", "More like"),
+    ("recommendation?demo=map", ".st-key-map_result", "The film map"),
+    ("finance?demo=forecast", ".st-key-fc_result", "Held-out years"),
+    ("finance?demo=credit", ".st-key-cr_result", "P(default)"),
+    ("finance?demo=headline", ".st-key-hl_result", "positive"),
 ]
 
 

@@ -1,0 +1,103 @@
+"""Recommendation and Finance pages under AppTest: real results from the models trained here, metrics
+beside baselines, edits that move the outputs, and bad input as messages."""
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from test_pages import page, texts
+
+
+def open_page(path: str, key: str, section: str, **state) -> AppTest:
+    at = page(path)
+    at.session_state[key] = section
+    for k, v in state.items():
+        at.session_state[k] = v
+    return at.run()
+
+
+def rec(section: str, **state) -> AppTest:
+    return open_page("pages/recommendation.py", "recommendation_demo", section, **state)
+
+
+def fin(section: str, **state) -> AppTest:
+    return open_page("pages/finance.py", "finance_demo", section, **state)
+
+
+def errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def test_recommend_default_ratings_metrics_beside_popularity():
+    at = rec("recommend")
+    assert not at.exception and not errors(at)
+    assert "### 10 films for you" in texts(at) and "beats popularity" in texts(at)
+    metrics = next(d.value for d in at.dataframe if "method" in d.value.columns)
+    assert list(metrics.method) == ["matrix factorisation (trained here)", "most popular films (by number of ratings)"]
+
+
+def test_recommend_cold_start_button():
+    at = rec("recommend")
+    next(b for b in at.button if b.key == "rec_clear").click().run()
+    assert not at.exception and "### Most popular films" in texts(at) and "No ratings yet" in texts(at)
+
+
+def test_recommend_bad_ratings_table_is_a_message():
+    at = rec("recommend", rec_table=pd.DataFrame({"film": ["Toy Story (1995)"], "stars": [9.0]}))
+    assert not at.exception and any("0.5 to 5" in e for e in errors(at))
+
+
+def test_more_like_this_and_the_map():
+    at = rec("similar")
+    assert not at.exception and "### More like Toy Story (1995)" in texts(at)
+    at.selectbox(key="sim_film").set_value("Alien (1979)").run()
+    assert "### More like Alien (1979)" in texts(at)
+    at = rec("map")
+    assert not at.exception and not errors(at) and at.get("plotly_chart")
+
+
+def test_forecast_verdict_baselines_and_horizon():
+    at = fin("forecast")
+    assert not at.exception and not errors(at)
+    assert "Held-out years" in texts(at) + str([i.value for i in at.info])
+    assert set(at.dataframe[0].value.method) == {"lstm", "naive", "moving average", "drift"}
+    at.slider(key="fc_h").set_value(20).run()
+    assert len(json.loads(at.json[0].value)["forecast"]) == 20
+    assert any("not investment" in w.value for w in at.warning)
+
+
+def test_credit_form_moves_the_estimate_and_shows_fairness():
+    at = fin("credit")
+    assert not at.exception and not errors(at)
+    before = json.loads(at.json[0].value)["probability_default"]
+    at.number_input(key="cr_income").set_value(40).run()
+    at.number_input(key="cr_amount").set_value(4000).run()
+    at.radio(key="cr_rec").set_value("yes").run()
+    after = json.loads(at.json[0].value)["probability_default"]
+    assert after > before + 0.2
+    groups = at.dataframe[-1].value
+    assert "under 30" in groups.group.tolist() and "approved (network)" in groups.columns
+
+
+def test_headline_sentiment_and_finbert_offline():
+    at = fin("headline")
+    assert not at.exception and not errors(at) and "### positive" in texts(at)
+    next(b for b in at.button if b.label == "Layoffs").click().run()
+    assert "### negative" in texts(at)
+    at.button(key="hl_finbert").click().run()
+    assert any("not in the local model cache" in e for e in errors(at))
+    assert any("no hub is reachable" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("text,message", [("   ", None), ("x" * 2000, "limit is 1,000")])
+def test_headline_bad_text(text, message):
+    at = fin("headline")
+    at.text_area(key="hl_text").input(text).run()
+    assert not at.exception
+    if message:
+        assert any(message in e for e in errors(at))
+    else:
+        assert not at.get("vega_lite_chart") and not errors(at)
