@@ -459,9 +459,14 @@ def speaker(audio: Any, *, model: str | None = None, other: Any = None, threshol
 
 # ---------------------------------------------------------------- round trip and word error rate
 def wer(reference: str, hypothesis: str) -> float:
-    """Word error rate after lower-casing and dropping punctuation (jiwer)."""
+    """Word error rate (jiwer) after Whisper's English normaliser, so that "seven thirty" and "7:30",
+    "ten" and "10", "Dr." and "doctor" are not counted as errors."""
     import jiwer
-    norm = lambda s: re.sub(r"\s+", " ", re.sub(r"[^\w\s']", " ", s.lower())).strip()  # noqa: E731
+    from transformers.models.whisper.english_normalizer import EnglishTextNormalizer
+    normalizer = EnglishTextNormalizer({})
+
+    def norm(text: str) -> str:
+        return re.sub(r"(\d)[.:](\d)", r"\1\2", normalizer(text)).strip()
     ref, hyp = norm(reference), norm(hypothesis)
     if not ref:
         raise InputError("The reference text has no words.")

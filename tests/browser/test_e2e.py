@@ -93,7 +93,7 @@ def test_direct_visit_to_a_page_keeps_the_router(server, page):
     page.goto(server + "/vision")
     page.get_by_text("Image classification").first.wait_for()
     nav = page.locator("[data-testid=stSidebarNav]")
-    nav.get_by_role("link", name="Home").wait_for()
+    nav.get_by_role("link", name="Home", exact=True).wait_for()
     assert nav.get_by_text("ui", exact=True).count() == 0  # no old-style page list
 
 

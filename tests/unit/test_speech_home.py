@@ -166,12 +166,14 @@ ROUND_TRIP_TEXTS = ["Deep learning turns speech into text on this laptop.",
 
 def test_round_trip_wer_on_the_projects_own_sentences():
     wers = [domains.run("speech.roundtrip", t).wer for t in ROUND_TRIP_TEXTS]
-    assert np.mean(wers) <= 0.15, wers  # measured 0.0-0.11 on this machine
+    assert np.mean(wers) <= 0.15, wers  # measured 0.0-0.07; Piper's voice varies a little from run to run
 
 
-def test_wer_counts_changed_words():
+def test_wer_counts_changed_words_not_spelling():
     assert speech.wer("Turn on the lights.", "turn on the lights") == 0.0
     assert speech.wer("turn on the lights", "turn off the lights") == 0.25
+    assert speech.wer("An alarm for seven thirty.", "An alarm for 7.30") == 0.0
+    assert speech.wer("Opens at ten.", "Opens at 10.") == 0.0
 
 
 # ---------------------------------------------------------------- smart home
