@@ -7,10 +7,10 @@ from __future__ import annotations
 import io
 import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .inputs import read_bytes
 
 RATE = 16_000  # what the speech models take
 MAX_SECONDS = float(os.environ.get("GALLERY_MAX_AUDIO_S", "300"))
@@ -43,7 +43,7 @@ def load_audio(src: Any, *, rate: int = RATE, max_seconds: float = MAX_SECONDS) 
         if data.shape[0] / sr > max_seconds:
             raise _too_long(data.shape[0] / sr, max_seconds)
     else:
-        raw = _read_bytes(src)
+        raw = read_bytes(src, limit=MAX_BYTES, what="audio")
         try:
             info = sf.info(io.BytesIO(raw))
         except Exception:
@@ -74,27 +74,6 @@ def load_audio(src: Any, *, rate: int = RATE, max_seconds: float = MAX_SECONDS) 
     if peak > 1.0:
         data = data / peak
     return data, info_out
-
-
-def _read_bytes(src: Any) -> bytes:
-    if isinstance(src, (bytes, bytearray, memoryview)):
-        data = bytes(src)
-    elif isinstance(src, (str, Path)):
-        p = Path(src)
-        if not p.is_file():
-            raise InputError(f"No such audio file: {p}")
-        if p.stat().st_size > MAX_BYTES:
-            raise InputError(f"The file is {p.stat().st_size / 2**20:.0f} MB; the limit is {MAX_BYTES / 2**20:.0f} MB.")
-        data = p.read_bytes()
-    elif hasattr(src, "read"):
-        data = src.read(MAX_BYTES + 1)
-    else:
-        raise InputError(f"Expected audio (bytes, a path or a file), got {type(src).__name__}.")
-    if not data:
-        raise InputError("The file is empty.")
-    if len(data) > MAX_BYTES:
-        raise InputError(f"The file is over {MAX_BYTES / 2**20:.0f} MB.")
-    return data
 
 
 def _too_long(seconds: float, limit: float) -> InputError:

@@ -37,7 +37,7 @@ def load_image(src: Any, *, max_side: int = MAX_SIDE) -> tuple[Any, ImageInfo]:
         if img.width * img.height > MAX_PIXELS:
             raise _too_many_pixels(img.width, img.height)
     else:
-        data = _read_bytes(src)
+        data = read_bytes(src)
         try:
             with warnings.catch_warnings():  # Pillow's bomb warning: our own cap is lower and says more
                 warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -69,29 +69,32 @@ def load_image(src: Any, *, max_side: int = MAX_SIDE) -> tuple[Any, ImageInfo]:
     return clean, ImageInfo(width, height, mode, fmt, clean.width, clean.height, exif)
 
 
-def _read_bytes(src: Any) -> bytes:
+def read_bytes(src: Any, *, limit: int = MAX_BYTES, what: str = "image") -> bytes:
+    """Bytes, a path or a file object -> bytes, at most `limit`; empty, missing and oversized inputs raise
+    InputError. Shared by the image and audio guards."""
     if isinstance(src, (bytes, bytearray, memoryview)):
         data = bytes(src)
     elif isinstance(src, (str, Path)):
         p = Path(src)
         if not p.is_file():
-            raise InputError(f"No such image file: {p}")
-        if p.stat().st_size > MAX_BYTES:
-            raise _too_big(p.stat().st_size)
+            raise InputError(f"No such {what} file: {p}")
+        if p.stat().st_size > limit:
+            raise _too_big(p.stat().st_size, limit)
         data = p.read_bytes()
     elif hasattr(src, "read"):
-        data = src.read(MAX_BYTES + 1)
+        data = src.read(limit + 1)
     else:
-        raise InputError(f"Expected an image (bytes, path or file), got {type(src).__name__}.")
+        raise InputError(f"Expected {'an' if what[0] in 'aeiou' else 'a'} {what} (bytes, path or file), "
+                         f"got {type(src).__name__}.")
     if not data:
         raise InputError("The file is empty.")
-    if len(data) > MAX_BYTES:
-        raise _too_big(len(data))
+    if len(data) > limit:
+        raise _too_big(len(data), limit)
     return data
 
 
-def _too_big(n: int) -> InputError:
-    return InputError(f"The file is {n / 2**20:.1f} MB; the limit is {MAX_BYTES / 2**20:.0f} MB.")
+def _too_big(n: int, limit: int = MAX_BYTES) -> InputError:
+    return InputError(f"The file is {n / 2**20:.1f} MB; the limit is {limit / 2**20:.0f} MB.")
 
 
 def _too_many_pixels(w: int, h: int) -> InputError:

@@ -162,7 +162,6 @@ class BreastCancerModel:
 
 @adapter("breast_cancer_mlp", imports=("torch", "sklearn"))
 def _load_breast_cancer(spec: ModelSpec, path: str | None, progress: Progress | None):
-    import numpy as np
     import torch
     from . import trained
     X, y, tr, te, features = _bc_data()
@@ -376,7 +375,6 @@ def _from_dataset(ds, description: str) -> MedicalImage:
     if "PixelData" not in ds:
         raise InputError("This DICOM file holds no image (no pixel data): it may be a report or a directory.")
     try:
-        from pydicom.pixels import apply_modality_lut, apply_voi_lut  # noqa: F401
         a = ds.pixel_array
     except Exception as e:
         raise InputError(f"The image in this DICOM file cannot be decoded here ({str(e).splitlines()[0]}).") from None

@@ -104,7 +104,6 @@ def _train(progress: Progress | None):
                            weight_decay=HYPER["weight_decay"])
     users = torch.tensor(train.user.values)
     items = torch.tensor(train.item.values)
-    seen = set(zip(train.user.values.tolist(), train.item.values.tolist()))
     t0 = time.perf_counter()
     for epoch in range(HYPER["epochs"]):
         order = torch.from_numpy(rng.permutation(len(users)))
@@ -141,7 +140,6 @@ def _train(progress: Progress | None):
             "baseline_name": "most popular films (by number of ratings)", "train_ratings": len(train),
             "test_ratings": len(test), "train_seconds": round(train_s, 1), "hyper": HYPER, "seed": SEED,
             "n_users": int(n_users), "n_items": int(n_items)}
-    _ = seen
     return {"items": torch.from_numpy(Vw), "bias": torch.from_numpy(bw), "pop": torch.from_numpy(pop)}, meta
 
 

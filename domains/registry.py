@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .errors import InputError, ModelUnavailable, UnknownDemo
+from .errors import InputError, UnknownDemo
 
 # Modules that declare demos. A domain's page exists exactly when its module is listed here.
 DEMO_MODULES = ("domains.vision", "domains.vision_ocr", "domains.vision_body", "domains.vision_hub",

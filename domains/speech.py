@@ -264,7 +264,7 @@ def transcribe(audio: Any, *, model: str | None = None, beams: int = 1, language
 
 def _has_speech(samples, progress: Progress | None) -> bool:
     import torch
-    from silero_vad import get_speech_timestamps
+    get_speech_timestamps = _silero().get_speech_timestamps
     with LOADER.use(SILERO, progress) as net:
         found = get_speech_timestamps(torch.from_numpy(samples), net, sampling_rate=RATE)
         net.reset_states()
@@ -332,10 +332,19 @@ def synthesize(text: Any, *, model: str | None = None, speed: float = 1.0, out: 
 
 
 # ---------------------------------------------------------------- voice activity
-@adapter("silero_vad", imports=("torch", "silero_vad"))
+def _silero():
+    """The silero_vad module. Importing it calls torch.set_num_threads(1) for the whole process, which would
+    halve every other torch demo's speed: the thread count is put back."""
+    import torch
+    threads = torch.get_num_threads()
+    import silero_vad
+    torch.set_num_threads(threads)
+    return silero_vad
+
+
+@adapter("silero_vad", imports=("torch",))
 def _load_silero(spec: ModelSpec, path: str | None, progress: Progress | None):
-    from silero_vad import load_silero_vad
-    return load_silero_vad()
+    return _silero().load_silero_vad()
 
 
 @dataclass
@@ -352,7 +361,7 @@ def vad(audio: Any, *, model: str | None = None, threshold: float = 0.5,
         progress: Progress | None = None) -> VadResult:
     """Where in the clip someone is speaking."""
     import torch
-    from silero_vad import get_speech_timestamps
+    get_speech_timestamps = _silero().get_speech_timestamps
     spec = VAD.model(model)
     threshold = VAD.param("threshold").parse(threshold)
     samples, info = load_audio(audio)

@@ -311,6 +311,16 @@ def demo_selector(key: str, options: dict[str, str]) -> str:
     return choice
 
 
+def task_picker(key: str, tasks: dict[str, str]) -> str:
+    """A second-level choice among a section's demos (radio), kept in the URL as ?task=... for links."""
+    if key not in st.session_state:
+        wanted = st.query_params.get("task")
+        st.session_state[key] = wanted if wanted in tasks else next(iter(tasks))
+    task = st.radio("Task", list(tasks), format_func=tasks.get, horizontal=True, key=key)
+    st.query_params["task"] = task
+    return task
+
+
 def image_demo(demo: Demo, key: str, examples, default: str | None, render: Callable[..., None],
                controls: Callable[[], dict] | None = None) -> Any | None:
     """The standard image demo: model and knobs on top, input left, result right, then the model card and

@@ -170,11 +170,7 @@ elif section == "summarize":
 elif section == "hub":
     TASKS = {"nlp.sentiment": "Sentiment", "nlp.abstractive": "Abstractive summary", "nlp.qa": "Question answering",
              "nlp.nli_zero_shot": "Zero-shot (NLI)", "nlp.generate": "Text generation"}
-    if "language_hub_task" not in st.session_state:
-        wanted = st.query_params.get("task")
-        st.session_state["language_hub_task"] = wanted if wanted in TASKS else "nlp.sentiment"
-    task = st.radio("Task", list(TASKS), format_func=TASKS.get, horizontal=True, key="language_hub_task")
-    st.query_params["task"] = task
+    task = _ui.task_picker("language_hub_task", TASKS)
     demo = get(task)
     _ui.hub_only_notice(demo, "language_demo", {"nlp.zero_shot": "zero_shot", "nlp.summarize": "summarize",
                                                 "nlp.search": "search"})

@@ -17,11 +17,7 @@ section = _ui.demo_selector("vision_demo", SECTIONS)
 if section == "hub":  # one of five demos with no offline model; picked below, kept in the URL as ?task=
     HUB_TASKS = {"vision.detect": "Objects", "vision.semantic_segment": "Scene segmentation", "vision.depth": "Depth",
                  "vision.zero_shot": "Zero-shot (CLIP)", "vision.caption": "Captioning"}
-    if "vision_hub_task" not in st.session_state:
-        wanted = st.query_params.get("task")
-        st.session_state["vision_hub_task"] = wanted if wanted in HUB_TASKS else "vision.detect"
-    task = st.radio("Task", list(HUB_TASKS), format_func=HUB_TASKS.get, horizontal=True, key="vision_hub_task")
-    st.query_params["task"] = task
+    task = _ui.task_picker("vision_hub_task", HUB_TASKS)
     _ui.hub_only_notice(get(task), "vision_demo", {"vision.faces": "faces", "vision.classify": "classify",
                                                    "vision.segment_person": "segment"})
 photos, people, text = examples.tagged("photo"), examples.tagged("people", "photo"), examples.tagged("text", "photo")

@@ -73,38 +73,31 @@ def tiny_builder():
     return build_tiny_classifier
 
 
-@pytest.fixture
-def tiny_vision_pipelines():
-    """The five hub-only vision models as tiny random models in the local cache, under their registry ids;
-    removed (and unloaded) afterwards so other tests see the real offline state."""
+def _installed(name: str):
+    """Install tiny models (tiny_models.<name>: hub id -> builder) into the cache under those ids; remove and
+    unload them afterwards so other tests see the real offline state."""
     import tiny_models
     from domains.loader import LOADER
-    ids = tiny_models.install()
+    ids = tiny_models.install(getattr(tiny_models, name))
     yield ids
     for repo in ids:
         LOADER.unload(repo)
     tiny_models.remove(ids)
+
+
+@pytest.fixture
+def tiny_vision_pipelines():
+    """The five hub-only vision models (DETR, SegFormer, Depth Anything, CLIP, BLIP), tiny and random."""
+    yield from _installed("VISION_PIPELINES")
 
 
 @pytest.fixture
 def tiny_text_pipelines():
-    """Tiny random text models (sentiment, NLI, QA, GPT-2, BART, Marian) under the registry's hub ids,
-    removed and unloaded afterwards."""
-    import tiny_models
-    from domains.loader import LOADER
-    ids = tiny_models.install(tiny_models.TEXT_PIPELINES)
-    yield ids
-    for repo in ids:
-        LOADER.unload(repo)
-    tiny_models.remove(ids)
+    """Tiny random text models (sentiment, NLI, QA, GPT-2, BART, Marian) under the registry's hub ids."""
+    yield from _installed("TEXT_PIPELINES")
 
 
 @pytest.fixture
 def tiny_whisper_hub():
-    import tiny_models
-    from domains.loader import LOADER
-    ids = tiny_models.install(tiny_models.SPEECH_PIPELINES)
-    yield ids
-    for repo in ids:
-        LOADER.unload(repo)
-    tiny_models.remove(ids)
+    """A tiny random multilingual-id Whisper (openai/whisper-tiny) with the real tiny.en tokenizer."""
+    yield from _installed("SPEECH_PIPELINES")

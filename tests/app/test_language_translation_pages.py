@@ -8,25 +8,17 @@ import shutil
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from test_pages import page, texts
+from test_pages import open_section, texts
 
 BIG = "The bank raised rates. " * 46_000  # about 1 MB
 
 
-def open_section(path: str, key: str, section: str, **state) -> AppTest:
-    at = page(path)
-    at.session_state[key] = section
-    for k, v in state.items():
-        at.session_state[k] = v
-    return at.run()
-
-
 def translation(section: str, **state) -> AppTest:
-    return open_section("pages/translation.py", "translation_demo", section, **state)
+    return open_section("pages/translation.py", section, **state)
 
 
 def language(section: str, **state) -> AppTest:
-    return open_section("pages/language.py", "language_demo", section, **state)
+    return open_section("pages/language.py", section, **state)
 
 
 def errors(at: AppTest) -> list[str]:

@@ -18,6 +18,15 @@ def page(path: str) -> AppTest:
     return AppTest.from_file(str(ROOT / path), default_timeout=TIMEOUT)
 
 
+def open_section(path: str, section: str, **state) -> AppTest:
+    """A page opened at one section of its demo selector (key '<domain>_demo'), with extra session state."""
+    at = page(path)
+    at.session_state[f"{Path(path).stem}_demo"] = section
+    for k, v in state.items():
+        at.session_state[k] = v
+    return at.run()
+
+
 def texts(at: AppTest) -> str:
     return "\n".join(str(e.value) for kind in ("markdown", "caption", "title", "subheader", "header")
                      for e in at.get(kind))

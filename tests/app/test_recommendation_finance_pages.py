@@ -8,23 +8,15 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from test_pages import page, texts
-
-
-def open_page(path: str, key: str, section: str, **state) -> AppTest:
-    at = page(path)
-    at.session_state[key] = section
-    for k, v in state.items():
-        at.session_state[k] = v
-    return at.run()
+from test_pages import open_section, texts
 
 
 def rec(section: str, **state) -> AppTest:
-    return open_page("pages/recommendation.py", "recommendation_demo", section, **state)
+    return open_section("pages/recommendation.py", section, **state)
 
 
 def fin(section: str, **state) -> AppTest:
-    return open_page("pages/finance.py", "finance_demo", section, **state)
+    return open_section("pages/finance.py", section, **state)
 
 
 def errors(at: AppTest) -> list[str]:

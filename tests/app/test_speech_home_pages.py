@@ -2,22 +2,16 @@
 is fed WAV bytes, and the audio bad-input list and bad text give messages, never exceptions."""
 from __future__ import annotations
 
-import json
-
 import pytest
 from streamlit.testing.v1 import AppTest
 from testmedia import bad_audio
 
 from domains import speech
-from test_pages import page, texts
+from test_pages import open_section, page, texts
 
 
 def speech_page(section: str, **state) -> AppTest:
-    at = page("pages/speech.py")
-    at.session_state["speech_demo"] = section
-    for k, v in state.items():
-        at.session_state[k] = v
-    return at.run()
+    return open_section("pages/speech.py", section, **state)
 
 
 def errors(at: AppTest) -> list[str]:

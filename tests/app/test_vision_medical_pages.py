@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from testmedia import bad_images
 
-from test_pages import page, texts
+from test_pages import open_section, texts
 
 VISION_SECTIONS = {  # section -> what its default example must show
     "explain": "### tiger cat",
@@ -24,11 +24,7 @@ VISION_SECTIONS = {  # section -> what its default example must show
 
 
 def vision(section: str, **state) -> AppTest:
-    at = page("pages/vision.py")
-    at.session_state["vision_demo"] = section
-    for k, v in state.items():
-        at.session_state[k] = v
-    return at.run()
+    return open_section("pages/vision.py", section, **state)
 
 
 @pytest.mark.parametrize("section,expected", VISION_SECTIONS.items())
@@ -106,11 +102,7 @@ def test_vision_hub_only_task_runs_from_the_local_cache(tiny_vision_pipelines, t
 
 # ---------------------------------------------------------------- medical
 def medical_page(section: str, **state) -> AppTest:
-    at = page("pages/medical.py")
-    at.session_state["medical_demo"] = section
-    for k, v in state.items():
-        at.session_state[k] = v
-    return at.run()
+    return open_section("pages/medical.py", section, **state)
 
 
 def test_medical_skin_default_shows_classes_accuracy_and_disclaimer():

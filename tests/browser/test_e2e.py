@@ -4,7 +4,6 @@ Screenshots land in artifacts/. Without Chromium these tests skip, except under 
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys

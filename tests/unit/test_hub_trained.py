@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import numpy as np
-import pytest
 
 from domains import trained
 from domains.loader import ModelLoader, adapter, ADAPTERS

@@ -210,3 +210,12 @@ def test_voice_command_goes_through_recognition(clips):
 def test_shipped_command_set_is_handled():
     ev = smart_home.evaluate()
     assert ev["accuracy"] >= 0.9 and ev["unknown_refused"] == "6/6"
+
+
+def test_speech_leaves_torch_threads_alone(clips):
+    """silero_vad sets torch to one thread when imported; that would halve every other demo's speed."""
+    import torch
+    before = torch.get_num_threads()
+    domains.run("speech.transcribe", clips["lights"])
+    domains.run("speech.vad", clips["lights"])
+    assert torch.get_num_threads() == before

@@ -180,16 +180,17 @@ def test_breast_cancer_reports_held_out_metrics_beside_the_baseline():
     assert r.metrics["test_cases"] == 143 and r.metrics["train_cases"] == 426
     assert 0.9 < net["accuracy"] <= 1 and 0.95 < net["roc_auc"] <= 1
     assert sum(map(sum, net["confusion"])) == 143
+    assert 0.95 < base["roc_auc"] <= 1 and "logistic" in r.metrics["baseline_name"]
     assert r.truth in ("benign", "malignant") and r.prediction == ("malignant" if r.probability_malignant >= .5 else "benign")
     assert len(r.attributions) == 30
 
 
 def test_breast_cancer_edits_move_the_prediction_and_bad_edits_are_refused():
-    base = domains.run("medical.breast_cancer", case=3)
-    assert base.prediction == "benign"
+    first = domains.run("medical.breast_cancer", case=3)
+    assert first.prediction == "benign"
     worse = domains.run("medical.breast_cancer", case=3,
                         features={"worst radius": 28, "worst concave points": 0.25, "worst texture": 40})
-    assert worse.probability_malignant > base.probability_malignant + 0.3 and worse.truth is None
+    assert worse.probability_malignant > first.probability_malignant + 0.3 and worse.truth is None
     for bad, msg in [({"worst radius": "big"}, "number"), ({"nope": 1}, "Unknown feature"),
                      ({"worst radius": 1e6}, "absurd"), ({"worst radius": -1}, "at least 0"), ("{not json", "JSON object")]:
         with pytest.raises(InputError, match=msg):
