@@ -69,9 +69,10 @@ def load_image(src: Any, *, max_side: int = MAX_SIDE) -> tuple[Any, ImageInfo]:
     return clean, ImageInfo(width, height, mode, fmt, clean.width, clean.height, exif)
 
 
-def read_bytes(src: Any, *, limit: int = MAX_BYTES, what: str = "image") -> bytes:
-    """Bytes, a path or a file object -> bytes, at most `limit`; empty, missing and oversized inputs raise
-    InputError. Shared by the image and audio guards."""
+def read_bytes(src: Any, *, limit: int | None = None, what: str = "image") -> bytes:
+    """Bytes, a path or a file object -> bytes, at most `limit` (default: the image cap); empty, missing and
+    oversized inputs raise InputError. Shared by the image and audio guards."""
+    limit = MAX_BYTES if limit is None else limit
     if isinstance(src, (bytes, bytearray, memoryview)):
         data = bytes(src)
     elif isinstance(src, (str, Path)):
@@ -93,7 +94,7 @@ def read_bytes(src: Any, *, limit: int = MAX_BYTES, what: str = "image") -> byte
     return data
 
 
-def _too_big(n: int, limit: int = MAX_BYTES) -> InputError:
+def _too_big(n: int, limit: int) -> InputError:
     return InputError(f"The file is {n / 2**20:.1f} MB; the limit is {limit / 2**20:.0f} MB.")
 
 

@@ -26,7 +26,7 @@ def errors(at: AppTest) -> list[str]:
 def test_speech_section_default_example(section, expected):
     at = speech_page(section)
     assert not at.exception and not errors(at), errors(at)
-    assert expected in texts(at), texts(at)[:1500]
+    assert expected.lower() in texts(at).lower(), texts(at)[:1500]  # Whisper's casing varies with the voice
     assert at.json
 
 

@@ -78,6 +78,7 @@ def shot(pg, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     pg.mouse.move(0, 0)  # no tooltip over the picture
     pg.wait_for_function("() => [...document.querySelectorAll('[data-testid=stDataFrame]')]"
+                         ".filter(d => d.offsetParent !== null)"  # visible ones: a closed expander never draws
                          ".every(d => d.querySelector('canvas'))")  # tables drawn, not skeletons
     time.sleep(1.0)  # let charts finish drawing
     pg.screenshot(path=str(ARTIFACTS / name), full_page=True)
