@@ -77,9 +77,13 @@ def page(browser):
 def shot(pg, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     pg.mouse.move(0, 0)  # no tooltip over the picture
-    pg.wait_for_function("() => [...document.querySelectorAll('[data-testid=stDataFrame]')]"
-                         ".filter(d => d.offsetParent !== null)"  # visible ones: a closed expander never draws
-                         ".every(d => d.querySelector('canvas'))")  # tables drawn, not skeletons
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    try:  # best effort, for a nicer picture: tables drawn, not skeletons (a closed expander never draws)
+        pg.wait_for_function("() => [...document.querySelectorAll('[data-testid=stDataFrame]')]"
+                             ".filter(d => d.offsetParent !== null).every(d => d.querySelector('canvas'))",
+                             timeout=15_000)
+    except PlaywrightTimeout:
+        pass
     time.sleep(1.0)  # let charts finish drawing
     pg.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
