@@ -306,19 +306,23 @@ class SynthesizeResult:
     wav: bytes = field(default=b"", repr=False, metadata={"json": False})
 
 
-def synthesize(text: Any, *, model: str | None = None, speed: float = 1.0, out: str = "",
+def synthesize(text: Any, *, model: str | None = None, speed: float = 1.0, variation: float = 1.0, out: str = "",
                progress: Progress | None = None) -> SynthesizeResult:
-    """Text to speech (US English). `out` writes a WAV file."""
+    """Text to speech (US English). `variation` scales the voice's random variation (VITS noise): 1 is the
+    voice's own, 0 gives the same audio every time. `out` writes a WAV file."""
     import numpy as np
     from piper import SynthesisConfig
     spec = SYNTHESIZE.model(model)
     text = load_text(text, max_chars=MAX_TTS_CHARS, what="text to speak")
     speed = SYNTHESIZE.param("speed").parse(speed)
+    variation = SYNTHESIZE.param("variation").parse(variation)
     if not re.search(r"\w", text):
         raise InputError("The text has nothing to pronounce (no letters or digits).")
     with LOADER.use(spec, progress) as voice:
         t0 = time.perf_counter()
-        chunks = [c.audio_float_array for c in voice.synthesize(text, SynthesisConfig(length_scale=1 / speed))]
+        cfg = SynthesisConfig(length_scale=1 / speed, noise_scale=voice.config.noise_scale * variation,
+                              noise_w_scale=voice.config.noise_w_scale * variation)
+        chunks = [c.audio_float_array for c in voice.synthesize(text, cfg)]
         ms = (time.perf_counter() - t0) * 1000
         rate = voice.config.sample_rate
     samples = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)
@@ -493,10 +497,11 @@ class RoundTripResult:
     wav: bytes = field(default=b"", repr=False, metadata={"json": False})
 
 
-def roundtrip(text: Any, *, model: str | None = None, progress: Progress | None = None) -> RoundTripResult:
+def roundtrip(text: Any, *, model: str | None = None, variation: float = 1.0,
+              progress: Progress | None = None) -> RoundTripResult:
     """Text -> Piper speech -> Whisper text, and the word error rate between the two texts."""
     text = load_text(text, max_chars=600, what="text")
-    spoken = synthesize(text, progress=progress)
+    spoken = synthesize(text, variation=variation, progress=progress)
     heard = transcribe((spoken.samples, spoken.sample_rate), model=model, progress=progress)
     return RoundTripResult(text, heard.text, wer(text, heard.text), spoken.latency_ms, heard.latency_ms,
                            spoken.duration_s, spoken.wav)
@@ -515,6 +520,8 @@ SYNTHESIZE = register(Demo(
     id="speech.synthesize", domain="speech", task="text-to-speech", title="Speech synthesis",
     summary="Reads text aloud in a natural-sounding voice.", input_kind="text", fn=synthesize, models=(PIPER,),
     params=(Param("speed", float, 1.0, "speaking speed", min=0.5, max=2.0),
+            Param("variation", float, 1.0, "the voice's random variation: 1 natural, 0 the same every time",
+                  min=0.0, max=1.5),
             Param("out", str, "", "write the speech to this WAV file")),
 ))
 VAD = register(Demo(
@@ -533,6 +540,8 @@ ROUNDTRIP = register(Demo(
     id="speech.roundtrip", domain="speech", task="text-to-speech", title="Round trip: speak, then listen",
     summary="Synthesises your text, recognises it again, and counts the words that changed.",
     input_kind="text", fn=roundtrip, models=(WHISPER, WHISPER_TINY, WHISPER_BASE), hub_adapter="hf_asr",
+    params=(Param("variation", float, 1.0, "the voice's random variation: 1 natural, 0 the same every time",
+                  min=0.0, max=1.5),),
 ))
 
 
@@ -567,11 +576,11 @@ def example_clip(example_id: str, progress: Progress | None = None) -> bytes:
         raise InputError(f"No example clip '{example_id}'. Known: {', '.join(example_ids())}.")
     from .trained import cache_dir, fingerprint
     text = EXAMPLES[example_id][1]
-    path = cache_dir().parent / "examples" / f"{example_id}-{fingerprint(text, PIPER.id)}.wav"
-    if not path.exists():
+    path = cache_dir().parent / "examples" / f"{example_id}-{fingerprint(text, PIPER.id, 'variation 0')}.wav"
+    if not path.exists():  # variation 0: the same clip on every machine, so tests and screenshots agree
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(synthesize(text, progress=progress).wav)
+        tmp.write_bytes(synthesize(text, variation=0.0, progress=progress).wav)
         tmp.rename(path)
     return path.read_bytes()
 
