@@ -23,9 +23,14 @@ def home() -> None:
             with cols[i % 3], st.container(border=True):
                 st.page_link(PAGES[d.id], label=f"**{d.title}**", icon=d.icon)
                 st.write(d.blurb)
-                for demo in demos(d.id):
-                    st.markdown(f"*{demo.title}*: {demo.summary}")
-                    for m in demo.models:
+                page_demos = demos(d.id)
+                offline = [x.title for x in page_demos if not x.online_only]
+                hub_only = [x.title for x in page_demos if x.online_only]
+                st.markdown("**Offline:** " + ", ".join(offline) +
+                            (f"  \n**With a hub:** {', '.join(hub_only)}" if hub_only else ""))
+                models = list({m.id: m for x in page_demos for m in x.models}.values())  # each model once
+                with st.expander(f"{len(models)} models, their licenses and sizes"):
+                    for m in models:
                         st.markdown(f"{m.name} &nbsp; {_ui.badges(m)}")
 
 

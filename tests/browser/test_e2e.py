@@ -104,6 +104,8 @@ def test_direct_visit_to_a_page_keeps_the_router(server, page):
 def test_home_to_vision_example_to_labels(server, page):
     page.goto(server)
     page.get_by_text("Deep Learning Gallery").first.wait_for()
+    page.get_by_text("Image classification").first.wait_for()  # each card lists its demos
+    page.get_by_text("models, their licenses and sizes").first.click()  # and, folded, its models
     page.get_by_text("EfficientNet-Lite0").first.wait_for()
     shot(page, "home.png")
     page.locator("[data-testid=stMain]").get_by_role("link", name="Vision").click()
