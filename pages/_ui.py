@@ -353,6 +353,11 @@ def image_demo(demo: Demo, key: str, examples, default: str | None, render: Call
     return result
 
 
+def latency(result: Any, extra: str = "") -> None:
+    """The one line under every result: which model, and how long the call took with the model loaded."""
+    st.caption(f"{result.model} · **{result.latency_ms:.0f} ms** on this CPU (model already loaded){extra}")
+
+
 def bar(labels: list[str], scores: list[float], x_title: str = "probability") -> None:
     """Scores as horizontal bars, best on top."""
     st.bar_chart({"label": labels, x_title: scores}, x="label", y=x_title, horizontal=True,

@@ -27,10 +27,6 @@ NEWS = {
 }
 
 
-def caption(result, extra: str = "") -> None:
-    st.caption(f"{result.model} · **{result.latency_ms:.0f} ms** on this CPU (model already loaded){extra}")
-
-
 if section == "ner":
     demo = get("nlp.ner")
     st.subheader(demo.title)
@@ -52,7 +48,7 @@ if section == "ner":
                         spans.append((len(legend), len(legend) + len(label), "", COLOURS.get(label, "#eee")))
                         legend += f"{label} ({meaning})   "
                     _ui.highlighted(legend, spans)
-                caption(result)
+                _ui.latency(result)
             _ui.reproduce(demo, demo.default_model, {}, result)
     _ui.model_card(demo.default_model)
 
@@ -87,7 +83,7 @@ elif section == "search":
                         st.write(h.text)
                 for n in result.notes:
                     st.caption(n)
-                caption(result, f" · query only; {result.corpus_size} passages embedded once and kept")
+                _ui.latency(result, f" · query only; {result.corpus_size} passages embedded once and kept")
             _ui.reproduce(demo, spec, {"corpus": corpus, "top_k": top_k}, result)
     if spec is not None:
         _ui.model_card(spec)
@@ -116,7 +112,7 @@ elif section == "zero_shot":
             with st.container(key="zs_result"):
                 st.markdown(f"### {result.labels[0].label} · {result.labels[0].score:.0%}")
                 _ui.bar([l.label for l in result.labels], [l.score for l in result.labels], "score")
-                caption(result, " · scores rank the labels; they are not calibrated probabilities")
+                _ui.latency(result, " · scores rank the labels; they are not calibrated probabilities")
                 ev = result.evaluation
                 if ev:
                     st.markdown(f"**How good is this?** On the {ev['n']} {ev['set']} sentences the project ships "
@@ -162,7 +158,7 @@ elif section == "summarize":
                     pos = start + len(s.text)
                 with st.expander("The whole text, summary sentences highlighted"):
                     _ui.highlighted(full, spans)
-                caption(result)
+                _ui.latency(result)
             _ui.reproduce(demo, spec, {"sentences_out": n, "method": method}, result)
     if spec is not None:
         _ui.model_card(spec)
@@ -189,7 +185,7 @@ elif section == "hub":
         if result is not None:
             with st.container(key="hubtext_result"):
                 st.markdown(f"### {result.text}")
-                caption(result)
+                _ui.latency(result)
             _ui.reproduce(demo, spec, params, result)
     if spec is not None:
         _ui.model_card(spec)

@@ -15,10 +15,6 @@ SECTIONS = {"transcribe": ":material/mic: Recognise", "synthesize": ":material/r
 section = _ui.demo_selector("speech_demo", SECTIONS)
 
 
-def caption(result, extra: str = "") -> None:
-    st.caption(f"{result.model} · **{result.latency_ms:.0f} ms** on this CPU (model already loaded){extra}")
-
-
 if section == "transcribe":
     demo = get("speech.transcribe")
     st.subheader(demo.title)
@@ -48,7 +44,7 @@ if section == "transcribe":
                         st.caption(f"The clip says: “{said}” · word error rate {speech.wer(said, result.text):.0%}")
                     for n in result.notes:
                         st.caption(n)
-                    caption(result, f" for {result.audio.duration_s:.1f} s of audio · real-time factor "
+                    _ui.latency(result, f" for {result.audio.duration_s:.1f} s of audio · real-time factor "
                                     f"{result.rtf:.2f}")
                 _ui.reproduce(demo, spec, {"beams": beams}, result)
     if picked:
@@ -74,7 +70,7 @@ elif section == "synthesize":
                 st.audio(result.wav, format="audio/wav")
                 st.download_button("Download WAV", result.wav, "speech.wav", "audio/wav", key="tts_dl",
                                    icon=":material/download:")
-                caption(result, f" · real-time factor {result.rtf:.2f} · {result.sample_rate} Hz")
+                _ui.latency(result, f" · real-time factor {result.rtf:.2f} · {result.sample_rate} Hz")
             _ui.audio_plot(result.wav, key="tts")
             _ui.reproduce(demo, demo.default_model, {"speed": speed}, result)
     _ui.model_card(demo.default_model)
@@ -93,7 +89,7 @@ elif section == "vad":
                 st.markdown(f"### {len(result.segments)} speech segment{'s' if len(result.segments) != 1 else ''}, "
                             f"{result.speech_s:.1f} of {result.duration_s:.1f} s")
                 _ui.audio_plot(picked[0], [(s.start, s.end) for s in result.segments], key="vad")
-                caption(result)
+                _ui.latency(result)
             _ui.reproduce(demo, demo.default_model, {"threshold": threshold}, result)
     _ui.model_card(demo.default_model)
 
@@ -121,7 +117,7 @@ elif section == "speaker":
                             text=f"similarity {result.similarity:.2f} against threshold {result.threshold:.2f}")
                 for n in result.notes:
                     st.caption(n)
-                caption(result)
+                _ui.latency(result)
             _ui.reproduce(demo, demo.default_model, {"threshold": threshold}, result)
     _ui.model_card(demo.default_model)
 

@@ -24,8 +24,7 @@ photos, people, text = examples.tagged("photo"), examples.tagged("people", "phot
 
 
 def caption_line(result, extra: str = "") -> None:
-    st.caption(f"{result.model} · **{result.latency_ms:.0f} ms** on this CPU (model already loaded) · input "
-               f"{result.image.width}x{result.image.height} {result.image.mode}{extra}")
+    _ui.latency(result, f" · input {result.image.width}x{result.image.height} {result.image.mode}{extra}")
 
 
 if section == "classify":
