@@ -70,7 +70,8 @@ def _fit_lstm(X, y, scale: float, seed: int):
     return net.eval()
 
 
-def _torch_module():
+@lru_cache(maxsize=1)
+def _torch_module():  # the class is defined once, when torch is first needed
     import torch
 
     class Net(torch.nn.Module):

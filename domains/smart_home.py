@@ -206,9 +206,18 @@ EVAL = [  # (command, device or None for "should be refused"), written for this 
 ]
 
 
+_EVAL: dict[float, dict[str, Any]] = {}
+
+
 def evaluate(threshold: float = THRESHOLD, progress: Progress | None = None) -> dict[str, Any]:
     """Share of the shipped commands handled right: known ones reach the right device with an action,
-    unknown ones are refused."""
+    unknown ones are refused. Kept per threshold: the page shows it on every rerun."""
+    if threshold not in _EVAL:
+        _EVAL[threshold] = _evaluate(threshold, progress)
+    return _EVAL[threshold]
+
+
+def _evaluate(threshold: float, progress: Progress | None) -> dict[str, Any]:
     rows = []
     for text, want in EVAL:
         r = command(text, threshold=threshold, progress=progress)
