@@ -49,7 +49,7 @@ def app_start_s() -> float:
 COLD = """
 import time; t0 = time.perf_counter()
 import domains
-from domains import examples
+from domains.core import examples
 img = examples.image("coffee")
 t1 = time.perf_counter()
 r = domains.run("vision.classify", img)
@@ -83,7 +83,8 @@ NEWS = ("The central bank raised interest rates to fight inflation. Prices rose 
 
 
 def demo_inputs() -> dict[str, tuple]:
-    from domains import examples, language, speech
+    from domains import language, speech
+    from domains.core import examples
     return {
         "vision.explain": (examples.image("chelsea"), {}),
         "vision.ocr": (examples.image("zh_sign"), {}),
@@ -99,7 +100,7 @@ def demo_inputs() -> dict[str, tuple]:
         "speech.speaker": (speech.example_clip("lights"), {"other": speech.example_clip("weather")}),
         "speech.synthesize": ("Every model in this gallery runs on this computer.", {}),
         "speech.roundtrip": ("Deep learning turns speech into text on this laptop.", {}),
-        "home.command": ("turn on the kitchen lights", {}),
+        "smart_home.command": ("turn on the kitchen lights", {}),
         "recommendation.recommend": (None, {"ratings": {"Toy Story (1995)": 5, "Alien (1979)": 2}}),
         "recommendation.similar": ("Toy Story (1995)", {}),
         "finance.forecast": (None, {"horizon": 5}),
@@ -107,10 +108,10 @@ def demo_inputs() -> dict[str, tuple]:
         "finance.headline": ("Profits soar as the company wins new orders", {}),
         "translation.translate": (NEWS, {"src": "en", "tgt": "pt"}),
         "translation.compare": (NEWS, {}),
-        "nlp.ner": (NEWS, {}),
-        "nlp.search": ("How do I catch errors?", {}),
-        "nlp.zero_shot": ("The striker was sent off after a late tackle.", {}),
-        "nlp.summarize": (language.python_topic("exceptions"), {}),
+        "language.ner": (NEWS, {}),
+        "language.search": ("How do I catch errors?", {}),
+        "language.zero_shot": ("The striker was sent off after a late tackle.", {}),
+        "language.summarize": (language.python_topic("exceptions"), {}),
     }
 
 
@@ -125,8 +126,8 @@ def per_demo_rows(n: int = 10) -> list[tuple]:
     median; the RAM the loader measured for its model. Demos run in registry order, so a model shared by
     two demos loads in the first one's row."""
     import domains
-    from domains import examples
-    from domains.loader import LOADER
+    from domains.core import examples
+    from domains.core.loader import LOADER
     inputs = demo_inputs()
     rows = []
     for demo in domains.demos():
@@ -164,8 +165,8 @@ def speech_rows() -> list[tuple[str, str]]:
     """Real-time factors (processing time / audio duration) and model memory for the speech models."""
     import tempfile
     from domains import speech
-    from domains.audio import load_audio
-    from domains.loader import LOADER
+    from domains.core.audio import load_audio
+    from domains.core.loader import LOADER
     rows = []
     with tempfile.TemporaryDirectory() as d:
         t0 = time.perf_counter()
@@ -200,7 +201,7 @@ def trained_rows() -> list[tuple[str, str]]:
     """Models the project trains: first build (train) and reload from the disk cache, in a fresh cache."""
     import tempfile
     from domains import finance, medical, recommendation
-    from domains.loader import LOADER
+    from domains.core.loader import LOADER
     rows = []
     old = os.environ.get("GALLERY_CACHE_DIR")
     with tempfile.TemporaryDirectory() as d:
@@ -230,8 +231,8 @@ def trained_rows() -> list[tuple[str, str]]:
 def main() -> None:
     import torch
     import domains
-    from domains import examples
-    from domains.loader import LOADER, rss_mb
+    from domains.core import examples
+    from domains.core.loader import LOADER, rss_mb
     from domains.vision import CLASSIFY
 
     rows = []

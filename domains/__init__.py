@@ -3,17 +3,43 @@
     import domains
     domains.run("vision.classify", "photo.jpg", top_k=3)
 
-Importing this package is cheap (no torch, no transformers): libraries load when a model does.
+Layout: `domains/core/` is the shared machinery (registry, loader, input guards, evaluation records,
+health check, report); every other sub-package is one domain (`domains/vision/`, `domains/speech/`, ...),
+found by discovery: a domain exists when its package does. Importing this package is cheap (no torch,
+no transformers): libraries load when a model does.
 """
 from __future__ import annotations
 
 import dataclasses
+import importlib
+import pkgutil
 from typing import Any
 
-from .errors import GalleryError, InputError, ModelUnavailable, UnknownDemo
-from .registry import demos, domains, get
+from .core import registry
+from .core.errors import GalleryError, InputError, ModelUnavailable, UnknownDemo
+from .core.evaluation import Evaluation
+from .core.registry import demos, domains, get
+from .core.report import Run
 
-__all__ = ["run", "to_dict", "demos", "domains", "get", "GalleryError", "InputError", "ModelUnavailable", "UnknownDemo"]
+__all__ = ["run", "to_dict", "check", "report", "record", "demos", "domains", "get", "Run", "Evaluation",
+           "GalleryError", "InputError", "ModelUnavailable", "UnknownDemo"]
+
+SHARED = "core"  # the one sub-package that is not a domain
+_found = False
+
+
+def _discover() -> None:
+    """Import every domain package once (each registers its domain and demos on import)."""
+    global _found
+    if _found:
+        return
+    _found = True
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.ispkg and info.name != SHARED and not info.name.startswith("_"):
+            importlib.import_module(f"{__name__}.{info.name}")
+
+
+registry.set_discovery(_discover)
 
 
 def run(demo_id: str, input: Any = None, *, model: str | None = None, progress=None, **params: Any) -> Any:
@@ -33,6 +59,27 @@ def run(demo_id: str, input: Any = None, *, model: str | None = None, progress=N
             e.hint = (f"This task has no model that ships offline. Offline, try {other.title} "
                       f"({other.id}) instead.")
         raise
+
+
+def record(demo_id: str, input: Any = None, *, model: str | None = None, progress=None, **params: Any) -> Run:
+    """`run`, kept as a Run (time, demo, model card, input preview, result) for `report`."""
+    from .core.report import record as _record
+    result = run(demo_id, input, model=model, progress=progress, **params)
+    demo = get(demo_id)
+    return _record(demo, demo.model(model), input, params, result)
+
+
+def report(runs: list[Run], title: str = "Deep Learning Gallery: session report") -> str:
+    """A self-contained HTML report of these runs (images embedded; opens offline; prints to PDF)."""
+    from .core.report import html_report
+    return html_report(runs, title)
+
+
+def check(demo_ids: list[str] | None = None, *, progress=None, warm_runs: int = 1) -> list[dict[str, Any]]:
+    """Run every offline demo (or those named) on its bundled example: status, latencies, RAM, evaluation."""
+    from .core.health import check as _check
+    chosen = [get(d) for d in demo_ids] if demo_ids else demos()
+    return _check(chosen, run, progress=progress, warm_runs=warm_runs)
 
 
 def to_dict(obj: Any) -> Any:

@@ -1,6 +1,8 @@
-"""CLI: `python -m domains list --json` and `python -m domains run DEMO_ID INPUT [--model ID] [--param K=V] --json`.
+"""CLI: `python -m domains list --json`, `python -m domains run DEMO_ID INPUT [--model ID] [--param K=V] --json`
+and `python -m domains check [--json] [DEMO_ID ...]`.
 
-Bad input or an unavailable model: exit 2 with one line on stderr, never a traceback."""
+Bad input or an unavailable model: exit 2 with one line on stderr, never a traceback. `check` exits 1 when
+an offline demo fails on its bundled example."""
 from __future__ import annotations
 
 import argparse
@@ -15,8 +17,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _input(demo, raw: str | None) -> Any:
-    from . import examples
-    from .errors import InputError
+    from .core import examples
+    from .core.errors import InputError
     if demo.input_kind == "none":
         return None
     if raw is None:
@@ -38,7 +40,7 @@ def _input(demo, raw: str | None) -> Any:
 
 
 def _params(pairs: list[str]) -> dict[str, str]:
-    from .errors import InputError
+    from .core.errors import InputError
     out = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
@@ -60,11 +62,17 @@ def main(argv: list[str] | None = None) -> int:
     p_run.add_argument("--model")
     p_run.add_argument("--param", action="append", default=[], metavar="KEY=VALUE")
     p_run.add_argument("--json", action="store_true")
+    p_check = sub.add_parser("check", help="run every offline demo (or those named) on its bundled example")
+    p_check.add_argument("demos", nargs="*", metavar="DEMO_ID")
+    p_check.add_argument("--json", action="store_true", help="print the results as a JSON list")
+    p_check.add_argument("--warm", type=int, default=1, help="warm runs per demo (median reported)")
     args = parser.parse_args(argv)
 
     from . import demos, get, run, to_dict
-    from .errors import GalleryError, InputError
+    from .core.errors import GalleryError, InputError
     try:
+        if args.cmd == "check":
+            return _check(args)
         if args.cmd == "list":
             items = [d.describe() for d in demos()]
             if args.json:
@@ -94,6 +102,27 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:  # a bug, not the user's fault: still one line
         print(f"internal error: {type(e).__name__}: {e}".splitlines()[0], file=sys.stderr)
         return 1
+
+
+def _check(args) -> int:
+    from . import check
+    from .core import health
+
+    def progress(fraction, message):
+        if not args.json:
+            print(message, file=sys.stderr, flush=True)
+
+    results = check(args.demos or None, progress=progress, warm_runs=max(0, args.warm))
+    health.save(results)
+    if args.json:
+        print(json.dumps(results, indent=2, ensure_ascii=False))
+    else:
+        for r in results:
+            ms = f"first {r['first_ms']:.0f} ms, warm {r['warm_ms']:.0f} ms, {r['ram_mb']:.0f} MB" \
+                if r["status"] == "ok" and r["warm_ms"] is not None else ""
+            ev = f"  [{r['evaluation']['verdict']} wins]" if r.get("evaluation") else ""
+            print(f"{r['status']:12s} {r['id']:28s} {ms}{ev}{('  ' + r['reason']) if r['reason'] else ''}")
+    return 1 if any(r["status"] == "failed" for r in results) else 0
 
 
 if __name__ == "__main__":

@@ -9,14 +9,16 @@ from typing import Any, Callable
 import streamlit as st
 
 import domains
-import domains.examples
-from domains import hub
-from domains.errors import GalleryError, InputError, ModelUnavailable
-from domains.inputs import load_image
-from domains.loader import LOADER
-from domains.registry import Demo, ModelSpec
+import domains.core.examples
+from domains.core import hub
+from domains.core.errors import GalleryError, InputError, ModelUnavailable
+from domains.core.inputs import load_image
+from domains.core.loader import LOADER
+from domains.core.registry import Demo, ModelSpec
 
 OTHER = "__other_hub_model__"
+RUNS = "_session_runs"   # this browser session's runs, for the session report
+MAX_RUNS = 30
 log = logging.getLogger("gallery")
 
 
@@ -75,7 +77,8 @@ def badges(spec: ModelSpec) -> str:
     parts.append(f":gray-badge[{spec.source}]")
     parts.append(f":blue-badge[{spec.license}]")
     if spec.size_mb:
-        parts.append(f":gray-badge[{spec.size_mb:.0f} MB on disk]")
+        size = f"{spec.size_mb:.0f} MB" if spec.size_mb >= 1 else "under 1 MB"
+        parts.append(f":gray-badge[{size} on disk]")
     if spec.ram_mb:
         parts.append(f":gray-badge[~{spec.ram_mb:.0f} MB RAM]")
     return " ".join(parts)
@@ -134,7 +137,9 @@ def run_demo(demo_id: str, input: Any, *, model: ModelSpec | None, **params) -> 
         slot.progress(0.0 if fraction is None else float(fraction), text=message)
 
     try:
-        return domains.run(demo_id, input, model=model.id if model else None, progress=progress, **params)
+        result = domains.run(demo_id, input, model=model.id if model else None, progress=progress, **params)
+        _remember(demo_id, model, input, params, result)
+        return result
     except GalleryError as e:
         show_error(e, demo_id=demo_id)
     except Exception as e:  # a bug: keep the page alive, log the traceback for the server's operator
@@ -144,6 +149,37 @@ def run_demo(demo_id: str, input: Any, *, model: ModelSpec | None, **params) -> 
     finally:
         slot.empty()
     return None
+
+
+def _remember(demo_id: str, model: ModelSpec | None, input: Any, params: dict, result: Any) -> None:
+    """Keep the run for the session report. Streamlit reruns a page on every click, so a run with the same
+    demo, model, settings and input as one already kept is the same run, not a new one."""
+    from domains.core.report import record
+    runs = st.session_state.setdefault(RUNS, [])
+    try:
+        run = record(domains.get(demo_id), model, input, params, result)
+    except Exception:  # the report is an extra: never let it break a demo
+        log.exception("could not record run of %s", demo_id)
+        return
+    if any(r.key == run.key for r in runs):
+        return
+    runs.append(run)
+    del runs[:-MAX_RUNS]
+
+
+def session_report_button() -> None:
+    """Sidebar: download this session's runs as one self-contained HTML page."""
+    runs = list(st.session_state.get(RUNS, []))
+    with st.sidebar:
+        st.subheader(":material/summarize: Session report")
+        if not runs:
+            st.caption("Run a demo: each result is kept for a report you can download and send.")
+            return
+        st.download_button(f"Download the report ({len(runs)} run{'s' if len(runs) != 1 else ''})",
+                           data=lambda: domains.report(runs), file_name="gallery-session-report.html",
+                           mime="text/html", icon=":material/download:", key="session_report",
+                           help="One HTML file: every run with its model, input, result and latency, images "
+                                "embedded. Opens offline; print it to PDF from the browser.")
 
 
 def show_error(err: GalleryError, demo_id: str | None = None) -> None:
@@ -173,7 +209,7 @@ def image_input(key: str, examples, default: str | None = None) -> tuple[Any, st
         cols = st.columns(3)
         for i, ex in enumerate(examples):
             with cols[i % 3]:
-                st.image(domains.examples.thumbnail(ex.id), width="stretch")
+                st.image(domains.core.examples.thumbnail(ex.id), width="stretch")
                 st.button(ex.title, key=f"{key}_ex_{ex.id}", on_click=choose, args=("example", ex.id),
                           width="stretch", help=ex.credit)
     with tab_up:
@@ -189,7 +225,7 @@ def image_input(key: str, examples, default: str | None = None) -> tuple[Any, st
     kind, value = st.session_state.get(state, (None, None))
     if kind == "example":
         ex = next(e for e in examples if e.id == value)
-        return domains.examples.image(ex.id), f"{ex.title} — {ex.credit}"
+        return domains.core.examples.image(ex.id), f"{ex.title} — {ex.credit}"
     if kind in ("upload", "camera"):
         f = st.session_state.get(f"{key}_{'upload' if kind == 'upload' else 'camera'}")
         if f is not None:
@@ -264,7 +300,7 @@ def audio_input(key: str, default: str | None = None, label: str = "Clip") -> tu
 def audio_plot(data: bytes, segments: list[tuple[float, float]] | None = None, key: str = "") -> None:
     """Waveform and spectrogram of a clip (plotly), with speech segments shaded when given."""
     import plotly.graph_objects as go
-    from domains import audio
+    from domains.core import audio
     try:
         samples, _ = audio.load_audio(data)
     except GalleryError:
@@ -356,6 +392,26 @@ def image_demo(demo: Demo, key: str, examples, default: str | None, render: Call
 def latency(result: Any, extra: str = "") -> None:
     """The one line under every result: which model, and how long the call took with the model loaded."""
     st.caption(f"{result.model} · **{result.latency_ms:.0f} ms** on this CPU (model already loaded){extra}")
+
+
+VERDICT_BADGE = {"model": ":green-badge[:material/trending_up: the model wins]",
+                 "tie": ":gray-badge[:material/drag_handle: a tie]",
+                 "baseline": ":orange-badge[:material/trending_down: the baseline wins]"}
+
+
+def evaluation(ev: Any, model_name: str = "this model (trained here)", note: str = "") -> None:
+    """The one drawing of an evaluation record: verdict, scores beside every baseline, data and split."""
+    if ev is None:
+        return
+    with st.container(border=True, key=f"evaluation_{abs(hash(ev.metric + ev.data)) % 10**8}"):
+        st.markdown(f"**How good is it?** &nbsp; {VERDICT_BADGE[ev.verdict]}")
+        st.markdown(ev.sentence())
+        rows = [{"method": model_name, ev.metric: ev.model}] + [{"method": k, ev.metric: v}
+                                                                for k, v in ev.baselines.items()]
+        st.dataframe(rows, hide_index=True, width="stretch")
+        better = "higher" if ev.higher_is_better else "lower"
+        st.caption(f"Data: {ev.data}. Split: {ev.split}. {better.capitalize()} is better; differences within "
+                   f"{ev.tolerance:g}{ev.unit} count as a tie." + (f" {note}" if note else ""))
 
 
 def bar(labels: list[str], scores: list[float], x_title: str = "probability") -> None:

@@ -37,6 +37,7 @@ if section == "forecast":
             fig.update_layout(height=380, margin={"l": 10, "r": 10, "t": 10, "b": 10}, yaxis_title="index level")
             st.plotly_chart(fig, key="fc_chart")
             st.info(result.verdict, icon=":material/balance:")
+            _ui.evaluation(result.evaluation, "LSTM (trained here)")
             sm = result.walk_forward["summary"]
             st.dataframe(pd.DataFrame([{"method": k.replace("_", " "), "mean abs. error (% a day)": v["mae_pct"],
                                         "direction right": v["direction"]} for k, v in sm.items()]),
@@ -88,16 +89,11 @@ elif section == "credit":
         m = result.metrics
         a, b = st.columns(2, gap="large")
         with a:
-            st.markdown("**Held-out results**")
-            st.dataframe(pd.DataFrame([{"model": "network (trained here)", "ROC AUC": m["network"]["roc_auc"],
-                                        "accuracy": m["network"]["accuracy"]},
-                                       {"model": m["baseline_name"], "ROC AUC": m["baseline"]["roc_auc"],
-                                        "accuracy": m["baseline"]["accuracy"]}]), hide_index=True)
-            diff = m["network"]["roc_auc"] - m["baseline"]["roc_auc"]
-            st.caption(("The network and logistic regression are tied on ROC AUC (within 0.01): on 13 tabular "
-                        "fields a linear model is as good, and far easier to explain." if abs(diff) < 0.01 else
-                        f"The network is {'ahead' if diff > 0 else 'behind'} by {abs(diff):.3f} ROC AUC.") +
-                       f" {m['train_cases']:,} loans for training, {m['test_cases']:,} held out.")
+            _ui.evaluation(result.evaluation, "network (trained here)",
+                           "On 13 tabular fields a linear model is as good, and far easier to explain."
+                           if result.evaluation.verdict != "model" else "")
+            st.caption(f"Accuracy: network {m['network']['accuracy']:.3f}, baseline {m['baseline']['accuracy']:.3f}. "
+                       f"{m['train_cases']:,} loans for training, {m['test_cases']:,} held out.")
             cal = go.Figure(go.Scatter(x=[0, 1], y=[0, 1], name="perfect", line={"dash": "dot", "color": "#999"}))
             for key, label in (("network", "network"), ("baseline", "logistic regression")):
                 c = m[key]["calibration"]
@@ -131,10 +127,8 @@ elif section == "headline":
                 st.markdown(f"### {result.label}")
                 _ui.bar(list(result.scores), list(result.scores.values()), "similarity")
                 st.dataframe(pd.DataFrame(result.neighbours), hide_index=True, width="stretch")
-                ev = result.evaluation
-                st.caption(f"Measured: {ev['accuracy']:.0%} right on the {ev['n']} labelled headlines shipped with "
-                           f"the gallery (each classified by the others), against {ev['majority_baseline']:.0%} by "
-                           "chance. Similarity knows topics better than tone: a weak sentiment model, shown as one.")
+                _ui.evaluation(result.evaluation, "nearest labelled headlines (MiniLM)",
+                               "Similarity knows topics better than tone: a weak sentiment model, shown as one.")
             _ui.reproduce(demo, demo.default_model, {}, result)
     _ui.model_card(demo.default_model)
     st.divider()

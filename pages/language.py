@@ -28,7 +28,7 @@ NEWS = {
 
 
 if section == "ner":
-    demo = get("nlp.ner")
+    demo = get("language.ner")
     st.subheader(demo.title)
     st.caption(demo.summary)
     text = _ui.text_input("ner", NEWS, "Business news")
@@ -53,7 +53,7 @@ if section == "ner":
     _ui.model_card(demo.default_model)
 
 elif section == "search":
-    demo = get("nlp.search")
+    demo = get("language.search")
     st.subheader(demo.title)
     st.caption(demo.summary + " The Python reference has no paragraph that says 'catch errors', yet the "
                               "exceptions topics come first: the words differ, the meaning matches.")
@@ -89,7 +89,7 @@ elif section == "search":
         _ui.model_card(spec)
 
 elif section == "zero_shot":
-    demo = get("nlp.zero_shot")
+    demo = get("language.zero_shot")
     st.subheader(demo.title)
     st.caption(demo.summary + " Each label's description is embedded beside the text; the closest wins. "
                               "Sentiment is one more set of labels.")
@@ -115,13 +115,11 @@ elif section == "zero_shot":
                 _ui.latency(result, " · scores rank the labels; they are not calibrated probabilities")
                 ev = result.evaluation
                 if ev:
-                    st.markdown(f"**How good is this?** On the {ev['n']} {ev['set']} sentences the project ships "
-                                f"(`domains/assets/zero_shot_eval.csv`, written for this gallery), these labels get "
-                                f"**{ev['accuracy']:.0%}** right, against {ev['majority_baseline']:.0%} for always "
-                                "guessing the most common label. A small, clean set: real text is harder.")
-                    if ev["wrong"]:
-                        with st.expander(f"Where it goes wrong ({len(ev['wrong'])} shown)"):
-                            st.dataframe(pd.DataFrame(ev["wrong"]), hide_index=True, width="stretch")
+                    _ui.evaluation(ev, f"these labels ({result.model})",
+                                   "A small, clean set: real text is harder.")
+                    if result.mistakes:
+                        with st.expander(f"Where it goes wrong ({len(result.mistakes)} shown)"):
+                            st.dataframe(pd.DataFrame(result.mistakes), hide_index=True, width="stretch")
                 else:
                     st.caption("Custom labels: no labelled set to measure them on. The shipped sets measure the "
                                "Topics and Sentiment presets.")
@@ -130,7 +128,7 @@ elif section == "zero_shot":
         _ui.model_card(spec)
 
 elif section == "summarize":
-    demo = get("nlp.summarize")
+    demo = get("language.summarize")
     st.subheader(demo.title)
     st.caption(demo.summary + " TextRank ranks sentences like PageRank ranks web pages: a sentence similar to "
                               "many others is central. Nothing is rewritten; highlighted sentences form the summary.")
@@ -164,22 +162,22 @@ elif section == "summarize":
         _ui.model_card(spec)
 
 elif section == "hub":
-    TASKS = {"nlp.sentiment": "Sentiment", "nlp.abstractive": "Abstractive summary", "nlp.qa": "Question answering",
-             "nlp.nli_zero_shot": "Zero-shot (NLI)", "nlp.generate": "Text generation"}
+    TASKS = {"language.sentiment": "Sentiment", "language.abstractive": "Abstractive summary", "language.qa": "Question answering",
+             "language.nli_zero_shot": "Zero-shot (NLI)", "language.generate": "Text generation"}
     task = _ui.task_picker("language_hub_task", TASKS)
     demo = get(task)
-    _ui.hub_only_notice(demo, "language_demo", {"nlp.zero_shot": "zero_shot", "nlp.summarize": "summarize",
-                                                "nlp.search": "search"})
+    _ui.hub_only_notice(demo, "language_demo", {"language.zero_shot": "zero_shot", "language.summarize": "summarize",
+                                                "language.search": "search"})
     st.subheader(demo.title)
     st.caption(demo.summary)
     spec = _ui.model_picker(demo, f"{task}_model")
     params = {}
-    if task == "nlp.qa":
+    if task == "language.qa":
         params["question"] = st.text_input("Question", "Who landed on the Moon?", key="qa_q")
-    elif task == "nlp.nli_zero_shot":
+    elif task == "language.nli_zero_shot":
         params["labels"] = st.text_input("Labels, comma-separated", "sports, business, technology, health", key="nli_l")
     text = _ui.text_input(f"hub_{task}", {**NEWS, "Review": "The waiter was rude and the soup was cold. Never again."},
-                          "History", label="Prompt" if task == "nlp.generate" else "Text", height=120)
+                          "History", label="Prompt" if task == "language.generate" else "Text", height=120)
     if text is not None and spec is not None:
         result = _ui.run_demo(task, text, model=spec, **params)
         if result is not None:

@@ -2,8 +2,9 @@
 import pandas as pd
 import streamlit as st
 
-from domains import examples, get, medical
-from domains.errors import GalleryError
+from domains import get, medical
+from domains.core import examples
+from domains.core.errors import GalleryError
 from pages import _ui
 
 _ui.page_header("medical", "Networks read skin photos, scans and lab measurements. Each demo shows what the model "
@@ -93,16 +94,12 @@ elif section == "tabular":
         m = base.metrics
         a, b = st.columns(2)
         with a:
-            st.markdown("**Held-out results**")
-            st.dataframe(pd.DataFrame({
-                "model": ["network (trained here)", m["baseline_name"]],
-                "accuracy": [m["network"]["accuracy"], m["baseline"]["accuracy"]],
-                "ROC AUC": [m["network"]["roc_auc"], m["baseline"]["roc_auc"]]}), hide_index=True)
-            better = m["network"]["roc_auc"] > m["baseline"]["roc_auc"]
-            st.caption(("The network beats the baseline on ROC AUC." if better else
-                        "The baseline is as good or better here: on a small, nearly linear table a plain logistic "
-                        "regression is hard to beat, and a deep network is not always the right tool.") +
-                       f" {m['train_cases']} training cases, {m['test_cases']} held out.")
+            _ui.evaluation(base.evaluation, "network (trained here)",
+                           "" if base.evaluation.verdict == "model" else
+                           "On a small, nearly linear table a plain logistic regression is hard to beat: a deep "
+                           "network is not always the right tool.")
+            st.caption(f"Accuracy on the same cases: network {m['network']['accuracy']:.3f}, baseline "
+                       f"{m['baseline']['accuracy']:.3f}. {m['train_cases']} training cases, {m['test_cases']} held out.")
             cm = m["network"]["confusion"]
             st.markdown("**Network's confusion matrix (held out)**")
             st.dataframe(pd.DataFrame(cm, index=["truly benign", "truly malignant"],

@@ -6,7 +6,7 @@ import plotly.express as px
 import streamlit as st
 
 from domains import get, recommendation
-from domains.errors import GalleryError
+from domains.core.errors import GalleryError
 from pages import _ui
 
 _ui.page_header("recommendation", "A model trained here on 100,000 MovieLens ratings learns a few numbers per film "
@@ -51,18 +51,15 @@ if section == "recommend":
                     st.caption(note)
     if result is not None:
         m = result.metrics
-        st.markdown("**How good is it?** Held out: each user's latest 20 % of ratings. A hit is a held-out film the "
-                    "user rated 4 stars or more appearing in their top 10.")
-        st.dataframe(pd.DataFrame([
-            {"method": "matrix factorisation (trained here)", **{k: v for k, v in m["model"].items() if k != "users"}},
-            {"method": m["baseline_name"], **{k: v for k, v in m["baseline"].items() if k != "users"}}]),
-            hide_index=True)
-        better = m["model"]["ndcg@10"] > m["baseline"]["ndcg@10"]
-        st.caption((f"The model beats popularity on all three measures, modestly: "
-                    f"NDCG@10 {m['model']['ndcg@10']:.3f} against {m['baseline']['ndcg@10']:.3f}."
-                    if better else "Popularity is as good or better here: say so, and recommend it.") +
-                   f" {m['model']['users']} users evaluated; trained on {m['train_ratings']:,} ratings in "
-                   f"{m['train_seconds']} s.")
+        _ui.evaluation(result.evaluation, "matrix factorisation (trained here)",
+                       "A hit is a held-out film the user rated 4 stars or more appearing in their top 10.")
+        with st.expander("Precision and recall too"):
+            st.dataframe(pd.DataFrame([
+                {"method": "matrix factorisation (trained here)", **{k: v for k, v in m["model"].items() if k != "users"}},
+                {"method": m["baseline_name"], **{k: v for k, v in m["baseline"].items() if k != "users"}}]),
+                hide_index=True)
+            st.caption(f"{m['model']['users']} users evaluated; trained on {m['train_ratings']:,} ratings in "
+                       f"{m['train_seconds']} s.")
         _ui.reproduce(demo, demo.default_model, {"ratings": rated, "n": n}, result)
     _ui.model_card(demo.default_model)
 

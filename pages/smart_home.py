@@ -11,7 +11,7 @@ from pages import _ui
 _ui.page_header("smart_home", "Speak or type a command. Whisper turns speech into text; sentence embeddings find "
                               "the device it is about; a small grammar reads the action, the room and the number. "
                               "Commands it does not understand are refused, not guessed.")
-demo = get("home.command")
+demo = get("smart_home.command")
 if "home_state" not in st.session_state:
     st.session_state.home_state = copy.deepcopy(smart_home.INITIAL)
     st.session_state.home_log = []

@@ -1,7 +1,8 @@
 """Vision: what a network sees in a photo."""
 import streamlit as st
 
-from domains import examples, get
+from domains import get
+from domains.core import examples
 from pages import _ui
 
 _ui.page_header("vision", "Networks trained on millions of pictures name objects, read text, find faces and "

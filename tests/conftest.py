@@ -62,7 +62,7 @@ def tiny_hub():
 @pytest.fixture
 def coffee_png() -> bytes:
     import io
-    from domains import examples
+    from domains.core import examples
     buf = io.BytesIO()
     examples.image("coffee").save(buf, format="PNG")
     return buf.getvalue()
@@ -77,7 +77,7 @@ def _installed(name: str):
     """Install tiny models (tiny_models.<name>: hub id -> builder) into the cache under those ids; remove and
     unload them afterwards so other tests see the real offline state."""
     import tiny_models
-    from domains.loader import LOADER
+    from domains.core.loader import LOADER
     ids = tiny_models.install(getattr(tiny_models, name))
     yield ids
     for repo in ids:

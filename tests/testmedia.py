@@ -25,7 +25,7 @@ def gradient(mode: str, size=(64, 48)) -> Image.Image:
 
 
 def _photo(mode: str, fmt: str = "PNG") -> bytes:
-    from domains import examples
+    from domains.core import examples
     img = examples.image("astronaut").resize((256, 256))
     if mode == "I;16":
         img = Image.fromarray(np.asarray(img.convert("L"), np.uint16) * 200)
@@ -35,7 +35,7 @@ def _photo(mode: str, fmt: str = "PNG") -> bytes:
 
 
 def _truncated_jpeg() -> bytes:
-    from domains import examples
+    from domains.core import examples
     data = encode(examples.image("coffee"), "JPEG")
     return data[: len(data) // 3]
 

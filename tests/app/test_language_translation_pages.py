@@ -103,7 +103,7 @@ def test_ner_mixed_scripts_and_emoji_example():
 
 def test_zero_shot_shows_its_measured_accuracy_and_sentiment_preset():
     at = language("zero_shot")
-    assert "get **96%** right, against 25%" in texts(at)
+    assert "The model wins on accuracy: 0.958 against 0.25 for always the most common label." in texts(at)
     at.radio(key="zs_preset").set_value("Sentiment").run()
     next(b for b in at.button if b.label == "Review").click().run()
     assert "### negative" in texts(at) and "sentiment sentences" in texts(at)
@@ -137,7 +137,7 @@ def test_language_bad_text(section, key):
     assert not at.exception and any("not UTF-8" in e for e in errors(at))
 
 
-@pytest.mark.parametrize("task", ["nlp.sentiment", "nlp.abstractive", "nlp.qa", "nlp.nli_zero_shot", "nlp.generate"])
+@pytest.mark.parametrize("task", ["language.sentiment", "language.abstractive", "language.qa", "language.nli_zero_shot", "language.generate"])
 def test_language_hub_only_tasks_offline(task):
     at = language("hub", language_hub_task=task)
     assert not at.exception
@@ -146,7 +146,7 @@ def test_language_hub_only_tasks_offline(task):
 
 
 def test_language_hub_only_tasks_from_the_local_cache(tiny_text_pipelines):
-    for task in ("nlp.sentiment", "nlp.qa", "nlp.generate"):
+    for task in ("language.sentiment", "language.qa", "language.generate"):
         at = language("hub", language_hub_task=task)
         assert not at.exception and not errors(at), (task, errors(at))
         assert at.json, task

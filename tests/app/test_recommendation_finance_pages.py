@@ -26,7 +26,7 @@ def errors(at: AppTest) -> list[str]:
 def test_recommend_default_ratings_metrics_beside_popularity():
     at = rec("recommend")
     assert not at.exception and not errors(at)
-    assert "### 10 films for you" in texts(at) and "beats popularity" in texts(at)
+    assert "### 10 films for you" in texts(at) and "The model wins on NDCG@10" in texts(at)
     metrics = next(d.value for d in at.dataframe if "method" in d.value.columns)
     assert list(metrics.method) == ["matrix factorisation (trained here)", "most popular films (by number of ratings)"]
 
@@ -55,7 +55,9 @@ def test_forecast_verdict_baselines_and_horizon():
     at = fin("forecast")
     assert not at.exception and not errors(at)
     assert "Held-out years" in texts(at) + str([i.value for i in at.info])
-    assert set(at.dataframe[0].value.method) == {"lstm", "naive", "moving average", "drift"}
+    assert list(at.dataframe[0].value.method) == ["LSTM (trained here)", "naive (no change)", "moving average", "drift"]
+    assert "A tie on mean absolute daily error" in texts(at)  # the LSTM ties the naive forecast, and says so
+    assert set(at.dataframe[1].value.method) == {"lstm", "naive", "moving average", "drift"}
     at.slider(key="fc_h").set_value(20).run()
     assert len(json.loads(at.json[0].value)["forecast"]) == 20
     assert any("not investment" in w.value for w in at.warning)

@@ -153,7 +153,7 @@ SECTIONS = [
     ("language?demo=search", ".st-key-srch_result", "Best match"),
     ("language?demo=zero_shot", ".st-key-zs_result", "sports"),
     ("language?demo=summarize", ".st-key-sum_result", "Summary: 3 of"),
-    ("language?demo=hub&task=nlp.sentiment", "[data-testid=stAlertContentWarning]", "no hub is reachable"),
+    ("language?demo=hub&task=language.sentiment", "[data-testid=stAlertContentWarning]", "no hub is reachable"),
     ("speech?demo=transcribe", ".st-key-asr_result", "Every model in this gallery"),
     ("speech?demo=synthesize", ".st-key-tts_result", "s of speech"),
     ("speech?demo=vad", ".st-key-vad_result", "speech segment"),
@@ -175,7 +175,7 @@ def test_every_section_in_a_browser(server, page, query, selector, text):
     page.get_by_text(text).filter(visible=True).first.wait_for()  # tables keep hidden copies of cells
     main = page.locator("[data-testid=stMain]").inner_text()
     assert "Traceback" not in main and "Something went wrong" not in main
-    shot(page, query.replace("?demo=", "-").replace("&task=vision.", "-").replace("&task=nlp.", "-") + ".png")
+    shot(page, query.replace("?demo=", "-").replace("&task=vision.", "-").replace("&task=language.", "-") + ".png")
 
 
 def test_smart_home_typed_command_changes_the_panel(server, page):

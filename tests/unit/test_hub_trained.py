@@ -7,13 +7,13 @@ import sys
 
 import numpy as np
 
-from domains import trained
-from domains.loader import ModelLoader, adapter, ADAPTERS
-from domains.registry import ModelSpec
+from domains.core import trained
+from domains.core.loader import ModelLoader, adapter, ADAPTERS
+from domains.core.registry import ModelSpec
 
 
 def test_unreachable_hub_switches_on_offline_mode_before_hf_imports():
-    code = ("from domains import hub\n"
+    code = ("from domains.core import hub\n"
             "print('ONLINE', hub.online())\n"
             "import huggingface_hub.constants as c, os\n"
             "print('ENV', os.environ.get('HF_HUB_OFFLINE'), 'CONST', c.HF_HUB_OFFLINE)\n")
@@ -26,7 +26,7 @@ def test_unreachable_hub_switches_on_offline_mode_before_hf_imports():
 
 def test_reachable_endpoint_counts_as_online():
     import socket
-    from domains import hub
+    from domains.core import hub
     srv = socket.socket()
     srv.bind(("127.0.0.1", 0))
     srv.listen(1)

@@ -8,8 +8,8 @@ import pytest
 from PIL import Image
 
 import domains
-from domains.errors import InputError
-from domains.inputs import MAX_SIDE, load_image
+from domains.core.errors import InputError
+from domains.core.inputs import MAX_SIDE, load_image
 from testmedia import encode, gradient
 
 
@@ -84,7 +84,7 @@ def test_truncated_jpeg_is_named():
 
 
 def test_byte_cap(monkeypatch):
-    monkeypatch.setattr("domains.inputs.MAX_BYTES", 1000)
+    monkeypatch.setattr("domains.core.inputs.MAX_BYTES", 1000)
     with pytest.raises(InputError, match="limit is"):
         load_image(b"x" * 2000)
 
@@ -101,7 +101,7 @@ def test_paths_and_missing_paths(tmp_path):
 
 def test_classifier_runs_on_a_16_bit_grayscale_photo():
     """A real photo in an awkward mode still gets a real answer from the offline model."""
-    from domains import examples
+    from domains.core import examples
     gray16 = Image.fromarray(np.asarray(examples.image("coffee").convert("L"), np.uint16) * 257)
     res = domains.run("vision.classify", encode(gray16), top_k=5)
     assert res.image.mode == "I;16"

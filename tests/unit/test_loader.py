@@ -6,9 +6,9 @@ import threading
 import pytest
 
 import domains
-from domains.errors import ModelUnavailable
-from domains.loader import ADAPTERS, LOADER, Adapter, ModelLoader, adapter
-from domains.registry import ModelSpec, hub_model
+from domains.core.errors import ModelUnavailable
+from domains.core.loader import ADAPTERS, LOADER, Adapter, ModelLoader, adapter
+from domains.core.registry import ModelSpec, hub_model
 
 
 def tiny(repo: str, ram_mb: float = 100, revision: str | None = None) -> ModelSpec:

@@ -8,8 +8,8 @@ import pytest
 
 import domains
 from domains import finance, recommendation
-from domains.errors import InputError, ModelUnavailable
-from domains.loader import LOADER
+from domains.core.errors import InputError, ModelUnavailable
+from domains.core.loader import LOADER
 from test_registry_cli import cli
 
 
@@ -131,8 +131,8 @@ def test_cli_credit_contract():
 # ---------------------------------------------------------------- finance: headlines
 def test_headline_sentiment_by_similarity_is_measured():
     r = domains.run("finance.headline", "Company layoffs deepen as sales collapse")
-    assert r.label == "negative" and r.evaluation["n"] == 30
-    assert r.evaluation["accuracy"] > r.evaluation["majority_baseline"]
+    assert r.label == "negative" and r.evaluation.data.startswith("30 headlines")
+    assert r.evaluation.model > r.evaluation.baselines["majority class"] and r.evaluation.verdict == "model"
     assert domains.run("finance.headline", "Profits soar as the company wins new orders").label == "positive"
 
 

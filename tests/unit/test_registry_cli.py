@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import domains
-from domains.errors import InputError
-from domains.registry import HUB_ID
+from domains.core.errors import InputError
+from domains.core.registry import HUB_ID
 
 ROOT = Path(__file__).resolve().parents[2]
 

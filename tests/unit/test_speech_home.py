@@ -10,8 +10,9 @@ import pytest
 from testmedia import bad_audio, wav
 
 import domains
-from domains import audio, smart_home, speech
-from domains.errors import InputError
+from domains import smart_home, speech
+from domains.core import audio
+from domains.core.errors import InputError
 from test_registry_cli import cli
 
 REAL = (speech.REAL_VOICE / "Front_Center.wav").exists()
@@ -190,31 +191,31 @@ def test_wer_counts_changed_words_not_spelling():
 
 # ---------------------------------------------------------------- smart home
 def test_commands_change_the_right_device():
-    r = domains.run("home.command", "switch off the bedroom light", state=json.dumps(
+    r = domains.run("smart_home.command", "switch off the bedroom light", state=json.dumps(
         {**smart_home.INITIAL, "lights": {"kitchen": True, "living room": True, "bedroom": True}}))
     assert r.understood and (r.device, r.action, r.slots) == ("lights", "off", {"room": "bedroom"})
     assert r.state["lights"] == {"kitchen": True, "living room": True, "bedroom": False}
-    r = domains.run("home.command", "set the thermostat to 23.5", state=json.dumps(r.state))
+    r = domains.run("smart_home.command", "set the thermostat to 23.5", state=json.dumps(r.state))
     assert r.state["thermostat"]["target"] == 23.5 and r.changed == ["thermostat.target"]
 
 
 def test_unknown_commands_are_refused_not_guessed():
     for text in ("order a pizza", "what is the capital of France"):
-        r = domains.run("home.command", text)
+        r = domains.run("smart_home.command", text)
         assert not r.understood and r.state == smart_home.INITIAL and "did not understand" in r.response
 
 
 def test_absurd_values_and_bad_state_are_clear_errors():
     with pytest.raises(InputError, match="10 to 30"):
-        domains.run("home.command", "set the temperature to 45")
+        domains.run("smart_home.command", "set the temperature to 45")
     with pytest.raises(InputError, match="state must be"):
-        domains.run("home.command", "lights on", state='{"lights": 1}')
+        domains.run("smart_home.command", "lights on", state='{"lights": 1}')
     with pytest.raises(InputError, match="only whitespace"):
-        domains.run("home.command", "  ")
+        domains.run("smart_home.command", "  ")
 
 
 def test_voice_command_goes_through_recognition(clips):
-    r = domains.run("home.command", clips["lights"])
+    r = domains.run("smart_home.command", clips["lights"])
     assert r.asr_model == "whisper-tiny.en" and "kitchen" in r.transcript.lower()
     assert r.understood and r.state["lights"]["kitchen"] is True and r.state["lights"]["bedroom"] is False
 

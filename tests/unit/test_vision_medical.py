@@ -9,8 +9,9 @@ import pytest
 from testmedia import bad_images, encode
 
 import domains
-from domains import examples, medical
-from domains.errors import InputError, ModelUnavailable
+from domains import medical
+from domains.core import examples
+from domains.core.errors import InputError, ModelUnavailable
 from test_registry_cli import cli
 
 OFFLINE_IMAGE_DEMOS = [d.id for d in domains.demos() if d.input_kind == "image" and not d.online_only]

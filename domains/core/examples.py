@@ -104,3 +104,8 @@ def thumbnail(example_id: str, size: int = 240):
     """A square centre crop of the example, for pickers."""
     from PIL import ImageOps
     return ImageOps.fit(image(example_id).convert("RGB"), (size, size))
+
+
+def example(example_id: str, **params):
+    """A demo's health-check example: the bundled photo `example_id`, with these params (see Demo.example)."""
+    return lambda: (image(example_id), params)

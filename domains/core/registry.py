@@ -1,21 +1,16 @@
 """The registry: domains (one page each), demos (one plain function each) and their models.
 
-Importing this module is cheap: no torch, no transformers. Demo modules register themselves
-when `load_all()` imports them.
+Importing this module is cheap: no torch, no transformers. Domain packages register themselves when
+imported; the `domains` package finds them (one package per domain, no list to keep) and hands this
+module its discovery function, so the shared machinery never imports a domain.
 """
 from __future__ import annotations
 
-import importlib
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .errors import InputError, UnknownDemo
-
-# Modules that declare demos. A domain's page exists exactly when its module is listed here.
-DEMO_MODULES = ("domains.vision", "domains.vision_ocr", "domains.vision_body", "domains.vision_hub",
-                "domains.medical", "domains.translation", "domains.language", "domains.speech",
-                "domains.smart_home", "domains.recommendation", "domains.finance")
 
 SOURCES = ("package", "hub", "trained")
 HUB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")
@@ -112,7 +107,9 @@ class Domain:
     icon: str
     section: str
     blurb: str
-    page: str  # path of its page file, relative to the repo root
+    page: str        # path of its page file, relative to the repo root: pages/<id>.py
+    order: int = 100  # place in the navigation and on the home page
+    extras: tuple[str, ...] = ()  # what the page offers besides its demos (a viewer, a map), for its card
 
 
 @dataclass(frozen=True)
@@ -128,6 +125,9 @@ class Demo:
     params: tuple[Param, ...] = ()
     hub_adapter: str | None = None  # set when any hub model of `task` can be used
     offline_instead: str = ""       # for hub-only demos: the id of a demo that works offline instead
+    aliases: tuple[str, ...] = ()   # earlier ids, still accepted by the API and the CLI
+    # The bundled example the health check runs: () -> (input, params). None: no input, default params.
+    example: Callable[[], tuple[Any, dict[str, Any]]] | None = None
 
     @property
     def online_only(self) -> bool:
@@ -168,7 +168,7 @@ class Demo:
 
     def describe(self) -> dict[str, Any]:
         return {
-            "id": self.id, "domain": self.domain, "task": self.task, "title": self.title,
+            "id": self.id, "aliases": list(self.aliases), "domain": self.domain, "task": self.task, "title": self.title,
             "summary": self.summary, "input": self.input_kind, "online_only": self.online_only,
             "models": [{"id": m.id, "source": m.source, "license": m.license, "size_mb": m.size_mb,
                         "offline": m.offline, "revision": m.revision} for m in self.models],
@@ -179,6 +179,14 @@ class Demo:
 
 _DOMAINS: dict[str, Domain] = {}
 _DEMOS: dict[str, Demo] = {}
+_ALIASES: dict[str, str] = {}
+_discover: Callable[[], None] = lambda: None
+
+
+def set_discovery(fn: Callable[[], None]) -> None:
+    """The `domains` package registers how to find the domain packages; lookups call it first."""
+    global _discover
+    _discover = fn
 
 
 def register_domain(domain: Domain) -> Domain:
@@ -188,31 +196,40 @@ def register_domain(domain: Domain) -> Domain:
 
 def register(demo: Demo) -> Demo:
     if demo.domain not in _DOMAINS:
+        _discover()  # a demo declared outside its domain's package (a notebook, a plugin)
+    if demo.domain not in _DOMAINS:
         raise ValueError(f"demo {demo.id} names unknown domain {demo.domain}")
+    if not demo.id.startswith(demo.domain + "."):
+        raise ValueError(f"demo {demo.id} must start with its domain's id ({demo.domain}.)")
     if not demo.models:
         raise ValueError(f"demo {demo.id} has no model")
     _DEMOS[demo.id] = demo
+    for alias in demo.aliases:
+        _ALIASES[alias] = demo.id
     return demo
 
 
-def load_all() -> None:
-    for name in DEMO_MODULES:
-        importlib.import_module(name)
+def unregister(demo_id: str) -> None:
+    """Take a demo out again (test doubles)."""
+    demo = _DEMOS.pop(demo_id, None)
+    for alias in demo.aliases if demo else ():
+        _ALIASES.pop(alias, None)
 
 
 def domains() -> list[Domain]:
-    load_all()
-    return list(_DOMAINS.values())
+    _discover()
+    return sorted(_DOMAINS.values(), key=lambda d: d.order)
 
 
 def demos(domain: str | None = None) -> list[Demo]:
-    load_all()
+    _discover()
     return [d for d in _DEMOS.values() if domain is None or d.domain == domain]
 
 
 def get(demo_id: str) -> Demo:
-    load_all()
+    """A demo by id, or by one of its earlier ids."""
+    _discover()
     try:
-        return _DEMOS[demo_id]
+        return _DEMOS[_ALIASES.get(demo_id, demo_id)]
     except KeyError:
         raise UnknownDemo(f"No demo '{demo_id}'. Known: {', '.join(sorted(_DEMOS))}.") from None

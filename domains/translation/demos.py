@@ -5,21 +5,14 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import time
 from dataclasses import dataclass, field
 
-from .errors import InputError, ModelUnavailable
-from .inputs import load_text
-from .loader import LOADER, Progress, adapter
-from .registry import Demo, Domain, ModelSpec, Param, register, register_domain
-from .text import MINILM, sentences
+from ..core.errors import InputError, ModelUnavailable
+from ..core.inputs import load_text
+from ..core.loader import LOADER, Progress, adapter
+from ..core.registry import Demo, Domain, ModelSpec, Param, register, register_domain
+from ..core.text import MINILM, sentences
 
-register_domain(Domain(
-    id="translation", title="Translation", icon=":material/translate:", section="Language",
-    blurb="Neural translation beside a rule-based system on the same text, sentence by sentence, "
-          "with a round trip back to check the meaning survived.",
-    page="pages/translation.py",
-))
 
 LANGS = {"en": "English", "pt": "Portuguese", "es": "Spanish", "zh": "Chinese", "de": "German", "fr": "French"}
 MAX_CHARS = 5000  # per request: translation is sentence by sentence, and this keeps a page answer in seconds
@@ -68,6 +61,9 @@ def pairs(spec: ModelSpec) -> tuple[str, ...]:
 
 def supported_pairs() -> list[str]:
     return sorted({p for m in MODELS for p in pairs(m)})
+
+
+EXAMPLE = "Good morning. The train to Lisbon leaves at nine, and the tickets are cheaper online."
 
 
 # ---------------------------------------------------------------- engines
@@ -170,11 +166,8 @@ def _pick(pair: str, model: str | None) -> ModelSpec:
 
 
 def _run(spec: ModelSpec, sents: list[str], pair: str, progress: Progress | None) -> tuple[list[str], float]:
-    with LOADER.use(spec, progress) as engine:
-        engine = _hub_engine(engine) if spec.adapter == "hf_seq2seq" else engine
-        t0 = time.perf_counter()
-        out = engine.translate(sents, pair)
-        return out, round((time.perf_counter() - t0) * 1000, 1)
+    wrap = _hub_engine if spec.adapter == "hf_seq2seq" else (lambda engine: engine)
+    return LOADER.call(spec, lambda engine: wrap(engine).translate(sents, pair), progress)
 
 
 def translate(text, *, model: str | None = None, src: str = "en", tgt: str = "pt",
@@ -250,9 +243,11 @@ TRANSLATE = register(Demo(
     input_kind="text", fn=translate, models=MODELS, hub_adapter="hf_seq2seq",
     params=(Param("src", str, "en", "source language code", choices=tuple(LANGS)),
             Param("tgt", str, "pt", "target language code", choices=tuple(LANGS))),
+    example=lambda: (EXAMPLE, {"src": "en", "tgt": "pt"}),
 ))
 COMPARE = register(Demo(
     id="translation.compare", domain="translation", task="translation", title="Neural vs rule-based",
     summary="The same English text through a neural and a rule-based system, each translated back to English.",
     input_kind="text", fn=compare, models=(BERGAMOT, APERTIUM, MINILM),
+    example=lambda: (EXAMPLE, {}),
 ))

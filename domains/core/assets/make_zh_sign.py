@@ -2,7 +2,7 @@
 Noto Sans CJK SC (SIL Open Font License 1.1), slightly rotated, on a textured wall, with JPEG-like noise.
 It is a rendering made by this project, not a photograph; the page says so.
 
-    python domains/assets/make_zh_sign.py /path/to/NotoSansCJKsc-Regular.otf   # e.g. from `pip download mplfonts`
+    python domains/core/assets/make_zh_sign.py /path/to/NotoSansCJKsc-Regular.otf   # e.g. from `pip download mplfonts`
 """
 import sys
 from pathlib import Path

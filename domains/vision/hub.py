@@ -4,15 +4,15 @@ reachable or the model is already in the local Hugging Face cache; otherwise the
 ModelUnavailable and `Demo.offline_instead` says what to use instead."""
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import InputError
-from .inputs import ImageInfo, load_image
-from . import text  # noqa: F401  (registers the hf_pipeline adapter)
-from .loader import LOADER, Progress
-from .registry import Demo, ModelSpec, Param, register
+from ..core.errors import InputError
+from ..core.inputs import ImageInfo, load_image
+from ..core import text  # noqa: F401  (registers the hf_pipeline adapter)
+from ..core.loader import LOADER, Progress
+from ..core.examples import example
+from ..core.registry import Demo, ModelSpec, Param, register
 
 
 def _hub(repo: str, name: str, task: str, license: str, size_mb: float, ram_mb: float, description: str,
@@ -54,21 +54,14 @@ class DetectResult:
     annotated: Any = field(default=None, repr=False, metadata={"json": False})
 
 
-def _timed(spec: ModelSpec, progress: Progress | None, call):
-    with LOADER.use(spec, progress) as pipe:
-        t0 = time.perf_counter()
-        out = call(pipe)
-        return out, round((time.perf_counter() - t0) * 1000, 1)
-
-
 def detect(image: Any, *, model: str | None = None, threshold: float = 0.7,
            progress: Progress | None = None) -> DetectResult:
     """Objects with boxes and a confidence, at least `threshold`."""
-    from . import draw
+    from ..core import draw
     spec = DETECT.model(model)
     threshold = DETECT.param("threshold").parse(threshold)
     img, info = load_image(image)
-    out, ms = _timed(spec, progress, lambda p: p(img, threshold=threshold))
+    out, ms = LOADER.call(spec, lambda p: p(img, threshold=threshold), progress)
     objects = []
     for o in sorted(out, key=lambda o: -o["score"]):
         b = o["box"]
@@ -99,7 +92,7 @@ def semantic_segment(image: Any, *, model: str | None = None, progress: Progress
     from PIL import Image
     spec = SEGMENT.model(model)
     img, info = load_image(image)
-    out, ms = _timed(spec, progress, lambda p: p(img))
+    out, ms = LOADER.call(spec, lambda p: p(img), progress)
     rng = np.random.default_rng(0)
     colour = np.zeros((*img.size[::-1], 3), np.float32)
     segments = []
@@ -127,7 +120,7 @@ def depth(image: Any, *, model: str | None = None, progress: Progress | None = N
     import numpy as np
     spec = DEPTH_DEMO.model(model)
     img, info = load_image(image)
-    out, ms = _timed(spec, progress, lambda p: p(img))
+    out, ms = LOADER.call(spec, lambda p: p(img), progress)
     d = np.asarray(out["depth"], np.float32)
     near = float((d >= d.min() + 2 / 3 * (d.max() - d.min())).mean()) if d.max() > d.min() else 0.0
     return DepthResult(spec.id, ms, info, round(near, 4), out["depth"].resize(img.size))
@@ -157,7 +150,7 @@ def zero_shot(image: Any, *, model: str | None = None, labels: str = "a cat, a d
     if len(names) > 50:
         raise InputError("At most 50 labels.")
     img, info = load_image(image)
-    out, ms = _timed(spec, progress, lambda p: p(img, candidate_labels=names))
+    out, ms = LOADER.call(spec, lambda p: p(img, candidate_labels=names), progress)
     return ZeroShotResult([ZeroShotLabel(o["label"], round(float(o["score"]), 6)) for o in out], spec.id, ms, info)
 
 
@@ -175,7 +168,7 @@ def caption(image: Any, *, model: str | None = None, max_new_tokens: int = 30,
     spec = CAPTION.model(model)
     n = CAPTION.param("max_new_tokens").parse(max_new_tokens)
     img, info = load_image(image)
-    out, ms = _timed(spec, progress, lambda p: p(img, text="", max_new_tokens=n))
+    out, ms = LOADER.call(spec, lambda p: p(img, text="", max_new_tokens=n), progress)
     return CaptionResult(str(out[0]["generated_text"]).strip(), spec.id, ms, info)
 
 
@@ -185,18 +178,21 @@ DETECT = register(Demo(
     input_kind="image", fn=detect, models=(DETR,), hub_adapter="hf_pipeline",
     params=(Param("threshold", float, 0.7, "minimum confidence", min=0.0, max=1.0),),
     offline_instead="vision.faces",
+    example=example("astronaut"),
 ))
 SEGMENT = register(Demo(
     id="vision.semantic_segment", domain="vision", task="image-segmentation", title="Scene segmentation",
     summary="Every pixel labelled (sky, road, building, person...), and how much of the picture each class fills.",
     input_kind="image", fn=semantic_segment, models=(SEGFORMER,), hub_adapter="hf_pipeline",
     offline_instead="vision.segment_person",
+    example=example("astronaut"),
 ))
 DEPTH_DEMO = register(Demo(
     id="vision.depth", domain="vision", task="depth-estimation", title="Depth from one photo",
     summary="How far each pixel is, estimated from a single picture.",
     input_kind="image", fn=depth, models=(DEPTH,), hub_adapter="hf_pipeline",
     offline_instead="vision.segment_person",
+    example=example("astronaut"),
 ))
 ZERO_SHOT = register(Demo(
     id="vision.zero_shot", domain="vision", task="zero-shot-image-classification", title="Zero-shot labels (CLIP)",
@@ -204,6 +200,7 @@ ZERO_SHOT = register(Demo(
     input_kind="image", fn=zero_shot, models=(CLIP,), hub_adapter="hf_pipeline",
     params=(Param("labels", str, "a cat, a dog, a cup of coffee, a rocket, a person", "comma-separated labels"),),
     offline_instead="vision.classify",
+    example=example("astronaut"),
 ))
 CAPTION = register(Demo(
     id="vision.caption", domain="vision", task="image-text-to-text", title="Captioning",
@@ -211,4 +208,5 @@ CAPTION = register(Demo(
     input_kind="image", fn=caption, models=(BLIP,), hub_adapter="hf_pipeline",
     params=(Param("max_new_tokens", int, 30, "longest caption, in tokens", min=5, max=100),),
     offline_instead="vision.classify",
+    example=example("astronaut"),
 ))

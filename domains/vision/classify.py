@@ -3,22 +3,17 @@ classifier), an occlusion explanation of the top class, and two models side by s
 from __future__ import annotations
 
 import importlib
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .inputs import ImageInfo, load_image
-from .loader import LOADER, Progress, adapter
-from .registry import Demo, Domain, ModelSpec, Param, register, register_domain
+from ..core.inputs import ImageInfo, load_image
+from ..core.loader import LOADER, Progress, adapter
+from ..core.examples import example
+from ..core.registry import Demo, Domain, ModelSpec, Param, register, register_domain
 
 ASSETS = Path(__file__).parent / "assets"
 
-register_domain(Domain(
-    id="vision", title="Vision", icon=":material/visibility:", section="Perception",
-    blurb="What a network sees in a photo: objects, text, faces, bodies, and why it decided what it did.",
-    page="pages/vision.py",
-))
 
 
 class ImageClassifier:
@@ -153,11 +148,7 @@ def classify(image: Any, *, model: str | None = None, top_k: int = 5,
     spec = CLASSIFY.model(model)
     top_k = CLASSIFY.param("top_k").parse(top_k)
     img, info = load_image(image)
-    with LOADER.use(spec, progress) as clf:
-        t0 = time.perf_counter()
-        p = clf.probs(img)
-        latency = (time.perf_counter() - t0) * 1000
-        labels = _top(p, clf.labels, top_k)
+    labels, latency = LOADER.call(spec, lambda clf: _top(clf.probs(img), clf.labels, top_k), progress)
     return ClassifyResult(labels, spec.id, round(latency, 2), info, _notes(info))
 
 
@@ -181,13 +172,13 @@ def explain(image: Any, *, model: str | None = None, grid: int = 8,
     top class's probability falls. Works for any classifier; costs grid*grid forward passes."""
     import numpy as np
     import torch
-    from . import draw
+    from ..core import draw
 
     spec = EXPLAIN.model(model)
     grid = EXPLAIN.param("grid").parse(grid)
     img, info = load_image(image)
-    with LOADER.use(spec, progress) as clf:
-        t0 = time.perf_counter()
+
+    def occlude(clf):
         view = clf.view(img)
         p0 = clf.forward(clf.to_tensor([view])).softmax(-1)[0]
         c = int(p0.argmax())
@@ -210,8 +201,9 @@ def explain(image: Any, *, model: str | None = None, grid: int = 8,
             if progress:
                 progress(min(1.0, (k + 16) / len(views)), "Occluding regions")
         drop = (p0[c] - torch.cat(pcs)).clamp(min=0).numpy().reshape(grid, grid)
-        latency = (time.perf_counter() - t0) * 1000
-        name = clf.labels[c]
+        return view, p0, c, drop, clf.labels[c]
+
+    (view, p0, c, drop, name), latency = LOADER.call(spec, occlude, progress)
     scaled = drop / drop.max() if drop.max() > 0 else drop
     return ExplainResult(name.split(",")[0].strip(), round(float(p0[c]), 6), "occlusion",
                          np.round(scaled.astype(float), 4).tolist(), round(float(drop.max()), 6), spec.id, round(latency, 1),
@@ -227,7 +219,7 @@ class CompareResult:
 def compare(image: Any, *, model: str | None = None, other: str = "efficientnet-lite2", top_k: int = 5,
             progress: Progress | None = None) -> CompareResult:
     """The same image through two models: labels and latency of each."""
-    from .errors import InputError
+    from ..core.errors import InputError
     a, b = COMPARE.model(model), COMPARE.model(other)
     if a.id == b.id:
         raise InputError("Pick two different models to compare.")
@@ -242,6 +234,7 @@ CLASSIFY = register(Demo(
     input_kind="image", fn=classify, models=MODELS,
     params=(Param("top_k", int, 5, "how many classes to return", min=1, max=20),),
     hub_adapter="hf_image_classification",
+    example=example("coffee"),
 ))
 EXPLAIN = register(Demo(
     id="vision.explain", domain="vision", task="image-classification", title="Why that label? (occlusion map)",
@@ -249,6 +242,7 @@ EXPLAIN = register(Demo(
     input_kind="image", fn=explain, models=MODELS,
     params=(Param("grid", int, 8, "regions per side", min=3, max=16),),
     hub_adapter="hf_image_classification",
+    example=example("chelsea"),
 ))
 COMPARE = register(Demo(
     id="vision.compare", domain="vision", task="image-classification", title="Two models side by side",
@@ -257,4 +251,5 @@ COMPARE = register(Demo(
     params=(Param("other", str, "efficientnet-lite2", "the second model's id"),
             Param("top_k", int, 5, "how many classes to return", min=1, max=20)),
     hub_adapter="hf_image_classification",
+    example=example("chelsea"),
 ))

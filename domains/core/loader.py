@@ -1,7 +1,8 @@
 """The one model loader: resolve a spec's source, load it through its adapter, keep it process-wide.
 
 - one instance per model for every session, built once (loads are serialized);
-- calls to one model serialized by its own lock (`with LOADER.use(spec) as model:`);
+- calls to one model serialized by its own lock: `LOADER.call(spec, fn)` runs fn(model) and returns its
+  output with the call's latency (the one timing path); `with LOADER.use(spec) as model:` for more;
 - a memory budget with least-recently-used eviction of idle models;
 - progress callbacks while loading or downloading; typed errors (ModelUnavailable).
 """
@@ -15,7 +16,7 @@ import time
 from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, NamedTuple
 
 from .errors import GalleryError, ModelUnavailable
 from .registry import ModelSpec
@@ -41,6 +42,13 @@ def adapter(name: str, imports: tuple[str, ...] = ()):
         ADAPTERS[name] = Adapter(fn, imports)
         return fn
     return deco
+
+
+class Timed(NamedTuple):
+    """A model call's output and how long the call took with the model loaded (loading excluded)."""
+
+    output: Any
+    latency_ms: float
 
 
 @dataclass
@@ -96,6 +104,13 @@ class ModelLoader:
             with self._book:
                 entry.users -= 1
                 entry.last_used = time.monotonic()
+
+    def call(self, spec: ModelSpec, fn: Callable[[Any], Any], progress: Progress | None = None) -> Timed:
+        """Run `fn(model)` with the model loaded and its lock held: the output and the call's latency."""
+        with self.use(spec, progress) as model:
+            t0 = time.perf_counter()
+            out = fn(model)
+            return Timed(out, round((time.perf_counter() - t0) * 1000, 1))
 
     def loaded(self) -> list[dict[str, Any]]:
         """What is in memory, most recently used first, for the UI and the CLI."""

@@ -1,13 +1,13 @@
 """Vision: reading text (OCR) in Chinese and English with PP-OCRv4 (RapidOCR, ONNX Runtime)."""
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from .inputs import ImageInfo, load_image
-from .loader import LOADER, Progress, adapter
-from .registry import Demo, ModelSpec, Param, register
+from ..core.inputs import ImageInfo, load_image
+from ..core.loader import LOADER, Progress, adapter
+from ..core.examples import example
+from ..core.registry import Demo, ModelSpec, Param, register
 
 OCR_MAX_SIDE = 2048  # text needs pixels: OCR gets a larger picture than the classifiers
 
@@ -49,15 +49,13 @@ def ocr(image: Any, *, model: str | None = None, min_score: float = 0.5,
         progress: Progress | None = None) -> OcrResult:
     """Every line of text found in the image, with its confidence and its box."""
     import numpy as np
-    from . import draw
+    from ..core import draw
 
     spec = OCR.model(model)
     min_score = OCR.param("min_score").parse(min_score)
     img, info = load_image(image, max_side=OCR_MAX_SIDE)
-    with LOADER.use(spec, progress) as engine:
-        t0 = time.perf_counter()
-        raw, _ = engine(np.ascontiguousarray(np.asarray(img)[:, :, ::-1]))  # the engine wants BGR
-        latency = (time.perf_counter() - t0) * 1000
+    (raw, _), latency = LOADER.call(spec, lambda engine: engine(np.ascontiguousarray(np.asarray(img)[:, :, ::-1])),
+                                    progress)  # the engine wants BGR
     lines = [OcrLine(str(t), round(float(s), 4), [[float(x), float(y)] for x, y in box])
              for box, t, s in (raw or []) if float(s) >= min_score]
     lines.sort(key=lambda l: (round(l.box[0][1] / 10), l.box[0][0]))
@@ -70,4 +68,5 @@ OCR = register(Demo(
     summary="Finds lines of Chinese or English text in a photo or scan and reads them.",
     input_kind="image", fn=ocr, models=(PPOCR,),
     params=(Param("min_score", float, 0.5, "drop lines read with less confidence", min=0.0, max=1.0),),
+    example=example("zh_sign"),
 ))

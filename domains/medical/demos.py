@@ -11,17 +11,13 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import InputError
-from .inputs import ImageInfo, load_image
-from .loader import LOADER, Progress, adapter
-from .registry import Demo, Domain, ModelSpec, Param, register, register_domain
+from ..core.errors import InputError
+from ..core.evaluation import Evaluation
+from ..core.inputs import ImageInfo, load_image
+from ..core.loader import LOADER, Progress, adapter
+from ..core.examples import example
+from ..core.registry import Demo, Domain, ModelSpec, Param, register, register_domain
 
-register_domain(Domain(
-    id="medical", title="Medical", icon=":material/medical_services:", section="Health and science",
-    blurb="Skin lesions, medical images and a diagnosis network trained here, each beside its measured "
-          "accuracy: research demos, not diagnoses.",
-    page="pages/medical.py",
-))
 
 DISCLAIMER = ("A research demo, not a medical device and not a diagnosis. Do not use it to decide anything "
               "about anyone's health; see a clinician.")
@@ -85,16 +81,18 @@ def skin(image: Any, *, model: str | None = None, sex: str = "unknown", site: st
     spec = SKIN.model(model)
     sex, site, age = SKIN.param("sex").parse(sex), SKIN.param("site").parse(site), SKIN.param("age").parse(age)
     img, info = load_image(image)
-    with LOADER.use(spec, progress) as m:
-        props, cl_info, report = m["props"], m["info"], m["report"]
+
+    def predict(m):
+        props = m["props"]
         oh = props["oh_map"]
         meta = oh["sex"][sex] + oh["loc"][site] + [
             (props["age_mean"] if age is None else age) / props["age_max"], float(age is None)]
         side = int(props["img_shape"][0])
         x = np.asarray(img.resize((side, side), Image.Resampling.BILINEAR), np.float32)[None]
-        t0 = time.perf_counter()
         p = np.asarray(m["model"].predict([x, np.array([meta], np.float32)], verbose=0))[0]
-        latency = (time.perf_counter() - t0) * 1000
+        return p, props, m["info"], m["report"]
+
+    (p, props, cl_info, report), latency = LOADER.call(spec, predict, progress)
     classes = sorted((SkinClass(props["i_cl_map"][i], cl_info[props["i_cl_map"][i]]["name"],
                                 cl_info[props["i_cl_map"][i]]["severity"], round(float(v), 5),
                                 round(float(report["recall"][props["i_cl_map"][i]]), 3))
@@ -112,6 +110,7 @@ SKIN = register(Demo(
     params=(Param("sex", str, "unknown", "unknown | female | male", choices=SEXES),
             Param("site", str, "unknown", "body site", choices=SITES),
             Param("age", float, None, "age in years (empty: unknown)", min=0, max=90)),
+    example=example("spot_irregular", age=50, site="trunk"),
 ))
 
 
@@ -163,7 +162,7 @@ class BreastCancerModel:
 @adapter("breast_cancer_mlp", imports=("torch", "sklearn"))
 def _load_breast_cancer(spec: ModelSpec, path: str | None, progress: Progress | None):
     import torch
-    from . import trained
+    from ..core import trained
     X, y, tr, te, features = _bc_data()
     key = {"data": trained.fingerprint(X, y, tr), "code": BC_CODE_VERSION, "seed": BC_SEED, "epochs": BC_EPOCHS,
            "hidden": BC_HIDDEN}
@@ -232,6 +231,16 @@ class BreastCancerResult:
     model: str
     latency_ms: float
     notes: list[str] = field(default_factory=list)
+    evaluation: Evaluation | None = None
+
+
+def bc_evaluation(meta: dict[str, Any]) -> Evaluation:
+    """The network against logistic regression on the held-out cases, by ROC AUC."""
+    return Evaluation.judge(
+        data=f"scikit-learn's Wisconsin breast-cancer table ({meta['train_cases'] + meta['test_cases']} cases, "
+             "30 measurements)", split=f"held-out {meta['test_cases']} cases (25 %, stratified, seed {BC_SEED})",
+        metric="ROC AUC", higher_is_better=True, model=meta["network"]["roc_auc"],
+        baselines={meta["baseline_name"]: meta["baseline"]["roc_auc"]}, tolerance=0.001)
     disclaimer: str = DISCLAIMER
 
 
@@ -243,7 +252,7 @@ def breast_cancer(_input: Any = None, *, model: str | None = None, case: int = 0
     spec = BREAST_CANCER.model(model)
     case = BREAST_CANCER.param("case").parse(case)
     edits = _parse_features(features)
-    with LOADER.use(spec, progress) as m:
+    def answer(m):
         if case >= len(m.test_idx):
             raise InputError(f"case must be below {len(m.test_idx)} (the number of held-out cases).")
         row = m.X[m.test_idx[case]].copy()
@@ -259,13 +268,11 @@ def breast_cancer(_input: Any = None, *, model: str | None = None, case: int = 0
                 notes.append(f"{name} = {value:g} is beyond anything in the training data (max {hi:g}): "
                              "the network is extrapolating.")
             row[j] = value
-        t0 = time.perf_counter()
         z = float(m.logit(row[None])[0])
         p = 1 / (1 + np.exp(-z))
         variants = np.repeat(row[None], len(row), 0)
         variants[np.arange(len(row)), np.arange(len(row))] = m.mean  # one feature at a time to the mean
         contrib = z - m.logit(variants)  # in log-odds: probabilities saturate near 0 and 1, log-odds do not
-        latency = (time.perf_counter() - t0) * 1000
         truth = None if edits else ("malignant" if m.y[m.test_idx[case]] else "benign")
         attrs = sorted((Attribution(f, round(float(v), 4), round(float(c), 4))
                         for f, v, c in zip(m.features, row, contrib)), key=lambda a: -abs(a.contribution))
@@ -273,8 +280,11 @@ def breast_cancer(_input: Any = None, *, model: str | None = None, case: int = 0
                                           "train_seconds")}
         if m.meta.get("built_now"):
             notes.append(f"Trained on first use in {m.meta['train_seconds']} s, then cached on disk.")
+        return p, truth, attrs, metrics, notes
+
+    (p, truth, attrs, metrics, notes), latency = LOADER.call(spec, answer, progress)
     return BreastCancerResult(round(p, 4), "malignant" if p >= 0.5 else "benign", truth, case, attrs, metrics,
-                              spec.id, round(latency, 2), notes)
+                              spec.id, round(latency, 2), notes, bc_evaluation(metrics))
 
 
 def _parse_features(features: Any) -> dict[str, float]:
@@ -304,6 +314,7 @@ BREAST_CANCER = register(Demo(
     input_kind="none", fn=breast_cancer, models=(BC_SPEC,),
     params=(Param("case", int, 0, "index of a held-out case", min=0, max=10_000),
             Param("features", str, "", 'JSON object of edited measurements, e.g. {"mean radius": 20}')),
+    example=lambda: (None, {"case": 3}),
 ))
 
 

@@ -1,0 +1,56 @@
+"""One evaluation record for every model the project trains: the data and split, one metric, the
+model's score, each baseline's score, and a verdict with the tolerance it used. Pages draw it the
+same way; the health check's JSON carries it."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+VERDICTS = ("model", "tie", "baseline")
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    data: str                   # what it was measured on, e.g. "scikit-learn breast-cancer table (569 cases)"
+    split: str                  # e.g. "held-out 25 %, stratified, seed 0"
+    metric: str                 # e.g. "ROC AUC"
+    higher_is_better: bool
+    model: float
+    baselines: dict[str, float]
+    verdict: str                # "model" | "tie" | "baseline"
+    tolerance: float            # differences within this (in the metric's units) are a tie
+    unit: str = ""              # shown after numbers, e.g. "%"
+    notes: list[str] = field(default_factory=list)
+
+    @classmethod
+    def judge(cls, *, data: str, split: str, metric: str, higher_is_better: bool, model: float,
+              baselines: dict[str, float], tolerance: float, unit: str = "", notes: list[str] | None = None,
+              digits: int = 4) -> "Evaluation":
+        """The verdict against the best baseline: a tie when the gap is within `tolerance`."""
+        if not baselines:
+            raise ValueError("an evaluation needs at least one baseline")
+        best = (max if higher_is_better else min)(baselines.values())
+        gain = (model - best) if higher_is_better else (best - model)
+        verdict = "tie" if abs(gain) <= tolerance else ("model" if gain > 0 else "baseline")
+        return cls(data, split, metric, higher_is_better, round(float(model), digits),
+                   {k: round(float(v), digits) for k, v in baselines.items()}, verdict, tolerance, unit,
+                   list(notes or []))
+
+    @property
+    def best_baseline(self) -> tuple[str, float]:
+        pick = max if self.higher_is_better else min
+        name = pick(self.baselines, key=self.baselines.get)
+        return name, self.baselines[name]
+
+    def sentence(self) -> str:
+        """The verdict in one plain sentence."""
+        name, score = self.best_baseline
+        u = self.unit
+        pair = f"{self.model:g}{u} against {score:g}{u} for {name}"
+        return {"model": f"The model wins on {self.metric}: {pair}.",
+                "tie": f"A tie on {self.metric}: {pair} (within {self.tolerance:g}{u}).",
+                "baseline": f"The baseline wins on {self.metric}: {pair}. The simpler method is the better "
+                            "choice here."}[self.verdict]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

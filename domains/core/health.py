@@ -1,0 +1,106 @@
+"""The demo health check: every offline demo run on its bundled example, with its first and warm
+latency, the RAM of the models it used, and its evaluation record where the model is trained here.
+The latest result is kept on disk, so the home page can show each demo's badge."""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import statistics
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+from .errors import GalleryError
+from .loader import LOADER
+from .registry import Demo
+from .trained import cache_dir
+
+Progress = Callable[[float | None, str], None]
+
+
+def latest_path() -> Path:
+    return cache_dir().parent / "health" / "latest.json"
+
+
+def machine() -> str:
+    return f"{platform.node()} · {platform.machine()} · {os.cpu_count()} cores · Python {platform.python_version()}"
+
+
+def _vary(x: Any, i: int) -> Any:
+    """A text with every sentence changed a little, so warm calls are not served from a translation cache."""
+    if isinstance(x, str) and i:
+        return re.sub(r"([.!?])(\s|$)", rf" ({i})\1\2", x) if re.search(r"[.!?]", x) else f"{x} ({i})"
+    return x
+
+
+def _one(demo: Demo, run: Callable[..., Any], warm_runs: int) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": demo.id, "title": demo.title, "domain": demo.domain, "model": demo.default_model.id,
+                           "status": "ok", "reason": "", "first_ms": None, "warm_ms": None, "ram_mb": None,
+                           "evaluation": None, "checked_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    if demo.online_only:
+        out.update(status="online-only", reason="needs a model from the Hugging Face hub (skipped)")
+        return out
+    try:
+        if demo.example is None and demo.input_kind != "none":
+            raise GalleryError(f"no bundled example for a demo that takes {demo.input_kind}")
+        x, params = demo.example() if demo.example else (None, {})
+        before = {m["id"]: m["calls"] for m in LOADER.loaded()}
+        t0 = time.perf_counter()
+        result = run(demo.id, x, **params)
+        out["first_ms"] = round((time.perf_counter() - t0) * 1000, 1)
+        warm = []
+        for i in range(1, warm_runs + 1):
+            t0 = time.perf_counter()
+            run(demo.id, _vary(x, i) if demo.input_kind == "text" else x, **params)
+            warm.append((time.perf_counter() - t0) * 1000)
+        out["warm_ms"] = round(statistics.median(warm), 1) if warm else None
+        used = [m for m in LOADER.loaded() if m["calls"] > before.get(m["id"], 0)]
+        out["ram_mb"] = round(sum(m["measured_mb"] for m in used), 1)
+        ev = getattr(result, "evaluation", None)
+        out["evaluation"] = ev.to_dict() if hasattr(ev, "to_dict") else ev
+    except GalleryError as e:
+        out.update(status="failed", reason=str(e).splitlines()[0] if str(e) else type(e).__name__)
+    except Exception as e:  # a bug in the demo: the check reports it and goes on with the others
+        out.update(status="failed", reason=f"{type(e).__name__}: {e}".splitlines()[0])
+    return out
+
+
+def check(demos: list[Demo], run: Callable[..., Any], progress: Progress | None = None,
+          warm_runs: int = 1) -> list[dict[str, Any]]:
+    """One record per demo: id, status (ok | failed | online-only), reason, first_ms, warm_ms, ram_mb,
+    evaluation. One failing demo never stops the others."""
+    results = []
+    for i, demo in enumerate(demos):
+        if progress:
+            progress(i / max(1, len(demos)), f"Checking {demo.title} ({i + 1} of {len(demos)})")
+        results.append(_one(demo, run, warm_runs))
+    if progress:
+        progress(1.0, "Check done")
+    return results
+
+
+def save(results: list[dict[str, Any]], path: Path | None = None) -> dict[str, Any]:
+    """Keep a check's results with its date and machine (merged over the previous ones by demo id)."""
+    path = path or latest_path()
+    old = load(path)
+    by_id = {r["id"]: r for r in (old or {}).get("results", [])}
+    by_id.update({r["id"]: r for r in results})
+    doc = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(),
+           "results": list(by_id.values())}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(doc, indent=2, default=str))
+    os.replace(tmp, path)
+    return doc
+
+
+def load(path: Path | None = None) -> dict[str, Any] | None:
+    """The latest saved check, or None."""
+    path = path or latest_path()
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None

@@ -1,0 +1,14 @@
+"""Speech: recognition (Whisper), synthesis (Piper), voice activity (Silero VAD), speaker verification
+(GE2E from the Resemblyzer weights), and a synthesize -> recognize round trip with its word error rate."""
+from ..core.registry import Domain, register_domain
+
+register_domain(Domain(
+    id="speech", title="Speech", icon=":material/record_voice_over:", section="Perception",
+    blurb="Speech to text with timestamps, text to speech, where the voice is in a recording, "
+          "and whether two clips are the same speaker.",
+    page="pages/speech.py",
+    order=20,
+))
+
+from . import demos  # noqa: E402  (registers the demos)
+from .demos import *  # noqa: E402,F401,F403  (the domain's functions and constants, e.g. for its page)

@@ -1,0 +1,196 @@
+"""The floor plan: one package per domain found by discovery, a shared core that imports no domain,
+demo ids under their domain (old ids as aliases), one timing path, one evaluation record, the demo
+health check and the session report."""
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import domains
+from domains.core import health, registry
+from domains.core.evaluation import Evaluation
+from domains.core.loader import LOADER, Timed
+from domains.core.registry import Demo, ModelSpec
+from testmedia import wav
+
+ROOT = Path(__file__).resolve().parents[2]
+PKG = ROOT / "domains"
+DOMAIN_PACKAGES = sorted(p.name for p in PKG.iterdir() if (p / "__init__.py").exists() and p.name != "core")
+
+
+def test_every_domain_package_is_discovered_and_has_its_page():
+    assert {d.id for d in domains.domains()} == set(DOMAIN_PACKAGES)
+    for d in domains.domains():
+        assert d.page == f"pages/{d.id}.py" and (ROOT / d.page).exists()
+        assert all(x.id.startswith(d.id + ".") for x in domains.demos(d.id))
+    assert not hasattr(registry, "DEMO_MODULES")  # no hand-kept list
+
+
+def test_a_new_package_is_a_new_domain(tmp_path):
+    """Discovery, not a list: a package dropped beside the others registers itself."""
+    pkg = tmp_path / "weather"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text(
+        "from domains.core.registry import Demo, Domain, ModelSpec, register, register_domain\n"
+        "register_domain(Domain(id='weather', title='Weather', icon='', section='S', blurb='b', "
+        "page='pages/weather.py'))\n"
+        "M = ModelSpec(id='persistence', name='Persistence', source='trained', adapter='none', license='MIT', "
+        "size_mb=0, ram_mb=0, offline=True, ref='none')\n"
+        "register(Demo(id='weather.tomorrow', domain='weather', task='t', title='Tomorrow', summary='s', "
+        "input_kind='none', fn=lambda x, **k: 'same as today', models=(M,)))\n")
+    code = (f"import domains; domains.__path__.append({str(tmp_path)!r})\n"
+            "print(sorted(d.id for d in domains.domains())); print(domains.run('weather.tomorrow'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert out.returncode == 0, out.stderr
+    assert "'weather'" in out.stdout and "same as today" in out.stdout
+
+
+def test_the_shared_core_never_imports_a_domain():
+    for path in (PKG / "core").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                mod = node.module or ""
+                assert node.level <= 1, f"{path.name} imports from outside core: {mod}"
+                assert not (mod.startswith("domains.") and not mod.startswith("domains.core")), (path.name, mod)
+            if isinstance(node, ast.Import):
+                assert not any(a.name.startswith("domains.") and not a.name.startswith("domains.core")
+                               for a in node.names), path.name
+
+
+def test_demo_modules_time_model_calls_through_the_loader():
+    """One timing path: no domain module wraps LOADER.use with its own perf_counter."""
+    for path in PKG.glob("*/*.py"):
+        if path.parent.name == "core":
+            continue
+        text = path.read_text()
+        assert not re.search(r"LOADER\.use\([^\n]*\n(?:[^\n]*\n){0,3}[^\n]*perf_counter", text), path
+
+
+def test_loader_call_returns_output_and_latency():
+    spec = domains.get("vision.classify").default_model
+    out = LOADER.call(spec, lambda clf: clf.labels[:2])
+    assert isinstance(out, Timed) and len(out.output) == 2 and out.latency_ms >= 0
+
+
+def test_old_ids_are_aliases_in_the_api_and_the_cli():
+    assert domains.get("nlp.ner") is domains.get("language.ner")
+    assert domains.get("home.command") is domains.get("smart_home.command")
+    assert domains.run("home.command", "turn on the kitchen lights").understood
+    out = subprocess.run([sys.executable, "-m", "domains", "run", "nlp.ner", "Tim Cook visited Berlin.", "--json"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=300,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert out.returncode == 0, out.stderr
+    assert {e["label"] for e in json.loads(out.stdout)["entities"]} >= {"PERSON", "GPE"}
+    listed = {d["id"]: d for d in (x.describe() for x in domains.demos())}
+    assert listed["language.ner"]["aliases"] == ["nlp.ner"]
+
+
+# ---------------------------------------------------------------- evaluation record
+@pytest.mark.parametrize("higher,model,base,verdict", [
+    (True, 0.90, {"b": 0.80}, "model"), (True, 0.80, {"b": 0.90, "c": 0.5}, "baseline"),
+    (True, 0.834, {"b": 0.836}, "tie"), (False, 0.50, {"naive": 0.60}, "model"), (False, 0.60, {"naive": 0.50}, "baseline"),
+])
+def test_evaluation_verdict(higher, model, base, verdict):
+    ev = Evaluation.judge(data="d", split="s", metric="m", higher_is_better=higher, model=model, baselines=base,
+                          tolerance=0.005)
+    assert ev.verdict == verdict
+    assert {"model", "tie", "baseline"} >= {ev.verdict} and ev.sentence()
+
+
+@pytest.mark.parametrize("demo_id,params,verdict", [
+    ("medical.breast_cancer", {"case": 0}, "baseline"),   # logistic regression wins on AUC, and the page says so
+    ("finance.credit", {}, "tie"),
+    ("recommendation.recommend", {"ratings": {"Toy Story (1995)": 5}}, "model"),
+    ("finance.headline", {}, "model"),
+])
+def test_every_trained_model_carries_one_evaluation_record(demo_id, params, verdict):
+    x = "Shares slump as the bank posts a surprise loss" if demo_id == "finance.headline" else None
+    result = domains.run(demo_id, x, **params)
+    ev = domains.to_dict(result)["evaluation"]
+    assert {"data", "split", "metric", "higher_is_better", "model", "baselines", "verdict"} <= ev.keys()
+    assert isinstance(ev["model"], float) and ev["baselines"] and all(isinstance(v, float) for v in ev["baselines"].values())
+    assert ev["verdict"] == verdict
+
+
+# ---------------------------------------------------------------- health check
+@pytest.fixture
+def broken_demo():
+    spec = ModelSpec(id="broken-double", name="Broken double", source="trained", adapter="none", license="MIT",
+                     size_mb=0, ram_mb=0, offline=True, ref="none")
+
+    def fails(_input, **_):
+        raise RuntimeError("weights are missing")
+
+    registry.register(Demo(id="vision.broken_double", domain="vision", task="t", title="Broken double", summary="s",
+                           input_kind="none", fn=fails, models=(spec,)))
+    yield "vision.broken_double"
+    registry.unregister("vision.broken_double")
+
+
+def test_check_reports_a_broken_demo_and_exits_1_while_the_others_pass(broken_demo, capsys):
+    from domains.__main__ import main
+    code = main(["check", "--json", broken_demo, "vision.classify", "language.generate", "finance.credit"])
+    results = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert code == 1
+    bad = results[broken_demo]
+    assert bad["status"] == "failed" and "weights are missing" in bad["reason"]
+    ok = results["vision.classify"]
+    assert ok["status"] == "ok" and ok["first_ms"] > 0 and ok["warm_ms"] > 0 and ok["ram_mb"] > 0
+    assert ok["evaluation"] is None
+    assert results["language.generate"]["status"] == "online-only"
+    assert results["finance.credit"]["evaluation"]["verdict"] in ("model", "tie", "baseline")
+    for r in results.values():
+        assert {"id", "status", "reason", "first_ms", "warm_ms", "ram_mb", "evaluation"} <= r.keys()
+    saved = health.load()
+    assert saved and saved["machine"] and {r["id"] for r in saved["results"]} >= set(results)
+    assert main(["check", "vision.classify"]) == 0
+
+
+def test_every_offline_demo_has_a_bundled_example():
+    for demo in domains.demos():
+        if not demo.online_only and demo.input_kind != "none":
+            assert demo.example is not None, demo.id
+
+
+# ---------------------------------------------------------------- session report
+class _Parse(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def test_report_holds_every_run_with_images_and_stays_small():
+    from domains.core import examples
+    calls = [("vision.classify", examples.image("coffee"), {}), ("vision.faces", examples.image("astronaut"), {}),
+             ("language.ner", "<script>alert(1)</script> Tim Cook met Olaf Scholz in Berlin.", {}),
+             ("speech.vad", wav(0.3 * np.sin(np.arange(24000) / 16000 * 2 * np.pi * 220)), {}), ("medical.breast_cancer", None, {"case": 2})]
+    runs = []
+    for i in range(4):  # 20 real runs
+        for demo_id, x, params in calls:
+            runs.append(domains.record(demo_id, x, **params))
+    page = domains.report(runs)
+    parsed = _Parse()
+    parsed.feed(page)
+    sections = [t for t, _ in parsed.tags if t == "section"]
+    assert len(sections) == 20
+    for r in runs:
+        assert r.demo_title in page and r.model["license"] in page
+    imgs = [a["src"] for t, a in parsed.tags if t == "img"]
+    assert len(imgs) >= 4 * 3 and all(src.startswith("data:image/jpeg;base64,") for src in imgs)
+    assert not re.search(r"""(src|href)=["']https?:""", page)  # opens offline
+    assert "<script>" not in page and "&lt;script&gt;" in page  # user text is text
+    assert "espresso" in page and "PERSON" in page
+    assert len(page.encode()) < 5 * 2**20
