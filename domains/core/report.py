@@ -19,6 +19,8 @@ MAX_TEXT = 600          # characters of a text input or a long string shown
 IMAGE_SIDE = 520        # result pictures are shrunk to this (JPEG), inputs to THUMB_SIDE
 THUMB_SIDE = 200
 MAX_DEPTH = 3
+# result fields the run's header already shows (model, latency) or that only repeat the input's bookkeeping
+SKIP = {"model", "latency_ms", "image", "images", "history"}
 
 
 @dataclass
@@ -136,7 +138,8 @@ def _rows_table(items: list[Any], depth: int) -> str:
 
 def _value(v: Any, depth: int = 0) -> str:
     if dataclasses.is_dataclass(v) and not isinstance(v, type):
-        v = {f.name: getattr(v, f.name) for f in dataclasses.fields(v) if f.metadata.get("json", True)}
+        v = {f.name: getattr(v, f.name) for f in dataclasses.fields(v)
+             if f.metadata.get("json", True) and not (depth == 0 and f.name in SKIP)}
     if isinstance(v, dict):
         if not v:
             return "–"

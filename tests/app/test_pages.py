@@ -128,3 +128,35 @@ def test_vision_malformed_hub_id_is_an_error():
     at.text_input(key="cls_model_hub").input("not a model id").run()
     assert not at.exception
     assert any("Hugging Face model id (owner/name)" in e.value for e in at.error)
+
+
+def test_home_shows_each_demos_health_badge_and_a_failed_demo_says_what_failed():
+    from domains.core import health
+    ok = domains.check(["vision.classify", "language.generate"])
+    failed = {**ok[0], "id": "medical.skin", "title": "Skin lesion classifier", "status": "failed",
+              "reason": "Xception + metadata could not be loaded: weights missing"}
+    health.save(ok + [failed])
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    body = texts(at)
+    assert "**Demo health check**" in body and health.machine() in body and "1 failed" in body
+    assert "Image classification :green[:material/check_circle:]" in body
+    errs = [e.value for e in at.error]
+    assert errs == ["Skin lesion classifier failed its check: Xception + metadata could not be loaded: weights missing"]
+    assert any(b.label == "Run the check now" for b in at.button)
+    assert any(b.label == "Open Medical" for b in at.button)  # and the rest of the gallery still opens
+
+
+def test_a_run_is_kept_for_the_session_report():
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT).run()
+    assert "Run a demo" in texts(at)  # nothing run yet
+    at.switch_page("pages/vision.py").run()
+    assert not at.exception
+    runs = at.session_state["_session_runs"]
+    assert [r.demo_id for r in runs] == ["vision.classify"] and runs[0].result.labels[0].label == "espresso"
+    at.run()  # a rerun of the same example is the same run, not a new one
+    assert len(at.session_state["_session_runs"]) == 1
+    buttons = at.get("download_button")
+    assert buttons and "1 run" in buttons[0].proto.label
+    page_html = domains.report(at.session_state["_session_runs"])
+    assert "espresso" in page_html and "EfficientNet-Lite0" in page_html

@@ -188,3 +188,32 @@ def test_smart_home_typed_command_changes_the_panel(server, page):
     assert "Lights on in the kitchen" in result.inner_text()
     page.get_by_text("changed").first.wait_for()
     shot(page, "smart-home.png")
+
+
+def test_session_report_of_three_pages_downloads_and_opens_offline(server, page, browser, tmp_path):
+    """Three demos on three pages in one session, then the sidebar's report, opened in Chromium."""
+    page.goto(server + "/vision")
+    result_heading(page).wait_for()
+    nav = page.locator("[data-testid=stSidebarNav]")
+    nav.get_by_role("link", name="Language", exact=True).click()
+    page.locator(".st-key-ner_result").first.wait_for()
+    nav.get_by_role("link", name="Finance", exact=True).click()
+    page.locator(".st-key-fc_result").first.wait_for()
+    button = page.locator("[data-testid=stSidebar]").get_by_role("button", name="Download the report (3 runs)")
+    with page.expect_download() as info:
+        button.click()
+    path = tmp_path / "report.html"
+    info.value.save_as(path)
+    html = path.read_text()
+    assert html.count("<section>") == 3
+    for title in ("Image classification", "Named entities", "Index forecast"):
+        assert title in html
+    assert "espresso" in html and "data:image/jpeg;base64," in html
+    ctx = browser.new_context(viewport={"width": 1100, "height": 900}, offline=True)  # it needs no network
+    report = ctx.new_page()
+    report.goto(path.as_uri())
+    report.get_by_text("Index forecast").first.wait_for()
+    assert report.evaluate("() => [...document.images].every(i => i.complete && i.naturalWidth > 0)")
+    ARTIFACTS.mkdir(exist_ok=True)
+    report.screenshot(path=str(ARTIFACTS / "session-report.png"), full_page=True)
+    ctx.close()
