@@ -30,9 +30,10 @@ def machine() -> str:
 
 
 def _vary(x: Any, i: int) -> Any:
-    """A text with every sentence changed a little, so warm calls are not served from a translation cache."""
+    """Prose with every sentence changed a little (a number added), so warm calls are not served from a
+    translation cache. Titles, commands and other text without sentence ends stay as they are."""
     if isinstance(x, str) and i:
-        return re.sub(r"([.!?])(\s|$)", rf" ({i})\1\2", x) if re.search(r"[.!?]", x) else f"{x} ({i})"
+        return re.sub(r"([.!?])(\s|$)", rf" ({i})\1\2", x)
     return x
 
 
