@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any, Callable
 
 import streamlit as st
@@ -20,6 +21,16 @@ OTHER = "__other_hub_model__"
 RUNS = "_session_runs"   # this browser session's runs, for the session report
 MAX_RUNS = 30
 log = logging.getLogger("gallery")
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&=^\"'])")
+
+
+def md(text: Any) -> str:
+    """Text a user typed (or a model wrote from it) made inert inside Markdown: every character Markdown,
+    HTML or Streamlit's own syntax could read is escaped, so links, images, tags, emphasis, colours and
+    formulas show exactly as typed."""
+    return _MARKDOWN.sub(r"\\\1", str(text)).replace("\n", "  \n")
 
 
 # ---------------------------------------------------------------- page frame
@@ -185,7 +196,7 @@ def session_report_button() -> None:
 def show_error(err: GalleryError, demo_id: str | None = None) -> None:
     """The one error display: the message, the hint, and the offline alternative where there is one."""
     icon = ":material/block:" if isinstance(err, InputError) else ":material/error:"
-    st.error(f"{err}" + (f"  \n{err.hint}" if err.hint else ""), icon=icon)
+    st.error(md(err) + (f"  \n{md(err.hint)}" if err.hint else ""), icon=icon)  # messages quote user input
     alt = getattr(err, "alternative", None)
     if isinstance(err, ModelUnavailable) and alt and demo_id:
         spec = domains.get(demo_id).model(alt)

@@ -79,8 +79,8 @@ elif section == "search":
                 st.markdown(f"### Best match: {result.hits[0].score:.2f}")
                 for h in result.hits:
                     with st.container(border=True):
-                        st.markdown(f"**{h.rank}. {h.title or 'passage'}** · similarity {h.score:.2f}")
-                        st.write(h.text)
+                        st.markdown(f"**{h.rank}. {_ui.md(h.title or 'passage')}** · similarity {h.score:.2f}")
+                        st.markdown(_ui.md(h.text))
                 for n in result.notes:
                     st.caption(n)
                 _ui.latency(result, f" · query only; {result.corpus_size} passages embedded once and kept")
@@ -110,7 +110,7 @@ elif section == "zero_shot":
         result = _ui.run_demo(demo.id, text, model=spec, labels=labels)
         if result is not None:
             with st.container(key="zs_result"):
-                st.markdown(f"### {result.labels[0].label} · {result.labels[0].score:.0%}")
+                st.markdown(f"### {_ui.md(result.labels[0].label)} · score {result.labels[0].score:.2f}")
                 _ui.bar([l.label for l in result.labels], [l.score for l in result.labels], "score")
                 _ui.latency(result, " · scores rank the labels; they are not calibrated probabilities")
                 ev = result.evaluation
@@ -146,7 +146,7 @@ elif section == "summarize":
         if result is not None:
             with st.container(key="sum_result"):
                 st.markdown(f"### Summary: {sum(s.chosen for s in result.sentences)} of {len(result.sentences)} sentences")
-                st.info(result.summary, icon=":material/short_text:")
+                st.info(_ui.md(result.summary), icon=":material/short_text:")
                 full = " ".join(s.text for s in result.sentences)
                 spans, pos = [], 0
                 for s in result.sentences:
@@ -182,7 +182,7 @@ elif section == "hub":
         result = _ui.run_demo(task, text, model=spec, **params)
         if result is not None:
             with st.container(key="hubtext_result"):
-                st.markdown(f"### {result.text}")
+                st.markdown(f"### {_ui.md(result.text)}")
                 _ui.latency(result)
             _ui.reproduce(demo, spec, params, result)
     if spec is not None:

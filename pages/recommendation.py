@@ -72,7 +72,7 @@ elif section == "similar":
     result = _ui.run_demo(demo.id, film, model=demo.default_model, n=10)
     if result is not None:
         with st.container(key="sim_result"):
-            st.markdown(f"### More like {result.film}")
+            st.markdown(f"### More like {_ui.md(result.film)}")
             st.dataframe(pd.DataFrame([{"film": i.title, "similarity": i.score, "genres": i.genres.replace("|", ", ")}
                                        for i in result.items]), hide_index=True, width="stretch")
         _ui.reproduce(demo, demo.default_model, {"n": 10}, result)

@@ -55,9 +55,13 @@ with left:
     if mode == "Typing":
         examples = ["turn on the kitchen lights", "make it warmer in here", "play some music", "lock the door",
                     "set the thermostat to 23", "order a pizza"]
-        pick = st.pills("Try", examples, key="home_pick")
+        st.caption("Try one (it fills the box; then send it):")
+        cols = st.columns(2)
+        for i, ex in enumerate(examples):  # buttons wrap in two columns: every example stays in sight
+            cols[i % 2].button(ex, key=f"home_ex_{i}", width="stretch",
+                               on_click=lambda ex=ex: st.session_state.update(home_text=ex))
         typed = st.text_input("Command", key="home_text", placeholder="e.g. switch off the bedroom light")
-        command = typed.strip() or pick
+        command = typed.strip() or None
     else:
         st.caption("Record a command with the microphone, or upload a clip. The example clip asks for the "
                    "kitchen lights.")
@@ -76,7 +80,8 @@ with right:
     result = None
     if go and command is not None:
         result = _ui.run_demo(demo.id, command, model=demo.default_model,
-                              state=json.dumps(st.session_state.home_state), threshold=threshold)
+                              state=json.dumps(st.session_state.home_state), threshold=threshold,
+                              voice=mode == "Voice")  # voice takes audio only, through the audio guard
         if result is not None:
             st.session_state.home_state = result.state
             st.session_state.home_log.insert(0, {"command": result.transcript, "device": result.device or "",
@@ -86,11 +91,12 @@ with right:
         with st.container(key="home_result"):
             icon = ":material/check_circle:" if result.understood else ":material/help:"
             st.markdown(f"### {result.response}")
-            rows = {"Heard" if result.asr_model else "Typed": f"“{result.transcript}”",
+            rows = {"Heard" if result.asr_model else "Typed": f"“{_ui.md(result.transcript)}”",
                     "Device": result.device or "—", "Action": result.action or "refused",
                     "Slots": ", ".join(f"{k} = {v:g}" if isinstance(v, float) else f"{k} = {v}"
                                        for k, v in result.slots.items()) or "—",
                     "Similarity": f"{result.confidence:.2f} to “{result.nearest_example}”"}
+            rows["Slots"] = _ui.md(rows["Slots"])
             st.markdown("  \n".join(f"{icon if k == 'Action' else ''} **{k}:** {v}" for k, v in rows.items()))
             for n in result.notes:
                 st.caption(n)

@@ -35,13 +35,13 @@ if section == "transcribe":
             result = _ui.run_demo(demo.id, picked[0], model=spec, beams=beams, language=lang)
             if result is not None:
                 with st.container(key="asr_result"):
-                    st.markdown(f"### “{result.text}”" if result.text else "### (no words)")
+                    st.markdown(f"### “{_ui.md(result.text)}”" if result.text else "### (no words)")
                     if result.segments:
                         st.dataframe(pd.DataFrame([{"start (s)": s.start, "end (s)": s.end, "text": s.text}
                                                    for s in result.segments]), hide_index=True, width="stretch")
                     said = speech.example_text(st.session_state.get("asr_src", (None, None))[1] or "")
                     if said and st.session_state["asr_src"][0] == "example":
-                        st.caption(f"The clip says: “{said}” · word error rate {speech.wer(said, result.text):.0%}")
+                        st.caption(f"The clip says: “{_ui.md(said)}” · word error rate {speech.wer(said, result.text):.0%}")
                     for n in result.notes:
                         st.caption(n)
                     _ui.latency(result, f" for {result.audio.duration_s:.1f} s of audio · real-time factor "
@@ -136,7 +136,7 @@ elif section == "roundtrip":
             with st.container(key="rt_result"):
                 st.markdown(f"### Word error rate {result.wer:.0%}")
                 st.audio(result.wav, format="audio/wav")
-                st.markdown(f"**Typed:** {result.text}  \n**Heard:** {result.transcript}")
+                st.markdown(f"**Typed:** {_ui.md(result.text)}  \n**Heard:** {_ui.md(result.transcript)}")
                 st.caption(f"Piper {result.synthesize_ms:.0f} ms for {result.duration_s:.1f} s of speech · "
                            f"Whisper {result.transcribe_ms:.0f} ms")
             _ui.reproduce(demo, demo.default_model, {}, result)

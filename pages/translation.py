@@ -79,9 +79,9 @@ elif section == "compare":
                         lang = LANGS[rt.pair.split("-")[1]]
                         st.markdown(f"### {kind.capitalize()} · round trip {rt.similarity:.2f}")
                         st.markdown(f"**{lang}** ({rt.model})")
-                        st.info(rt.translation, icon=":material/translate:")
+                        st.info(_ui.md(rt.translation), icon=":material/translate:")
                         st.markdown("**Back to English**")
-                        st.success(rt.back, icon=":material/undo:")
+                        st.success(_ui.md(rt.back), icon=":material/undo:")
                         st.caption(f"{rt.latency_ms:.0f} ms, both directions")
                 if len(result.systems) == 2:
                     n, r = result.systems

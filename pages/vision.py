@@ -207,7 +207,7 @@ elif section == "hub" and task == "vision.zero_shot":
         return {"labels": st.text_input("Labels, comma-separated", get(task).param("labels").default, key="zs_labels")}
 
     def show(result, source, caption):
-        st.markdown(f"### {result.labels[0].label} · {result.labels[0].score:.0%}")
+        st.markdown(f"### {_ui.md(result.labels[0].label)} · {result.labels[0].score:.0%}")
         _ui.bar([l.label for l in result.labels], [l.score for l in result.labels])
         caption_line(result)
         st.image(source, caption=caption, width=360)
@@ -216,7 +216,7 @@ elif section == "hub" and task == "vision.zero_shot":
 
 elif section == "hub" and task == "vision.caption":
     def show(result, source, caption):
-        st.markdown(f"### “{result.caption}”")
+        st.markdown(f"### “{_ui.md(result.caption)}”")
         st.image(source, caption=caption, width="stretch")
         caption_line(result)
 

@@ -37,16 +37,19 @@ DEVICES = {  # device -> example commands (what similarity compares against)
 }
 ACTIONS = {  # device -> [(action, grammar pattern)], first match wins
     "lights": [("off", r"\b(off|darker|dim|kill)\b"), ("on", r"\b(on|brighter|light up|dark)\b|can't see")],
-    "fan": [("faster", r"\b(faster|higher|up|more)\b"), ("slower", r"\b(slower|lower|down|less)\b"),
+    "fan": [("speed", r"\bspeed\b\D*-?\d|-?\d\D*\bspeed\b"), ("faster", r"\b(faster|higher|up|more)\b"), ("slower", r"\b(slower|lower|down|less)\b"),
             ("off", r"\b(off|stop)\b"), ("on", r"\b(on|start)\b|need some air|stuffy")],
     "door": [("unlock", r"\b(unlock|open|let .* in)\b"), ("lock", r"\b(lock|secure|close)\b")],
-    "music": [("volume_up", r"\b(louder|volume up|turn (it|the volume) up)\b"),
+    "music": [("volume_set", r"\bvolume\b\D*-?\d"), ("volume_up", r"\b(louder|volume up|turn (it|the volume) up)\b"),
               ("volume_down", r"\b(quieter|softer|volume down|turn (it|the volume) down)\b"),
               ("stop", r"\b(stop|pause|off|silence)\b"), ("play", r"\b(play|put on|start|on)\b")],
-    "thermostat": [("set", r"\b\d+(\.\d+)?\b"), ("up", r"\b(warmer|up|cold|chilly|freezing|higher)\b"),
+    "thermostat": [("set", r"-?\b\d+(\.\d+)?\b"), ("up", r"\b(warmer|up|cold|chilly|freezing|higher)\b"),
                    ("down", r"\b(cooler|down|hot|warm in here|lower)\b")],
 }
 THRESHOLD = 0.45  # cosine to the nearest example command; below it the command is refused
+RANGES = {"thermostat": (10.0, 30.0, "°C", "the thermostat"), "volume": (0, 10, "", "the music's volume"),
+          "speed": (1, 3, "", "the fan's speed")}
+NUMBER = r"(?<![\w.])(?:minus\s+|-\s?)?\d+(?:\.\d+)?\b"  # a signed number: "-40", "minus 5", "23.5"
 
 
 @dataclass
@@ -98,14 +101,16 @@ def _is_audio(x: Any) -> bool:
 
 
 def command(input: Any, *, model: str | None = None, state: Any = None, threshold: float = THRESHOLD,
-            progress: Progress | None = None) -> CommandResult:
-    """One command (text, or audio that is transcribed first) applied to the home `state` (JSON)."""
+            voice: bool = False, progress: Progress | None = None) -> CommandResult:
+    """One command (text, or audio that is transcribed first) applied to the home `state` (JSON).
+    `voice=True`: the input must be audio, through the audio guard; anything else is refused, never read as text."""
     import numpy as np
     threshold = COMMAND.param("threshold").parse(threshold)
+    voice = COMMAND.param("voice").parse(voice)
     home = _state(state)
     notes, asr = [], ""
     t0 = time.perf_counter()
-    if _is_audio(input):
+    if voice or _is_audio(input):
         from ..speech import transcribe
         heard = transcribe(input, progress=progress)
         text, asr, notes = heard.text, heard.model, heard.notes
@@ -125,9 +130,10 @@ def command(input: Any, *, model: str | None = None, state: Any = None, threshol
     room = next((r for r in ROOMS if r in low), None)
     if room:
         slots["room"] = room
-    num = re.search(r"\b(\d+(?:\.\d+)?)\b", low)
+    num = re.search(NUMBER, low)
     if num:
-        slots["number"] = float(num.group(1))
+        slots["number"] = float(re.sub(r"minus\s+|\s", lambda m: "-" if m.group().startswith("minus") else "",
+                                       num.group()))
     understood = conf >= threshold and action is not None
     changed: list[str] = []
     if not understood:
@@ -140,6 +146,14 @@ def command(input: Any, *, model: str | None = None, state: Any = None, threshol
     response = _apply(home, device, action, slots, changed)
     return CommandResult(text, True, device, action, slots, round(conf, 4), pairs[best][1], response, home, changed,
                          round((time.perf_counter() - t0) * 1000, 1), asr, notes)
+
+
+def _in_range(what: str, value: float) -> float:
+    lo, hi, unit, phrase = RANGES[what]
+    if not lo <= value <= hi:
+        u = f" {unit}" if unit else ""
+        raise InputError(f"{value:g}{u} is out of range for {phrase} ({lo:g} to {hi:g}{u}).")
+    return value
 
 
 def _apply(home: dict, device: str, action: str, slots: dict, changed: list[str]) -> str:
@@ -156,7 +170,10 @@ def _apply(home: dict, device: str, action: str, slots: dict, changed: list[str]
             changed.append("fan.on")
             return f"Fan {action}."
         fan["on"] = True
-        fan["speed"] = max(1, min(3, fan["speed"] + (1 if action == "faster" else -1)))
+        if action == "speed":
+            fan["speed"] = int(_in_range("speed", slots["number"]))
+        else:
+            fan["speed"] = max(1, min(3, fan["speed"] + (1 if action == "faster" else -1)))
         changed += ["fan.on", "fan.speed"]
         return f"Fan speed {fan['speed']} of 3."
     if device == "door":
@@ -169,15 +186,15 @@ def _apply(home: dict, device: str, action: str, slots: dict, changed: list[str]
             mus["playing"] = action == "play"
             changed.append("music.playing")
             return "Playing music." if action == "play" else "Music stopped."
-        mus["volume"] = max(0, min(10, mus["volume"] + (2 if action == "volume_up" else -2)))
+        if action == "volume_set":
+            mus["volume"] = int(_in_range("volume", slots["number"]))
+        else:
+            mus["volume"] = max(0, min(10, mus["volume"] + (2 if action == "volume_up" else -2)))
         changed.append("music.volume")
         return f"Volume {mus['volume']} of 10."
     th = home["thermostat"]
     if action == "set":
-        value = slots["number"]
-        if not 10 <= value <= 30:
-            raise InputError(f"{value:g} °C is outside what this thermostat allows (10 to 30 °C).")
-        th["target"] = value
+        th["target"] = _in_range("thermostat", slots["number"])
     else:
         th["target"] = max(10.0, min(30.0, th["target"] + (1 if action == "up" else -1)))
     changed.append("thermostat.target")
@@ -231,6 +248,7 @@ COMMAND = register(Demo(
     fn=command, models=(MINILM,),
     params=(Param("state", str, "", "the home's state as JSON (empty: everything off, door locked)"),
             Param("threshold", float, THRESHOLD, "lowest similarity to a known command that is accepted",
-                  min=0.0, max=1.0)),
+                  min=0.0, max=1.0),
+            Param("voice", bool, False, "the input is a recording: audio only, through the audio guard")),
     example=lambda: ("turn on the kitchen lights", {}),
 ))

@@ -124,3 +124,39 @@ def test_home_voice_command_from_the_microphone():
 
 def test_home_shows_its_measured_accuracy():
     assert "commands handled right" in texts(home())
+
+
+@pytest.mark.parametrize("name,data,message", [
+    ("unlock.wav", b"unlock the front door", "not an audio file"),
+    ("lights.mp3", b"turn on the lights", "not an audio file"),
+    ("empty.wav", b"", "The file is empty"),
+])
+def test_home_voice_mode_takes_audio_only(name, data, message):
+    """A text file named like audio is refused, never run as a typed command (the door stays locked)."""
+    at = home()
+    at.radio(key="home_mode").set_value("Voice").run()
+    at.file_uploader(key="home_audio_upload").upload(name, data, "audio/wav").run()
+    at.button(key="home_go").click().run()
+    assert not at.exception and any(message in e for e in errors(at)), errors(at)
+    assert at.session_state["home_state"]["door"]["locked"] is True
+    assert "The command is empty" not in " ".join(errors(at))
+
+
+def test_home_every_example_is_reachable_and_only_fills_the_box():
+    at = home()
+    labels = [b.label for b in at.button if b.key and b.key.startswith("home_ex_")]
+    assert labels[-1] == "order a pizza" and len(labels) == 6
+    send(at, "set the thermostat to 23")
+    next(b for b in at.button if b.label == "make it warmer in here").click().run()
+    assert at.session_state["home_state"]["thermostat"]["target"] == 23.0  # clicking an example sends nothing
+    assert at.text_input(key="home_text").value == "make it warmer in here"
+    next(b for b in at.button if b.label == "order a pizza").click().run()
+    at.button(key="home_go").click().run()
+    assert "did not understand" in texts(at)
+
+
+def test_home_user_text_is_shown_as_typed_not_as_markdown():
+    at = home()
+    send(at, "[turn on](http://x.example) the **kitchen** lights ![i](http://x.example/i.png)")
+    shown = next(m.value for m in at.markdown if "Typed:" in m.value)
+    assert "](http" not in shown.replace("\\]\\(http", "") and "\\[turn on\\]" in shown and "\\*\\*kitchen" in shown

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 
 import numpy as np
@@ -212,6 +213,31 @@ def test_absurd_values_and_bad_state_are_clear_errors():
         domains.run("smart_home.command", "lights on", state='{"lights": 1}')
     with pytest.raises(InputError, match="only whitespace"):
         domains.run("smart_home.command", "  ")
+
+
+@pytest.mark.parametrize("text,message", [
+    ("set the thermostat to -40", "-40 °C is out of range for the thermostat (10 to 30 °C)"),
+    ("set the thermostat to minus 5", "-5 °C is out of range"),
+    ("set the volume to 11", "11 is out of range for the music's volume (0 to 10)"),
+    ("set the fan to speed 9", "9 is out of range for the fan's speed (1 to 3)"),
+])
+def test_numbers_keep_their_sign_and_out_of_range_is_said(text, message):
+    with pytest.raises(InputError, match=re.escape(message)):
+        domains.run("smart_home.command", text)
+
+
+def test_numbers_in_range_are_applied():
+    r = domains.run("smart_home.command", "set the volume to 4")
+    assert r.state["music"]["volume"] == 4
+    r = domains.run("smart_home.command", "set the fan to speed 3", state=json.dumps(r.state))
+    assert r.state["fan"] == {"on": True, "speed": 3}
+
+
+def test_voice_mode_refuses_what_is_not_audio():
+    with pytest.raises(InputError, match="not an audio file"):
+        domains.run("smart_home.command", b"unlock the front door", voice=True)
+    with pytest.raises(InputError, match="empty"):
+        domains.run("smart_home.command", b"", voice=True)
 
 
 def test_voice_command_goes_through_recognition(clips):
