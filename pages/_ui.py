@@ -400,6 +400,23 @@ def image_demo(demo: Demo, key: str, examples, default: str | None, render: Call
     return result
 
 
+def pct(p: float) -> str:
+    """A probability as a percentage that never claims certainty: 0.9996 is '>99.9%', not '100%'."""
+    if p >= 0.999:
+        return ">99.9%"
+    if p >= 0.99:
+        return f"{min(p, 0.999):.1%}"
+    if 0 < p < 0.001:
+        return "<0.1%"
+    return f"{p:.0%}"
+
+
+def warnings(result: Any) -> None:
+    """A result's reasons to doubt it (a tiny picture, input outside what the model knows), in sight."""
+    for w in getattr(result, "warnings", None) or []:
+        st.warning(md(w), icon=":material/warning:")
+
+
 def latency(result: Any, extra: str = "") -> None:
     """The one line under every result: which model, and how long the call took with the model loaded."""
     st.caption(f"{result.model} · **{result.latency_ms:.0f} ms** on this CPU (model already loaded){extra}")

@@ -78,7 +78,7 @@ elif section == "credit":
         result = _ui.run_demo(demo.id, None, model=demo.default_model, applicant=json.dumps(app))
         if result is not None:
             with st.container(key="cr_result"):
-                st.markdown(f"### P(default) = {result.probability_default:.0%} → {result.decision}")
+                st.markdown(f"### P(default) = {_ui.pct(result.probability_default)} → {result.decision}")
                 st.caption(f"Approve below {result.metrics['approve_below']:.0%}. Fields not given take the typical "
                            f"applicant's value: {', '.join(result.filled) or 'none'}.")
                 top = result.attributions[:8]
@@ -138,5 +138,5 @@ elif section == "headline":
     if text is not None and st.button("Ask FinBERT too", key="hl_finbert", icon=":material/cloud:"):
         fb = _ui.run_demo(hub_demo.id, text, model=hub_demo.default_model)
         if fb is not None:
-            st.markdown(f"### FinBERT: {fb.label} · {fb.score:.0%}")
+            st.markdown(f"### FinBERT: {fb.label} · {_ui.pct(fb.score)}")
     _ui.model_card(hub_demo.default_model)

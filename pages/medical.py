@@ -24,7 +24,8 @@ if section == "skin":
 
     def show(result, source, caption):
         best = result.classes[0]
-        st.markdown(f"### {best.name} · {best.score:.0%}")
+        st.markdown(f"### {best.name} · {_ui.pct(best.score)}")
+        _ui.warnings(result)
         st.caption(f"{best.severity} class in HAM10000 terms ({best.label}).")
         _ui.bar([c.name for c in result.classes], [c.score for c in result.classes])
         st.dataframe([{"diagnosis": c.name, "code": c.label, "kind": c.severity, "probability": round(c.score, 4),
@@ -113,7 +114,7 @@ elif section == "tabular":
                        if r.value != o.value}
         result = _ui.run_demo(demo.id, None, model=demo.default_model, case=case, features=changes) if changes else base
         if result is not None:
-            verdict = f"### P(malignant) = {result.probability_malignant:.1%} → {result.prediction}"
+            verdict = f"### P(malignant) = {_ui.pct(result.probability_malignant)} → {result.prediction}"
             st.markdown(verdict)
             st.caption(f"Recorded diagnosis: {result.truth}" if result.truth else
                        f"Edited case ({len(changes)} change{'s' if len(changes) != 1 else ''}): no recorded diagnosis.")

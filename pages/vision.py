@@ -34,7 +34,8 @@ if section == "classify":
 
     def show(result, source, caption):
         best = result.labels[0]
-        st.markdown(f"### {best.label} · {best.score:.0%}")
+        st.markdown(f"### {best.label} · {_ui.pct(best.score)}")
+        _ui.warnings(result)
         _ui.bar([l.label for l in result.labels], [l.score for l in result.labels])
         caption_line(result)
         for note in result.notes:
@@ -55,7 +56,7 @@ elif section == "explain":
                                   help="More regions: a finer map, and grid x grid forward passes.")}
 
     def show(result, source, caption):
-        st.markdown(f"### {result.label} · {result.score:.0%}")
+        st.markdown(f"### {result.label} · {_ui.pct(result.score)}")
         a, b = st.columns(2)
         a.image(result.view, caption="What the network sees", width="stretch")
         b.image(result.overlay, caption="Bright: hiding this region lowers the score most", width="stretch")
@@ -79,7 +80,7 @@ elif section == "compare":
         cols = st.columns(2)
         for col, r in zip(cols, result.results):
             with col:
-                st.markdown(f"**{r.model}**  \n{r.labels[0].label} · {r.labels[0].score:.0%} · {r.latency_ms:.0f} ms")
+                st.markdown(f"**{r.model}**  \n{r.labels[0].label} · {_ui.pct(r.labels[0].score)} · {r.latency_ms:.0f} ms")
                 _ui.bar([l.label for l in r.labels], [l.score for l in r.labels])
         st.image(source, caption=caption, width=360)
 
@@ -207,7 +208,7 @@ elif section == "hub" and task == "vision.zero_shot":
         return {"labels": st.text_input("Labels, comma-separated", get(task).param("labels").default, key="zs_labels")}
 
     def show(result, source, caption):
-        st.markdown(f"### {_ui.md(result.labels[0].label)} · {result.labels[0].score:.0%}")
+        st.markdown(f"### {_ui.md(result.labels[0].label)} · {_ui.pct(result.labels[0].score)}")
         _ui.bar([l.label for l in result.labels], [l.score for l in result.labels])
         caption_line(result)
         st.image(source, caption=caption, width=360)

@@ -13,6 +13,7 @@ from .errors import InputError
 MAX_BYTES = int(os.environ.get("GALLERY_MAX_IMAGE_MB", "20")) * 2**20
 MAX_PIXELS = 40_000_000   # well below Pillow's bomb warning (89 MP) and error (179 MP)
 MAX_SIDE = 1024           # downscaled to this before any model sees it
+MIN_SIDE = 16             # smaller than this on a side, a picture shows nothing a model could name
 
 
 @dataclass
@@ -58,6 +59,9 @@ def load_image(src: Any, *, max_side: int = MAX_SIDE) -> tuple[Any, ImageInfo]:
     width, height, mode = img.width, img.height, img.mode
     if width < 1 or height < 1:
         raise InputError("The image has no pixels.")
+    if min(width, height) < MIN_SIDE:
+        raise InputError(f"The image is {width} x {height} pixels: too small to show anything a model could "
+                         f"recognise. Use a picture at least {MIN_SIDE} pixels on each side.")
     exif = bool(img.getexif()) if hasattr(img, "getexif") else False
     try:
         img = ImageOps.exif_transpose(img)  # honour the camera's orientation, then drop the metadata
@@ -67,6 +71,15 @@ def load_image(src: Any, *, max_side: int = MAX_SIDE) -> tuple[Any, ImageInfo]:
     img.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)  # only ever shrinks
     clean = Image.frombytes("RGB", img.size, img.tobytes())          # pixels only: no EXIF, ICC, text chunks
     return clean, ImageInfo(width, height, mode, fmt, clean.width, clean.height, exif)
+
+
+def small_image_note(info: ImageInfo, side: int) -> list[str]:
+    """A warning when the picture is smaller than what the model reads: it is enlarged, and the answer is a guess."""
+    if min(info.used_width, info.used_height) < side:
+        return [f"This picture is {info.used_width} x {info.used_height} pixels, smaller than the {side} x {side} "
+                "the model reads: it is enlarged, so the model sees detail that was never there. Treat the answer "
+                "as a guess."]
+    return []
 
 
 def read_bytes(src: Any, *, limit: int | None = None, what: str = "image") -> bytes:

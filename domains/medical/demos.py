@@ -13,7 +13,7 @@ from typing import Any
 
 from ..core.errors import InputError
 from ..core.evaluation import Evaluation
-from ..core.inputs import ImageInfo, load_image
+from ..core.inputs import ImageInfo, load_image, small_image_note
 from ..core.loader import LOADER, Progress, adapter
 from ..core.examples import example
 from ..core.registry import Demo, Domain, ModelSpec, Param, register, register_domain
@@ -71,6 +71,7 @@ class SkinResult:
     image: ImageInfo
     published: dict[str, float]   # accuracy and macro-F1 on the package's test set (1,511 images)
     disclaimer: str = DISCLAIMER
+    warnings: list[str] = field(default_factory=list)  # reasons to doubt the answer (e.g. a tiny picture)
 
 
 def skin(image: Any, *, model: str | None = None, sex: str = "unknown", site: str = "unknown",
@@ -100,7 +101,8 @@ def skin(image: Any, *, model: str | None = None, sex: str = "unknown", site: st
     published = {"accuracy": round(float(report["f1-score"]["accuracy"]), 3),
                  "macro_f1": round(float(report["f1-score"]["macro avg"]), 3),
                  "test_images": int(report["support"]["accuracy"])}
-    return SkinResult(classes, spec.id, round(latency, 1), info, published)
+    return SkinResult(classes, spec.id, round(latency, 1), info, published,
+                      warnings=small_image_note(info, int(props["img_shape"][0])))
 
 
 SKIN = register(Demo(

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..core.inputs import ImageInfo, load_image
+from ..core.inputs import ImageInfo, load_image, small_image_note
 from ..core.loader import LOADER, Progress, adapter
 from ..core.examples import example
 from ..core.registry import Demo, Domain, ModelSpec, Param, register, register_domain
@@ -129,6 +129,7 @@ class ClassifyResult:
     latency_ms: float       # preprocessing + forward pass, the model already loaded
     image: ImageInfo
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # reasons to doubt the answer (e.g. a tiny picture)
 
 
 def _notes(info: ImageInfo) -> list[str]:
@@ -149,7 +150,7 @@ def classify(image: Any, *, model: str | None = None, top_k: int = 5,
     top_k = CLASSIFY.param("top_k").parse(top_k)
     img, info = load_image(image)
     labels, latency = LOADER.call(spec, lambda clf: _top(clf.probs(img), clf.labels, top_k), progress)
-    return ClassifyResult(labels, spec.id, round(latency, 2), info, _notes(info))
+    return ClassifyResult(labels, spec.id, round(latency, 2), info, _notes(info), small_image_note(info, spec.needs.get("input_size", 224)))
 
 
 @dataclass

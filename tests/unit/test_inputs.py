@@ -25,22 +25,28 @@ def test_every_mode_becomes_rgb_with_its_content(mode, fmt):
 
 
 def test_transparency_is_composited_on_white():
-    rgba = Image.new("RGBA", (10, 10), (255, 0, 0, 0))
+    rgba = Image.new("RGBA", (20, 20), (255, 0, 0, 0))
     img, _ = load_image(encode(rgba))
     assert img.getpixel((5, 5)) == (255, 255, 255)
 
 
 def test_sixteen_bit_is_rescaled_not_clipped():
-    a = np.full((8, 8), 1000, np.uint16)
-    a[:, 4:] = 3000  # a dim 16-bit image: naive conversion would give all 255 or all 0
+    a = np.full((16, 16), 1000, np.uint16)
+    a[:, 8:] = 3000  # a dim 16-bit image: naive conversion would give all 255 or all 0
     img, _ = load_image(encode(Image.fromarray(a)))
     px = np.asarray(img)[..., 0]
-    assert px[0, 0] == 0 and px[0, 7] == 255
+    assert px[0, 0] == 0 and px[0, 15] == 255
 
 
-def test_one_pixel_image_is_fine():
-    img, info = load_image(encode(Image.new("RGB", (1, 1), (1, 2, 3))))
-    assert img.size == (1, 1) and img.getpixel((0, 0)) == (1, 2, 3)
+@pytest.mark.parametrize("size", [(1, 1), (15, 400), (400, 8)])
+def test_too_small_images_are_refused(size):
+    with pytest.raises(InputError, match=f"{size[0]} x {size[1]} pixels: too small"):
+        load_image(encode(Image.new("RGB", size, (1, 2, 3))))
+
+
+def test_sixteen_pixels_are_enough():
+    img, info = load_image(encode(Image.new("RGB", (16, 16), (1, 2, 3))))
+    assert img.size == (16, 16) and img.getpixel((0, 0)) == (1, 2, 3)
 
 
 def test_large_image_is_downscaled_before_inference():
@@ -91,8 +97,8 @@ def test_byte_cap(monkeypatch):
 
 def test_paths_and_missing_paths(tmp_path):
     p = tmp_path / "a.png"
-    p.write_bytes(encode(Image.new("RGB", (5, 5))))
-    assert load_image(p)[0].size == (5, 5)
+    p.write_bytes(encode(Image.new("RGB", (20, 20))))
+    assert load_image(p)[0].size == (20, 20)
     with pytest.raises(InputError, match="No such image file"):
         load_image(tmp_path / "missing.png")
     with pytest.raises(InputError, match="Expected an image"):

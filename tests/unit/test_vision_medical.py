@@ -232,3 +232,12 @@ def test_dicom_round_trip_and_bad_dicoms():
                      (encode(examples.image("coffee")), "not a DICOM"), (data[: len(data) // 2], "damaged|cannot")]:
         with pytest.raises(InputError, match=msg):
             medical.read_dicom(bad)
+
+
+
+@pytest.mark.parametrize("demo_id", ["vision.classify", "medical.skin"])
+def test_a_picture_smaller_than_the_model_input_is_answered_with_a_warning(demo_id):
+    r = domains.run(demo_id, encode(examples.image("coffee").resize((48, 32))))
+    assert len(r.warnings) == 1 and "48 x 32 pixels, smaller than the" in r.warnings[0]
+    big = domains.run(demo_id, examples.image("coffee"))
+    assert big.warnings == []
