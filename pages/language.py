@@ -36,6 +36,7 @@ if section == "ner":
         result = _ui.run_demo(demo.id, text, model=demo.default_model)
         if result is not None:
             with st.container(key="ner_result"):
+                _ui.warnings(result)
                 st.markdown(f"### {len(result.entities)} entities")
                 _ui.highlighted(result.text, [(e.start, e.end, e.label, COLOURS.get(e.label, "#eee"))
                                               for e in result.entities])
@@ -110,6 +111,7 @@ elif section == "zero_shot":
         result = _ui.run_demo(demo.id, text, model=spec, labels=labels)
         if result is not None:
             with st.container(key="zs_result"):
+                _ui.warnings(result)
                 st.markdown(f"### {_ui.md(result.labels[0].label)} · score {result.labels[0].score:.2f}")
                 _ui.bar([l.label for l in result.labels], [l.score for l in result.labels], "score")
                 _ui.latency(result, " · scores rank the labels; they are not calibrated probabilities")
@@ -145,6 +147,7 @@ elif section == "summarize":
         result = _ui.run_demo(demo.id, text, model=spec, sentences_out=n, method=method)
         if result is not None:
             with st.container(key="sum_result"):
+                _ui.warnings(result)
                 st.markdown(f"### Summary: {sum(s.chosen for s in result.sentences)} of {len(result.sentences)} sentences")
                 st.info(_ui.md(result.summary), icon=":material/short_text:")
                 full = " ".join(s.text for s in result.sentences)

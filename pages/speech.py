@@ -66,6 +66,7 @@ elif section == "synthesize":
         result = _ui.run_demo(demo.id, text, model=demo.default_model, speed=speed)
         if result is not None:
             with st.container(key="tts_result"):
+                _ui.warnings(result)
                 st.markdown(f"### {result.duration_s:.1f} s of speech")
                 st.audio(result.wav, format="audio/wav")
                 st.download_button("Download WAV", result.wav, "speech.wav", "audio/wav", key="tts_dl",
@@ -134,6 +135,7 @@ elif section == "roundtrip":
         result = _ui.run_demo(demo.id, text, model=demo.default_model)
         if result is not None:
             with st.container(key="rt_result"):
+                _ui.warnings(result)
                 st.markdown(f"### Word error rate {result.wer:.0%}")
                 st.audio(result.wav, format="audio/wav")
                 st.markdown(f"**Typed:** {_ui.md(result.text)}  \n**Heard:** {_ui.md(result.transcript)}")

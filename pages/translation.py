@@ -49,6 +49,8 @@ if section == "translate":
                 st.code(result.translation, language=None, wrap_lines=True)
                 st.dataframe(pd.DataFrame([{LANGS[src]: s.source, LANGS[tgt]: s.target} for s in result.sentences]),
                              hide_index=True, width="stretch")
+                for note in result.notes:
+                    st.warning(_ui.md(note), icon=":material/warning:")
                 st.caption(f"{result.model} ({result.kind}) · **{result.latency_ms:.0f} ms** for "
                            f"{len(result.sentences)} sentence{'s' if len(result.sentences) != 1 else ''} on this CPU")
             _ui.reproduce(demo, spec, {"src": src, "tgt": tgt}, result)
@@ -77,18 +79,27 @@ elif section == "compare":
                             st.warning(result.unavailable.get(kind, "Not available here."), icon=":material/block:")
                             continue
                         lang = LANGS[rt.pair.split("-")[1]]
-                        st.markdown(f"### {kind.capitalize()} · round trip {rt.similarity:.2f}")
+                        score = "not scored" if rt.similarity is None else f"round trip {rt.similarity:.2f}"
+                        st.markdown(f"### {kind.capitalize()} · {score}")
+                        if rt.untranslated:
+                            st.warning(f"{rt.untranslated} of {len(rt.sentences)} sentences came back untranslated "
+                                       "(copied through). A copy is not a translation: "
+                                       + ("nothing is left to score." if rt.similarity is None else
+                                          "the score covers only the sentences it translated."),
+                                       icon=":material/warning:")
                         st.markdown(f"**{lang}** ({rt.model})")
                         st.info(_ui.md(rt.translation), icon=":material/translate:")
                         st.markdown("**Back to English**")
                         st.success(_ui.md(rt.back), icon=":material/undo:")
                         st.caption(f"{rt.latency_ms:.0f} ms, both directions")
-                if len(result.systems) == 2:
-                    n, r = result.systems
-                    better = n if n.similarity >= r.similarity else r
+                scored = [s for s in result.systems if s.similarity is not None]
+                if len(scored) == 2:
+                    better, worse = sorted(scored, key=lambda s: -s.similarity)
                     st.caption(f"On this text the {better.system} system kept more of the meaning "
-                               f"({better.similarity:.2f} vs {min(n.similarity, r.similarity):.2f}). One text proves "
+                               f"({better.similarity:.2f} vs {worse.similarity:.2f}). One text proves "
                                "little: try your own, and read the translations, not only the score.")
+                elif len(result.systems) == 2:
+                    st.caption("Only a system that translated can be judged by its round trip: no winner here.")
             _ui.reproduce(demo, demo.default_model, {}, result)
     for spec in demo.models:
         _ui.model_card(spec)

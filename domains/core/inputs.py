@@ -167,3 +167,55 @@ def load_text(src: Any, *, max_chars: int = MAX_TEXT_CHARS, what: str = "text") 
 
 def _too_long(what: str, n: int, limit: int) -> InputError:
     return InputError(f"The {what} is {n:,} characters; the limit is {limit:,}. Please shorten it.")
+
+
+# ---------------------------------------------------------------- scripts: what a text model can read
+SCRIPT_NAMES = {"LATIN": "Latin letters", "CJK": "Chinese characters", "HIRAGANA": "Japanese kana",
+                "KATAKANA": "Japanese kana", "HANGUL": "Korean hangul", "CYRILLIC": "Cyrillic letters",
+                "ARABIC": "Arabic letters", "GREEK": "Greek letters", "HEBREW": "Hebrew letters",
+                "DEVANAGARI": "Devanagari letters", "THAI": "Thai letters"}
+
+
+def scripts(text: str) -> dict[str, int]:
+    """How many letters of each script the text has (digits, punctuation, symbols and emoji are not letters)."""
+    import unicodedata
+    counts: dict[str, int] = {}
+    for ch in text:
+        if ch.isalpha():
+            name = unicodedata.name(ch, "OTHER").split()[0]
+            counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def check_script(text: str, allowed: tuple[str, ...], reader: str, languages: str,
+                 letters_required: bool = True, refuse: bool = True) -> list[str]:
+    """Refuse text a model cannot read before it runs: no letters at all, or mostly letters of a script the
+    model does not know (`allowed`, e.g. ("LATIN",)). A few foreign letters are flagged, not refused:
+    returns the notes to show. `reader` names the model, `languages` what it reads ("English")."""
+    counts = scripts(text)
+    letters = sum(counts.values())
+    if not letters and not letters_required:
+        return []
+    if not letters:
+        raise InputError(f"The text has no letters, only digits, symbols or emoji: {reader} reads {languages} text.")
+    foreign = {s: n for s, n in counts.items() if s not in allowed}
+    share = sum(foreign.values()) / letters
+    if not foreign:
+        return []
+    main = SCRIPT_NAMES.get(max(foreign, key=foreign.get), "letters of another script")
+    if share > 0.5 and not refuse:  # models that still give something useful (a ranking) flag instead
+        return [f"This text is mostly {main}, and {reader} reads {languages} only: its answer means little. "
+                "Pick a multilingual model if there is one."]
+    if share > 0.5:
+        raise InputError(f"{reader} reads {languages} only, and this text is mostly {main}. "
+                         f"Use {languages} text, or a model made for this language.")
+    return [f"{sum(foreign.values())} of {letters} letters are {main}: {reader} reads {languages} only, so those "
+            "words are not understood."]
+
+
+def script_check(text: str, spec: Any, letters_required: bool = True, refuse: bool = True) -> list[str]:
+    """`check_script` against what a model spec says it reads (nothing to check when it names no scripts)."""
+    if not getattr(spec, "scripts", ()):
+        return []
+    return check_script(text, spec.scripts, spec.name, spec.languages or "its own languages", letters_required,
+                        refuse)

@@ -34,6 +34,8 @@ class ModelSpec:
     homepage: str = ""
     description: str = ""
     needs: dict[str, Any] = field(default_factory=dict)  # labels, preprocessing, ...
+    languages: str = ""        # the languages a text or speech model reads, as a user would say it ("English")
+    scripts: tuple[str, ...] = ()  # Unicode scripts of its input text (("LATIN",)); empty: any or not text
 
     def __post_init__(self):
         if self.source not in SOURCES:
@@ -45,7 +47,7 @@ class ModelSpec:
         return {
             "id": self.id, "name": self.name, "source": self.source, "license": self.license,
             "size_mb": self.size_mb, "ram_mb": self.ram_mb, "offline": self.offline,
-            "ref": self.ref, "revision": self.revision, "homepage": self.homepage,
+            "ref": self.ref, "revision": self.revision, "homepage": self.homepage, "languages": self.languages,
         }
 
 

