@@ -54,10 +54,12 @@ def run(demo_id: str, input: Any = None, *, model: str | None = None, progress=N
         if e.alternative is None:
             alt = next((m for m in demo.models if m.offline and model not in (m.id, m.ref)), None)
             e.alternative = alt.id if alt else None
-        if e.alternative is None and demo.offline_instead:
+        if e.alternative:
+            e.hint = (e.hint + " " if e.hint else "") + "Or pick a model marked offline."
+        elif demo.offline_instead:
             other = get(demo.offline_instead)
-            e.hint = (f"This task has no model that ships offline. Offline, try {other.title} "
-                      f"({other.id}) instead.")
+            e.hint = f"This task has no model that ships offline. Offline, try {other.title} instead."
+            e.instead = other.id
         raise
 
 

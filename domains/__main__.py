@@ -95,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         alt = getattr(e, "alternative", None)
         extra = f" {e.hint}" if e.hint else ""
         extra += f" Offline alternative: --model {alt}." if alt else ""
+        extra += f" (python -m domains run {e.instead} ...)" if getattr(e, "instead", None) else ""
         print(f"error: {e}{extra}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -120,23 +120,33 @@ def model_card(spec: ModelSpec) -> None:
                        "already in the local Hugging Face cache.")
 
 
-def hub_only_notice(demo: Demo, selector: str = "", sections: dict[str, str] | None = None) -> None:
-    """For a demo with no offline model: say so up front and, when no hub is reachable, point to the
-    closest offline demo, with a button that switches the page's demo `selector` to its section."""
+def hub_only_notice(demo: Demo, selector: str = "", sections: dict[str, str] | None = None) -> bool:
+    """For a demo with no offline model: say so calmly and, offline, offer the closest offline demo as a button
+    (switching the page's demo `selector` to its section). Returns whether the demo can run here (a hub is
+    reachable, or its model is already in the local cache): when not, the page shows no run controls."""
     if not demo.online_only:
-        return
+        return True
+    spec = demo.default_model
     if hub.online():
         st.info(f"{demo.title} needs a model from the Hugging Face hub: it downloads once (size on its card), "
                 "then runs on this computer.", icon=":material/cloud:")
-        return
+        return True
+    if hub.cached(spec.ref, spec.revision):
+        st.caption(f":material/inventory_2: {spec.name} is in this computer's model cache, so {demo.title} runs "
+                   "without a hub.")
+        return True
     other = domains.get(demo.offline_instead) if demo.offline_instead else None
-    msg = (f"**{demo.title} needs the Hugging Face hub, and no hub is reachable from here.** No model for this "
-           "task ships inside a package, so it runs only if the model is already in the local cache.")
-    st.warning(msg + (f" Offline, **{other.title}** is the closest demo that works." if other else ""),
-               icon=":material/cloud_off:")
-    if other and selector and (sections or {}).get(other.id):
-        st.button(f"Open {other.title}", key=f"goto_{demo.id}", icon=":material/wifi_off:",
-                  on_click=lambda: st.session_state.update({selector: sections[other.id]}))
+    here = bool(other and selector and (sections or {}).get(other.id))
+    with st.container(border=True, key=f"hub_only_{demo.id.replace('.', '_')}"):
+        st.markdown(f":material/cloud_off: **{demo.title} needs a model from the Hugging Face hub, and no hub is "
+                    "reachable from this computer.** No model for this task ships inside a package, so there is "
+                    "nothing to run here until one is downloaded once (its card below says how big it is).")
+        if other and here:
+            st.button(f"Try {other.title} instead: it works offline", key=f"goto_{demo.id}",
+                      icon=":material/wifi_off:", on_click=lambda: st.session_state.update({selector: sections[other.id]}))
+    st.caption(f"It runs on this computer once {spec.name} is in the local Hugging Face cache "
+               "(e.g. after one run with a hub reachable).")
+    return False
 
 
 # ---------------------------------------------------------------- running

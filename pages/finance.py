@@ -133,9 +133,9 @@ elif section == "headline":
     _ui.model_card(demo.default_model)
     st.divider()
     hub_demo = get("finance.finbert")
-    _ui.hub_only_notice(hub_demo)
     st.markdown(f"**{hub_demo.title}**")
-    if text is not None and st.button("Ask FinBERT too", key="hl_finbert", icon=":material/cloud:"):
+    if _ui.hub_only_notice(hub_demo) and text is not None and st.button("Ask FinBERT too", key="hl_finbert",
+                                                                          icon=":material/cloud:"):
         fb = _ui.run_demo(hub_demo.id, text, model=hub_demo.default_model)
         if fb is not None:
             st.markdown(f"### FinBERT: {fb.label} · {_ui.pct(fb.score)}")

@@ -169,24 +169,27 @@ elif section == "hub":
              "language.nli_zero_shot": "Zero-shot (NLI)", "language.generate": "Text generation"}
     task = _ui.task_picker("language_hub_task", TASKS)
     demo = get(task)
-    _ui.hub_only_notice(demo, "language_demo", {"language.zero_shot": "zero_shot", "language.summarize": "summarize",
-                                                "language.search": "search"})
-    st.subheader(demo.title)
-    st.caption(demo.summary)
-    spec = _ui.model_picker(demo, f"{task}_model")
-    params = {}
-    if task == "language.qa":
-        params["question"] = st.text_input("Question", "Who landed on the Moon?", key="qa_q")
-    elif task == "language.nli_zero_shot":
-        params["labels"] = st.text_input("Labels, comma-separated", "sports, business, technology, health", key="nli_l")
-    text = _ui.text_input(f"hub_{task}", {**NEWS, "Review": "The waiter was rude and the soup was cold. Never again."},
-                          "History", label="Prompt" if task == "language.generate" else "Text", height=120)
-    if text is not None and spec is not None:
-        result = _ui.run_demo(task, text, model=spec, **params)
-        if result is not None:
-            with st.container(key="hubtext_result"):
-                st.markdown(f"### {_ui.md(result.text)}")
-                _ui.latency(result)
-            _ui.reproduce(demo, spec, params, result)
-    if spec is not None:
-        _ui.model_card(spec)
+    runnable = _ui.hub_only_notice(demo, "language_demo", {"language.zero_shot": "zero_shot",
+                                                      "language.summarize": "summarize", "language.search": "search"})
+    if not runnable:
+        _ui.model_card(demo.default_model)  # offline, not cached: no run controls
+    else:
+        st.subheader(demo.title)
+        st.caption(demo.summary)
+        spec = _ui.model_picker(demo, f"{task}_model")
+        params = {}
+        if task == "language.qa":
+            params["question"] = st.text_input("Question", "Who landed on the Moon?", key="qa_q")
+        elif task == "language.nli_zero_shot":
+            params["labels"] = st.text_input("Labels, comma-separated", "sports, business, technology, health", key="nli_l")
+        text = _ui.text_input(f"hub_{task}", {**NEWS, "Review": "The waiter was rude and the soup was cold. Never again."},
+                              "History", label="Prompt" if task == "language.generate" else "Text", height=120)
+        if text is not None and spec is not None:
+            result = _ui.run_demo(task, text, model=spec, **params)
+            if result is not None:
+                with st.container(key="hubtext_result"):
+                    st.markdown(f"### {_ui.md(result.text)}")
+                    _ui.latency(result)
+                _ui.reproduce(demo, spec, params, result)
+        if spec is not None:
+            _ui.model_card(spec)

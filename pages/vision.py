@@ -19,8 +19,11 @@ if section == "hub":  # one of five demos with no offline model; picked below, k
     HUB_TASKS = {"vision.detect": "Objects", "vision.semantic_segment": "Scene segmentation", "vision.depth": "Depth",
                  "vision.zero_shot": "Zero-shot (CLIP)", "vision.caption": "Captioning"}
     task = _ui.task_picker("vision_hub_task", HUB_TASKS)
-    _ui.hub_only_notice(get(task), "vision_demo", {"vision.faces": "faces", "vision.classify": "classify",
-                                                   "vision.segment_person": "segment"})
+    runnable = _ui.hub_only_notice(get(task), "vision_demo", {"vision.faces": "faces", "vision.classify": "classify",
+                                                              "vision.segment_person": "segment"})
+    if not runnable:  # offline, not cached: the notice, the model's card, and no run controls
+        _ui.model_card(get(task).default_model)
+        section = "hub-unavailable"
 photos, people, text = examples.tagged("photo"), examples.tagged("people", "photo"), examples.tagged("text", "photo")
 
 

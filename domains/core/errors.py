@@ -20,6 +20,7 @@ class ModelUnavailable(GalleryError):
     def __init__(self, message: str, hint: str = "", alternative: str | None = None):
         super().__init__(message, hint)
         self.alternative = alternative  # id of a model of the same demo that works offline
+        self.instead: str | None = None  # id of another demo that works offline, for a hub-only one
 
 
 class UnknownDemo(GalleryError):

@@ -59,6 +59,16 @@ def _tqdm_class(progress, label):
     return Forward
 
 
+def cached(repo_id: str, revision: str | None) -> bool:
+    """True when the model is already in the local Hugging Face cache (so it runs with no hub)."""
+    from huggingface_hub import snapshot_download
+    try:
+        snapshot_download(repo_id, revision=revision, local_files_only=True)
+        return True
+    except Exception:  # not there, or an unusable entry: either way it cannot run from the cache
+        return False
+
+
 def snapshot(repo_id: str, revision: str | None, progress=None) -> str:
     """Local folder of `repo_id` at `revision`: from the HF cache, downloading it when a hub is reachable."""
     is_online = online()
@@ -79,7 +89,7 @@ def snapshot(repo_id: str, revision: str | None, progress=None) -> str:
     except LocalEntryNotFoundError:
         raise ModelUnavailable(
             f"{repo_id} is not in the local model cache, and no model hub is reachable from here.",
-            hint="Connect to the internet once to download it, or pick a model marked offline.") from None
+            hint="Connect to the internet once to download it.") from None
     except GatedRepoError:
         raise ModelUnavailable(f"{repo_id} is gated: accept its license on the hub and log in first.") from None
     except RepositoryNotFoundError:

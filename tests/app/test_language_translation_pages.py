@@ -8,7 +8,7 @@ import shutil
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from test_pages import open_section, texts
+from test_pages import errors, open_section, texts
 
 BIG = "The bank raised rates. " * 46_000  # about 1 MB
 
@@ -20,9 +20,6 @@ def translation(section: str, **state) -> AppTest:
 def language(section: str, **state) -> AppTest:
     return open_section("pages/language.py", section, **state)
 
-
-def errors(at: AppTest) -> list[str]:
-    return [e.value for e in at.error]
 
 
 # ---------------------------------------------------------------- translation
@@ -139,10 +136,15 @@ def test_language_bad_text(section, key):
 
 @pytest.mark.parametrize("task", ["language.sentiment", "language.abstractive", "language.qa", "language.nli_zero_shot", "language.generate"])
 def test_language_hub_only_tasks_offline(task):
+    """Offline: one calm notice and the model's card; no warning, no error, no run controls, no internal id."""
     at = language("hub", language_hub_task=task)
-    assert not at.exception
-    assert any("no hub is reachable" in w.value for w in at.warning)
-    assert any("not in the local model cache" in e for e in errors(at))
+    assert not at.exception and not at.warning and not errors(at)
+    assert "no hub is reachable from this computer" in texts(at)
+    assert not at.text_area and not [b for b in at.button if b.key and b.key.startswith("hub_")]
+    assert task not in texts(at) and "language." not in texts(at)
+    buttons = [b.label for b in at.button if b.key == f"goto_{task}"]
+    if task != "language.generate":  # text generation has no offline counterpart
+        assert buttons and buttons[0].startswith("Try ") and buttons[0].endswith("instead: it works offline")
 
 
 def test_language_hub_only_tasks_from_the_local_cache(tiny_text_pipelines):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -27,9 +28,15 @@ def open_section(path: str, section: str, **state) -> AppTest:
     return at.run()
 
 
+def errors(at: AppTest) -> list[str]:
+    """The error messages as a user reads them (the page escapes Markdown in them: user input is quoted)."""
+    return [re.sub(r"\\(.)", r"\1", e.value) for e in at.error]
+
+
 def texts(at: AppTest) -> str:
-    return "\n".join(str(e.value) for kind in ("markdown", "caption", "title", "subheader", "header")
-                     for e in at.get(kind))
+    """Every text element as a user reads it (Markdown escapes in quoted user or model text undone)."""
+    return re.sub(r"\\(.)", r"\1", "\n".join(str(e.value) for kind in ("markdown", "caption", "title", "subheader",
+                                                                      "header") for e in at.get(kind)))
 
 
 def test_home_renders_a_card_per_domain_page():
@@ -101,7 +108,7 @@ def test_vision_bad_upload_shows_an_error(name, data, message):
     at = page("pages/vision.py").run()
     at.file_uploader(key="cls_upload").upload(name, data, "image/png").run()
     assert not at.exception
-    assert any(message in e.value for e in at.error), [e.value for e in at.error]
+    assert any(message in e for e in errors(at)), errors(at)
     assert not any(m.value.startswith("### ") for m in at.markdown), "no result for a bad file"
 
 
@@ -109,7 +116,7 @@ def test_vision_hub_model_offline_shows_message_and_alternative():
     at = page("pages/vision.py").run()
     at.selectbox(key="cls_model").set_value("microsoft/resnet-50").run()
     assert not at.exception
-    assert any("not in the local model cache" in e.value for e in at.error)
+    assert any("not in the local model cache" in e for e in errors(at))
     assert any("EfficientNet-Lite0" in i.value and "offline" in i.value for i in at.info)
 
 
@@ -127,7 +134,7 @@ def test_vision_malformed_hub_id_is_an_error():
     at.selectbox(key="cls_model").set_value("__other_hub_model__").run()
     at.text_input(key="cls_model_hub").input("not a model id").run()
     assert not at.exception
-    assert any("Hugging Face model id (owner/name)" in e.value for e in at.error)
+    assert any("Hugging Face model id (owner/name)" in e for e in errors(at))
 
 
 def test_home_shows_each_demos_health_badge_and_a_failed_demo_says_what_failed():
@@ -141,7 +148,7 @@ def test_home_shows_each_demos_health_badge_and_a_failed_demo_says_what_failed()
     body = texts(at)
     assert "**Demo health check**" in body and health.machine() in body and "1 failed" in body
     assert "Image classification :green[:material/check_circle:]" in body
-    errs = [e.value for e in at.error]
+    errs = errors(at)
     assert errs == ["Skin lesion classifier failed its check: Xception + metadata could not be loaded: weights missing"]
     assert any(b.label == "Run the check now" for b in at.button)
     assert any(b.label == "Open Medical" for b in at.button)  # and the rest of the gallery still opens

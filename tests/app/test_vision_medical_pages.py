@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from testmedia import bad_images
 
-from test_pages import open_section, texts
+from test_pages import errors as shown_errors, open_section, texts
 
 VISION_SECTIONS = {  # section -> what its default example must show
     "explain": "### tiger cat",
@@ -66,7 +66,7 @@ def test_vision_bad_image_uploads(section):
     for name, (data, expect) in bad_images().items():
         at.file_uploader(key=f"{key}_upload").upload(f"{name}.png", data, "image/png").run()
         assert not at.exception, (section, name, at.exception)
-        errors = [e.value for e in at.error]
+        errors = shown_errors(at)
         if expect == "ok":
             assert not errors and at.json, (section, name, errors)  # a real result, raw output shown
         elif expect == "error":
@@ -79,15 +79,17 @@ HUB_TASKS = ["vision.detect", "vision.semantic_segment", "vision.depth", "vision
 
 @pytest.mark.parametrize("task", HUB_TASKS)
 def test_vision_hub_only_task_offline_explains_itself(task):
+    """Offline: one calm notice and the model's card; no warning, no error, no example photos, no internal id."""
     at = vision("hub", vision_hub_task=task)
-    assert not at.exception
-    assert any("no hub is reachable" in w.value for w in at.warning)
-    assert any("not in the local model cache" in e.value for e in at.error)
+    assert not at.exception and not at.warning and not at.error
+    assert "no hub is reachable from this computer" in texts(at)
+    assert not [b for b in at.button if "_ex_" in (b.key or "")] and not at.get("file_uploader")
+    assert task not in texts(at) and "vision.faces" not in texts(at)
 
 
 def test_vision_hub_only_button_opens_the_offline_demo():
     at = vision("hub", vision_hub_task="vision.detect")
-    next(b for b in at.button if b.label == "Open Find faces").click().run()
+    next(b for b in at.button if b.label == "Try Find faces instead: it works offline").click().run()
     assert not at.exception and "### 1 face" in texts(at)
 
 
