@@ -24,13 +24,16 @@ log = logging.getLogger("gallery")
 
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&=^\"'])")
+_BARE_LINK = re.compile(r"(?<=\\:)|(?<=www)(?=\\\.)|(?=@)", re.I)  # after ':', inside 'www.', before '@'
+JOINER = "\u2060"  # WORD JOINER: invisible, and no bare link (http://, www., e-mail) can form across it
 
 
 def md(text: Any) -> str:
     """Text a user typed (or a model wrote from it) made inert inside Markdown: every character Markdown,
-    HTML or Streamlit's own syntax could read is escaped, so links, images, tags, emphasis, colours and
+    HTML or Streamlit's own syntax could read is escaped, and an invisible joiner sits inside bare links
+    (Streamlit turns those into links after Markdown), so links, images, tags, emphasis, colours and
     formulas show exactly as typed."""
-    return _MARKDOWN.sub(r"\\\1", str(text)).replace("\n", "  \n")
+    return _BARE_LINK.sub(JOINER, _MARKDOWN.sub(r"\\\1", str(text))).replace("\n", "  \n")
 
 
 # ---------------------------------------------------------------- page frame

@@ -56,10 +56,10 @@ with left:
         examples = ["turn on the kitchen lights", "make it warmer in here", "play some music", "lock the door",
                     "set the thermostat to 23", "order a pizza"]
         st.caption("Try one (it fills the box; then send it):")
-        cols = st.columns(2)
-        for i, ex in enumerate(examples):  # buttons wrap in two columns: every example stays in sight
-            cols[i % 2].button(ex, key=f"home_ex_{i}", width="stretch",
-                               on_click=lambda ex=ex: st.session_state.update(home_text=ex))
+        with st.container(horizontal=True):  # the buttons wrap: every example stays whole and in sight
+            for i, ex in enumerate(examples):
+                st.button(ex, key=f"home_ex_{i}", width="content",
+                          on_click=lambda ex=ex: st.session_state.update(home_text=ex))
         typed = st.text_input("Command", key="home_text", placeholder="e.g. switch off the bedroom light")
         command = typed.strip() or None
     else:

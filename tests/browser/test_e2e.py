@@ -143,7 +143,7 @@ SECTIONS = [
     ("vision?demo=pose", ".st-key-pose_result", "33 joints"),
     ("vision?demo=hands", ".st-key-hands_result", "0 hands"),
     ("vision?demo=segment", ".st-key-seg_result", "Person:"),
-    ("vision?demo=hub&task=vision.detect", "[data-testid=stAlertContentWarning]", "no hub is reachable"),
+    ("vision?demo=hub&task=vision.detect", ".st-key-hub_only_vision_detect", "no hub is reachable"),
     ("medical?demo=skin", ".st-key-skin_result", "accuracy 82.5%"),
     ("medical?demo=images", "[data-testid=stImage]", "Hounsfield"),
     ("medical?demo=tabular", "[data-testid=stMain] h3", "P(malignant)"),
@@ -153,7 +153,7 @@ SECTIONS = [
     ("language?demo=search", ".st-key-srch_result", "Best match"),
     ("language?demo=zero_shot", ".st-key-zs_result", "sports"),
     ("language?demo=summarize", ".st-key-sum_result", "Summary: 3 of"),
-    ("language?demo=hub&task=language.sentiment", "[data-testid=stAlertContentWarning]", "no hub is reachable"),
+    ("language?demo=hub&task=language.sentiment", ".st-key-hub_only_language_sentiment", "no hub is reachable"),
     ("speech?demo=transcribe", ".st-key-asr_result", "Every model in this gallery"),
     ("speech?demo=synthesize", ".st-key-tts_result", "s of speech"),
     ("speech?demo=vad", ".st-key-vad_result", "speech segment"),
@@ -217,3 +217,39 @@ def test_session_report_of_three_pages_downloads_and_opens_offline(server, page,
     ARTIFACTS.mkdir(exist_ok=True)
     report.screenshot(path=str(ARTIFACTS / "session-report.png"), full_page=True)
     ctx.close()
+
+
+# Markdown and HTML typed where a user can type: shown as typed, never as a link, an image or a tag.
+HOSTILE = ("[click me](http://x.example/a) ![pic](http://x.example/i.png) <img src=http://x.example/j.png> "
+           "<a href=http://x.example/b>tag</a> **bold** www.x.example :red[red]")
+TYPED = [  # (page, the text box's label, a button to press after typing, or None: the page runs on its own)
+    ("translation?demo=compare", "English text", None),
+    ("translation?demo=translate", "Text in English", None),
+    ("speech?demo=roundtrip", "Text", None),
+    ("language?demo=ner", "Text", None),
+    ("language?demo=zero_shot", "Labels, one per line as 'name: description' (edit them)", None),
+    ("language?demo=summarize", "Text to summarise", None),
+    ("smart_home", "Command", "Send command"),
+    ("vision?demo=classify", "Hugging Face model id (image-classification)", None),
+]
+
+
+@pytest.mark.parametrize("query,label,button", TYPED, ids=[t[0] + "-" + t[1] for t in TYPED])
+def test_user_text_is_never_rendered_as_markdown_or_html(server, page, query, label, button):
+    page.goto(f"{server}/{query}")
+    main = page.locator("[data-testid=stMain]")
+    if label.startswith("Hugging Face"):
+        main.get_by_label("Model", exact=True).first.click()
+        page.get_by_text("Another hub model").first.click()
+    box = main.get_by_label(label, exact=True).first
+    box.wait_for()
+    box.fill(HOSTILE.replace("\n", " ") if not label.startswith("Labels") else "x.example: " + HOSTILE + "\nother: plain words")
+    box.press("Control+Enter" if box.evaluate("e => e.tagName") == "TEXTAREA" else "Enter")
+    if button:
+        main.get_by_role("button", name=button).click()
+    page.get_by_text("x.example").filter(visible=True).first.wait_for()  # the text is on the page, as text
+    time.sleep(1.5)
+    links = main.locator("a[href*='x.example']").count()
+    images = main.locator("img[src*='x.example']").count()
+    assert links == 0 and images == 0, (query, links, images)
+    assert "Traceback" not in main.inner_text()
