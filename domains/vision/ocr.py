@@ -45,6 +45,21 @@ class OcrResult:
     annotated: Any = field(default=None, repr=False, metadata={"json": False})
 
 
+def respace(text: str) -> str:
+    """Put back the spaces PP-OCR's recogniser drops between English words ("Region-basedsegmentation",
+    "background.These"): after sentence punctuation before a capital, and inside long runs of letters that
+    split into dictionary words (wordninja's English word frequencies). Short runs, single known words and
+    CJK text are left as they are."""
+    import re
+    text = re.sub(r"(?<=[a-z][.,;:!?])(?=[A-Z])", " ", text)
+
+    def split(m: re.Match) -> str:
+        import wordninja
+        pieces = wordninja.split(m.group())
+        return " ".join(pieces) if len(pieces) > 1 and min(map(len, pieces)) >= 2 else m.group()
+    return re.sub(r"[A-Za-z]{10,}", split, text)
+
+
 def ocr(image: Any, *, model: str | None = None, min_score: float = 0.5,
         progress: Progress | None = None) -> OcrResult:
     """Every line of text found in the image, with its confidence and its box."""
@@ -56,7 +71,7 @@ def ocr(image: Any, *, model: str | None = None, min_score: float = 0.5,
     img, info = load_image(image, max_side=OCR_MAX_SIDE)
     (raw, _), latency = LOADER.call(spec, lambda engine: engine(np.ascontiguousarray(np.asarray(img)[:, :, ::-1])),
                                     progress)  # the engine wants BGR
-    lines = [OcrLine(str(t), round(float(s), 4), [[float(x), float(y)] for x, y in box])
+    lines = [OcrLine(respace(str(t)), round(float(s), 4), [[float(x), float(y)] for x, y in box])
              for box, t, s in (raw or []) if float(s) >= min_score]
     lines.sort(key=lambda l: (round(l.box[0][1] / 10), l.box[0][0]))
     annotated = draw.polygons(img, [(l.box, str(i + 1)) for i, l in enumerate(lines)])

@@ -241,3 +241,11 @@ def test_a_picture_smaller_than_the_model_input_is_answered_with_a_warning(demo_
     assert len(r.warnings) == 1 and "48 x 32 pixels, smaller than the" in r.warnings[0]
     big = domains.run(demo_id, examples.image("coffee"))
     assert big.warnings == []
+
+
+def test_ocr_puts_back_the_spaces_between_english_words():
+    lines = [l.text for l in domains.run("vision.ocr", examples.image("page")).lines]
+    assert lines[0] == "Region-based segmentation"
+    assert "background. These markers" in lines[2] and "histogram of grey values:" in lines
+    zh = domains.run("vision.ocr", examples.image("zh_sign")).text
+    assert "人民路→火车站" in zh and "Railway Station" in zh
