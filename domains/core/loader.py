@@ -73,6 +73,17 @@ def rss_mb() -> float:
         return 0.0
 
 
+def release_memory() -> None:
+    """Collect garbage, then ask glibc to hand freed heap pages back to the system (malloc_trim): without it
+    an unloaded model's memory stays in the process, and RSS does not fall."""
+    gc.collect()
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing more to do
+        pass
+
+
 def weights_mb(model: Any) -> float:
     """Bytes held by a torch module's parameters and buffers (0 for anything else)."""
     mod = getattr(model, "model", model)
@@ -128,14 +139,18 @@ class ModelLoader:
         with self._book:
             return spec.id in self._models
 
-    def unload(self, model_id: str) -> bool:
+    def unload(self, model_id: str) -> float | None:
+        """Drop an idle model and give its memory back to the system where the allocator allows.
+        Returns the MB the process's resident memory shrank by (None: not loaded, or in use)."""
         with self._book:
             entry = self._models.get(model_id)
             if entry is None or entry.users:
-                return False
+                return None
             del self._models[model_id]
-        gc.collect()
-        return True
+        before = rss_mb()
+        del entry
+        release_memory()
+        return round(max(0.0, before - rss_mb()), 1)
 
     def clear(self) -> None:
         for mid in [e["id"] for e in self.loaded()]:
@@ -176,7 +191,7 @@ class ModelLoader:
                 if self._models[mid].users == 0:
                     del self._models[mid]
                     self.evictions.append(mid)
-        gc.collect()
+        release_memory()
 
     def _build(self, spec: ModelSpec, progress: Progress | None) -> Loaded:
         ad = ADAPTERS.get(spec.adapter)

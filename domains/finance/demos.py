@@ -24,7 +24,7 @@ SERIES = {"sp500": ("openintro", "sp500_1950_2018", "Date", "Close", "S&P 500 da
           "djia": ("stevedata", "DJIA", "date", "value", "Dow Jones Industrial Average daily, 1885-2023")}
 WINDOW, TRAIN_YEARS, TEST_YEARS = 20, 15, 5
 FC_HYPER = {"hidden": 16, "epochs": 8, "lr": 0.005, "batch": 128, "window": WINDOW, "train_years": TRAIN_YEARS}
-FC_VERSION = 1
+FC_VERSION = 2  # 2: the moving average is of prices (a flat forecast), not of returns
 
 
 @lru_cache(maxsize=4)
@@ -45,6 +45,15 @@ def _windows(r, start: int, end: int):
     idx = np.arange(max(start, WINDOW), end)
     X = np.stack([r[i - WINDOW:i] for i in idx]).astype(np.float32)
     return X, r[idx].astype(np.float32)
+
+
+def _ma_return(X):
+    """The moving-average forecast as a next-day log return: tomorrow's price is the mean of the last WINDOW
+    closes (a flat line), rebuilt from each window of returns relative to its last close."""
+    import numpy as np
+    back = np.cumsum(X[:, ::-1], axis=1)[:, :-1]           # log(p_last / p_{last-m}), m = 1..WINDOW-1
+    rel = np.concatenate([np.ones((len(X), 1)), np.exp(-back)], axis=1)
+    return np.log(rel.mean(1)).astype(np.float32)
 
 
 def _fit_lstm(X, y, scale: float, seed: int):
@@ -111,7 +120,7 @@ def _train_forecaster(name: str):
             net = _fit_lstm(X, y, scale, seed=k)
             with torch.no_grad():
                 pred = net(torch.from_numpy(Xte / scale)[..., None]).numpy() * scale
-            ma = Xte.mean(1)
+            ma = _ma_return(Xte)
             drift = float(y.mean())
             folds.append({"year": year, "days": len(yte), "lstm": _forecast_metrics(pred, yte),
                           "naive": {"mae_pct": round(float(np.mean(np.abs(yte))) * 100, 4),
@@ -192,7 +201,7 @@ class ForecastResult:
     last_date: str
     last_close: float
     horizon: int
-    forecast: list[dict[str, Any]]   # day, lstm, moving_average, naive (price levels)
+    forecast: list[dict[str, Any]]   # day, lstm, moving_average, naive, drift (price levels)
     history: list[dict[str, Any]]    # date, close: the last 250 days
     walk_forward: dict[str, Any]     # mean held-out metrics per method, and per year
     verdict: str
@@ -227,9 +236,10 @@ def forecast(_input: Any = None, *, model: str | None = None, series: str = "sp5
     r = np.diff(np.log(s.values))
     (p, meta), ms = LOADER.call(spec, lambda fc: (fc.path(r, horizon), fc.meta), progress)
     last = float(s.iloc[-1])
-    ma = float(r[-WINDOW:].mean())
-    rows = [{"day": d + 1, "lstm": round(last * float(np.exp(p[:d + 1].sum())), 2),
-             "moving_average": round(last * float(np.exp(ma * (d + 1))), 2), "naive": round(last, 2)}
+    ma = float(s.iloc[-WINDOW:].mean())                   # flat: the mean of the last WINDOW closes
+    drift = float(r[-TRAIN_YEARS * 252:].mean())          # the average daily return of the training years
+    rows = [{"day": d + 1, "lstm": round(last * float(np.exp(p[:d + 1].sum())), 2), "moving_average": round(ma, 2),
+             "naive": round(last, 2), "drift": round(last * float(np.exp(drift * (d + 1))), 2)}
             for d in range(horizon)]
     hist = [{"date": str(d.date()), "close": round(float(v), 2)} for d, v in s.iloc[-250:].items()]
     sm = meta["summary"]

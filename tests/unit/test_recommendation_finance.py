@@ -83,6 +83,13 @@ def test_forecast_walk_forward_against_baselines():
     assert ("tie" in r.verdict) == (abs(sm["naive"]["mae_pct"] - sm["lstm"]["mae_pct"]) / sm["naive"]["mae_pct"] < 0.02)
 
 
+def test_moving_average_forecast_is_flat_and_drift_is_drawn():
+    r = domains.run("finance.forecast", series="sp500", horizon=60)
+    assert len({row["moving_average"] for row in r.forecast}) == 1  # a moving average of prices is a flat line
+    assert r.forecast[0]["drift"] != r.forecast[-1]["drift"] and all("drift" in row for row in r.forecast)
+    assert abs(r.forecast[-1]["moving_average"] / r.last_close - 1) < 0.1
+
+
 @pytest.mark.parametrize("horizon", [0, 10_000, "soon"])
 def test_forecast_bad_horizon(horizon):
     with pytest.raises(InputError, match="horizon"):
