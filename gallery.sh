@@ -27,11 +27,23 @@ setup() {
   fi
 }
 
+prepare() {
+  # Once per install: every offline demo runs on its bundled example, so what is built on first use (the
+  # models trained here, the search corpus's embeddings, Whisper's conversion, the example clips) is on disk
+  # before the first visitor clicks. The same as `python -m domains check`.
+  local want; want=$(cat .venv/.requirements.sha)
+  if [ "$(cat .venv/.prepared 2>/dev/null)" != "$want" ]; then
+    echo "Preparing every demo once (trains the small models, embeds the search corpus; a few minutes)..."
+    if .venv/bin/python -m domains check >/dev/null; then echo "$want" > .venv/.prepared
+    else echo "Some demos failed their check (python -m domains check says which); the app starts anyway." >&2; fi
+  fi
+}
+
 cmd=${1:-app}
 shift || true
 case "$cmd" in
   setup) setup ;;
-  app)   setup; exec .venv/bin/python -m streamlit run streamlit_app.py "$@" ;;
+  app)   setup; prepare; exec .venv/bin/python -m streamlit run streamlit_app.py "$@" ;;
   test)  setup; exec .venv/bin/python -m pytest "$@" ;;
   bench) setup; exec .venv/bin/python benchmarks/bench.py "$@" ;;
   *) echo "usage: ./gallery.sh app | test [pytest args] | bench [--write] | setup" >&2; exit 2 ;;

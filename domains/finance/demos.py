@@ -283,6 +283,18 @@ def credit_data():
     return df.drop(columns=["Status"])
 
 
+@lru_cache(maxsize=1)
+def _reference_applicants(fill_json: str, n: int = 200) -> list[dict[str, Any]]:
+    """A fixed sample of real applicants (missing fields filled with the typical value): what each field of
+    an applicant is compared against. Comparing with one typical applicant would give every field at its
+    typical value no weight at all, however much that value matters."""
+    import pandas as pd
+    fill = json.loads(fill_json)
+    df = credit_data().sample(n, random_state=0)
+    return [{c: (fill[c] if pd.isna(row[c]) else (str(row[c]) if c in CATEGORICAL else float(row[c])))
+             for c in NUMERIC + CATEGORICAL} for _, row in df.iterrows()]
+
+
 class CreditModel:
     """Preprocessing (impute, one-hot, standardise) fitted on the training split; the network; the baseline."""
 
@@ -413,7 +425,7 @@ def _load_credit(spec: ModelSpec, path: str | None, progress: Progress | None):
 class Attribution:
     feature: str
     value: Any
-    contribution: float  # log-odds of default this field adds against the typical applicant's value
+    contribution: float  # log-odds of default this value adds, against that field's values among real applicants
 
 
 @dataclass
@@ -486,10 +498,12 @@ def credit(_input: Any = None, *, model: str | None = None, applicant: Any = Non
     meta = LOADER.call(spec, lambda cm: cm.meta, progress).output
     app, filled = _applicant(applicant, meta)
 
-    def score(cm):  # the applicant, then each field in turn set to its typical value
+    ref = _reference_applicants(json.dumps(meta["means"], sort_keys=True))
+
+    def score(cm):  # the applicant; then each field in turn given the values of 200 real applicants, averaged
         z = float(cm.logit(cm.encode([app]))[0])
-        variants = [{**app, f: meta["means"][f]} for f in names]
-        return z, z - cm.logit(cm.encode(variants))
+        variants = [{**app, f: r[f]} for f in names for r in ref]
+        return z, z - cm.logit(cm.encode(variants)).reshape(len(names), len(ref)).mean(1)
 
     (z, contrib), ms = LOADER.call(spec, score, progress)
     p = 1 / (1 + np.exp(-z))

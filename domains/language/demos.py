@@ -160,10 +160,20 @@ def search(query: Any, *, model: str | None = None, corpus: str = "python-docs",
     passages = _passages(corpus, documents)
     key = (spec.id, corpus, hash(tuple(p for _, p in passages)))
     if key not in _INDEX:
-        if progress:
-            progress(None, f"Embedding {len(passages)} passages (once)")
-        _INDEX[key] = LOADER.call(spec, lambda emb: emb.encode([f"{t}. {p}" if t else p for t, p in passages],
-                                                               "passage"), progress).output
+        texts = [f"{t}. {p}" if t else p for t, p in passages]
+
+        def embed(prog):
+            import torch
+            if prog:
+                prog(None, f"Embedding {len(passages)} passages with {spec.name} (once, then kept on disk)")
+            return {"emb": torch.from_numpy(LOADER.call(spec, lambda emb: emb.encode(texts, "passage"), prog).output)}, {}
+        if corpus == "custom":  # the user's own passages: this session only, never written to disk
+            _INDEX[key] = embed(progress)[0]["emb"].numpy()
+        else:  # the shipped corpus: embedded once per model, cached on disk like a trained model
+            from ..core.trained import cached_model, fingerprint
+            tensors, _, _ = cached_model(f"search-{spec.id}", {"model": spec.id, "texts": fingerprint(texts)},
+                                         embed, progress)
+            _INDEX[key] = tensors["emb"].numpy()
     q, ms = LOADER.call(spec, lambda emb: emb.encode([query], "query")[0], progress)
     scores = _INDEX[key] @ q
     order = scores.argsort()[::-1][:top_k]
