@@ -54,9 +54,10 @@ def home() -> None:
         sections.setdefault(d.section, []).append(d)
     for section, items in sections.items():
         st.subheader(section)
-        cols = st.columns(3)
+        per_row = min(3, max(2, len(items)))  # a section of two cards fills the row, not two thirds of it
+        cols = st.columns(per_row)
         for i, d in enumerate(items):
-            with cols[i % 3], st.container(border=True, key=f"card_{d.id}"):
+            with cols[i % per_row], st.container(border=True, key=f"card_{d.id}"):
                 st.page_link(PAGES[d.id], label=f"**{d.title}**", icon=d.icon)
                 st.write(d.blurb)
                 page_demos = demos(d.id)

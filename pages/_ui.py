@@ -238,7 +238,7 @@ def image_input(key: str, examples, default: str | None = None) -> tuple[Any, st
                           width="stretch", help=ex.credit)
     with tab_up:
         st.file_uploader("An image (PNG, JPEG, GIF, BMP, TIFF, WebP)", key=f"{key}_upload",
-                         type=["png", "jpg", "jpeg", "gif", "bmp", "tif", "tiff", "webp"],
+                         # no type filter: a wrong file gets the image guard's message, not a bare red icon
                          on_change=choose, args=("upload",))
         st.caption("Nothing is stored: the image is read in memory, its metadata (EXIF, location) dropped, "
                    "and large images are shrunk before the model sees them.")
@@ -273,11 +273,11 @@ def text_input(key: str, examples: dict[str, str], default: str | None = None, l
         if on_pick:
             on_pick(title)
 
-    cols = st.columns(min(len(examples), 4) or 1)
-    for i, title in enumerate(examples):
-        cols[i % len(cols)].button(title, key=f"{key}_ex_{i}", on_click=use, args=(title,), width="stretch")
+    with st.container(horizontal=True):  # buttons wrap, each as wide as its title: none is cut off
+        for i, title in enumerate(examples):
+            st.button(title, key=f"{key}_ex_{i}", on_click=use, args=(title,), width="content")
     if st.toggle("Upload a text file instead", key=f"{key}_upload_on"):
-        f = st.file_uploader("A UTF-8 text file", type=["txt", "md", "csv"], key=f"{key}_upload")
+        f = st.file_uploader("A UTF-8 text file (.txt, .md, .csv)", key=f"{key}_upload")  # the text guard checks it
         return f.getvalue() if f is not None else None
     text = st.text_area(label, key=area, height=height, max_chars=max_chars)
     return text if text.strip() else None
@@ -298,13 +298,12 @@ def audio_input(key: str, default: str | None = None, label: str = "Clip") -> tu
                                        ":material/mic: Microphone"])
     with ex_tab:
         ids = speech.example_ids()
-        cols = st.columns(min(3, len(ids)))
-        for i, (ex, title) in enumerate(ids.items()):
-            cols[i % len(cols)].button(title, key=f"{key}_ex_{ex}", on_click=choose, args=("example", ex),
-                                       width="stretch")
+        with st.container(horizontal=True):  # buttons wrap, each as wide as its title: none is cut off
+            for ex, title in ids.items():
+                st.button(title, key=f"{key}_ex_{ex}", on_click=choose, args=("example", ex), width="content")
     with up_tab:
         st.file_uploader(f"{label}: WAV, FLAC, OGG or MP3, any sample rate", key=f"{key}_upload",
-                         type=["wav", "flac", "ogg", "mp3"], on_change=choose, args=("upload",))
+                         on_change=choose, args=("upload",))  # no type filter: the audio guard says what is wrong
     with mic_tab:
         st.audio_input("Record", key=f"{key}_mic", sample_rate=16000, on_change=choose, args=("mic",))
     kind, value = st.session_state.get(state, (None, None))
@@ -336,7 +335,9 @@ def audio_plot(data: bytes, segments: list[tuple[float, float]] | None = None, k
     wave.update_layout(height=160, margin={"l": 10, "r": 10, "t": 10, "b": 30}, xaxis_title="seconds",
                        yaxis_title="level", showlegend=False)
     sp = audio.spectrogram(samples)
-    spec = go.Figure(go.Heatmap(x=sp.times, y=sp.freqs, z=sp.db, colorscale="Magma", showscale=False))
+    spec = go.Figure(go.Heatmap(x=sp.times, y=sp.freqs, z=sp.db, colorscale="Magma", showscale=True,
+                                colorbar={"title": {"text": "dB"}, "thickness": 12},
+                                hovertemplate="%{x:.2f} s, %{y:.0f} Hz: %{z:.0f} dB<extra></extra>"))
     spec.update_layout(height=200, margin={"l": 10, "r": 10, "t": 10, "b": 30}, xaxis_title="seconds",
                        yaxis_title="Hz")
     st.plotly_chart(wave, key=f"{key}_wave")
@@ -455,10 +456,17 @@ def evaluation(ev: Any, model_name: str = "this model (trained here)", note: str
                    f"{ev.tolerance:g}{ev.unit} count as a tie." + (f" {note}" if note else ""))
 
 
-def bar(labels: list[str], scores: list[float], x_title: str = "probability") -> None:
-    """Scores as horizontal bars, best on top."""
-    st.bar_chart({"label": labels, x_title: scores}, x="label", y=x_title, horizontal=True,
-                 sort=f"-{x_title}", height=36 * len(labels) + 70)
+def bar(labels: list[str], scores: list[float], x_title: str = "probability", key: str | None = None) -> None:
+    """Scores as horizontal bars, best on top. Probabilities and shares read as percentages on the axis and
+    in the hover, as in the headline above them; other scores keep their own numbers."""
+    import plotly.graph_objects as go
+    percent = x_title in ("probability", "share of pixels")
+    order = sorted(range(len(scores)), key=lambda i: scores[i])
+    fig = go.Figure(go.Bar(x=[scores[i] for i in order], y=[str(labels[i]) for i in order], orientation="h",
+                           hovertemplate="%{y}: %{x:" + (".1%" if percent else ".3f") + "}<extra></extra>"))
+    fig.update_layout(height=32 * len(labels) + 70, margin={"l": 10, "r": 10, "t": 10, "b": 40},
+                      xaxis_title=x_title, xaxis_tickformat=".0%" if percent else None, yaxis_automargin=True)
+    st.plotly_chart(fig, key=key)
 
 
 # ---------------------------------------------------------------- extras

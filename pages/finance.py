@@ -31,7 +31,8 @@ if section == "forecast":
             fc = pd.DataFrame(result.forecast)
             dates = pd.bdate_range(pd.Timestamp(result.last_date) + pd.Timedelta(days=1), periods=horizon)
             fig = go.Figure(go.Scatter(x=hist.date, y=hist.close, name="history", line={"color": "#555"}))
-            for col, colour in (("lstm", "#d62728"), ("moving_average", "#1f77b4"), ("naive", "#2ca02c")):
+            for col, colour in (("lstm", "#d62728"), ("moving_average", "#1f77b4"), ("naive", "#2ca02c"),
+                                ("drift", "#9467bd")):
                 fig.add_scatter(x=dates, y=fc[col], name=col.replace("_", " "), mode="lines+markers",
                                 line={"color": colour})
             fig.update_layout(height=380, margin={"l": 10, "r": 10, "t": 10, "b": 10}, yaxis_title="index level")
@@ -41,13 +42,16 @@ if section == "forecast":
             sm = result.walk_forward["summary"]
             st.dataframe(pd.DataFrame([{"method": k.replace("_", " "), "mean abs. error (% a day)": v["mae_pct"],
                                         "direction right": v["direction"]} for k, v in sm.items()]),
-                         hide_index=True)
+                         hide_index=True, column_config={"direction right": st.column_config.NumberColumn(
+                             format="percent")})
             with st.expander("Per held-out year"):
                 st.dataframe(pd.DataFrame([{"year": f["year"], "days": f["days"], "LSTM error": f["lstm"]["mae_pct"],
                                             "naive error": f["naive"]["mae_pct"],
                                             "LSTM direction": f["lstm"]["direction"],
                                             "'always up' direction": f["naive"]["direction"]}
-                                           for f in result.walk_forward["folds"]]), hide_index=True)
+                                           for f in result.walk_forward["folds"]]), hide_index=True,
+                             column_config={c: st.column_config.NumberColumn(format="percent")
+                                            for c in ("LSTM direction", "'always up' direction")})
             for n in result.notes:
                 st.caption(n)
         _ui.reproduce(demo, finance.FC_SPECS[name], {"series": name, "horizon": horizon}, result)
@@ -62,12 +66,12 @@ elif section == "credit":
     with left:
         st.markdown("**Applicant**")
         app = {
-            "Age": st.number_input("Age", 18, 100, 35, key="cr_age"),
-            "Income": st.number_input("Monthly income (×1000 pesetas, as in the data)", 0, 1000, 130, key="cr_income"),
-            "Amount": st.number_input("Loan amount", 100, 5000, 1000, step=100, key="cr_amount"),
-            "Price": st.number_input("Price of the purchase", 100, 12000, 1400, step=100, key="cr_price"),
+            "Age": st.number_input("Age (years)", value=35, key="cr_age"),
+            "Income": st.number_input("Monthly income (in the data's currency units)", value=130, key="cr_income"),
+            "Amount": st.number_input("Loan amount (in the data's currency units)", value=1000, step=100, key="cr_amount"),
+            "Price": st.number_input("Price of the purchase (same units)", value=1400, step=100, key="cr_price"),
             "Time": st.select_slider("Term (months)", [12, 24, 36, 48, 60], 48, key="cr_time"),
-            "Seniority": st.number_input("Years with current employer", 0, 50, 5, key="cr_sen"),
+            "Seniority": st.number_input("Years with current employer", value=5, key="cr_sen"),
             "Home": st.selectbox("Home", ["owner", "rent", "parents", "priv", "other", "ignore"], key="cr_home"),
             "Job": st.selectbox("Job", ["fixed", "freelance", "partime", "others"], key="cr_job"),
             "Records": st.radio("Past payment records", ["no", "yes"], horizontal=True, key="cr_rec"),
@@ -82,9 +86,10 @@ elif section == "credit":
                 st.caption(f"Approve below {result.metrics['approve_below']:.0%}. Fields not given take the typical "
                            f"applicant's value: {', '.join(result.filled) or 'none'}.")
                 top = result.attributions[:8]
-                st.bar_chart(pd.DataFrame({"field": [f"{a.feature} = {a.value}" for a in top],
-                                           "toward default (log-odds)": [a.contribution for a in top]}),
-                             x="field", y="toward default (log-odds)", horizontal=True, height=300)
+                _ui.bar([f"{a.feature} = {a.value}" for a in top], [a.contribution for a in top],
+                        "toward default (log-odds)", key="cr_attr")
+                st.caption("Each bar: how much this value moves the estimate, against the same field's values "
+                           "among 200 real applicants (positive: toward default).")
     if result is not None:
         m = result.metrics
         a, b = st.columns(2, gap="large")

@@ -66,8 +66,10 @@ elif section == "images":
                 preset = st.selectbox("CT window", ["from the file", *medical.CT_PRESETS], key="med_preset")
                 if preset != "from the file":
                     c0, w0 = medical.CT_PRESETS[preset]
-            center = st.slider("Level (window centre)", lo - (hi - lo), hi + (hi - lo), float(c0), key=f"med_c_{c0}")
-            width = st.slider("Window width", 1.0, 2 * (hi - lo) + 1, float(min(w0, 2 * (hi - lo) + 1)),
+            unit = "HU" if img.modality == "CT" else "stored value"  # CT pixels are Hounsfield units
+            center = st.slider(f"Level (window centre, {unit})", lo - (hi - lo), hi + (hi - lo), float(c0),
+                               key=f"med_c_{c0}")
+            width = st.slider(f"Window width ({unit})", 1.0, 2 * (hi - lo) + 1, float(min(w0, 2 * (hi - lo) + 1)),
                               key=f"med_w_{w0}")
     with right:
         if img is not None:
@@ -108,10 +110,13 @@ elif section == "tabular":
         with b:
             st.markdown("**Edit the case and watch the prediction move**")
             table = pd.DataFrame({"feature": [x.feature for x in base.attributions],
-                                  "value": [x.value for x in base.attributions]})
-            edited = st.data_editor(table, disabled=["feature"], hide_index=True, height=260, key=f"bc_edit_{case}")
-            changes = {r.feature: float(r.value) for r, o in zip(edited.itertuples(), table.itertuples())
-                       if r.value != o.value}
+                                  "value": [f"{x.value:g}" for x in base.attributions]})
+            # text, not a number column: the browser would read "1e12" as 112; as text the measurement guard
+            # reads what was typed and says what is wrong with it
+            edited = st.data_editor(table, disabled=["feature"], hide_index=True, height=260, key=f"bc_edit_{case}",
+                                    column_config={"value": st.column_config.TextColumn("value")})
+            changes = {r.feature: str(r.value).strip() for r, o in zip(edited.itertuples(), table.itertuples())
+                       if str(r.value).strip() != o.value}
         result = _ui.run_demo(demo.id, None, model=demo.default_model, case=case, features=changes) if changes else base
         if result is not None:
             verdict = f"### P(malignant) = {_ui.pct(result.probability_malignant)} → {result.prediction}"

@@ -24,20 +24,21 @@ if section == "recommend":
     st.caption(demo.summary)
     if "rec_table" not in st.session_state:
         st.session_state.rec_table = pd.DataFrame({"film": ["Toy Story (1995)", "Finding Nemo (2003)",
-                                                            "Alien (1979)"], "stars": [5.0, 4.5, 1.5]})
+                                                            "Alien (1979)"], "stars": ["5", "4.5", "1.5"]})
     left, right = st.columns([2, 3], gap="large")
     with left:
         st.markdown("**Your ratings** (0.5 to 5 stars; add or delete rows)")
         table = st.data_editor(
-            st.session_state.rec_table, num_rows="dynamic", hide_index=True, key="rec_editor", width="stretch",
+            st.session_state.rec_table.astype({"stars": str}), num_rows="dynamic", hide_index=True, key="rec_editor", width="stretch",
             column_config={"film": st.column_config.SelectboxColumn("Film", options=titles, required=True),
-                           "stars": st.column_config.NumberColumn("Stars", min_value=0.5, max_value=5.0, step=0.5,
-                                                                  required=True)})
+                           # text, not a number column: a number column silently clamps 7 to 5 and drops "abc";
+                           # as text, whatever is typed reaches the ratings guard, which says what is wrong
+                           "stars": st.column_config.TextColumn("Stars", required=True)})
         n = st.slider("How many suggestions", 5, 20, 10, key="rec_n")
         if st.button("Clear my ratings (cold start)", key="rec_clear", icon=":material/restart_alt:"):
-            st.session_state.rec_table = pd.DataFrame({"film": [], "stars": []})
+            st.session_state.rec_table = pd.DataFrame({"film": [], "stars": []}, dtype=str)
             st.rerun()
-    rated = {str(f): float(s) for f, s in zip(table.film, table.stars) if isinstance(f, str) and pd.notna(s)}
+    rated = {str(f): str(s).strip() for f, s in zip(table.film, table.stars) if isinstance(f, str) and pd.notna(s)}
     with right:
         result = _ui.run_demo(demo.id, None, model=demo.default_model, ratings=json.dumps(rated), n=n)
         if result is not None:
@@ -91,8 +92,11 @@ elif section == "map":
         st.stop()
     slot.empty()
     with st.container(key="map_result"):
+        common = df.genre.value_counts().index[:9]  # nine genres and "other": colours a reader can tell apart
+        df = df.assign(genre=df.genre.where(df.genre.isin(common), "other"))
         fig = px.scatter(df, x="x", y="y", color="genre", hover_name="title", size="ratings", size_max=14,
-                         height=560)
+                         height=560, category_orders={"genre": [*common, "other"]},
+                         color_discrete_sequence=[*px.colors.qualitative.Set1, "#bbbbbb"])
         fig.update_layout(xaxis_title="", yaxis_title="", legend_title="first genre")
         st.plotly_chart(fig, key="rec_map")
     _ui.model_card(get("recommendation.recommend").default_model)

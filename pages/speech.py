@@ -60,7 +60,7 @@ elif section == "synthesize":
                                              "this computer.",
                                   "Numbers": "The meeting is on March 3rd at 4:30 pm, in room 12B.",
                                   "Tongue twister": "She sells sea shells by the sea shore."},
-                          "Welcome", label="Text to speak", height=100, max_chars=speech.MAX_TTS_CHARS)
+                          "Welcome", label=f"Text to speak (up to {speech.MAX_TTS_CHARS:,} characters)", height=100)
     speed = st.slider("Speed", 0.5, 2.0, 1.0, 0.1, key="tts_speed")
     if text is not None:
         result = _ui.run_demo(demo.id, text, model=demo.default_model, speed=speed)
@@ -131,8 +131,12 @@ elif section == "roundtrip":
                                  "Names and numbers": "Doctor Okafor will see you at 10 past 3 on Thursday.",
                                  "Homophones": "Their dog ate two pears over there by the sea."},
                           "Short", label="Text", height=80)
+    natural = st.toggle("Natural variation in the voice", False, key="rt_vary",
+                        help="Piper's voice varies a little on every run (random noise inside the VITS model), so "
+                             "the same text can come out with a different word error rate each time. Off: the same "
+                             "audio, and the same result, every time.")
     if text is not None:
-        result = _ui.run_demo(demo.id, text, model=demo.default_model)
+        result = _ui.run_demo(demo.id, text, model=demo.default_model, variation=1.0 if natural else 0.0)
         if result is not None:
             with st.container(key="rt_result"):
                 _ui.warnings(result)
@@ -140,7 +144,9 @@ elif section == "roundtrip":
                 st.audio(result.wav, format="audio/wav")
                 st.markdown(f"**Typed:** {_ui.md(result.text)}  \n**Heard:** {_ui.md(result.transcript)}")
                 st.caption(f"Piper {result.synthesize_ms:.0f} ms for {result.duration_s:.1f} s of speech · "
-                           f"Whisper {result.transcribe_ms:.0f} ms")
+                           f"Whisper {result.transcribe_ms:.0f} ms · "
+                           + ("natural variation: run it again and the rate may change" if natural else
+                              "no variation: the same text always gives this result"))
             _ui.reproduce(demo, demo.default_model, {}, result)
     for spec in (get("speech.synthesize").default_model, demo.default_model):
         _ui.model_card(spec)

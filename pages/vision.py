@@ -84,7 +84,7 @@ elif section == "compare":
         for col, r in zip(cols, result.results):
             with col:
                 st.markdown(f"**{r.model}**  \n{r.labels[0].label} · {_ui.pct(r.labels[0].score)} · {r.latency_ms:.0f} ms")
-                _ui.bar([l.label for l in r.labels], [l.score for l in r.labels])
+                _ui.bar([l.label for l in r.labels], [l.score for l in r.labels], key=f"cmp_bar_{r.model}")
         st.image(source, caption=caption, width=360)
 
     _ui.image_demo(demo, "cmp", photos, "chelsea", show, other)

@@ -341,6 +341,8 @@ SAMPLES = {
 SAFE_TAGS = ("Modality", "BodyPartExamined", "StudyDescription", "SeriesDescription", "Manufacturer",
              "SliceThickness", "PixelSpacing", "Rows", "Columns", "BitsStored", "PhotometricInterpretation",
              "RescaleSlope", "RescaleIntercept", "WindowCenter", "WindowWidth", "KVP")
+TAG_UNITS = {"SliceThickness": "mm", "PixelSpacing": "mm (row, column)", "WindowCenter": "HU (CT) or stored value",
+             "WindowWidth": "HU (CT) or stored value", "KVP": "kV", "RescaleIntercept": "HU (CT)"}
 MAX_DICOM_BYTES = 50 * 2**20
 
 
@@ -394,7 +396,7 @@ def _from_dataset(ds, description: str) -> MedicalImage:
     if a.ndim == 3 and a.shape[-1] != 3:  # multi-frame: show the middle frame
         a = a[a.shape[0] // 2]
     photometric = str(ds.get("PhotometricInterpretation", ""))
-    meta = {t: str(ds.get(t)) for t in SAFE_TAGS if t in ds}
+    meta = {t: str(ds.get(t)) + (f" {TAG_UNITS[t]}" if t in TAG_UNITS else "") for t in SAFE_TAGS if t in ds}
     if a.ndim == 3 or photometric.startswith(("RGB", "YBR", "PALETTE")):
         from pydicom.pixels import apply_color_lut, convert_color_space
         if photometric == "PALETTE COLOR":

@@ -88,7 +88,10 @@ def test_vision_top_k_slider_changes_the_chart():
     assert not at.exception
     raw = json.loads(at.json[0].value)
     assert len(raw["labels"]) == 3 and raw["labels"][0]["label"] == "espresso"
-    assert len(at.get("vega_lite_chart")) == 1
+    (chart,) = at.get("plotly_chart")
+    fig = json.loads(chart.proto.spec)
+    assert len(fig["data"][0]["y"]) == 3 and fig["data"][0]["y"][-1] == "espresso"  # best on top
+    assert fig["layout"]["xaxis"]["tickformat"] == ".0%"  # probabilities read as percentages, as in the headline
     assert "--param top_k=3" in "\n".join(c.value for c in at.code)
 
 

@@ -91,4 +91,20 @@ def test_headline_bad_text(text, message):
     if message:
         assert any(message in e for e in errors(at))
     else:
-        assert not at.get("vega_lite_chart") and not errors(at)
+        assert not at.get("plotly_chart") and not errors(at)
+
+
+@pytest.mark.parametrize("stars,message", [("7", "is 7; ratings go from 0.5 to 5"), ("-1", "is -1; ratings go"),
+                                           ("0", "is 0; ratings go"), ("abc", "must be a number, got 'abc'")])
+def test_recommend_typed_stars_reach_the_guard_not_silently_clamped(stars, message):
+    at = rec("recommend", rec_table=pd.DataFrame({"film": ["Toy Story (1995)"], "stars": [stars]}))
+    assert not at.exception and any(message in e for e in errors(at)), errors(at)
+
+
+def test_credit_out_of_range_input_is_a_message_not_a_stale_estimate():
+    at = fin("credit")
+    before = at.session_state["_session_runs"][-1].result.probability_default
+    at.number_input(key="cr_age").set_value(150).run()
+    assert not at.exception and any("Age = 150 is outside what is plausible here (18 to 100)" in e for e in errors(at))
+    assert not [m for m in at.markdown if "P(default)" in m.value]  # no estimate left standing for the old age
+    assert before > 0

@@ -157,3 +157,25 @@ def test_home_user_text_is_shown_as_typed_not_as_markdown():
     send(at, "[turn on](http://x.example) the **kitchen** lights ![i](http://x.example/i.png)")
     shown = next(m.value for m in at.markdown if "Typed:" in m.value)  # the Markdown source the browser gets
     assert "](http" not in shown and "\\[turn on\\]\\(http" in shown and "\\*\\*kitchen" in shown
+
+
+def test_speech_text_over_the_limit_is_a_message_not_silently_cut():
+    at = speech_page("synthesize")
+    at.text_area(key="tts_text").input("word " * 500).run()  # 2,500 characters
+    assert not at.exception and any("2,000" in e for e in errors(at)), errors(at)
+
+
+@pytest.mark.parametrize("section,key,message", [("synthesize", "tts", "not UTF-8"),
+                                                 ("transcribe", "asr", "not an audio file")])
+def test_a_picture_on_a_text_or_audio_uploader_gets_a_message(section, key, message):
+    from testmedia import encode, gradient
+    at = speech_page(section)
+    if section == "synthesize":
+        at.toggle(key="tts_upload_on").set_value(True).run()
+    at.file_uploader(key=f"{key}_upload").upload("photo.png", encode(gradient("RGB")), "image/png").run()
+    assert not at.exception and any(message in e for e in errors(at)), errors(at)
+
+
+def test_round_trip_gives_the_same_rate_every_time_unless_variation_is_on():
+    rates = {speech_page("roundtrip").session_state["_session_runs"][-1].result.wer for _ in range(2)}
+    assert len(rates) == 1

@@ -175,3 +175,10 @@ def test_medical_tabular_shows_metrics_baseline_verdict_and_attributions():
     assert "logistic regression" in at.dataframe[0].value.to_string()
     at.number_input(key="bc_case").set_value(5).run()
     assert not at.exception and json.loads(at.json[0].value)["case"] == 5
+
+
+def test_medical_typed_measurement_is_read_as_typed():
+    """'1e12' used to reach the model as 112 (the browser's number parsing); now the guard reads what was typed."""
+    at = medical_page("tabular", bc_edit_0={"edited_rows": {0: {"value": "1e12"}}, "added_rows": [],
+                                            "deleted_rows": []})
+    assert not at.exception and any("is absurd" in e and "1e+12" in e for e in shown_errors(at)), shown_errors(at)
