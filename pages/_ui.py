@@ -115,8 +115,11 @@ def model_card(spec: ModelSpec) -> None:
             rows["Revision"] = "latest (not pinned" + (f": {why})" if why else ")")
         if spec.homepage:
             rows["More"] = spec.homepage
+        if spec.languages:
+            rows["Reads"] = spec.languages
         loaded = next((m for m in LOADER.loaded() if m["id"] == spec.id), None)
-        rows["In memory"] = (f"yes, {loaded['measured_mb']:.0f} MB measured" if loaded else "not loaded yet")
+        rows["In memory"] = (f"yes, {loaded['ram_mb']:.0f} MB (counted as in the sidebar)" if loaded
+                             else "not loaded yet")
         st.markdown("  \n".join(f"{k}: {v}" for k, v in rows.items()))
         if spec.source == "hub" and not hub.online():
             st.caption(":material/info: No hub is reachable from this machine: this model works only if it is "
@@ -485,6 +488,12 @@ def reproduce(demo: Demo, spec: ModelSpec, params: dict, result: Any) -> None:
                 language="python")
 
 
+def _unload(model_id: str, name: str) -> None:
+    freed = LOADER.unload(model_id)
+    if freed is not None:
+        st.session_state["_unloaded"] = (name, freed)
+
+
 def loaded_models_panel() -> None:
     """Sidebar: which models are in memory, RAM each, the budget, and a way to unload them."""
     with st.sidebar:
@@ -500,5 +509,11 @@ def loaded_models_panel() -> None:
             c1.markdown(f"**{m['name']}**  \n{m['ram_mb']:.0f} MB · loaded in {m['load_s']:.1f} s · "
                         f"{m['calls']} call{'s' if m['calls'] != 1 else ''}")
             c2.button(":material/eject:", key=f"unload_{m['id']}", help=f"Unload {m['name']}",
-                      on_click=LOADER.unload, args=(m["id"],), disabled=m["in_use"])
+                      on_click=_unload, args=(m["id"], m["name"]), disabled=m["in_use"])
+        if loaded:
+            st.caption("MB counted: the larger of the memory the process grew by while the model loaded and the "
+                       "model's own estimate (weights mapped from disk are not all in memory at first).")
+        freed = st.session_state.pop("_unloaded", None)
+        if freed:
+            st.caption(f":material/eject: {freed[0]} unloaded: the process gave {freed[1]:.0f} MB back to the system.")
         st.caption(f"Hub: {'reachable' if hub.online() else 'not reachable (offline mode)'}")

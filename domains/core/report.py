@@ -200,7 +200,9 @@ th{background:#f6f6f6}.kv>tbody>tr>th,.kv>tr>th{width:1%;white-space:nowrap}
 img{max-width:100%;border-radius:4px}.thumb{max-width:200px}figure{margin:0 0 .5em}figcaption{font-size:.8em;color:#777}
 pre.text{white-space:pre-wrap;background:#fafafa;border:1px solid #eee;padding:.5em;font-size:.85em}
 .more{color:#777;font-size:.8em}
-@media print{body{margin:0;max-width:none}section{border-color:#bbb}}
+@media print{body{margin:0;max-width:none;font-size:10pt}section{border-color:#bbb;break-inside:auto;
+page-break-inside:auto}h2,.meta,figure,tr,img{break-inside:avoid;page-break-inside:avoid}h2{break-after:avoid}
+.io{flex-wrap:nowrap}.in{flex:0 0 32%}.out{flex:1 1 auto}img{max-height:8cm;width:auto}.thumb{max-height:4cm}}
 """
 
 

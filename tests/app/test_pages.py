@@ -170,3 +170,12 @@ def test_a_run_is_kept_for_the_session_report():
     assert buttons and "1 run" in buttons[0].proto.label
     page_html = domains.report(at.session_state["_session_runs"])
     assert "espresso" in page_html and "EfficientNet-Lite0" in page_html
+
+
+def test_model_card_and_sidebar_count_the_same_memory_and_unloading_says_what_came_back():
+    at = page("pages/vision.py").run()
+    assert not at.exception
+    from domains.core.loader import LOADER
+    counted = next(m for m in LOADER.loaded() if m["id"] == "efficientnet-lite0")["ram_mb"]
+    assert f"yes, {counted:.0f} MB (counted as in the sidebar)" in texts(at)
+    assert "Reads" not in texts(at)  # an image model: no language row

@@ -146,4 +146,5 @@ def test_headline_sentiment_by_similarity_is_measured():
 def test_finbert_offline_points_to_the_offline_demo():
     with pytest.raises(ModelUnavailable) as e:
         domains.run("finance.finbert", "Profits soar")
-    assert "Headline sentiment (finance.headline)" in e.value.hint
+    assert "try Headline sentiment instead" in e.value.hint and "finance." not in e.value.hint  # no internal id
+    assert e.value.instead == "finance.headline"  # the id, for the CLI and the API
