@@ -156,10 +156,11 @@ elif section == "hands":
             st.dataframe([{"hand": i + 1, "side": h.side, "confidence": round(h.score, 3)}
                           for i, h in enumerate(result.hands)], hide_index=True)
         else:
-            st.caption("None of the bundled photos shows hands clearly: try your camera, or upload a photo.")
+            st.caption("No hand found in this picture: try the open-hand example, your camera, or an upload.")
         caption_line(result)
 
-    _ui.image_demo(get("vision.hands"), "hands", people, "astronaut", show,
+    hands = examples.tagged("hands", "people")  # the open-hand photo where Debian's opencv-doc is installed
+    _ui.image_demo(get("vision.hands"), "hands", hands, hands[0].id, show,
                    lambda: {"max_hands": st.number_input("At most hands", 1, 4, 4, key="hands_max")})
 
 elif section == "segment":

@@ -9,6 +9,7 @@ from typing import Callable
 from .errors import InputError
 
 ASSETS = Path(__file__).parent / "assets"
+OPENCV_DOC = Path("/usr/share/doc/opencv-doc/opencv4/html")  # Debian opencv-doc: OpenCV's documentation images
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,14 @@ def _asset(name: str):
     return load
 
 
+def _file(path: Path):
+    def load():
+        from PIL import Image
+        with Image.open(path) as im:
+            return im.copy()
+    return load
+
+
 def _drawn_lesion(colour, irregular: bool):
     """A drawing of a skin spot, so the skin demo runs with one click. Not a photograph of a lesion."""
     def load():
@@ -79,7 +88,8 @@ IMAGES: tuple[Example, ...] = (
             _drawn_lesion((120, 70, 50), False), ("skin",)),
     Example("spot_irregular", "Irregular spot", "Drawn by this project: not a photograph of a lesion",
             _drawn_lesion((90, 45, 35), True), ("skin",)),
-)
+) + ((Example("hand", "Open hand", "OpenCV documentation sample (Debian opencv-doc; Apache-2.0 / BSD-3-Clause)",
+              _file(OPENCV_DOC / "handSrc.jpg"), ("hands",)),) if (OPENCV_DOC / "handSrc.jpg").is_file() else ())
 
 
 def tagged(*tags: str) -> list[Example]:

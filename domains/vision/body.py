@@ -289,12 +289,17 @@ POSE_DEMO = register(Demo(
     params=(Param("min_visibility", float, 0.5, "draw joints at least this visible", min=0.0, max=1.0),),
     example=example("astronaut"),
 ))
+def _hands_example():
+    from ..core import examples
+    return examples.image("hand" if any(e.id == "hand" for e in examples.IMAGES) else "astronaut")
+
+
 HANDS_DEMO = register(Demo(
     id="vision.hands", domain="vision", task="hand-landmarks", title="Hands (21 points)",
     summary="Finger joints of up to four hands, and which hand is which.",
     input_kind="image", fn=hands, models=(HANDS,),
     params=(Param("max_hands", int, 4, "at most this many hands", min=1, max=4),),
-    example=example("astronaut"),
+    example=lambda: (_hands_example(), {}),
 ))
 SEGMENT = register(Demo(
     id="vision.segment_person", domain="vision", task="person-segmentation", title="Person segmentation",

@@ -18,7 +18,7 @@ VISION_SECTIONS = {  # section -> what its default example must show
     "faces": "### 1 face",
     "mesh": "478 points",
     "pose": "of 33 joints visible",
-    "hands": "### 0 hands",
+    "hands": "### 1 hand",
     "segment": "### Person:",
 }
 

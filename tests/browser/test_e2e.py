@@ -141,7 +141,7 @@ SECTIONS = [
     ("vision?demo=faces", ".st-key-face_result", "1 face"),
     ("vision?demo=mesh", ".st-key-mesh_result", "478 points"),
     ("vision?demo=pose", ".st-key-pose_result", "33 joints"),
-    ("vision?demo=hands", ".st-key-hands_result", "0 hands"),
+    ("vision?demo=hands", ".st-key-hands_result", "1 hand"),
     ("vision?demo=segment", ".st-key-seg_result", "Person:"),
     ("vision?demo=hub&task=vision.detect", ".st-key-hub_only_vision_detect", "no hub is reachable"),
     ("medical?demo=skin", ".st-key-skin_result", "accuracy 82.5%"),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 
 import numpy as np
 import pytest
@@ -72,6 +73,18 @@ def test_pose_has_33_named_keypoints_with_shoulders_above_hips():
     assert kps["left_shoulder"].visibility > 0.5 and kps["right_shoulder"].visibility > 0.5
     assert kps["nose"].y < kps["left_shoulder"].y
     assert domains.run("vision.pose", examples.image("coffee")).people == []
+
+
+def test_hands_finds_the_hand_in_a_real_photo():
+    if not any(e.id == "hand" for e in examples.IMAGES):
+        if os.environ.get("CI"):
+            pytest.fail("Debian's opencv-doc is not installed; .ci/run installs it")
+        pytest.skip("no hand photo: apt-get install opencv-doc")
+    r = domains.run("vision.hands", examples.image("hand"))
+    assert len(r.hands) == 1 and len(r.hands[0].keypoints) == 21 and r.hands[0].score > 0.5
+    k = {p.name: p for p in r.hands[0].keypoints}  # the photo's hand lies flat, fingers pointing right
+    tips = [k[f"{f}_finger_tip"] for f in ("index", "middle", "ring")] + [k["pinky_tip"]]
+    assert all(k["wrist"].x + 200 < t.x < 640 for t in tips)
 
 
 def test_hands_finds_none_where_there_are_none():
