@@ -194,7 +194,7 @@ def translate(text, *, model: str | None = None, src: str = "en", tgt: str = "pt
             e.hint = f"No model that works offline translates {pair}; offline pairs: {', '.join(offline)}."
         raise
     pairs_ = [SentencePair(s, t) for s, t in zip(sents, out)]
-    same = _unchanged(sents, out)
+    same = sum(_copied(sents, out))
     if same:
         notes.append(f"{same} of {len(sents)} sentence{'s' if len(sents) != 1 else ''} came back unchanged: "
                      f"{spec.name} left {'it' if same == 1 else 'them'} untranslated.")
@@ -208,9 +208,6 @@ def _copied(source: list[str], output: list[str]) -> list[bool]:
         return " ".join(re.findall(r"\w+", t.casefold()))
     return [bool(norm(a)) and norm(a) == norm(b) for a, b in zip(source, output)]
 
-
-def _unchanged(source: list[str], output: list[str]) -> int:
-    return sum(_copied(source, output))
 
 
 # ---------------------------------------------------------------- neural vs rule-based, with round trips
