@@ -157,14 +157,16 @@ def hub_only_notice(demo: Demo, selector: str = "", sections: dict[str, str] | N
 
 # ---------------------------------------------------------------- running
 def run_demo(demo_id: str, input: Any, *, model: ModelSpec | None, **params) -> Any | None:
-    """Run a demo with a progress bar while its model loads; on failure show the message, return None."""
+    """Run a demo, showing each stage of the work (loading, training, the model call) with its estimate from
+    earlier runs on this machine and a running clock; on failure show the message, return None."""
     slot = st.empty()
 
     def progress(fraction: float | None, message: str) -> None:
         slot.progress(0.0 if fraction is None else float(fraction), text=message)
 
     try:
-        result = domains.run(demo_id, input, model=model.id if model else None, progress=progress, **params)
+        with st.spinner("Working…", show_time=True):  # appears only when a run takes more than a moment
+            result = domains.run(demo_id, input, model=model.id if model else None, progress=progress, **params)
         _remember(demo_id, model, input, params, result)
         return result
     except GalleryError as e:
@@ -181,16 +183,16 @@ def run_demo(demo_id: str, input: Any, *, model: ModelSpec | None, **params) -> 
 def _remember(demo_id: str, model: ModelSpec | None, input: Any, params: dict, result: Any) -> None:
     """Keep the run for the session report. Streamlit reruns a page on every click, so a run with the same
     demo, model, settings and input as one already kept is the same run, not a new one."""
-    from domains.core.report import record
+    from domains.core.report import record, run_key
     runs = st.session_state.setdefault(RUNS, [])
     try:
-        run = record(domains.get(demo_id), model, input, params, result)
+        spec = model or domains.get(demo_id).default_model
+        if any(r.key == run_key(demo_id, spec.id, params, input) for r in runs):
+            return  # a rerun of a kept run: no second thumbnail, no second entry
+        runs.append(record(domains.get(demo_id), model, input, params, result))
     except Exception:  # the report is an extra: never let it break a demo
         log.exception("could not record run of %s", demo_id)
         return
-    if any(r.key == run.key for r in runs):
-        return
-    runs.append(run)
     del runs[:-MAX_RUNS]
 
 
@@ -448,7 +450,8 @@ def evaluation(ev: Any, model_name: str = "this model (trained here)", note: str
     """The one drawing of an evaluation record: verdict, scores beside every baseline, data and split."""
     if ev is None:
         return
-    with st.container(border=True, key=f"evaluation_{abs(hash(ev.metric + ev.data)) % 10**8}"):
+    import hashlib
+    with st.container(border=True, key=f"evaluation_{hashlib.sha1((ev.metric + ev.data).encode()).hexdigest()[:8]}"):
         st.markdown(f"**How good is it?** &nbsp; {VERDICT_BADGE[ev.verdict]}")
         st.markdown(ev.sentence())
         rows = [{"method": model_name, ev.metric: ev.model}] + [{"method": k, ev.metric: v}
@@ -457,6 +460,13 @@ def evaluation(ev: Any, model_name: str = "this model (trained here)", note: str
         better = "higher" if ev.higher_is_better else "lower"
         st.caption(f"Data: {ev.data}. Split: {ev.split}. {better.capitalize()} is better; differences within "
                    f"{ev.tolerance:g}{ev.unit} count as a tie." + (f" {note}" if note else ""))
+
+
+def table(rows: Any) -> None:
+    """A small result table whose every cell is read whole: long names and reasons wrap inside their column
+    (an interactive grid cuts them off at its column width). For up to a few dozen rows."""
+    import pandas as pd
+    st.table(rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows), hide_index=True)
 
 
 def bar(labels: list[str], scores: list[float], x_title: str = "probability", key: str | None = None) -> None:

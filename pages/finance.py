@@ -108,9 +108,9 @@ elif section == "credit":
             st.plotly_chart(cal, key="cr_cal")
         with b:
             st.markdown("**A first look at fairness:** approval rates by group on the held-out loans")
-            st.dataframe(pd.DataFrame(result.groups).rename(columns={
+            _ui.table(pd.DataFrame(result.groups).rename(columns={
                 "approved_network": "approved (network)", "approved_baseline": "approved (baseline)",
-                "actual_default_rate": "actual default rate"}), hide_index=True, width="stretch")
+                "actual_default_rate": "actual default rate"}))
             st.caption("Neither model sees a protected attribute directly except age and marital status, which are "
                        "in this data. Different approval rates can follow different default rates, or encode "
                        "unfairness; telling the two apart needs more than this table.")

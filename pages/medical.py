@@ -28,8 +28,8 @@ if section == "skin":
         _ui.warnings(result)
         st.caption(f"{best.severity} class in HAM10000 terms ({best.label}).")
         _ui.bar([c.name for c in result.classes], [c.score for c in result.classes])
-        st.dataframe([{"diagnosis": c.name, "code": c.label, "kind": c.severity, "probability": round(c.score, 4),
-                       "found in its test set": f"{c.recall:.0%}"} for c in result.classes], hide_index=True)
+        _ui.table([{"diagnosis": c.name, "code": c.label, "kind": c.severity, "probability": _ui.pct(c.score),
+                    "found in its test set": f"{c.recall:.0%}"} for c in result.classes])
         st.caption(f"Published on its package's test set ({result.published['test_images']} images): accuracy "
                    f"{result.published['accuracy']:.1%}, macro-F1 {result.published['macro_f1']:.2f}. It finds only "
                    f"{next(c.recall for c in result.classes if c.label == 'mel'):.0%} of melanomas. "

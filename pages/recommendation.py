@@ -44,10 +44,8 @@ if section == "recommend":
         if result is not None:
             with st.container(key="rec_result"):
                 st.markdown("### Most popular films" if result.cold_start else f"### {len(result.items)} films for you")
-                st.dataframe(pd.DataFrame([{"film": i.title, "why": i.reason, "genres": i.genres.replace("|", ", ")}
-                                           for i in result.items]), hide_index=True, width="stretch",
-                             column_config={"film": st.column_config.TextColumn(width="medium"),
-                                            "why": st.column_config.TextColumn(width="large")})
+                _ui.table([{"film": i.title, "why": i.reason, "genres": i.genres.replace("|", ", ")}
+                           for i in result.items])
                 for note in result.notes:
                     st.caption(note)
     if result is not None:
@@ -74,8 +72,8 @@ elif section == "similar":
     if result is not None:
         with st.container(key="sim_result"):
             st.markdown(f"### More like {_ui.md(result.film)}")
-            st.dataframe(pd.DataFrame([{"film": i.title, "similarity": i.score, "genres": i.genres.replace("|", ", ")}
-                                       for i in result.items]), hide_index=True, width="stretch")
+            _ui.table([{"film": i.title, "similarity": round(i.score, 3), "genres": i.genres.replace("|", ", ")}
+                       for i in result.items])
         _ui.reproduce(demo, demo.default_model, {"n": 10}, result)
     _ui.model_card(demo.default_model)
 

@@ -97,9 +97,9 @@ elif section == "ocr":
         st.markdown(f"### {len(result.lines)} line{'s' if len(result.lines) != 1 else ''} of text")
         st.image(result.annotated, caption=caption, width="stretch")
         if result.lines:
-            st.dataframe([{"#": i + 1, "text": l.text, "confidence": round(l.score, 3)}
-                          for i, l in enumerate(result.lines)], hide_index=True, width="stretch")
-            st.code(result.text, language=None)  # has a copy button
+            _ui.table([{"#": i + 1, "text": l.text, "confidence": round(l.score, 3)}
+                       for i, l in enumerate(result.lines)])
+            st.code(result.text, language=None, wrap_lines=True)  # has a copy button; long lines wrap
         caption_line(result)
 
     _ui.image_demo(get("vision.ocr"), "ocr", text, "zh_sign", show, min_score)

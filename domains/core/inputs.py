@@ -27,6 +27,21 @@ class ImageInfo:
     exif_stripped: bool
 
 
+def json_object(raw: Any, what: str, shape: str = "field: value") -> dict:
+    """A JSON object given as a dict or typed as text (the CLI's --param); nothing given is {}."""
+    if raw in (None, "", {}):
+        return {}
+    if isinstance(raw, str):
+        import json
+        try:
+            raw = json.loads(raw)
+        except json.JSONDecodeError as e:
+            raise InputError(f"{what} must be a JSON object of {shape} ({e.msg}).") from None
+    if not isinstance(raw, dict):
+        raise InputError(f"{what} must be a JSON object of {shape}.")
+    return raw
+
+
 def load_image(src: Any, *, max_side: int = MAX_SIDE) -> tuple[Any, ImageInfo]:
     """Bytes, a path, a file-like object or a PIL image -> (RGB PIL image, what was done to it).
 

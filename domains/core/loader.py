@@ -116,12 +116,17 @@ class ModelLoader:
                 entry.users -= 1
                 entry.last_used = time.monotonic()
 
-    def call(self, spec: ModelSpec, fn: Callable[[Any], Any], progress: Progress | None = None) -> Timed:
-        """Run `fn(model)` with the model loaded and its lock held: the output and the call's latency."""
+    def call(self, spec: ModelSpec, fn: Callable[[Any], Any], progress: Progress | None = None,
+             step: str = "") -> Timed:
+        """Run `fn(model)` with the model loaded and its lock held: the output and the call's latency.
+        The call is announced as a stage (`step` names it when a demo makes several kinds of call), with
+        the time it took recently on this machine."""
+        from .progress import stage
         with self.use(spec, progress) as model:
-            t0 = time.perf_counter()
-            out = fn(model)
-            return Timed(out, round((time.perf_counter() - t0) * 1000, 1))
+            with stage(progress, f"call:{spec.id}:{step}", f"{step or 'Running'} {spec.name}"):
+                t0 = time.perf_counter()
+                out = fn(model)
+                return Timed(out, round((time.perf_counter() - t0) * 1000, 1))
 
     def loaded(self) -> list[dict[str, Any]]:
         """What is in memory, most recently used first, for the UI and the CLI."""
@@ -200,11 +205,11 @@ class ModelLoader:
         path = self._resolve(spec, progress)
         for mod in ad.imports:  # library import costs are not the model's RAM
             __import__(mod)
-        if progress:
-            progress(None, f"Loading {spec.name}")
+        from .progress import stage
         before, t0 = rss_mb(), time.perf_counter()
         try:
-            model = ad.load(spec, path, progress)
+            with stage(progress, f"load:{spec.id}", f"Loading {spec.name}"):
+                model = ad.load(spec, path, progress)
         except GalleryError:
             raise
         except Exception as e:  # foreign weights fail in library-specific ways (SafetensorError, ...)

@@ -36,11 +36,25 @@ class Run:
     result: Any = field(repr=False)
     latency_ms: float | None = None
 
-    @property
-    def key(self) -> str:
-        """What makes two runs the same run: demo, model, settings and input."""
-        import json
-        return json.dumps([self.demo_id, self.model["id"], self.params, self.input], sort_keys=True, default=str)
+    key: str = ""                      # what makes two runs the same run (see run_key)
+
+
+def run_key(demo_id: str, model_id: str, params: dict[str, Any], input: Any) -> str:
+    """Demo, model, settings and a digest of the input: cheap to compute, so a rerun of the same run is
+    recognised before any thumbnail is made."""
+    import hashlib
+    import json
+    h = hashlib.sha256()
+    if isinstance(input, (bytes, bytearray, memoryview)):
+        h.update(bytes(input))
+    elif _is_image(input):
+        h.update(f"{input.mode}{input.size}".encode() + input.tobytes())
+    elif hasattr(input, "tobytes"):
+        h.update(input.tobytes())
+    else:
+        h.update(repr(input).encode())
+    return json.dumps([demo_id, model_id, {k: _plain(v) for k, v in params.items()}, h.hexdigest()[:16]],
+                      sort_keys=True, default=str)
 
 
 def _jpeg(img, side: int, quality: int = 78) -> str:
@@ -90,7 +104,7 @@ def record(demo: Demo, spec: ModelSpec | None, input: Any, params: dict[str, Any
              "source": spec.source}
     return Run((when or datetime.now()).isoformat(timespec="seconds"), demo.id, demo.title, model,
                _preview(demo.input_kind, input), {k: _plain(v) for k, v in params.items()}, result,
-               getattr(result, "latency_ms", None))
+               getattr(result, "latency_ms", None), run_key(demo.id, spec.id, params, input))
 
 
 # ---------------------------------------------------------------- HTML

@@ -52,9 +52,9 @@ def cached_model(name: str, key: dict[str, Any], build: Callable[[Progress | Non
             if progress:
                 progress(None, f"Loading {name} trained earlier from {folder}")
             return load_file(weights), json.loads(meta_path.read_text()), False
-        if progress:
-            progress(0.0, f"Training {name} on first use (cached afterwards)")
-        tensors, meta = build(progress)
+        from .progress import stage
+        with stage(progress, f"train:{name}", f"Training {name} on first use (cached afterwards)", 0.0):
+            tensors, meta = build(progress)
         meta = {**meta, "key": key}
         folder.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{name}-"))

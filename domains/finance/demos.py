@@ -12,9 +12,9 @@ from typing import Any
 
 from ..core.errors import InputError
 from ..core.evaluation import Evaluation
-from ..core.inputs import load_text, script_check
+from ..core.inputs import json_object, load_text, script_check
 from ..core.loader import LOADER, Progress, adapter
-from ..core.registry import Demo, Domain, ModelSpec, Param, register, register_domain
+from ..core.registry import Demo, ModelSpec, Param, register
 from ..core.text import MINILM
 
 NOT_ADVICE = "A teaching demo, not investment or lending advice. Past returns do not predict future ones."
@@ -453,15 +453,7 @@ def credit_evaluation(meta: dict[str, Any]) -> Evaluation:
 
 
 def _applicant(raw: Any, meta: dict) -> tuple[dict, list[str]]:
-    if raw in (None, "", {}):
-        raw = {}
-    if isinstance(raw, str):
-        try:
-            raw = json.loads(raw)
-        except json.JSONDecodeError as e:
-            raise InputError(f"The applicant must be a JSON object ({e.msg}).") from None
-    if not isinstance(raw, dict):
-        raise InputError("The applicant must be a JSON object of field: value.")
+    raw = json_object(raw, "The applicant")
     unknown = set(raw) - set(NUMERIC) - set(CATEGORICAL)
     if unknown:
         raise InputError(f"Unknown field(s): {', '.join(sorted(unknown))}. Fields: {', '.join(NUMERIC + CATEGORICAL)}.")

@@ -14,7 +14,7 @@ from ..core.errors import InputError
 from ..core.evaluation import Evaluation
 from ..core.inputs import load_text, script_check
 from ..core.loader import LOADER, Progress, adapter
-from ..core.registry import Demo, Domain, ModelSpec, Param, register, register_domain
+from ..core.registry import Demo, ModelSpec, Param, register
 from ..core.text import EMBEDDERS, sentences
 
 ASSETS = Path(__file__).parent / "assets"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gzip
 import io
-import json
 import os
 import time
 from dataclasses import dataclass, field
@@ -13,10 +12,10 @@ from typing import Any
 
 from ..core.errors import InputError
 from ..core.evaluation import Evaluation
-from ..core.inputs import ImageInfo, load_image, small_image_note
+from ..core.inputs import ImageInfo, json_object, load_image, small_image_note
 from ..core.loader import LOADER, Progress, adapter
 from ..core.examples import example
-from ..core.registry import Demo, Domain, ModelSpec, Param, register, register_domain
+from ..core.registry import Demo, ModelSpec, Param, register
 
 
 DISCLAIMER = ("A research demo, not a medical device and not a diagnosis. Do not use it to decide anything "
@@ -234,6 +233,7 @@ class BreastCancerResult:
     latency_ms: float
     notes: list[str] = field(default_factory=list)
     evaluation: Evaluation | None = None
+    disclaimer: str = DISCLAIMER
 
 
 def bc_evaluation(meta: dict[str, Any]) -> Evaluation:
@@ -243,7 +243,6 @@ def bc_evaluation(meta: dict[str, Any]) -> Evaluation:
              "30 measurements)", split=f"held-out {meta['test_cases']} cases (25 %, stratified, seed {BC_SEED})",
         metric="ROC AUC", higher_is_better=True, model=meta["network"]["roc_auc"],
         baselines={meta["baseline_name"]: meta["baseline"]["roc_auc"]}, tolerance=0.001)
-    disclaimer: str = DISCLAIMER
 
 
 def breast_cancer(_input: Any = None, *, model: str | None = None, case: int = 0, features: Any = None,
@@ -290,15 +289,7 @@ def breast_cancer(_input: Any = None, *, model: str | None = None, case: int = 0
 
 
 def _parse_features(features: Any) -> dict[str, float]:
-    if features in (None, "", {}):
-        return {}
-    if isinstance(features, str):
-        try:
-            features = json.loads(features)
-        except json.JSONDecodeError as e:
-            raise InputError(f"features must be a JSON object of name: number ({e.msg}).") from None
-    if not isinstance(features, dict):
-        raise InputError("features must be a JSON object of name: number.")
+    features = json_object(features, "features", "name: number")
     out = {}
     for k, v in features.items():
         try:

@@ -4,16 +4,16 @@ page, with a reason each; "more like this" from MiniLM embeddings of title and g
 from __future__ import annotations
 
 import difflib
-import json
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from ..core.errors import InputError
+from ..core.inputs import json_object
 from ..core.evaluation import Evaluation
 from ..core.loader import LOADER, Progress, adapter
-from ..core.registry import Demo, Domain, ModelSpec, Param, register, register_domain
+from ..core.registry import Demo, ModelSpec, Param, register
 from ..core.text import MINILM
 
 
@@ -205,15 +205,7 @@ def find_title(name: str) -> int:
 
 
 def _ratings(raw: Any) -> dict[int, float]:
-    if raw in (None, "", {}):
-        return {}
-    if isinstance(raw, str):
-        try:
-            raw = json.loads(raw)
-        except json.JSONDecodeError as e:
-            raise InputError(f'ratings must be a JSON object of "Title (Year)": stars ({e.msg}).') from None
-    if not isinstance(raw, dict):
-        raise InputError('ratings must be a JSON object of "Title (Year)": stars.')
+    raw = json_object(raw, "ratings", '"Title (Year)": stars')
     if len(raw) > 200:
         raise InputError("At most 200 ratings.")
     out = {}

@@ -6,7 +6,6 @@ too far from every example, or with no action the device supports, is rejected, 
 from __future__ import annotations
 
 import copy
-import json
 import re
 import time
 from dataclasses import dataclass, field
@@ -14,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import InputError
-from ..core.inputs import load_text, script_check
+from ..core.inputs import json_object, load_text, script_check
 from ..core.loader import LOADER, Progress
-from ..core.registry import Demo, Domain, Param, register, register_domain
+from ..core.registry import Demo, Param, register
 from ..core.text import MINILM
 
 
@@ -80,14 +79,10 @@ def _example_matrix(emb):
 
 
 def _state(raw: Any) -> dict[str, Any]:
-    if raw in (None, "", {}):
+    raw = json_object(raw, "state", "device: settings")
+    if not raw:
         return copy.deepcopy(INITIAL)
-    if isinstance(raw, str):
-        try:
-            raw = json.loads(raw)
-        except json.JSONDecodeError as e:
-            raise InputError(f"state must be a JSON object ({e.msg}).") from None
-    if not isinstance(raw, dict) or set(raw) != set(INITIAL):
+    if set(raw) != set(INITIAL):
         raise InputError(f"state must be a JSON object with the devices {', '.join(INITIAL)}.")
     return copy.deepcopy(raw)
 

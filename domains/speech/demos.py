@@ -6,7 +6,6 @@ import importlib.util
 import json
 import re
 import struct
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ from ..core.audio import RATE, AudioInfo, load_audio, to_wav
 from ..core.errors import InputError
 from ..core.inputs import load_text, script_check
 from ..core.loader import LOADER, Progress, adapter
-from ..core.registry import Demo, Domain, ModelSpec, Param, register, register_domain
+from ..core.registry import Demo, ModelSpec, Param, register
 
 
 # ---------------------------------------------------------------- models
@@ -189,10 +188,10 @@ def _load_whisper_ct2(spec: ModelSpec, path: str | None, progress: Progress | No
     from ..core.trained import cache_dir
     folder = cache_dir().parent / "converted" / "whisper-tiny.en-v1"
     if not (folder / "model.safetensors").exists():
-        if progress:
-            progress(None, "Converting Whisper tiny.en from the wheel's CTranslate2 file (once)")
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        build_whisper_folder(folder)
+        from ..core.progress import stage
+        with stage(progress, "convert:whisper-tiny.en", "Converting Whisper tiny.en from the wheel's CTranslate2 file (once)"):
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            build_whisper_folder(folder)
     return _asr_pipeline(str(folder), multilingual=False)
 
 
@@ -240,7 +239,7 @@ def transcribe(audio: Any, *, model: str | None = None, beams: int = 1, language
         return rec.pipe({"raw": samples, "sampling_rate": RATE}, return_timestamps=True, generate_kwargs=kw,
                         chunk_length_s=30 if info.duration_s > 30 else None)
 
-    out, ms = LOADER.call(spec, recognise, progress)
+    out, ms = LOADER.call(spec, recognise, progress, step="Transcribing with")
     segs = []
     for c in out.get("chunks") or []:
         start, end = c["timestamp"]

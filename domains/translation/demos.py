@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from ..core.errors import InputError, ModelUnavailable
 from ..core.inputs import check_script, load_text
 from ..core.loader import LOADER, Progress, adapter
-from ..core.registry import Demo, Domain, ModelSpec, Param, register, register_domain
+from ..core.registry import Demo, ModelSpec, Param, register
 from ..core.text import MINILM, sentences
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from ..core.inputs import ImageInfo, load_image, small_image_note
 from ..core.loader import LOADER, Progress, adapter
 from ..core.examples import example
-from ..core.registry import Demo, Domain, ModelSpec, Param, register, register_domain
+from ..core.registry import Demo, ModelSpec, Param, register
 
 ASSETS = Path(__file__).parent / "assets"
 
@@ -200,11 +200,12 @@ def explain(image: Any, *, model: str | None = None, grid: int = 8,
             batch = clf.to_tensor([Image.fromarray(v) for v in views[k:k + 16]])
             pcs.append(clf.forward(batch).softmax(-1)[:, c])
             if progress:
-                progress(min(1.0, (k + 16) / len(views)), "Occluding regions")
+                progress(min(1.0, (k + 16) / len(views)),
+                         f"Hiding regions one at a time: {min(k + 16, len(views))} of {len(views)} views")
         drop = (p0[c] - torch.cat(pcs)).clamp(min=0).numpy().reshape(grid, grid)
         return view, p0, c, drop, clf.labels[c]
 
-    (view, p0, c, drop, name), latency = LOADER.call(spec, occlude, progress)
+    (view, p0, c, drop, name), latency = LOADER.call(spec, occlude, progress, step="Explaining with")
     scaled = drop / drop.max() if drop.max() > 0 else drop
     return ExplainResult(name.split(",")[0].strip(), round(float(p0[c]), 6), "occlusion",
                          np.round(scaled.astype(float), 4).tolist(), round(float(drop.max()), 6), spec.id, round(latency, 1),

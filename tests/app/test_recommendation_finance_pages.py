@@ -69,7 +69,7 @@ def test_credit_form_moves_the_estimate_and_shows_fairness():
     at.radio(key="cr_rec").set_value("yes").run()
     after = json.loads(at.json[0].value)["probability_default"]
     assert after > before + 0.2
-    groups = at.dataframe[-1].value
+    groups = at.table[-1].value
     assert "under 30" in groups.group.tolist() and "approved (network)" in groups.columns
 
 

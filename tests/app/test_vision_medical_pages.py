@@ -39,7 +39,7 @@ def test_vision_section_default_example(section, expected):
 def test_vision_ocr_lists_chinese_text_with_a_copyable_block():
     at = vision("ocr")
     assert "火车站" in "\n".join(c.value for c in at.code)
-    assert at.dataframe and len(at.dataframe[0].value) >= 4
+    assert at.table and len(at.table[0].value) >= 4
 
 
 def test_vision_faces_knob_max_faces():

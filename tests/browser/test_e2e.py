@@ -80,11 +80,13 @@ def shot(pg, name: str) -> None:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     try:  # best effort, for a nicer picture: tables drawn, not skeletons (a closed expander never draws)
         pg.wait_for_function("() => [...document.querySelectorAll('[data-testid=stDataFrame]')]"
-                             ".filter(d => d.offsetParent !== null).every(d => d.querySelector('canvas'))",
+                             ".filter(d => d.offsetParent !== null).every(d => d.querySelector('canvas'))"
+                             " && [...document.querySelectorAll('[data-testid=stPlotlyChart]')]"
+                             ".filter(d => d.offsetParent !== null).every(d => d.querySelector('.main-svg .plot'))",
                              timeout=15_000)
     except PlaywrightTimeout:
         pass
-    time.sleep(1.0)  # let charts finish drawing
+    time.sleep(1.0)  # let charts finish their transitions
     pg.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
@@ -176,6 +178,28 @@ def test_every_section_in_a_browser(server, page, query, selector, text):
     main = page.locator("[data-testid=stMain]").inner_text()
     assert "Traceback" not in main and "Something went wrong" not in main
     shot(page, query.replace("?demo=", "-").replace("&task=vision.", "-").replace("&task=language.", "-") + ".png")
+
+
+# result tables whose cells held long names or reasons that an interactive grid cut off
+WHOLE = [("medical?demo=skin", ".st-key-skin_result", "Actinic keratosis or intraepithelial carcinoma"),
+         ("finance?demo=credit", ".st-key-cr_result", "approved (network)"),
+         ("recommendation?demo=recommend", ".st-key-rec_result", "films for you"),
+         ("recommendation?demo=similar", ".st-key-sim_result", "More like"),
+         ("vision?demo=ocr", ".st-key-ocr_result", "火车站")]
+
+
+@pytest.mark.parametrize("query,selector,text", WHOLE, ids=[w[0] for w in WHOLE])
+def test_result_tables_show_every_cell_whole(server, page, query, selector, text):
+    page.goto(f"{server}/{query}")
+    page.locator(selector).first.wait_for()
+    page.get_by_text(text).filter(visible=True).first.wait_for()
+    page.locator("[data-testid=stMain] [data-testid=stTable]").first.wait_for()
+    clipped = page.evaluate("""() => [...document.querySelectorAll(
+        '[data-testid=stMain] [data-testid=stTable] td, [data-testid=stMain] [data-testid=stTable] th,'
+        + '[data-testid=stMain] [data-testid=stTable], [data-testid=stMain] [data-testid=stCode] pre')]
+        .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
+        .map(e => e.innerText.slice(0, 60))""")
+    assert clipped == [], f"cut off: {clipped}"
 
 
 def test_smart_home_typed_command_changes_the_panel(server, page):

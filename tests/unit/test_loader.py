@@ -217,3 +217,34 @@ def test_shared_loader_budget_is_configurable(monkeypatch):
     monkeypatch.setenv("GALLERY_MODEL_BUDGET_MB", "1234")
     assert ModelLoader().budget_mb == 1234.0
     assert LOADER.budget_mb > 0 and isinstance(ADAPTERS["efficientnet_lite"], Adapter)
+
+
+def test_stages_say_what_is_happening_and_how_long_it_took_last_time(monkeypatch, tmp_path):
+    """First load: the stage, no estimate (nothing measured yet). After one load and one call, the next load and
+    call say about how long they take here, from the times kept on disk (a new process reads them too)."""
+    import time as _time
+    from domains.core import progress as stages
+    monkeypatch.setenv("GALLERY_CACHE_DIR", str(tmp_path / "cache"))
+    stages.forget()
+
+    @adapter("test_slow")
+    def _slow(spec, path, progress):
+        _time.sleep(1.2)
+        return lambda x: x
+
+    spec = ModelSpec(id="slow-test", name="Slow model", source="trained", adapter="test_slow", license="MIT",
+                     size_mb=None, ram_mb=None, offline=True, ref="x")
+    seen: list[str] = []
+    loader = ModelLoader(budget_mb=1000)
+    out = loader.call(spec, lambda m: (_time.sleep(1.1), m(3))[1], lambda f, msg: seen.append(msg), step="Scoring with")
+    assert out.output == 3
+    assert seen[0] == "Loading Slow model" and seen[1].startswith("Loaded Slow model in ")
+    assert seen[2:] == ["Scoring with Slow model"]
+    loader.unload(spec.id)
+    stages.forget()  # as a fresh process would: the estimates come back from disk
+    seen.clear()
+    loader.call(spec, lambda m: m(1), lambda f, msg: seen.append(msg), step="Scoring with")
+    assert seen[0] == "Loading Slow model · about 1 s" and seen[2] == "Scoring with Slow model · about 1 s"
+    assert (tmp_path / "cache" / "timings.json").exists()
+    assert stages.duration(95) == "about 1 min 35 s" and stages.duration(0.2) == "about 1 s"
+    stages.forget()
