@@ -20,6 +20,8 @@ from .core.errors import GalleryError, InputError, ModelUnavailable, UnknownDemo
 from .core.evaluation import Evaluation
 from .core.registry import demos, domains, get
 from .core.report import Run
+from .core.i18n import _, join
+from .core.i18n import language as _in_language  # not `language`: that name is the language domain
 
 __all__ = ["run", "to_dict", "check", "report", "record", "demos", "domains", "get", "Run", "Evaluation",
            "GalleryError", "InputError", "ModelUnavailable", "UnknownDemo"]
@@ -42,10 +44,18 @@ def _discover() -> None:
 registry.set_discovery(_discover)
 
 
-def run(demo_id: str, input: Any = None, *, model: str | None = None, progress=None, **params: Any) -> Any:
+def run(demo_id: str, input: Any = None, *, model: str | None = None, progress=None, lang: str | None = None,
+        **params: Any) -> Any:
     """Run a demo by id with raw parameters (strings are parsed); returns the demo's result dataclass.
+    `lang` ("en", "zh") is the language of every message the run writes (notes, progress, errors); None keeps
+    the caller's (English unless set).
 
     A ModelUnavailable error names a model of the same demo that works offline, in `.alternative`."""
+    with _in_language(lang):
+        return _run(demo_id, input, model=model, progress=progress, **params)
+
+
+def _run(demo_id: str, input: Any = None, *, model: str | None = None, progress=None, **params: Any) -> Any:
     demo = get(demo_id)
     kwargs = demo.parse_params(params)
     try:
@@ -55,33 +65,39 @@ def run(demo_id: str, input: Any = None, *, model: str | None = None, progress=N
             alt = next((m for m in demo.models if m.offline and model not in (m.id, m.ref)), None)
             e.alternative = alt.id if alt else None
         if e.alternative:
-            e.hint = (e.hint + " " if e.hint else "") + "Or pick a model marked offline."
+            e.hint = join(e.hint, _("Or pick a model marked offline."))
         elif demo.offline_instead:
             other = get(demo.offline_instead)
-            e.hint = f"This task has no model that ships offline. Offline, try {other.title} instead."
+            e.hint = _("This task has no model that ships offline. Offline, try {title} instead.").format(
+                title=_(other.title))
             e.instead = other.id
         raise
 
 
-def record(demo_id: str, input: Any = None, *, model: str | None = None, progress=None, **params: Any) -> Run:
+def record(demo_id: str, input: Any = None, *, model: str | None = None, progress=None, lang: str | None = None,
+           **params: Any) -> Run:
     """`run`, kept as a Run (time, demo, model card, input preview, result) for `report`."""
     from .core.report import record as _record
-    result = run(demo_id, input, model=model, progress=progress, **params)
-    demo = get(demo_id)
-    return _record(demo, demo.model(model), input, params, result)
+    with _in_language(lang):
+        result = run(demo_id, input, model=model, progress=progress, **params)
+        demo = get(demo_id)
+        return _record(demo, demo.model(model), input, params, result)
 
 
-def report(runs: list[Run], title: str = "Deep Learning Gallery: session report") -> str:
+def report(runs: list[Run], title: str | None = None, lang: str | None = None) -> str:
     """A self-contained HTML report of these runs (images embedded; opens offline; prints to PDF)."""
     from .core.report import html_report
-    return html_report(runs, title)
+    with _in_language(lang):
+        return html_report(runs, title or _("Deep Learning Gallery: session report"))
 
 
-def check(demo_ids: list[str] | None = None, *, progress=None, warm_runs: int = 1) -> list[dict[str, Any]]:
+def check(demo_ids: list[str] | None = None, *, progress=None, warm_runs: int = 1,
+          lang: str | None = None) -> list[dict[str, Any]]:
     """Run every offline demo (or those named) on its bundled example: status, latencies, RAM, evaluation."""
     from .core.health import check as _check
-    chosen = [get(d) for d in demo_ids] if demo_ids else demos()
-    return _check(chosen, run, progress=progress, warm_runs=warm_runs)
+    with _in_language(lang):
+        chosen = [get(d) for d in demo_ids] if demo_ids else demos()
+        return _check(chosen, run, progress=progress, warm_runs=warm_runs)
 
 
 def to_dict(obj: Any) -> Any:

@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 from typing import Any, NoReturn
+from .core.i18n import _
 
 
 class _Parser(argparse.ArgumentParser):
@@ -22,7 +23,7 @@ def _input(demo, raw: str | None) -> Any:
     if demo.input_kind == "none":
         return None
     if raw is None:
-        raise InputError(f"{demo.id} needs an input ({demo.input_kind}).")
+        raise InputError(_("{id} needs an input ({input_kind}).").format(id=demo.id, input_kind=demo.input_kind))
     if demo.input_kind == "image" and raw.startswith("example:"):
         return examples.image(raw.split(":", 1)[1])
     if demo.input_kind == "audio" and raw.startswith("example:"):
@@ -34,7 +35,7 @@ def _input(demo, raw: str | None) -> Any:
         from pathlib import Path
         path = Path(raw[5:])
         if not path.is_file():
-            raise InputError(f"No such text file: {path}")
+            raise InputError(_("No such text file: {path}").format(path=path))
         return path.read_bytes()
     return raw
 
@@ -45,7 +46,7 @@ def _params(pairs: list[str]) -> dict[str, str]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key:
-            raise InputError(f"--param takes KEY=VALUE, got {pair!r}.")
+            raise InputError(_("--param takes KEY=VALUE, got {pair!r}.").format(pair=pair))
         out[key] = value
     return out
 
@@ -55,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="cmd", required=True, parser_class=_Parser)
     p_list = sub.add_parser("list", help="list demos and their models")
     p_list.add_argument("--json", action="store_true")
+
     p_run = sub.add_parser("run", help="run one demo")
     p_run.add_argument("demo")
     p_run.add_argument("input", nargs="*", help="a file path (image, audio); text itself, file:PATH or - (stdin) "
@@ -62,39 +64,29 @@ def main(argv: list[str] | None = None) -> int:
     p_run.add_argument("--model")
     p_run.add_argument("--param", action="append", default=[], metavar="KEY=VALUE")
     p_run.add_argument("--json", action="store_true")
+    sub.add_parser("catalog", help="refresh the translation catalogs (domains/locale) from the code")
     p_check = sub.add_parser("check", help="run every offline demo (or those named) on its bundled example")
     p_check.add_argument("demos", nargs="*", metavar="DEMO_ID")
     p_check.add_argument("--json", action="store_true", help="print the results as a JSON list")
     p_check.add_argument("--warm", type=int, default=1, help="warm runs per demo (median reported)")
+    for p in (p_list, p_run, p_check):
+        p.add_argument("--lang", default=None, help="language of titles, notes and messages: en (default) or zh")
     args = parser.parse_args(argv)
-
-    from . import demos, get, run, to_dict
-    from .core.errors import GalleryError, InputError
-    try:
-        if args.cmd == "check":
-            return _check(args)
-        if args.cmd == "list":
-            items = [d.describe() for d in demos()]
-            if args.json:
-                print(json.dumps(items, indent=2))
-            else:
-                for d in items:
-                    print(f"{d['id']:24s} {d['title']}  [{', '.join(m['id'] for m in d['models'])}]")
-            return 0
-        demo = get(args.demo)
-        params = _params(args.param)
-        if len(args.input) > 2 or (len(args.input) == 2 and "other" not in {p.name for p in demo.params}):
-            raise InputError(f"{demo.id} takes one input, got {len(args.input)}.")
-        if len(args.input) == 2:  # e.g. speech.speaker A B: the second input is the `other` parameter
-            params["other"] = _input(demo, args.input[1])
-        first = args.input[0] if args.input else None
-        result = to_dict(run(args.demo, _input(demo, first), model=args.model, **params))
-        print(json.dumps(result, indent=2, ensure_ascii=False) if args.json else result)
+    if args.cmd == "catalog":
+        from .core.i18n import update
+        update()
         return 0
+
+    from .core.errors import GalleryError
+    from .core.i18n import language
+    try:
+        with language(args.lang):
+            return _main(args)
     except GalleryError as e:
         alt = getattr(e, "alternative", None)
-        extra = f" {e.hint}" if e.hint else ""
-        extra += f" Offline alternative: --model {alt}." if alt else ""
+        with language(None if "Unknown language" in str(e) else args.lang):
+            extra = f" {e.hint}" if e.hint else ""
+            extra += (" " + _("Offline alternative: --model {alt}.").format(alt=alt)) if alt else ""
         extra += f" (python -m domains run {e.instead} ...)" if getattr(e, "instead", None) else ""
         print(f"error: {e}{extra}", file=sys.stderr)
         return 2
@@ -103,6 +95,31 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:  # a bug, not the user's fault: still one line
         print(f"internal error: {type(e).__name__}: {e}".splitlines()[0], file=sys.stderr)
         return 1
+
+
+def _main(args) -> int:
+    from . import demos, get, run, to_dict
+    from .core.errors import InputError
+    if args.cmd == "check":
+        return _check(args)
+    if args.cmd == "list":
+        items = [d.describe() for d in demos()]
+        if args.json:
+            print(json.dumps(items, indent=2, ensure_ascii=False))
+        else:
+            for d in items:
+                print(f"{d['id']:24s} {d['title']}  [{', '.join(m['id'] for m in d['models'])}]")
+        return 0
+    demo = get(args.demo)
+    params = _params(args.param)
+    if len(args.input) > 2 or (len(args.input) == 2 and "other" not in {p.name for p in demo.params}):
+        raise InputError(_("{id} takes one input, got {n}.").format(id=demo.id, n=len(args.input)))
+    if len(args.input) == 2:  # e.g. speech.speaker A B: the second input is the `other` parameter
+        params["other"] = _input(demo, args.input[1])
+    first = args.input[0] if args.input else None
+    result = to_dict(run(args.demo, _input(demo, first), model=args.model, **params))
+    print(json.dumps(result, indent=2, ensure_ascii=False) if args.json else result)
+    return 0
 
 
 def _check(args) -> int:

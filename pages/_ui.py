@@ -11,11 +11,12 @@ import streamlit as st
 
 import domains
 import domains.core.examples
-from domains.core import hub
+from domains.core import hub, i18n
 from domains.core.errors import GalleryError, InputError, ModelUnavailable
 from domains.core.inputs import load_image
 from domains.core.loader import LOADER
 from domains.core.registry import Demo, ModelSpec
+from domains.core.i18n import N_, _, n_
 
 OTHER = "__other_hub_model__"
 RUNS = "_session_runs"   # this browser session's runs, for the session report
@@ -36,13 +37,48 @@ def md(text: Any) -> str:
     return _BARE_LINK.sub(JOINER, _MARKDOWN.sub(r"\\\1", str(text))).replace("\n", "  \n")
 
 
+# ---------------------------------------------------------------- language
+LANG_KEY, SWITCH_KEY = "_lang", "lang_switch"
+
+
+def choose_language() -> str:
+    """This script run's language: the switch when the user just moved it, else `?lang=` in the URL (a shared
+    link), else this session's earlier choice, else the browser's language. Set for this run only (a context
+    variable: other sessions keep theirs) and written back to the URL so the link can be shared."""
+    from domains.core import i18n
+    before = st.session_state.get(LANG_KEY)
+    switched = st.session_state.get(SWITCH_KEY)
+    if switched and before and switched != before:
+        lang = switched
+    else:
+        lang = (i18n.normalize(st.query_params.get("lang")) or before
+                or i18n.normalize(st.context.locale) or i18n.DEFAULT)
+    st.session_state[LANG_KEY] = lang
+    if st.session_state.get(SWITCH_KEY) != lang:  # never touch the switch once drawn (a page calls this again)
+        st.session_state[SWITCH_KEY] = lang
+    if st.query_params.get("lang") != lang:
+        st.query_params["lang"] = lang
+    return i18n.set_language(lang)
+
+
+def language_switch() -> None:
+    """Sidebar: English / 中文 (each language named in itself)."""
+    from domains.core import i18n
+    with st.sidebar:
+        st.segmented_control(_("Language"), list(i18n.LANGUAGES), format_func=i18n.LANGUAGES.get, key=SWITCH_KEY,
+                             label_visibility="collapsed")
+
+
 # ---------------------------------------------------------------- page frame
 def page_header(domain_id: str, intro: str = "") -> None:
-    """Every domain page starts here: hand a first direct visit to the router, then title and intro."""
+    """Every domain page starts here: hand a first direct visit to the router, set this run's language (the router
+    has already; a page run on its own, as in tests, has not), then title and intro (`intro` untranslated:
+    mark it with N_)."""
     _ensure_router()
+    choose_language()
     d = next(d for d in domains.domains() if d.id == domain_id)
-    st.title(f"{d.icon} {d.title}")
-    st.markdown(intro or d.blurb)
+    st.title(f"{d.icon} {_(d.title)}")
+    st.markdown(_(intro or d.blurb))
 
 
 def _ensure_router() -> None:
@@ -57,7 +93,7 @@ def _ensure_router() -> None:
 
 # ---------------------------------------------------------------- models
 def model_label(spec: ModelSpec) -> str:
-    where = "offline" if spec.offline else "hub"
+    where = _("offline") if spec.offline else _("hub")
     size = f" · {spec.size_mb:.0f} MB" if spec.size_mb else ""
     return f"{spec.name} ({where}{size})"
 
@@ -68,16 +104,16 @@ def model_picker(demo: Demo, key: str, models: list[ModelSpec] | None = None) ->
     options = [m.id for m in models] + ([OTHER] if demo.hub_adapter else [])
     by_id = {m.id: m for m in models}
     choice = st.selectbox(
-        "Model", options, key=key,
-        format_func=lambda o: "Another hub model…" if o == OTHER else model_label(by_id[o]),
-        help="Models marked offline ship inside installed packages. Hub models download once "
-             "into the Hugging Face cache, where a hub is reachable.")
+        _("Model"), options, key=key,
+        format_func=lambda o: _("Another hub model…") if o == OTHER else model_label(by_id[o]),
+        help=_("Models marked offline ship inside installed packages. Hub models download once into the Hugging "
+               "Face cache, where a hub is reachable."))
     if choice != OTHER:
         return by_id[choice]
-    repo = st.text_input(f"Hugging Face model id ({demo.task})", key=f"{key}_hub",
-                         placeholder="owner/name, e.g. facebook/convnext-tiny-224").strip()
+    repo = st.text_input(_("Hugging Face model id ({task})").format(task=demo.task), key=f"{key}_hub",
+                         placeholder=_("owner/name, e.g. facebook/convnext-tiny-224")).strip()
     if not repo:
-        st.caption("Type a model id to use it.")
+        st.caption(_("Type a model id to use it."))
         return None
     try:
         return demo.model(repo)
@@ -86,44 +122,49 @@ def model_picker(demo: Demo, key: str, models: list[ModelSpec] | None = None) ->
         return None
 
 
+SOURCE_NAMES = {"package": N_("package"), "hub": N_("hub"), "trained": N_("trained here")}
+
+
 def badges(spec: ModelSpec) -> str:
-    parts = [":green-badge[:material/wifi_off: offline]" if spec.offline else ":orange-badge[:material/cloud: needs a hub]"]
-    parts.append(f":gray-badge[{spec.source}]")
-    parts.append(f":blue-badge[{spec.license}]")
+    parts = [_(":green-badge[:material/wifi_off: offline]") if spec.offline
+             else _(":orange-badge[:material/cloud: needs a hub]")]
+    parts.append(":gray-badge[{}]".format(_(SOURCE_NAMES[spec.source])))
+    parts.append(f":blue-badge[{_(spec.license)}]")  # licence names stay; "see the model's card" translates
     if spec.size_mb:
-        size = f"{spec.size_mb:.0f} MB" if spec.size_mb >= 1 else "under 1 MB"
-        parts.append(f":gray-badge[{size} on disk]")
+        size = f"{spec.size_mb:.0f} MB" if spec.size_mb >= 1 else _("under 1 MB")
+        parts.append(":gray-badge[{}]".format(_("{size} on disk").format(size=size)))
     if spec.ram_mb:
-        parts.append(f":gray-badge[~{spec.ram_mb:.0f} MB RAM]")
+        parts.append(":gray-badge[{}]".format(_("~{ram_mb:.0f} MB RAM").format(ram_mb=spec.ram_mb)))
     return " ".join(parts)
 
 
 def model_card(spec: ModelSpec) -> None:
     """What a model is, before it loads: source, license, size, RAM, revision, and whether it is loaded."""
     with st.container(border=True):
-        st.markdown(f"**{spec.name}** &nbsp; {badges(spec)}")
+        st.markdown(_("**{name}** &nbsp; {v}").format(name=spec.name, v=badges(spec)))
         if spec.description:
-            st.caption(spec.description)
-        rows = {"Source": {"package": f"installed package `{spec.ref}`", "hub": f"hub `{spec.ref}`",
-                           "trained": f"trained here on `{spec.ref}`"}[spec.source]}
+            st.caption(_(spec.description))
+        rows = {_("Source"): {"package": _("installed package `{ref}`"), "hub": _("hub `{ref}`"),
+                              "trained": _("trained here on `{ref}`")}[spec.source].format(ref=spec.ref)}
         if spec.revision and len(spec.revision) == 40:
-            rows["Revision"] = f"`{spec.revision[:12]}` (pinned)"
+            rows[_("Revision")] = _("`{revision}` (pinned)").format(revision=spec.revision[:12])
         elif spec.revision:
-            rows["Revision"] = f"branch `{spec.revision}` (latest on it)"
+            rows[_("Revision")] = _("branch `{revision}` (latest on it)").format(revision=spec.revision)
         elif spec.source == "hub":
             why = spec.needs.get("unpinned")
-            rows["Revision"] = "latest (not pinned" + (f": {why})" if why else ")")
+            rows[_("Revision")] = (_("latest (not pinned: {why})").format(why=_(why)) if why
+                                   else _("latest (not pinned)"))
         if spec.homepage:
-            rows["More"] = spec.homepage
+            rows[_("More")] = spec.homepage
         if spec.languages:
-            rows["Reads"] = spec.languages
+            rows[_("Reads")] = _(spec.languages)
         loaded = next((m for m in LOADER.loaded() if m["id"] == spec.id), None)
-        rows["In memory"] = (f"yes, {loaded['ram_mb']:.0f} MB (counted as in the sidebar)" if loaded
-                             else "not loaded yet")
+        rows[_("In memory")] = (_("yes, {ram_mb:.0f} MB (counted as in the sidebar)").format(ram_mb=loaded["ram_mb"])
+                                if loaded else _("not loaded yet"))
         st.markdown("  \n".join(f"{k}: {v}" for k, v in rows.items()))
         if spec.source == "hub" and not hub.online():
-            st.caption(":material/info: No hub is reachable from this machine: this model works only if it is "
-                       "already in the local Hugging Face cache.")
+            st.caption(_(":material/info: No hub is reachable from this machine: this model works only if it is "
+                         "already in the local Hugging Face cache."))
 
 
 def hub_only_notice(demo: Demo, selector: str = "", sections: dict[str, str] | None = None) -> bool:
@@ -134,24 +175,23 @@ def hub_only_notice(demo: Demo, selector: str = "", sections: dict[str, str] | N
         return True
     spec = demo.default_model
     if hub.online():
-        st.info(f"{demo.title} needs a model from the Hugging Face hub: it downloads once (size on its card), "
-                "then runs on this computer.", icon=":material/cloud:")
+        st.info(_("{title} needs a model from the Hugging Face hub: it downloads once (size on its card), then "
+                  "runs on this computer.").format(title=_(demo.title)), icon=":material/cloud:")
         return True
     if hub.cached(spec.ref, spec.revision):
-        st.caption(f":material/inventory_2: {spec.name} is in this computer's model cache, so {demo.title} runs "
-                   "without a hub.")
+        st.caption(_(":material/inventory_2: {name} is in this computer's model cache, so {title} runs without a hub.").format(name=spec.name, title=_(demo.title)))
         return True
     other = domains.get(demo.offline_instead) if demo.offline_instead else None
     here = bool(other and selector and (sections or {}).get(other.id))
     with st.container(border=True, key=f"hub_only_{demo.id.replace('.', '_')}"):
-        st.markdown(f":material/cloud_off: **{demo.title} needs a model from the Hugging Face hub, and no hub is "
-                    "reachable from this computer.** No model for this task ships inside a package, so there is "
-                    "nothing to run here until one is downloaded once (its card below says how big it is).")
+        st.markdown(_(":material/cloud_off: **{title} needs a model from the Hugging Face hub, and no hub is "
+                      "reachable from this computer.** No model for this task ships inside a package, so there is "
+                      "nothing to run here until one is downloaded once (its card below says how big it is).").format(title=_(demo.title)))
         if other and here:
-            st.button(f"Try {other.title} instead: it works offline", key=f"goto_{demo.id}",
+            st.button(_("Try {title} instead: it works offline").format(title=_(other.title)), key=f"goto_{demo.id}",
                       icon=":material/wifi_off:", on_click=lambda: st.session_state.update({selector: sections[other.id]}))
-    st.caption(f"It runs on this computer once {spec.name} is in the local Hugging Face cache "
-               "(e.g. after one run with a hub reachable).")
+    st.caption(_("It runs on this computer once {name} is in the local Hugging Face cache (e.g. after one run with "
+                 "a hub reachable).").format(name=spec.name))
     return False
 
 
@@ -165,15 +205,16 @@ def run_demo(demo_id: str, input: Any, *, model: ModelSpec | None, **params) -> 
         slot.progress(0.0 if fraction is None else float(fraction), text=message)
 
     try:
-        with st.spinner("Working…", show_time=True):  # appears only when a run takes more than a moment
-            result = domains.run(demo_id, input, model=model.id if model else None, progress=progress, **params)
+        with st.spinner(_("Working…"), show_time=True):  # appears only when a run takes more than a moment
+            result = domains.run(demo_id, input, model=model.id if model else None, progress=progress,
+                                 lang=i18n.current(), **params)
         _remember(demo_id, model, input, params, result)
         return result
     except GalleryError as e:
         show_error(e, demo_id=demo_id)
     except Exception as e:  # a bug: keep the page alive, log the traceback for the server's operator
         log.exception("demo %s failed", demo_id)
-        st.error(f"Something went wrong inside the demo ({type(e).__name__}). The rest of the app still works.",
+        st.error(_("Something went wrong inside the demo ({__name__}). The rest of the app still works.").format(__name__=type(e).__name__),
                  icon=":material/error:")
     finally:
         slot.empty()
@@ -200,15 +241,16 @@ def session_report_button() -> None:
     """Sidebar: download this session's runs as one self-contained HTML page."""
     runs = list(st.session_state.get(RUNS, []))
     with st.sidebar:
-        st.subheader(":material/summarize: Session report")
+        st.subheader(_(":material/summarize: Session report"))
         if not runs:
-            st.caption("Run a demo: each result is kept for a report you can download and send.")
+            st.caption(_("Run a demo: each result is kept for a report you can download and send."))
             return
-        st.download_button(f"Download the report ({len(runs)} run{'s' if len(runs) != 1 else ''})",
-                           data=lambda: domains.report(runs), file_name="gallery-session-report.html",
+        st.download_button(n_("Download the report ({n} run)", "Download the report ({n} runs)", len(runs)).format(n=len(runs)),
+                           data=lambda lang=i18n.current(): domains.report(runs, lang=lang),
+                           file_name="gallery-session-report.html",
                            mime="text/html", icon=":material/download:", key="session_report",
-                           help="One HTML file: every run with its model, input, result and latency, images "
-                                "embedded. Opens offline; print it to PDF from the browser.")
+                           help=_("One HTML file: every run with its model, input, result and latency, images "
+                                  "embedded. Opens offline; print it to PDF from the browser."))
 
 
 def show_error(err: GalleryError, demo_id: str | None = None) -> None:
@@ -218,7 +260,7 @@ def show_error(err: GalleryError, demo_id: str | None = None) -> None:
     alt = getattr(err, "alternative", None)
     if isinstance(err, ModelUnavailable) and alt and demo_id:
         spec = domains.get(demo_id).model(alt)
-        st.info(f"**{spec.name}** works offline on this machine: pick it in the Model box.",
+        st.info(_("**{name}** works offline on this machine: pick it in the Model box.").format(name=spec.name),
                 icon=":material/wifi_off:")
 
 
@@ -232,29 +274,29 @@ def image_input(key: str, examples, default: str | None = None) -> tuple[Any, st
     def choose(kind: str, value: Any = None) -> None:
         st.session_state[state] = (kind, value)
 
-    tab_ex, tab_up, tab_cam = st.tabs([":material/photo_library: Examples", ":material/upload: Upload",
-                                       ":material/photo_camera: Camera"])
+    tab_ex, tab_up, tab_cam = st.tabs([_(":material/photo_library: Examples"), _(":material/upload: Upload"),
+                                       _(":material/photo_camera: Camera")])
     with tab_ex:
         cols = st.columns(3)
         for i, ex in enumerate(examples):
             with cols[i % 3]:
                 st.image(domains.core.examples.thumbnail(ex.id), width="stretch")
-                st.button(ex.title, key=f"{key}_ex_{ex.id}", on_click=choose, args=("example", ex.id),
-                          width="stretch", help=ex.credit)
+                st.button(_(ex.title), key=f"{key}_ex_{ex.id}", on_click=choose, args=("example", ex.id),
+                          width="stretch", help=_(ex.credit))
     with tab_up:
-        st.file_uploader("An image (PNG, JPEG, GIF, BMP, TIFF, WebP)", key=f"{key}_upload",
+        st.file_uploader(_("An image (PNG, JPEG, GIF, BMP, TIFF, WebP)"), key=f"{key}_upload",
                          # no type filter: a wrong file gets the image guard's message, not a bare red icon
                          on_change=choose, args=("upload",))
-        st.caption("Nothing is stored: the image is read in memory, its metadata (EXIF, location) dropped, "
-                   "and large images are shrunk before the model sees them.")
+        st.caption(_("Nothing is stored: the image is read in memory, its metadata (EXIF, location) dropped, and "
+                     "large images are shrunk before the model sees them."))
     with tab_cam:
-        if st.toggle("Use my camera", key=f"{key}_cam_on"):
-            st.camera_input("Take a photo", key=f"{key}_camera", on_change=choose, args=("camera",))
+        if st.toggle(_("Use my camera"), key=f"{key}_cam_on"):
+            st.camera_input(_("Take a photo"), key=f"{key}_camera", on_change=choose, args=("camera",))
 
     kind, value = st.session_state.get(state, (None, None))
     if kind == "example":
         ex = next(e for e in examples if e.id == value)
-        return domains.core.examples.image(ex.id), f"{ex.title} — {ex.credit}"
+        return domains.core.examples.image(ex.id), f"{_(ex.title)} — {_(ex.credit)}"
     if kind in ("upload", "camera"):
         f = st.session_state.get(f"{key}_{'upload' if kind == 'upload' else 'camera'}")
         if f is not None:
@@ -262,7 +304,7 @@ def image_input(key: str, examples, default: str | None = None) -> tuple[Any, st
     return None
 
 
-def text_input(key: str, examples: dict[str, str], default: str | None = None, label: str = "Text",
+def text_input(key: str, examples: dict[str, str], default: str | None = None, label: str = N_("Text"),
                height: int = 160, max_chars: int | None = None,
                on_pick: Callable[[str], None] | None = None) -> Any | None:
     """A text area with one-click examples and a .txt upload. Returns the text (str), the uploaded bytes
@@ -280,15 +322,15 @@ def text_input(key: str, examples: dict[str, str], default: str | None = None, l
 
     with st.container(horizontal=True):  # buttons wrap, each as wide as its title: none is cut off
         for i, title in enumerate(examples):
-            st.button(title, key=f"{key}_ex_{i}", on_click=use, args=(title,), width="content")
-    if st.toggle("Upload a text file instead", key=f"{key}_upload_on"):
-        f = st.file_uploader("A UTF-8 text file (.txt, .md, .csv)", key=f"{key}_upload")  # the text guard checks it
+            st.button(_(title), key=f"{key}_ex_{i}", on_click=use, args=(title,), width="content")
+    if st.toggle(_("Upload a text file instead"), key=f"{key}_upload_on"):
+        f = st.file_uploader(_("A UTF-8 text file (.txt, .md, .csv)"), key=f"{key}_upload")  # the text guard checks it
         return f.getvalue() if f is not None else None
-    text = st.text_area(label, key=area, height=height, max_chars=max_chars)
+    text = st.text_area(_(label), key=area, height=height, max_chars=max_chars)
     return text if text.strip() else None
 
 
-def audio_input(key: str, default: str | None = None, label: str = "Clip") -> tuple[Any, str] | None:
+def audio_input(key: str, default: str | None = None, label: str = N_("Clip")) -> tuple[Any, str] | None:
     """One-click example clips (made by the project's own voice, plus real-voice clips when installed),
     an upload (WAV, FLAC, OGG, MP3) or the microphone. Returns (audio bytes, caption) or None."""
     from domains import speech
@@ -299,18 +341,18 @@ def audio_input(key: str, default: str | None = None, label: str = "Clip") -> tu
     def choose(kind: str, value: Any = None) -> None:
         st.session_state[state] = (kind, value)
 
-    ex_tab, up_tab, mic_tab = st.tabs([":material/library_music: Examples", ":material/upload: Upload",
-                                       ":material/mic: Microphone"])
+    ex_tab, up_tab, mic_tab = st.tabs([_(":material/library_music: Examples"), _(":material/upload: Upload"),
+                                       _(":material/mic: Microphone")])
     with ex_tab:
         ids = speech.example_ids()
         with st.container(horizontal=True):  # buttons wrap, each as wide as its title: none is cut off
             for ex, title in ids.items():
                 st.button(title, key=f"{key}_ex_{ex}", on_click=choose, args=("example", ex), width="content")
     with up_tab:
-        st.file_uploader(f"{label}: WAV, FLAC, OGG or MP3, any sample rate", key=f"{key}_upload",
+        st.file_uploader(_("{label}: WAV, FLAC, OGG or MP3, any sample rate").format(label=_(label)), key=f"{key}_upload",
                          on_change=choose, args=("upload",))  # no type filter: the audio guard says what is wrong
     with mic_tab:
-        st.audio_input("Record", key=f"{key}_mic", sample_rate=16000, on_change=choose, args=("mic",))
+        st.audio_input(_("Record"), key=f"{key}_mic", sample_rate=16000, on_change=choose, args=("mic",))
     kind, value = st.session_state.get(state, (None, None))
     if kind == "example":
         try:
@@ -330,21 +372,21 @@ def audio_plot(data: bytes, segments: list[tuple[float, float]] | None = None, k
     import plotly.graph_objects as go
     from domains.core import audio
     try:
-        samples, _ = audio.load_audio(data)
+        samples, __ = audio.load_audio(data)
     except GalleryError:
         return  # the demo has already shown the message
     t, env = audio.waveform(samples)
     wave = go.Figure(go.Scatter(x=t, y=env, fill="tozeroy", mode="lines", line={"width": 1}, name="level"))
     for a, b in segments or []:
         wave.add_vrect(x0=a, x1=b, fillcolor="green", opacity=0.15, line_width=0)
-    wave.update_layout(height=160, margin={"l": 10, "r": 10, "t": 10, "b": 30}, xaxis_title="seconds",
-                       yaxis_title="level", showlegend=False)
+    wave.update_layout(height=160, margin={"l": 10, "r": 10, "t": 10, "b": 30}, xaxis_title=_("seconds"),
+                       yaxis_title=_("level"), showlegend=False)
     sp = audio.spectrogram(samples)
     spec = go.Figure(go.Heatmap(x=sp.times, y=sp.freqs, z=sp.db, colorscale="Magma", showscale=True,
                                 colorbar={"title": {"text": "dB"}, "thickness": 12},
                                 hovertemplate="%{x:.2f} s, %{y:.0f} Hz: %{z:.0f} dB<extra></extra>"))
-    spec.update_layout(height=200, margin={"l": 10, "r": 10, "t": 10, "b": 30}, xaxis_title="seconds",
-                       yaxis_title="Hz")
+    spec.update_layout(height=200, margin={"l": 10, "r": 10, "t": 10, "b": 30}, xaxis_title=_("seconds"),
+                       yaxis_title=_("Hz"))
     st.plotly_chart(wave, key=f"{key}_wave")
     st.plotly_chart(spec, key=f"{key}_spec")
 
@@ -370,7 +412,7 @@ def demo_selector(key: str, options: dict[str, str]) -> str:
     if key not in st.session_state:
         wanted = st.query_params.get("demo")
         st.session_state[key] = wanted if wanted in options else next(iter(options))
-    choice = st.segmented_control("Demo", list(options), format_func=options.get, key=key,
+    choice = st.segmented_control(_("Demo"), list(options), format_func=options.get, key=key,
                                   label_visibility="collapsed")
     choice = choice or next(iter(options))
     st.query_params["demo"] = choice
@@ -382,7 +424,7 @@ def task_picker(key: str, tasks: dict[str, str]) -> str:
     if key not in st.session_state:
         wanted = st.query_params.get("task")
         st.session_state[key] = wanted if wanted in tasks else next(iter(tasks))
-    task = st.radio("Task", list(tasks), format_func=tasks.get, horizontal=True, key=key)
+    task = st.radio(_("Task"), list(tasks), format_func=tasks.get, horizontal=True, key=key)
     st.query_params["task"] = task
     return task
 
@@ -391,8 +433,8 @@ def image_demo(demo: Demo, key: str, examples, default: str | None, render: Call
                controls: Callable[[], dict] | None = None) -> Any | None:
     """The standard image demo: model and knobs on top, input left, result right, then the model card and
     the code to reproduce. `render(result, source, caption)` draws the result; `controls()` returns params."""
-    st.subheader(demo.title)
-    st.caption(demo.summary)
+    st.subheader(_(demo.title))
+    st.caption(_(demo.summary))
     pick = len(demo.models) > 1 or demo.hub_adapter
     top = st.columns([3, 2]) if pick and controls else [st.container()]
     with top[0]:
@@ -411,7 +453,7 @@ def image_demo(demo: Demo, key: str, examples, default: str | None, render: Call
             with st.container(key=f"{key}_result"):
                 render(result, shown, picked[1])
         elif not picked:
-            st.info("Choose an example, upload an image, or take one with your camera.", icon=":material/image:")
+            st.info(_("Choose an example, upload an image, or take one with your camera."), icon=":material/image:")
     if spec:
         model_card(spec)
     if result is not None:
@@ -438,28 +480,30 @@ def warnings(result: Any) -> None:
 
 def latency(result: Any, extra: str = "") -> None:
     """The one line under every result: which model, and how long the call took with the model loaded."""
-    st.caption(f"{result.model} · **{result.latency_ms:.0f} ms** on this CPU (model already loaded){extra}")
+    st.caption(_("{model} · **{latency_ms:.0f} ms** on this CPU (model already loaded){extra}").format(model=result.model, latency_ms=result.latency_ms, extra=extra))
 
 
-VERDICT_BADGE = {"model": ":green-badge[:material/trending_up: the model wins]",
-                 "tie": ":gray-badge[:material/drag_handle: a tie]",
-                 "baseline": ":orange-badge[:material/trending_down: the baseline wins]"}
+VERDICT_BADGE = {"model": N_(":green-badge[:material/trending_up: the model wins]"),
+                 "tie": N_(":gray-badge[:material/drag_handle: a tie]"),
+                 "baseline": N_(":orange-badge[:material/trending_down: the baseline wins]")}
 
 
-def evaluation(ev: Any, model_name: str = "this model (trained here)", note: str = "") -> None:
+def evaluation(ev: Any, model_name: str = N_("this model (trained here)"), note: str = "") -> None:
     """The one drawing of an evaluation record: verdict, scores beside every baseline, data and split."""
     if ev is None:
         return
     import hashlib
     with st.container(border=True, key=f"evaluation_{hashlib.sha1((ev.metric + ev.data).encode()).hexdigest()[:8]}"):
-        st.markdown(f"**How good is it?** &nbsp; {VERDICT_BADGE[ev.verdict]}")
+        st.markdown(_("**How good is it?** &nbsp; {v}").format(v=_(VERDICT_BADGE[ev.verdict])))
         st.markdown(ev.sentence())
-        rows = [{"method": model_name, ev.metric: ev.model}] + [{"method": k, ev.metric: v}
-                                                                for k, v in ev.baselines.items()]
+        method, metric = _("method"), _(ev.metric)
+        rows = [{method: _(model_name), metric: ev.model}] + [{method: _(k), metric: v}
+                                                              for k, v in ev.baselines.items()]
         st.dataframe(rows, hide_index=True, width="stretch")
-        better = "higher" if ev.higher_is_better else "lower"
-        st.caption(f"Data: {ev.data}. Split: {ev.split}. {better.capitalize()} is better; differences within "
-                   f"{ev.tolerance:g}{ev.unit} count as a tie." + (f" {note}" if note else ""))
+        better = _("Higher is better") if ev.higher_is_better else _("Lower is better")
+        st.caption(_("Data: {data}. Split: {split}. {better}; differences within {tolerance}{unit} count as a "
+                     "tie.").format(data=_(ev.data), split=_(ev.split), better=better,
+                                    tolerance=f"{ev.tolerance:g}", unit=ev.unit) + (f" {_(note)}" if note else ""))
 
 
 def table(rows: Any) -> None:
@@ -469,16 +513,16 @@ def table(rows: Any) -> None:
     st.table(rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows), hide_index=True)
 
 
-def bar(labels: list[str], scores: list[float], x_title: str = "probability", key: str | None = None) -> None:
+def bar(labels: list[str], scores: list[float], x_title: str = N_("probability"), key: str | None = None) -> None:
     """Scores as horizontal bars, best on top. Probabilities and shares read as percentages on the axis and
     in the hover, as in the headline above them; other scores keep their own numbers."""
     import plotly.graph_objects as go
-    percent = x_title in ("probability", "share of pixels")
+    percent = x_title in ("probability", "share of pixels")  # English ids, translated for the axis below
     order = sorted(range(len(scores)), key=lambda i: scores[i])
     fig = go.Figure(go.Bar(x=[scores[i] for i in order], y=[str(labels[i]) for i in order], orientation="h",
                            hovertemplate="%{y}: %{x:" + (".1%" if percent else ".3f") + "}<extra></extra>"))
     fig.update_layout(height=32 * len(labels) + 70, margin={"l": 10, "r": 10, "t": 10, "b": 40},
-                      xaxis_title=x_title, xaxis_tickformat=".0%" if percent else None, yaxis_automargin=True)
+                      xaxis_title=_(x_title), xaxis_tickformat=".0%" if percent else None, yaxis_automargin=True)
     st.plotly_chart(fig, key=key)
 
 
@@ -486,7 +530,7 @@ def bar(labels: list[str], scores: list[float], x_title: str = "probability", ke
 def reproduce(demo: Demo, spec: ModelSpec, params: dict, result: Any) -> None:
     """Raw JSON and the code that gives the same result outside the app."""
     src = {"image": "photo.jpg", "text": "'some text'", "audio": "clip.wav"}.get(demo.input_kind)
-    with st.expander("Raw output and code to reproduce"):
+    with st.expander(_("Raw output and code to reproduce")):
         st.json(domains.to_dict(result), expanded=False)
         args = "".join(f" --param {k}={json.dumps(v) if isinstance(v, (dict, list)) else v}"
                        for k, v in params.items() if v not in (None, ""))
@@ -507,23 +551,22 @@ def _unload(model_id: str, name: str) -> None:
 def loaded_models_panel() -> None:
     """Sidebar: which models are in memory, RAM each, the budget, and a way to unload them."""
     with st.sidebar:
-        st.subheader(":material/memory: Models in memory")
+        st.subheader(_(":material/memory: Models in memory"))
         used, budget = LOADER.used_mb(), LOADER.budget_mb
-        st.progress(min(used / budget, 1.0), text=f"{used:.0f} of {budget:.0f} MB budget")
+        st.progress(min(used / budget, 1.0), text=_("{used:.0f} of {budget:.0f} MB budget").format(used=used, budget=budget))
         loaded = LOADER.loaded()
         if not loaded:
-            st.caption("None yet: a model loads the first time a demo needs it, then stays for every visitor "
-                       "until the budget needs room (least recently used goes first).")
+            st.caption(_("None yet: a model loads the first time a demo needs it, then stays for every visitor "
+                         "until the budget needs room (least recently used goes first)."))
         for m in loaded:
             c1, c2 = st.columns([3, 1], vertical_alignment="center")
-            c1.markdown(f"**{m['name']}**  \n{m['ram_mb']:.0f} MB · loaded in {m['load_s']:.1f} s · "
-                        f"{m['calls']} call{'s' if m['calls'] != 1 else ''}")
-            c2.button(":material/eject:", key=f"unload_{m['id']}", help=f"Unload {m['name']}",
+            c1.markdown(n_("**{name}**  \n{ram_mb:.0f} MB · loaded in {load_s:.1f} s · {calls} call", "**{name}**  \n{ram_mb:.0f} MB · loaded in {load_s:.1f} s · {calls} calls", m['calls']).format(name=m['name'], ram_mb=m['ram_mb'], load_s=m['load_s'], calls=m['calls']))
+            c2.button(":material/eject:", key=f"unload_{m['id']}", help=_("Unload {name}").format(name=m['name']),
                       on_click=_unload, args=(m["id"], m["name"]), disabled=m["in_use"])
         if loaded:
-            st.caption("MB counted: the larger of the memory the process grew by while the model loaded and the "
-                       "model's own estimate (weights mapped from disk are not all in memory at first).")
+            st.caption(_("MB counted: the larger of the memory the process grew by while the model loaded and the "
+                         "model's own estimate (weights mapped from disk are not all in memory at first)."))
         freed = st.session_state.pop("_unloaded", None)
         if freed:
-            st.caption(f":material/eject: {freed[0]} unloaded: the process gave {freed[1]:.0f} MB back to the system.")
-        st.caption(f"Hub: {'reachable' if hub.online() else 'not reachable (offline mode)'}")
+            st.caption(_(":material/eject: {v} unloaded: the process gave {v2:.0f} MB back to the system.").format(v=freed[0], v2=freed[1]))
+        st.caption(_("Hub: {v}").format(v=_("reachable") if hub.online() else _("not reachable (offline mode)")))

@@ -3,48 +3,50 @@ import pandas as pd
 import streamlit as st
 
 from domains import get, language
+from domains.core import i18n
 from pages import _ui
+from domains.core.i18n import N_, _, join
 
-_ui.page_header("language", "Networks trained on large amounts of text can find names in it, compare meanings, "
-                            "and sort or summarise it. The first four demos run on this computer; the hub-only "
-                            "tasks need a model hub the first time.")
+_ui.page_header("language", N_("Networks trained on large amounts of text can find names in it, compare meanings, "
+                              "and sort or summarise it. The first four demos run on this computer; the hub-only "
+                              "tasks need a model hub the first time."))
 
-SECTIONS = {"ner": ":material/label: Entities", "search": ":material/search: Semantic search",
-            "zero_shot": ":material/sell: Zero-shot labels", "summarize": ":material/short_text: Summary",
-            "hub": ":material/cloud: Hub-only tasks"}
+SECTIONS = {"ner": _(":material/label: Entities"), "search": _(":material/search: Semantic search"),
+            "zero_shot": _(":material/sell: Zero-shot labels"), "summarize": _(":material/short_text: Summary"),
+            "hub": _(":material/cloud: Hub-only tasks")}
 section = _ui.demo_selector("language_demo", SECTIONS)
 COLOURS = {"PERSON": "#ffd6a5", "ORG": "#caffbf", "GPE": "#9bf6ff", "LOC": "#a0c4ff", "DATE": "#fdffb6",
            "TIME": "#fdffb6", "MONEY": "#ffc6ff", "PERCENT": "#ffc6ff", "CARDINAL": "#e4e4e4", "ORDINAL": "#e4e4e4",
            "NORP": "#bdb2ff", "EVENT": "#ffadad", "PRODUCT": "#d0f4de", "WORK_OF_ART": "#fcd5ce", "LAW": "#e9edc9",
            "LANGUAGE": "#cddafd", "FAC": "#bde0fe", "QUANTITY": "#e4e4e4"}
 NEWS = {
-    "Business news": "Apple CEO Tim Cook met German Chancellor Olaf Scholz in Berlin on Tuesday to discuss a "
+    N_("Business news"): "Apple CEO Tim Cook met German Chancellor Olaf Scholz in Berlin on Tuesday to discuss a "
                      "$2 billion investment in a new chip plant. The plant, near Dresden, would employ 1,500 people "
                      "by 2027, according to the Saxony state government.",
-    "History": "On July 20, 1969, Neil Armstrong and Buzz Aldrin landed on the Moon aboard Apollo 11, while "
+    N_("History"): "On July 20, 1969, Neil Armstrong and Buzz Aldrin landed on the Moon aboard Apollo 11, while "
                "Michael Collins orbited above. About 650 million people watched the NASA broadcast.",
-    "Mixed scripts, emoji": "Maria Silva flew from São Paulo to 北京 on Friday 🎉 with Lufthansa, paying €1,200.",
+    N_("Mixed scripts, emoji"): "Maria Silva flew from São Paulo to 北京 on Friday 🎉 with Lufthansa, paying €1,200.",
 }
 
 
 if section == "ner":
     demo = get("language.ner")
-    st.subheader(demo.title)
-    st.caption(demo.summary)
+    st.subheader(_(demo.title))
+    st.caption(_(demo.summary))
     text = _ui.text_input("ner", NEWS, "Business news")
     if text is not None:
         result = _ui.run_demo(demo.id, text, model=demo.default_model)
         if result is not None:
             with st.container(key="ner_result"):
                 _ui.warnings(result)
-                st.markdown(f"### {len(result.entities)} entities")
+                st.markdown(_("### {n} entities").format(n=len(result.entities)))
                 _ui.highlighted(result.text, [(e.start, e.end, e.label, COLOURS.get(e.label, "#eee"))
                                               for e in result.entities])
                 if result.entities:
-                    st.dataframe(pd.DataFrame([{"entity": e.text, "type": e.label, "meaning": e.description,
-                                                "start": e.start, "end": e.end} for e in result.entities]),
+                    st.dataframe(pd.DataFrame([{_("entity"): e.text, _("type"): e.label, _("meaning"): e.description,
+                                                _("start"): e.start, _("end"): e.end} for e in result.entities]),
                                  hide_index=True, width="stretch")
-                    legend, spans = "Legend: ", []
+                    legend, spans = _("Legend: "), []
                     for label, meaning in sorted({(e.label, e.description) for e in result.entities}):
                         spans.append((len(legend), len(legend) + len(label), "", COLOURS.get(label, "#eee")))
                         legend += f"{label} ({meaning})   "
@@ -55,100 +57,112 @@ if section == "ner":
 
 elif section == "search":
     demo = get("language.search")
-    st.subheader(demo.title)
-    st.caption(demo.summary + " The Python reference has no paragraph that says 'catch errors', yet the "
-                              "exceptions topics come first: the words differ, the meaning matches.")
+    st.subheader(_(demo.title))
+    st.caption(join(_(demo.summary), _("The Python reference has no paragraph that says 'catch errors', yet the "
+                                         "exceptions topics come first: the words differ, the meaning matches.")))
+    zh = i18n.current() == "zh"
+    if zh and "srch_model" not in st.session_state:  # a Chinese query first, with the model that reads Chinese
+        st.session_state.srch_model = "multilingual-e5-small"
     a, b = st.columns([3, 2])
     with a:
         spec = _ui.model_picker(demo, "srch_model")
-    corpus = b.radio("Search in", list(language.CORPORA), format_func=language.CORPORA.get, key="srch_corpus")
+    corpus = b.radio(_("Search in"), list(language.CORPORA), format_func=lambda c: _(language.CORPORA[c]),
+                     key="srch_corpus")
     documents = ""
     if corpus == "custom":
         st.session_state.setdefault("srch_docs", "The train to Lisbon leaves at nine.\nOur cat sleeps all afternoon.\n"
                                                  "Interest rates went up again this month.\n"
                                                  "The museum is closed on Mondays.")
-        documents = st.text_area("Your passages, one per line", key="srch_docs", height=150)
-    query = _ui.text_input("srch", {"How do I catch errors?": "How do I catch errors?",
-                                    "Run code when leaving a block": "run cleanup code when leaving a block",
-                                    "如何定义函数 (zh)": "如何定义一个函数"},
-                           "How do I catch errors?", label="Query", height=68)
-    top_k = st.slider("Results", 1, 10, 5, key="srch_k")
+        documents = st.text_area(_("Your passages, one per line"), key="srch_docs", height=150)
+    queries = {N_("How do I catch errors?"): "How do I catch errors?",
+               N_("Run code when leaving a block"): "run cleanup code when leaving a block",
+               "如何定义函数 (zh)": "如何定义一个函数"}
+    if zh:
+        queries = {"如何定义函数 (zh)": queries.pop("如何定义函数 (zh)"), **queries}
+    query = _ui.text_input("srch", queries, next(iter(queries)), label=N_("Query"), height=68)
+    top_k = st.slider(_("Results"), 1, 10, 5, key="srch_k")
     if query is not None and spec is not None:
         result = _ui.run_demo(demo.id, query, model=spec, corpus=corpus, documents=documents, top_k=top_k)
         if result is not None:
             with st.container(key="srch_result"):
-                st.markdown(f"### Best match: {result.hits[0].score:.2f}")
+                st.markdown(_("### Best match: {score:.2f}").format(score=result.hits[0].score))
                 for h in result.hits:
                     with st.container(border=True):
-                        st.markdown(f"**{h.rank}. {_ui.md(h.title or 'passage')}** · similarity {h.score:.2f}")
+                        st.markdown(_("**{rank}. {v}** · similarity {score:.2f}").format(
+                            rank=h.rank, v=_ui.md(h.title or _("passage")), score=h.score))
                         st.markdown(_ui.md(h.text))
                 for n in result.notes:
                     st.caption(n)
-                _ui.latency(result, f" · query only; {result.corpus_size} passages embedded once and kept")
+                _ui.latency(result, " · " + _("query only; {n} passages embedded once and kept").format(
+                    n=result.corpus_size))
             _ui.reproduce(demo, spec, {"corpus": corpus, "top_k": top_k}, result)
     if spec is not None:
         _ui.model_card(spec)
 
 elif section == "zero_shot":
     demo = get("language.zero_shot")
-    st.subheader(demo.title)
-    st.caption(demo.summary + " Each label's description is embedded beside the text; the closest wins. "
-                              "Sentiment is one more set of labels.")
+    st.subheader(_(demo.title))
+    st.caption(join(_(demo.summary), _("Each label's description is embedded beside the text; the closest wins. "
+                                         "Sentiment is one more set of labels.")))
     a, b = st.columns([3, 2])
     with a:
         spec = _ui.model_picker(demo, "zs_model")
-    preset = b.radio("Labels", ["Topics", "Sentiment"], horizontal=True, key="zs_preset",
+    presets = {"Topics": _("Topics"), "Sentiment": _("Sentiment")}
+    preset = b.radio(_("Labels"), list(presets), format_func=presets.get, horizontal=True, key="zs_preset",
                      on_change=lambda: st.session_state.update(
                          zs_labels=language.DEFAULT_TOPICS if st.session_state.zs_preset == "Topics"
                          else language.DEFAULT_SENTIMENT))
     st.session_state.setdefault("zs_labels", language.DEFAULT_TOPICS)
-    labels = st.text_area("Labels, one per line as 'name: description' (edit them)", key="zs_labels", height=130)
-    text = _ui.text_input("zst", {"Football": "The striker was sent off after a late tackle in the derby.",
-                                  "Chip shortage": "Carmakers cut production because they cannot buy enough chips.",
-                                  "Review": "The waiter was rude and the soup was cold. Never again."},
-                          "Football", label="Text", height=90)
+    labels = st.text_area(_("Labels, one per line as 'name: description' (edit them)"), key="zs_labels", height=130)
+    text = _ui.text_input("zst", {N_("Football"): "The striker was sent off after a late tackle in the derby.",
+                                  N_("Chip shortage"): "Carmakers cut production because they cannot buy enough chips.",
+                                  N_("Review"): "The waiter was rude and the soup was cold. Never again."},
+                          "Football", label=N_("Text"), height=90)
     if text is not None and spec is not None:
         result = _ui.run_demo(demo.id, text, model=spec, labels=labels)
         if result is not None:
             with st.container(key="zs_result"):
                 _ui.warnings(result)
-                st.markdown(f"### {_ui.md(result.labels[0].label)} · score {result.labels[0].score:.2f}")
-                _ui.bar([l.label for l in result.labels], [l.score for l in result.labels], "score")
-                _ui.latency(result, " · scores rank the labels; they are not calibrated probabilities")
+                st.markdown(_("### {v} · score {score:.2f}").format(v=_ui.md(result.labels[0].label), score=result.labels[0].score))
+                _ui.bar([l.label for l in result.labels], [l.score for l in result.labels], N_("score"))
+                _ui.latency(result, " · " + _("scores rank the labels; they are not calibrated probabilities"))
                 ev = result.evaluation
                 if ev:
-                    _ui.evaluation(ev, f"these labels ({result.model})",
-                                   "A small, clean set: real text is harder.")
+                    _ui.evaluation(ev, _("these labels ({model})").format(model=result.model),
+                                   _("A small, clean set: real text is harder."))
                     if result.mistakes:
-                        with st.expander(f"Where it goes wrong ({len(result.mistakes)} shown)"):
-                            st.dataframe(pd.DataFrame(result.mistakes), hide_index=True, width="stretch")
+                        with st.expander(_("Where it goes wrong ({n} shown)").format(n=len(result.mistakes))):
+                            st.dataframe(pd.DataFrame(result.mistakes).rename(columns={
+                                "text": _("text"), "truth": _("truth"), "predicted": _("predicted")}),
+                                hide_index=True, width="stretch")
                 else:
-                    st.caption("Custom labels: no labelled set to measure them on. The shipped sets measure the "
-                               "Topics and Sentiment presets.")
+                    st.caption(_("Custom labels: no labelled set to measure them on. The shipped sets measure the "
+                                 "Topics and Sentiment presets."))
             _ui.reproduce(demo, spec, {"labels": labels}, result)
     if spec is not None:
         _ui.model_card(spec)
 
 elif section == "summarize":
     demo = get("language.summarize")
-    st.subheader(demo.title)
-    st.caption(demo.summary + " TextRank ranks sentences like PageRank ranks web pages: a sentence similar to "
-                              "many others is central. Nothing is rewritten; highlighted sentences form the summary.")
+    st.subheader(_(demo.title))
+    st.caption(join(_(demo.summary), _("TextRank ranks sentences like PageRank ranks web pages: a sentence similar "
+                                         "to many others is central. Nothing is rewritten; highlighted sentences form "
+                                         "the summary.")))
     a, b, c = st.columns([3, 1, 1])
     with a:
         spec = _ui.model_picker(demo, "sum_model")
-    n = b.number_input("Sentences", 1, 10, 3, key="sum_n")
-    method = c.radio("Method", ["textrank", "centroid"], key="sum_method")
-    examples = {"Python: exceptions": language.python_topic("exceptions"),
-                "Python: the with statement": language.python_topic("with"),
-                "Python: naming and binding": language.python_topic("naming")}
-    text = _ui.text_input("sum", examples, "Python: exceptions", label="Text to summarise", height=200)
+    n = b.number_input(_("Sentences"), 1, 10, 3, key="sum_n")
+    method = c.radio(_("Method"), ["textrank", "centroid"], key="sum_method")
+    examples = {N_("Python: exceptions"): language.python_topic("exceptions"),
+                N_("Python: the with statement"): language.python_topic("with"),
+                N_("Python: naming and binding"): language.python_topic("naming")}
+    text = _ui.text_input("sum", examples, "Python: exceptions", label=N_("Text to summarise"), height=200)
     if text is not None and spec is not None:
         result = _ui.run_demo(demo.id, text, model=spec, sentences_out=n, method=method)
         if result is not None:
             with st.container(key="sum_result"):
                 _ui.warnings(result)
-                st.markdown(f"### Summary: {sum(s.chosen for s in result.sentences)} of {len(result.sentences)} sentences")
+                st.markdown(_("### Summary: {v} of {n} sentences").format(v=sum(s.chosen for s in result.sentences), n=len(result.sentences)))
                 st.info(_ui.md(result.summary), icon=":material/short_text:")
                 full = " ".join(s.text for s in result.sentences)
                 spans, pos = [], 0
@@ -157,7 +171,7 @@ elif section == "summarize":
                     if s.chosen:
                         spans.append((start, start + len(s.text), "", "#fff3b0"))
                     pos = start + len(s.text)
-                with st.expander("The whole text, summary sentences highlighted"):
+                with st.expander(_("The whole text, summary sentences highlighted")):
                     _ui.highlighted(full, spans)
                 _ui.latency(result)
             _ui.reproduce(demo, spec, {"sentences_out": n, "method": method}, result)
@@ -165,8 +179,9 @@ elif section == "summarize":
         _ui.model_card(spec)
 
 elif section == "hub":
-    TASKS = {"language.sentiment": "Sentiment", "language.abstractive": "Abstractive summary", "language.qa": "Question answering",
-             "language.nli_zero_shot": "Zero-shot (NLI)", "language.generate": "Text generation"}
+    TASKS = {"language.sentiment": _("Sentiment"), "language.abstractive": _("Abstractive summary"),
+             "language.qa": _("Question answering"), "language.nli_zero_shot": _("Zero-shot (NLI)"),
+             "language.generate": _("Text generation")}
     task = _ui.task_picker("language_hub_task", TASKS)
     demo = get(task)
     runnable = _ui.hub_only_notice(demo, "language_demo", {"language.zero_shot": "zero_shot",
@@ -174,16 +189,16 @@ elif section == "hub":
     if not runnable:
         _ui.model_card(demo.default_model)  # offline, not cached: no run controls
     else:
-        st.subheader(demo.title)
-        st.caption(demo.summary)
+        st.subheader(_(demo.title))
+        st.caption(_(demo.summary))
         spec = _ui.model_picker(demo, f"{task}_model")
         params = {}
         if task == "language.qa":
-            params["question"] = st.text_input("Question", "Who landed on the Moon?", key="qa_q")
+            params["question"] = st.text_input(_("Question"), "Who landed on the Moon?", key="qa_q")
         elif task == "language.nli_zero_shot":
-            params["labels"] = st.text_input("Labels, comma-separated", "sports, business, technology, health", key="nli_l")
-        text = _ui.text_input(f"hub_{task}", {**NEWS, "Review": "The waiter was rude and the soup was cold. Never again."},
-                              "History", label="Prompt" if task == "language.generate" else "Text", height=120)
+            params["labels"] = st.text_input(_("Labels, comma-separated"), "sports, business, technology, health", key="nli_l")
+        text = _ui.text_input(f"hub_{task}", {**NEWS, N_("Review"): "The waiter was rude and the soup was cold. Never again."},
+                              "History", label=N_("Prompt") if task == "language.generate" else N_("Text"), height=120)
         if text is not None and spec is not None:
             result = _ui.run_demo(task, text, model=spec, **params)
             if result is not None:

@@ -6,55 +6,58 @@ from domains import get, medical
 from domains.core import examples
 from domains.core.errors import GalleryError
 from pages import _ui
+from domains.core.i18n import N_, _, n_
 
-_ui.page_header("medical", "Networks read skin photos, scans and lab measurements. Each demo shows what the model "
-                           "was trained on and how often it is right on data it never saw.")
-st.warning(medical.DISCLAIMER, icon=":material/health_and_safety:")
+_ui.page_header("medical", N_("Networks read skin photos, scans and lab measurements. Each demo shows what the "
+                             "model was trained on and how often it is right on data it never saw."))
+st.warning(_(medical.DISCLAIMER), icon=":material/health_and_safety:")
 
-SECTIONS = {"skin": ":material/dermatology: Skin lesion", "images": ":material/radiology: Medical images",
-            "tabular": ":material/table_chart: Diagnosis from measurements"}
+SECTIONS = {"skin": _(":material/dermatology: Skin lesion"), "images": _(":material/radiology: Medical images"),
+            "tabular": _(":material/table_chart: Diagnosis from measurements")}
 section = _ui.demo_selector("medical_demo", SECTIONS)
 
 if section == "skin":
     def knobs():
         a, b, c = st.columns(3)
-        age = c.number_input("Age (blank: unknown)", 0, 90, None, key="skin_age")
-        return {"sex": a.selectbox("Sex", medical.SEXES, key="skin_sex"),
-                "site": b.selectbox("Body site", medical.SITES, key="skin_site"), "age": age}
+        age = c.number_input(_("Age (blank: unknown)"), 0, 90, None, key="skin_age")
+        return {"sex": a.selectbox(_("Sex"), medical.SEXES, format_func=_, key="skin_sex"),
+                "site": b.selectbox(_("Body site"), medical.SITES, format_func=_, key="skin_site"), "age": age}
 
     def show(result, source, caption):
         best = result.classes[0]
-        st.markdown(f"### {best.name} · {_ui.pct(best.score)}")
+        st.markdown(f"### {_(best.name)} · {_ui.pct(best.score)}")
         _ui.warnings(result)
-        st.caption(f"{best.severity} class in HAM10000 terms ({best.label}).")
-        _ui.bar([c.name for c in result.classes], [c.score for c in result.classes])
-        _ui.table([{"diagnosis": c.name, "code": c.label, "kind": c.severity, "probability": _ui.pct(c.score),
-                    "found in its test set": f"{c.recall:.0%}"} for c in result.classes])
-        st.caption(f"Published on its package's test set ({result.published['test_images']} images): accuracy "
-                   f"{result.published['accuracy']:.1%}, macro-F1 {result.published['macro_f1']:.2f}. It finds only "
-                   f"{next(c.recall for c in result.classes if c.label == 'mel'):.0%} of melanomas. "
-                   f"{result.model} · {result.latency_ms:.0f} ms.")
+        st.caption(_("{severity} class in HAM10000 terms ({label}).").format(severity=_(best.severity), label=best.label))
+        _ui.bar([_(c.name) for c in result.classes], [c.score for c in result.classes])
+        _ui.table([{_("diagnosis"): _(c.name), _("code"): c.label, _("kind"): _(c.severity),
+                    _("probability"): _ui.pct(c.score), _("found in its test set"): f"{c.recall:.0%}"}
+                   for c in result.classes])
+        st.caption(_("Published on its package's test set ({test_images} images): accuracy {accuracy:.1%}, "
+                     "macro-F1 {macro_f1:.2f}. It finds only {v:.0%} of melanomas. {model} · {latency_ms:.0f} ms.").format(test_images=result.published['test_images'], accuracy=result.published['accuracy'], macro_f1=result.published['macro_f1'], v=next(c.recall for c in result.classes if c.label == 'mel'), model=result.model, latency_ms=result.latency_ms))
         st.image(source, caption=caption, width=320)
 
     _ui.image_demo(get("medical.skin"), "skin", examples.tagged("skin"), "spot_irregular", show, knobs)
-    st.info("The one-click examples are drawings, so their answers mean nothing medically: they only show the "
-            "mechanics. The model expects a dermatoscope photo of one lesion, like the HAM10000 images "
-            "(CC BY-NC 4.0, ViDIR Group, Medical University of Vienna).", icon=":material/info:")
+    st.info(_("The one-click examples are drawings, so their answers mean nothing medically: they only show the "
+              "mechanics. The model expects a dermatoscope photo of one lesion, like the HAM10000 images (CC BY-NC "
+              "4.0, ViDIR Group, Medical University of Vienna)."), icon=":material/info:")
 
 elif section == "images":
-    st.subheader("Medical images: a viewer")
-    st.caption("DICOM and other medical images with window and level. No deep-learning model for CT, MR, retina "
-               "or pathology ships in a package that runs offline, so this part is an honest viewer, not an analysis.")
+    st.subheader(_("Medical images: a viewer"))
+    st.caption(_("DICOM and other medical images with window and level. No deep-learning model for CT, MR, retina "
+                 "or pathology ships in a package that runs offline, so this part is an honest viewer, not an "
+                 "analysis."))
     left, right = st.columns([1, 2], gap="large")
     with left:
-        source = st.radio("Image", ["Bundled sample", "Upload a DICOM file"], horizontal=True, key="med_src")
+        kinds = {"sample": _("Bundled sample"), "upload": _("Upload a DICOM file")}
+        source = st.radio(_("Image"), list(kinds), format_func=kinds.get, horizontal=True, key="med_src")
         img = None
         try:
-            if source == "Bundled sample":
-                name = st.selectbox("Sample", list(medical.SAMPLES), format_func=medical.SAMPLES.get, key="med_sample")
+            if source == "sample":
+                name = st.selectbox(_("Sample"), list(medical.SAMPLES), format_func=lambda k: _(medical.SAMPLES[k]),
+                                    key="med_sample")
                 img = medical.sample_image(name)
             else:
-                f = st.file_uploader("DICOM file (.dcm)", key="med_upload")
+                f = st.file_uploader(_("DICOM file (.dcm)"), key="med_upload")
                 if f is not None:
                     img = medical.read_dicom(f.getvalue())
         except GalleryError as e:
@@ -63,72 +66,76 @@ elif section == "images":
             c0, w0 = img.window
             lo, hi = float(img.pixels.min()), float(img.pixels.max())
             if img.modality == "CT":
-                preset = st.selectbox("CT window", ["from the file", *medical.CT_PRESETS], key="med_preset")
-                if preset != "from the file":
+                preset = st.selectbox(_("CT window"), ["", *medical.CT_PRESETS], key="med_preset",
+                                      format_func=lambda p: _(p) if p else _("from the file"))
+                if preset:
                     c0, w0 = medical.CT_PRESETS[preset]
-            unit = "HU" if img.modality == "CT" else "stored value"  # CT pixels are Hounsfield units
-            center = st.slider(f"Level (window centre, {unit})", lo - (hi - lo), hi + (hi - lo), float(c0),
+            unit = "HU" if img.modality == "CT" else _("stored value")  # CT pixels are Hounsfield units
+            center = st.slider(_("Level (window centre, {unit})").format(unit=unit), lo - (hi - lo), hi + (hi - lo), float(c0),
                                key=f"med_c_{c0}")
-            width = st.slider(f"Window width ({unit})", 1.0, 2 * (hi - lo) + 1, float(min(w0, 2 * (hi - lo) + 1)),
+            width = st.slider(_("Window width ({unit})").format(unit=unit), 1.0, 2 * (hi - lo) + 1, float(min(w0, 2 * (hi - lo) + 1)),
                               key=f"med_w_{w0}")
     with right:
         if img is not None:
             shown = medical.render(img, *((center, width) if img.window is not None else (None, None)))
-            st.image(shown, caption=f"{img.description} · {img.modality or 'image'} · {img.source}", width=520)
+            st.image(shown, caption=f"{_(img.description)} · {img.modality or _('image')} · {_(img.source)}",
+                     width=520)
             if img.window is not None:
-                units = "Hounsfield units" if img.modality == "CT" else "stored values"
+                units = _("Hounsfield units") if img.modality == "CT" else _("stored values")
                 hist = pd.Series(img.pixels.ravel()).value_counts(bins=60, sort=False)
-                st.bar_chart(pd.DataFrame({units: [round(i.mid) for i in hist.index], "pixels": hist.values}),
-                             x=units, y="pixels", height=180)
+                pixels = _("pixels")
+                st.bar_chart(pd.DataFrame({units: [round(i.mid) for i in hist.index], pixels: hist.values}),
+                             x=units, y=pixels, height=180)
             if img.meta:
-                st.dataframe(pd.DataFrame({"tag": list(img.meta), "value": list(img.meta.values())}),
+                st.dataframe(pd.DataFrame({_("tag"): list(img.meta), _("value"): list(img.meta.values())}),
                              hide_index=True)
-                st.caption("Only non-identifying tags are shown; nothing uploaded is stored.")
+                st.caption(_("Only non-identifying tags are shown; nothing uploaded is stored."))
 
 elif section == "tabular":
     demo = get("medical.breast_cancer")
-    st.subheader(demo.title)
-    st.caption("The Wisconsin breast-cancer table (569 fine-needle biopsies, 30 measurements of cell nuclei each): "
-               "a small network trained here on 75 % of the cases, tested on the other 25 %.")
-    case = st.number_input("Held-out case", 0, 142, 0, key="bc_case",
-                           help="One of the 143 cases the network never saw while training.")
+    st.subheader(_(demo.title))
+    st.caption(_("The Wisconsin breast-cancer table (569 fine-needle biopsies, 30 measurements of cell nuclei "
+                 "each): a small network trained here on 75 % of the cases, tested on the other 25 %."))
+    case = st.number_input(_("Held-out case"), 0, 142, 0, key="bc_case",
+                           help=_("One of the 143 cases the network never saw while training."))
     base = _ui.run_demo(demo.id, None, model=demo.default_model, case=case)
     if base is not None:
         m = base.metrics
         a, b = st.columns(2)
         with a:
-            _ui.evaluation(base.evaluation, "network (trained here)",
+            _ui.evaluation(base.evaluation, _("network (trained here)"),
                            "" if base.evaluation.verdict == "model" else
-                           "On a small, nearly linear table a plain logistic regression is hard to beat: a deep "
-                           "network is not always the right tool.")
-            st.caption(f"Accuracy on the same cases: network {m['network']['accuracy']:.3f}, baseline "
-                       f"{m['baseline']['accuracy']:.3f}. {m['train_cases']} training cases, {m['test_cases']} held out.")
+                           _("On a small, nearly linear table a plain logistic regression is hard to beat: a deep "
+                             "network is not always the right tool."))
+            st.caption(_("Accuracy on the same cases: network {accuracy:.3f}, baseline {accuracy2:.3f}. "
+                         "{train_cases} training cases, {test_cases} held out.").format(accuracy=m['network']['accuracy'], accuracy2=m['baseline']['accuracy'], train_cases=m['train_cases'], test_cases=m['test_cases']))
             cm = m["network"]["confusion"]
-            st.markdown("**Network's confusion matrix (held out)**")
-            st.dataframe(pd.DataFrame(cm, index=["truly benign", "truly malignant"],
-                                      columns=["said benign", "said malignant"]))
+            st.markdown(_("**Network's confusion matrix (held out)**"))
+            st.dataframe(pd.DataFrame(cm, index=[_("truly benign"), _("truly malignant")],
+                                      columns=[_("said benign"), _("said malignant")]))
         with b:
-            st.markdown("**Edit the case and watch the prediction move**")
+            st.markdown(_("**Edit the case and watch the prediction move**"))
             table = pd.DataFrame({"feature": [x.feature for x in base.attributions],
                                   "value": [f"{x.value:g}" for x in base.attributions]})
             # text, not a number column: the browser would read "1e12" as 112; as text the measurement guard
             # reads what was typed and says what is wrong with it
             edited = st.data_editor(table, disabled=["feature"], hide_index=True, height=260, key=f"bc_edit_{case}",
-                                    column_config={"value": st.column_config.TextColumn("value")})
+                                    column_config={"feature": st.column_config.TextColumn(_("feature")),
+                                                   "value": st.column_config.TextColumn(_("value"))})
             changes = {r.feature: str(r.value).strip() for r, o in zip(edited.itertuples(), table.itertuples())
                        if str(r.value).strip() != o.value}
         result = _ui.run_demo(demo.id, None, model=demo.default_model, case=case, features=changes) if changes else base
         if result is not None:
-            verdict = f"### P(malignant) = {_ui.pct(result.probability_malignant)} → {result.prediction}"
+            verdict = f"### P(malignant) = {_ui.pct(result.probability_malignant)} → {_(result.prediction)}"
             st.markdown(verdict)
-            st.caption(f"Recorded diagnosis: {result.truth}" if result.truth else
-                       f"Edited case ({len(changes)} change{'s' if len(changes) != 1 else ''}): no recorded diagnosis.")
+            st.caption(_("Recorded diagnosis: {truth}").format(truth=_(result.truth)) if result.truth else
+                       n_("Edited case ({n} change): no recorded diagnosis.", "Edited case ({n} changes): no recorded diagnosis.", len(changes)).format(n=len(changes)))
             for note in result.notes:
                 st.caption(note)
             top = result.attributions[:10]
-            st.markdown("**What pushed this prediction** (log-odds against each feature at its average)")
-            st.bar_chart(pd.DataFrame({"feature": [x.feature for x in top],
-                                       "toward malignant": [x.contribution for x in top]}),
-                         x="feature", y="toward malignant", horizontal=True, height=340)
+            st.markdown(_("**What pushed this prediction** (log-odds against each feature at its average)"))
+            feature, toward = _("feature"), _("toward malignant")
+            st.bar_chart(pd.DataFrame({feature: [x.feature for x in top], toward: [x.contribution for x in top]}),
+                         x=feature, y=toward, horizontal=True, height=340)
             _ui.model_card(demo.default_model)
             _ui.reproduce(demo, demo.default_model, {"case": case, "features": changes or None}, result)

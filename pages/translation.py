@@ -4,43 +4,44 @@ import streamlit as st
 
 from domains import get, translation
 from pages import _ui
+from domains.core.i18n import N_, _, n_, join
 
-_ui.page_header("translation", "Neural translation learns from millions of translated sentences; rule-based "
-                               "translation follows dictionaries and grammar rules written by people. Try both on "
-                               "the same text, and translate back to see what survived.")
+_ui.page_header("translation", N_("Neural translation learns from millions of translated sentences; rule-based "
+                                 "translation follows dictionaries and grammar rules written by people. Try both "
+                                 "on the same text, and translate back to see what survived."))
 
-SECTIONS = {"translate": ":material/translate: Translate", "compare": ":material/balance: Neural vs rule-based"}
+SECTIONS = {"translate": _(":material/translate: Translate"), "compare": _(":material/balance: Neural vs rule-based")}
 section = _ui.demo_selector("translation_demo", SECTIONS)
-LANGS = translation.LANGS
-EXAMPLES = {
-    "Medical note (en)": "The patient has had a high fever and a headache for three days. "
+LANGS = {code: _(name) for code, name in translation.LANGS.items()}
+EXAMPLES = {  # titles in the catalog; the texts are what the models read
+    N_("Medical note (en)"): "The patient has had a high fever and a headache for three days. "
                          "She should drink plenty of water and rest. Come back if the fever does not go down.",
-    "Bank news (en)": "The central bank raised interest rates to fight inflation. Prices rose quickly last year, "
+    N_("Bank news (en)"): "The central bank raised interest rates to fight inflation. Prices rose quickly last year, "
                       "and wages did not keep up.",
-    "Notícia (pt)": "O banco central aumentou as taxas de juros para combater a inflação. "
+    N_("Notícia (pt)"): "O banco central aumentou as taxas de juros para combater a inflação. "
                     "Os preços subiram rapidamente no ano passado.",
-    "Noticia (es)": "El banco central subió los tipos de interés para combatir la inflación. "
+    N_("Noticia (es)"): "El banco central subió los tipos de interés para combatir la inflación. "
                     "Los precios subieron rápidamente el año pasado.",
 }
 FROM = {"Medical note (en)": "en", "Bank news (en)": "en", "Notícia (pt)": "pt", "Noticia (es)": "es"}
 
 if section == "translate":
     demo = get("translation.translate")
-    st.subheader(demo.title)
-    st.caption(demo.summary + " Offline: English ↔ Portuguese (neural) and English ↔ Spanish (rule-based, "
-                              "if Apertium is installed). Other pairs use OPUS-MT models from the hub.")
+    st.subheader(_(demo.title))
+    st.caption(join(_(demo.summary), _("Offline: English ↔ Portuguese (neural) and English ↔ Spanish (rule-based, "
+                                         "if Apertium is installed). Other pairs use OPUS-MT models from the hub.")))
     a, b, c = st.columns([2, 2, 3])
-    src = a.selectbox("From", list(LANGS), format_func=LANGS.get, key="tr_src")
+    src = a.selectbox(_("From"), list(LANGS), format_func=LANGS.get, key="tr_src")
     tgt_options = sorted({p.split("-")[1] for p in translation.supported_pairs() if p.startswith(src + "-")},
                          key=list(LANGS).index)
-    tgt = b.selectbox("To", tgt_options, format_func=LANGS.get, key="tr_tgt")
+    tgt = b.selectbox(_("To"), tgt_options, format_func=LANGS.get, key="tr_tgt")
     pair = f"{src}-{tgt}"
     with c:
         spec = _ui.model_picker(demo, "tr_model", [m for m in demo.models if pair in translation.pairs(m)])
     def set_language(title: str) -> None:  # an example in Portuguese or Spanish translates into English
         st.session_state.update(tr_src=FROM[title], tr_tgt="pt" if FROM[title] == "en" else "en")
 
-    text = _ui.text_input("tr", EXAMPLES, "Medical note (en)", label=f"Text in {LANGS[src]}", on_pick=set_language)
+    text = _ui.text_input("tr", EXAMPLES, "Medical note (en)", label=_("Text in {language}").format(language=LANGS[src]), on_pick=set_language)
     if text is not None and spec is not None:
         result = _ui.run_demo(demo.id, text, model=spec, src=src, tgt=tgt)
         if result is not None:
@@ -51,21 +52,21 @@ if section == "translate":
                              hide_index=True, width="stretch")
                 for note in result.notes:
                     st.warning(_ui.md(note), icon=":material/warning:")
-                st.caption(f"{result.model} ({result.kind}) · **{result.latency_ms:.0f} ms** for "
-                           f"{len(result.sentences)} sentence{'s' if len(result.sentences) != 1 else ''} on this CPU")
+                st.caption(n_("{model} ({kind}) · **{latency_ms:.0f} ms** for {n} sentence on this CPU", "{model} ({kind}) · **{latency_ms:.0f} ms** for {n} sentences on this CPU", len(result.sentences)).format(model=result.model, kind=_(result.kind), latency_ms=result.latency_ms, n=len(result.sentences)))
             _ui.reproduce(demo, spec, {"src": src, "tgt": tgt}, result)
     if spec is not None:
         _ui.model_card(spec)
 
 elif section == "compare":
     demo = get("translation.compare")
-    st.subheader(demo.title)
-    st.caption("No language pair is covered offline by both kinds, so each system translates the English text "
-               "into its own language (neural: Portuguese; rule-based: Spanish) and back to English. The closer the "
-               "round trip is to the original, the more meaning survived: the score is the cosine similarity of "
-               "MiniLM sentence embeddings (1.0 = same meaning).")
+    KINDS = {"neural": _("Neural"), "rule-based": _("Rule-based")}
+    st.subheader(_(demo.title))
+    st.caption(_("No language pair is covered offline by both kinds, so each system translates the English text "
+                 "into its own language (neural: Portuguese; rule-based: Spanish) and back to English. The closer "
+                 "the round trip is to the original, the more meaning survived: the score is the cosine similarity "
+                 "of MiniLM sentence embeddings (1.0 = same meaning)."))
     text = _ui.text_input("cmp", {k: v for k, v in EXAMPLES.items() if FROM[k] == "en"}, "Bank news (en)",
-                          label="English text")
+                          label=_("English text"))
     if text is not None:
         result = _ui.run_demo(demo.id, text, model=None)
         if result is not None:
@@ -75,31 +76,32 @@ elif section == "compare":
                     with col:
                         rt = next((s for s in result.systems if s.system == kind), None)
                         if rt is None:
-                            st.markdown(f"### {kind.capitalize()}")
-                            st.warning(result.unavailable.get(kind, "Not available here."), icon=":material/block:")
+                            st.markdown(f"### {KINDS[kind]}")
+                            st.warning(result.unavailable.get(kind, _("Not available here.")), icon=":material/block:")
                             continue
                         lang = LANGS[rt.pair.split("-")[1]]
-                        score = "not scored" if rt.similarity is None else f"round trip {rt.similarity:.2f}"
-                        st.markdown(f"### {kind.capitalize()} · {score}")
+                        score = (_("not scored") if rt.similarity is None
+                                 else _("round trip {similarity:.2f}").format(similarity=rt.similarity))
+                        st.markdown(f"### {KINDS[kind]} · {score}")
                         if rt.untranslated:
-                            st.warning(f"{rt.untranslated} of {len(rt.sentences)} sentences came back untranslated "
-                                       "(copied through). A copy is not a translation: "
-                                       + ("nothing is left to score." if rt.similarity is None else
-                                          "the score covers only the sentences it translated."),
+                            st.warning(_("{n} of {total} sentences came back untranslated (copied through). A copy "
+                                         "is not a translation: ").format(n=rt.untranslated, total=len(rt.sentences))
+                                       + (_("nothing is left to score.") if rt.similarity is None else
+                                          _("the score covers only the sentences it translated.")),
                                        icon=":material/warning:")
                         st.markdown(f"**{lang}** ({rt.model})")
                         st.info(_ui.md(rt.translation), icon=":material/translate:")
-                        st.markdown("**Back to English**")
+                        st.markdown(_("**Back to English**"))
                         st.success(_ui.md(rt.back), icon=":material/undo:")
-                        st.caption(f"{rt.latency_ms:.0f} ms, both directions")
+                        st.caption(_("{latency_ms:.0f} ms, both directions").format(latency_ms=rt.latency_ms))
                 scored = [s for s in result.systems if s.similarity is not None]
                 if len(scored) == 2:
                     better, worse = sorted(scored, key=lambda s: -s.similarity)
-                    st.caption(f"On this text the {better.system} system kept more of the meaning "
-                               f"({better.similarity:.2f} vs {worse.similarity:.2f}). One text proves "
-                               "little: try your own, and read the translations, not only the score.")
+                    st.caption(_("On this text the {system} system kept more of the meaning ({similarity:.2f} vs "
+                                 "{similarity2:.2f}). One text proves little: try your own, and read the "
+                                 "translations, not only the score.").format(system=_(better.system), similarity=better.similarity, similarity2=worse.similarity))
                 elif len(result.systems) == 2:
-                    st.caption("Only a system that translated can be judged by its round trip: no winner here.")
+                    st.caption(_("Only a system that translated can be judged by its round trip: no winner here."))
             _ui.reproduce(demo, demo.default_model, {}, result)
     for spec in demo.models:
         _ui.model_card(spec)

@@ -4,20 +4,22 @@ import streamlit as st
 from domains import get
 from domains.core import examples
 from pages import _ui
+from domains.core.i18n import N_, _, n_
 
-_ui.page_header("vision", "Networks trained on millions of pictures name objects, read text, find faces and "
-                          "bodies, and can show which pixels drove a decision. Every demo below runs on this "
-                          "computer; the hub-only tasks need a model hub the first time. Pick a demo, then a photo.")
+_ui.page_header("vision", N_("Networks trained on millions of pictures name objects, read text, find faces and "
+                            "bodies, and can show which pixels drove a decision. Every demo below runs on this "
+                            "computer; the hub-only tasks need a model hub the first time. Pick a demo, then a "
+                            "photo."))
 
-SECTIONS = {"classify": ":material/category: Classify", "explain": ":material/lightbulb: Explain",
-            "compare": ":material/compare: Compare", "ocr": ":material/text_fields: Read text",
-            "faces": ":material/face: Faces", "mesh": ":material/blur_on: Face mesh",
-            "pose": ":material/accessibility_new: Body pose", "hands": ":material/back_hand: Hands",
-            "segment": ":material/background_replace: Background", "hub": ":material/cloud: Hub-only tasks"}
+SECTIONS = {"classify": _(":material/category: Classify"), "explain": _(":material/lightbulb: Explain"),
+            "compare": _(":material/compare: Compare"), "ocr": _(":material/text_fields: Read text"),
+            "faces": _(":material/face: Faces"), "mesh": _(":material/blur_on: Face mesh"),
+            "pose": _(":material/accessibility_new: Body pose"), "hands": _(":material/back_hand: Hands"),
+            "segment": _(":material/background_replace: Background"), "hub": _(":material/cloud: Hub-only tasks")}
 section = _ui.demo_selector("vision_demo", SECTIONS)
 if section == "hub":  # one of five demos with no offline model; picked below, kept in the URL as ?task=
-    HUB_TASKS = {"vision.detect": "Objects", "vision.semantic_segment": "Scene segmentation", "vision.depth": "Depth",
-                 "vision.zero_shot": "Zero-shot (CLIP)", "vision.caption": "Captioning"}
+    HUB_TASKS = {"vision.detect": _("Objects"), "vision.semantic_segment": _("Scene segmentation"),
+                 "vision.depth": _("Depth"), "vision.zero_shot": _("Zero-shot (CLIP)"), "vision.caption": _("Captioning")}
     task = _ui.task_picker("vision_hub_task", HUB_TASKS)
     runnable = _ui.hub_only_notice(get(task), "vision_demo", {"vision.faces": "faces", "vision.classify": "classify",
                                                               "vision.segment_person": "segment"})
@@ -28,12 +30,13 @@ photos, people, text = examples.tagged("photo"), examples.tagged("people", "phot
 
 
 def caption_line(result, extra: str = "") -> None:
-    _ui.latency(result, f" · input {result.image.width}x{result.image.height} {result.image.mode}{extra}")
+    _ui.latency(result, " · " + _("input {width}x{height} {mode}").format(
+        width=result.image.width, height=result.image.height, mode=result.image.mode) + extra)
 
 
 if section == "classify":
     def top_k():
-        return {"top_k": st.slider("Top classes", 1, 10, 5, key="cls_top_k")}
+        return {"top_k": st.slider(_("Top classes"), 1, 10, 5, key="cls_top_k")}
 
     def show(result, source, caption):
         best = result.labels[0]
@@ -43,29 +46,29 @@ if section == "classify":
         caption_line(result)
         for note in result.notes:
             st.caption(note)
+        st.caption(_("Class names are ImageNet's own labels, in English."))
         st.image(source, caption=caption, width=420)
 
     _ui.image_demo(get("vision.classify"), "cls", photos, "coffee", show, top_k)
-    with st.expander("What this is, and what it is not"):
+    with st.expander(_("What this is, and what it is not")):
         st.markdown(
-            "- The model only knows the 1,000 ImageNet classes (many dog breeds, few everyday objects). "
-            "A photo of something else still gets the closest of those, often with a low probability.\n"
-            "- Probabilities are the network's softmax output: a measure of its confidence, not of being right.\n"
-            "- ImageNet's photos over-represent some places and people; accuracy elsewhere can be lower.")
+            _("- The model only knows the 1,000 ImageNet classes (many dog breeds, few everyday objects). A photo "
+              "of something else still gets the closest of those, often with a low probability.\n- Probabilities "
+              "are the network's softmax output: a measure of its confidence, not of being right.\n- ImageNet's "
+              "photos over-represent some places and people; accuracy elsewhere can be lower."))
 
 elif section == "explain":
     def grid():
-        return {"grid": st.slider("Regions per side", 4, 12, 8, key="exp_grid",
-                                  help="More regions: a finer map, and grid x grid forward passes.")}
+        return {"grid": st.slider(_("Regions per side"), 4, 12, 8, key="exp_grid",
+                                  help=_("More regions: a finer map, and grid x grid forward passes."))}
 
     def show(result, source, caption):
         st.markdown(f"### {result.label} · {_ui.pct(result.score)}")
         a, b = st.columns(2)
-        a.image(result.view, caption="What the network sees", width="stretch")
-        b.image(result.overlay, caption="Bright: hiding this region lowers the score most", width="stretch")
-        st.caption(f"Occlusion: each region greyed out in turn; the largest drop in the probability of "
-                   f"'{result.label}' was {result.max_drop:.0%}. {result.model} · {result.latency_ms:.0f} ms for "
-                   f"{len(result.grid) ** 2 + 1} forward passes.")
+        a.image(result.view, caption=_("What the network sees"), width="stretch")
+        b.image(result.overlay, caption=_("Bright: hiding this region lowers the score most"), width="stretch")
+        st.caption(_("Occlusion: each region greyed out in turn; the largest drop in the probability of '{label}' "
+                     "was {max_drop:.0%}. {model} · {latency_ms:.0f} ms for {v} forward passes.").format(label=result.label, max_drop=result.max_drop, model=result.model, latency_ms=result.latency_ms, v=len(result.grid) ** 2 + 1))
 
     _ui.image_demo(get("vision.explain"), "exp", photos, "chelsea", show, grid)
 
@@ -74,16 +77,16 @@ elif section == "compare":
 
     def other():
         ids = [m.id for m in demo.models]
-        return {"other": st.selectbox("Second model", ids, index=ids.index("efficientnet-lite2"), key="cmp_other",
+        return {"other": st.selectbox(_("Second model"), ids, index=ids.index("efficientnet-lite2"), key="cmp_other",
                                       format_func=lambda i: _ui.model_label(demo.model(i))),
                 "top_k": 5}
 
     def show(result, source, caption):
-        st.markdown("### They agree" if result.agree else "### They disagree")
+        st.markdown(_("### They agree") if result.agree else _("### They disagree"))
         cols = st.columns(2)
         for col, r in zip(cols, result.results):
             with col:
-                st.markdown(f"**{r.model}**  \n{r.labels[0].label} · {_ui.pct(r.labels[0].score)} · {r.latency_ms:.0f} ms")
+                st.markdown(_("**{model}**  \n{label} · {v} · {latency_ms:.0f} ms").format(model=r.model, label=r.labels[0].label, v=_ui.pct(r.labels[0].score), latency_ms=r.latency_ms))
                 _ui.bar([l.label for l in r.labels], [l.score for l in r.labels], key=f"cmp_bar_{r.model}")
         st.image(source, caption=caption, width=360)
 
@@ -91,13 +94,13 @@ elif section == "compare":
 
 elif section == "ocr":
     def min_score():
-        return {"min_score": st.slider("Minimum confidence", 0.0, 1.0, 0.5, 0.05, key="ocr_min")}
+        return {"min_score": st.slider(_("Minimum confidence"), 0.0, 1.0, 0.5, 0.05, key="ocr_min")}
 
     def show(result, source, caption):
-        st.markdown(f"### {len(result.lines)} line{'s' if len(result.lines) != 1 else ''} of text")
+        st.markdown(n_("### {n} line of text", "### {n} lines of text", len(result.lines)).format(n=len(result.lines)))
         st.image(result.annotated, caption=caption, width="stretch")
         if result.lines:
-            _ui.table([{"#": i + 1, "text": l.text, "confidence": round(l.score, 3)}
+            _ui.table([{"#": i + 1, _("text"): l.text, _("confidence"): round(l.score, 3)}
                        for i, l in enumerate(result.lines)])
             st.code(result.text, language=None, wrap_lines=True)  # has a copy button; long lines wrap
         caption_line(result)
@@ -107,14 +110,14 @@ elif section == "ocr":
 elif section == "faces":
     def knobs():
         a, b = st.columns(2)
-        return {"min_score": a.slider("Minimum confidence", 0.0, 1.0, 0.5, 0.05, key="face_min"),
-                "max_faces": b.number_input("At most faces", 1, 50, 10, key="face_max")}
+        return {"min_score": a.slider(_("Minimum confidence"), 0.0, 1.0, 0.5, 0.05, key="face_min"),
+                "max_faces": b.number_input(_("At most faces"), 1, 50, 10, key="face_max")}
 
     def show(result, source, caption):
-        st.markdown(f"### {len(result.faces)} face{'s' if len(result.faces) != 1 else ''}")
+        st.markdown(n_("### {n} face", "### {n} faces", len(result.faces)).format(n=len(result.faces)))
         st.image(result.annotated, caption=caption, width="stretch")
         if result.faces:
-            st.dataframe([{"face": i + 1, "confidence": round(f.score, 3), "box (x, y, w, h)": f.box}
+            st.dataframe([{_("face"): i + 1, _("confidence"): round(f.score, 3), _("box (x, y, w, h)"): f.box}
                           for i, f in enumerate(result.faces)], hide_index=True)
         caption_line(result)
 
@@ -122,55 +125,55 @@ elif section == "faces":
 
 elif section == "mesh":
     def show(result, source, caption):
-        st.markdown(f"### {len(result.faces)} face{'s' if len(result.faces) != 1 else ''}, "
-                    f"{sum(len(f.points) for f in result.faces)} points")
+        st.markdown(n_("### {n} face, {v} points", "### {n} faces, {v} points", len(result.faces)).format(n=len(result.faces), v=sum(len(f.points) for f in result.faces)))
         st.image(result.annotated, caption=caption, width="stretch")
         caption_line(result)
 
     _ui.image_demo(get("vision.face_mesh"), "mesh", people, "grace_hopper", show,
-                   lambda: {"max_faces": st.number_input("At most faces", 1, 5, 5, key="mesh_max")})
+                   lambda: {"max_faces": st.number_input(_("At most faces"), 1, 5, 5, key="mesh_max")})
 
 elif section == "pose":
     def show(result, source, caption):
         if not result.people:
-            st.markdown("### No person found")
+            st.markdown(_("### No person found"))
         else:
             kps = result.people[0].keypoints
             seen = sum(k.visibility >= 0.5 for k in kps)
-            st.markdown(f"### 1 person · {seen} of {len(kps)} joints visible")
+            st.markdown(_("### 1 person · {seen} of {n} joints visible").format(seen=seen, n=len(kps)))
         st.image(result.annotated, caption=caption, width="stretch")
         if result.people:
-            st.dataframe([{"joint": k.name, "x": k.x, "y": k.y, "visible": round(k.visibility, 2)}
+            st.dataframe([{_("joint"): k.name, "x": k.x, "y": k.y, _("visible"): round(k.visibility, 2)}
                           for k in result.people[0].keypoints], hide_index=True, height=240)
-        caption_line(result, " · finds the most prominent person only")
+        caption_line(result, " · " + _("finds the most prominent person only"))
 
     _ui.image_demo(get("vision.pose"), "pose", people, "astronaut", show,
-                   lambda: {"min_visibility": st.slider("Draw joints at least this visible", 0.0, 1.0, 0.5, 0.05,
+                   lambda: {"min_visibility": st.slider(_("Draw joints at least this visible"), 0.0, 1.0, 0.5, 0.05,
                                                         key="pose_vis")})
 
 elif section == "hands":
     def show(result, source, caption):
-        st.markdown(f"### {len(result.hands)} hand{'s' if len(result.hands) != 1 else ''}")
+        st.markdown(n_("### {n} hand", "### {n} hands", len(result.hands)).format(n=len(result.hands)))
         st.image(result.annotated, caption=caption, width="stretch")
         if result.hands:
-            st.dataframe([{"hand": i + 1, "side": h.side, "confidence": round(h.score, 3)}
+            st.dataframe([{_("hand"): i + 1, _("side"): _(h.side), _("confidence"): round(h.score, 3)}
                           for i, h in enumerate(result.hands)], hide_index=True)
         else:
-            st.caption("No hand found in this picture: try the open-hand example, your camera, or an upload.")
+            st.caption(_("No hand found in this picture: try the open-hand example, your camera, or an upload."))
         caption_line(result)
 
     hands = examples.tagged("hands", "people")  # the open-hand photo where Debian's opencv-doc is installed
     _ui.image_demo(get("vision.hands"), "hands", hands, hands[0].id, show,
-                   lambda: {"max_hands": st.number_input("At most hands", 1, 4, 4, key="hands_max")})
+                   lambda: {"max_hands": st.number_input(_("At most hands"), 1, 4, 4, key="hands_max")})
 
 elif section == "segment":
     def effect():
-        return {"effect": st.radio("Background", ["blur", "gray", "green", "remove"], horizontal=True,
+        names = {"blur": _("blur"), "gray": _("gray"), "green": _("green"), "remove": _("remove")}
+        return {"effect": st.radio(_("Background"), list(names), format_func=names.get, horizontal=True,
                                    key="seg_effect")}
 
     def show(result, source, caption):
-        st.markdown(f"### Person: {result.person_fraction:.0%} of the picture")
-        st.image(result.output, caption=f"Background: {result.effect}", width="stretch")
+        st.markdown(_("### Person: {person_fraction:.0%} of the picture").format(person_fraction=result.person_fraction))
+        st.image(result.output, caption=_("Background: {effect}").format(effect=_(result.effect)), width="stretch")
         st.caption(caption)
         caption_line(result)
 
@@ -178,38 +181,39 @@ elif section == "segment":
 
 elif section == "hub" and task == "vision.detect":
     def show(result, source, caption):
-        st.markdown(f"### {len(result.objects)} object{'s' if len(result.objects) != 1 else ''}")
+        st.markdown(n_("### {n} object", "### {n} objects", len(result.objects)).format(n=len(result.objects)))
         st.image(result.annotated, caption=caption, width="stretch")
         if result.objects:
-            st.dataframe([{"object": o.label, "confidence": round(o.score, 3), "box (x, y, w, h)": o.box}
+            st.dataframe([{_("object"): o.label, _("confidence"): round(o.score, 3), _("box (x, y, w, h)"): o.box}
                           for o in result.objects], hide_index=True)
         caption_line(result)
 
     _ui.image_demo(get(task), "det", photos, "astronaut", show,
-                   lambda: {"threshold": st.slider("Minimum confidence", 0.05, 1.0, 0.7, 0.05, key="det_thr")})
+                   lambda: {"threshold": st.slider(_("Minimum confidence"), 0.05, 1.0, 0.7, 0.05, key="det_thr")})
 
 elif section == "hub" and task == "vision.semantic_segment":
     def show(result, source, caption):
-        st.markdown(f"### {len(result.segments)} classes")
+        st.markdown(_("### {n} classes").format(n=len(result.segments)))
         st.image(result.overlay, caption=caption, width="stretch")
-        _ui.bar([s.label for s in result.segments[:10]], [s.fraction for s in result.segments[:10]], "share of pixels")
+        _ui.bar([s.label for s in result.segments[:10]], [s.fraction for s in result.segments[:10]],
+                N_("share of pixels"))
         caption_line(result)
 
     _ui.image_demo(get(task), "sseg", photos, "astronaut", show)
 
 elif section == "hub" and task == "vision.depth":
     def show(result, source, caption):
-        st.markdown(f"### Nearest third of the depth range: {result.near_fraction:.0%} of the picture")
+        st.markdown(_("### Nearest third of the depth range: {near_fraction:.0%} of the picture").format(near_fraction=result.near_fraction))
         a, b = st.columns(2)
         a.image(source, caption=caption, width="stretch")
-        b.image(result.depth, caption="Bright = near (relative, not metres)", width="stretch")
+        b.image(result.depth, caption=_("Bright = near (relative, not metres)"), width="stretch")
         caption_line(result)
 
     _ui.image_demo(get(task), "depth", photos, "astronaut", show)
 
 elif section == "hub" and task == "vision.zero_shot":
     def labels():
-        return {"labels": st.text_input("Labels, comma-separated", get(task).param("labels").default, key="zs_labels")}
+        return {"labels": st.text_input(_("Labels, comma-separated"), get(task).param("labels").default, key="zs_labels")}
 
     def show(result, source, caption):
         st.markdown(f"### {_ui.md(result.labels[0].label)} · {_ui.pct(result.labels[0].score)}")

@@ -101,3 +101,11 @@ def tiny_text_pipelines():
 def tiny_whisper_hub():
     """A tiny random multilingual-id Whisper (openai/whisper-tiny) with the real tiny.en tokenizer."""
     yield from _installed("SPEECH_PIPELINES")
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_asked():
+    """Every test starts in English: the language is per context, and a page run in this thread may have set it."""
+    from domains.core import i18n
+    i18n.set_language(i18n.DEFAULT)
+    yield

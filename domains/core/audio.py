@@ -11,6 +11,7 @@ from typing import Any
 
 from .errors import InputError
 from .inputs import read_bytes
+from .i18n import _
 
 RATE = 16_000  # what the speech models take
 MAX_SECONDS = float(os.environ.get("GALLERY_MAX_AUDIO_S", "300"))
@@ -39,7 +40,7 @@ def load_audio(src: Any, *, rate: int = RATE, max_seconds: float = MAX_SECONDS) 
         data, sr = np.asarray(src[0], np.float32), int(src[1])
         fmt, channels = "array", 1 if data.ndim == 1 else data.shape[1]
         if sr <= 0 or data.size == 0:
-            raise InputError("The audio has no samples.")
+            raise InputError(_("The audio has no samples."))
         if data.shape[0] / sr > max_seconds:
             raise _too_long(data.shape[0] / sr, max_seconds)
     else:
@@ -47,18 +48,18 @@ def load_audio(src: Any, *, rate: int = RATE, max_seconds: float = MAX_SECONDS) 
         try:
             info = sf.info(io.BytesIO(raw))
         except Exception:
-            raise InputError("This is not an audio file soundfile can read (WAV, FLAC, OGG or MP3 expected), "
-                             "or it is damaged.") from None
+            raise InputError(_("This is not an audio file soundfile can read (WAV, FLAC, OGG or MP3 expected), or "
+                               "it is damaged.")) from None
         if info.frames == 0 or info.samplerate <= 0:
-            raise InputError("The audio file has a header but no samples.")
+            raise InputError(_("The audio file has a header but no samples."))
         if info.duration > max_seconds:
             raise _too_long(info.duration, max_seconds)
         try:
             data, sr = sf.read(io.BytesIO(raw), dtype="float32", always_2d=True)
         except Exception as e:
-            raise InputError(f"The audio file is damaged and cannot be decoded ({str(e).splitlines()[0][:80]}).") from None
+            raise InputError(_("The audio file is damaged and cannot be decoded ({v}).").format(v=str(e).splitlines()[0][:80])) from None
         if data.shape[0] == 0:
-            raise InputError("The audio file has a header but no samples.")
+            raise InputError(_("The audio file has a header but no samples."))
         fmt, channels = info.format, info.channels
     if data.ndim == 2:
         data = data.mean(axis=1)
@@ -77,7 +78,7 @@ def load_audio(src: Any, *, rate: int = RATE, max_seconds: float = MAX_SECONDS) 
 
 
 def _too_long(seconds: float, limit: float) -> InputError:
-    return InputError(f"The clip is {_mmss(seconds)} long; the limit is {_mmss(limit)}. Trim it first.")
+    return InputError(_("The clip is {v} long; the limit is {v2}. Trim it first.").format(v=_mmss(seconds), v2=_mmss(limit)))
 
 
 def _mmss(s: float) -> str:

@@ -8,8 +8,18 @@ PALETTE = [(230, 57, 70), (29, 131, 224), (42, 157, 84), (244, 162, 97), (131, 5
            (6, 214, 160), (239, 71, 111)]
 
 
+CJK_FONTS = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",  # Debian fonts-noto-cjk
+             "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc", "/System/Library/Fonts/PingFang.ttc")
+
+
 def _font(size: int):
+    """A font that draws Chinese as well as Latin text (Noto Sans CJK where installed), else Pillow's own."""
     from PIL import ImageFont
+    for path in CJK_FONTS:
+        try:
+            return ImageFont.truetype(path, size, index=2 if path.endswith(".ttc") and "Noto" in path else 0)  # SC
+        except OSError:
+            continue
     try:
         return ImageFont.load_default(size=size)
     except TypeError:  # very old Pillow

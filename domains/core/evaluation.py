@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from typing import Any
+from .i18n import _
+
 
 VERDICTS = ("model", "tie", "baseline")
 
@@ -46,11 +48,14 @@ class Evaluation:
         """The verdict in one plain sentence."""
         name, score = self.best_baseline
         u = self.unit
-        pair = f"{self.model:g}{u} against {score:g}{u} for {name}"
-        return {"model": f"The model wins on {self.metric}: {pair}.",
-                "tie": f"A tie on {self.metric}: {pair} (within {self.tolerance:g}{u}).",
-                "baseline": f"The baseline wins on {self.metric}: {pair}. The simpler method is the better "
-                            "choice here."}[self.verdict]
+        pair = _("{model}{unit} against {score}{unit} for {name}").format(
+            model=f"{self.model:g}", score=f"{score:g}", unit=u, name=_(name))
+        metric = _(self.metric)
+        return {"model": _("The model wins on {metric}: {pair}."),
+                "tie": _("A tie on {metric}: {pair} (within {tolerance}{unit})."),
+                "baseline": _("The baseline wins on {metric}: {pair}. The simpler method is the better choice "
+                              "here.")}[self.verdict].format(metric=metric, pair=pair, tolerance=f"{self.tolerance:g}",
+                                                              unit=u)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

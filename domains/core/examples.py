@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import InputError
+from .i18n import N_, _
 
 ASSETS = Path(__file__).parent / "assets"
 OPENCV_DOC = Path("/usr/share/doc/opencv-doc/opencv4/html")  # Debian opencv-doc: OpenCV's documentation images
@@ -74,21 +75,21 @@ def _drawn_lesion(colour, irregular: bool):
 
 
 IMAGES: tuple[Example, ...] = (
-    Example("coffee", "Coffee", "Rachel Michetti, CC0 (scikit-image)", _skimage("coffee")),
-    Example("chelsea", "Cat", "Stefan van der Walt, CC0 (scikit-image)", _skimage("chelsea")),
-    Example("astronaut", "Astronaut", "NASA, public domain (scikit-image)", _skimage("astronaut"), ("photo", "people")),
-    Example("rocket", "Rocket", "SpaceX, CC0 (scikit-image)", _skimage("rocket")),
-    Example("motorcycle", "Motorcycle", "Middlebury 2014 stereo set (scikit-image)", _skimage("stereo_motorcycle")),
-    Example("grace_hopper", "Grace Hopper", "US Navy, public domain (matplotlib)", _mpl("grace_hopper.jpg"),
+    Example("coffee", N_("Coffee"), N_("Rachel Michetti, CC0 (scikit-image)"), _skimage("coffee")),
+    Example("chelsea", N_("Cat"), N_("Stefan van der Walt, CC0 (scikit-image)"), _skimage("chelsea")),
+    Example("astronaut", N_("Astronaut"), N_("NASA, public domain (scikit-image)"), _skimage("astronaut"), ("photo", "people")),
+    Example("rocket", N_("Rocket"), N_("SpaceX, CC0 (scikit-image)"), _skimage("rocket")),
+    Example("motorcycle", N_("Motorcycle"), N_("Middlebury 2014 stereo set (scikit-image)"), _skimage("stereo_motorcycle")),
+    Example("grace_hopper", N_("Grace Hopper"), N_("US Navy, public domain (matplotlib)"), _mpl("grace_hopper.jpg"),
             ("photo", "people")),
-    Example("page", "Scanned page", "scikit-image sample, a real scan with uneven light", _skimage("page"), ("text",)),
-    Example("zh_sign", "Chinese sign", "Rendered by this project in Noto Sans CJK (OFL); not a photograph",
+    Example("page", N_("Scanned page"), N_("scikit-image sample, a real scan with uneven light"), _skimage("page"), ("text",)),
+    Example("zh_sign", N_("Chinese sign"), N_("Rendered by this project in Noto Sans CJK (OFL); not a photograph"),
             _asset("zh_sign.jpg"), ("text",)),
-    Example("spot_even", "Even spot", "Drawn by this project: not a photograph of a lesion",
+    Example("spot_even", N_("Even spot"), N_("Drawn by this project: not a photograph of a lesion"),
             _drawn_lesion((120, 70, 50), False), ("skin",)),
-    Example("spot_irregular", "Irregular spot", "Drawn by this project: not a photograph of a lesion",
+    Example("spot_irregular", N_("Irregular spot"), N_("Drawn by this project: not a photograph of a lesion"),
             _drawn_lesion((90, 45, 35), True), ("skin",)),
-) + ((Example("hand", "Open hand", "OpenCV documentation sample (Debian opencv-doc; Apache-2.0 / BSD-3-Clause)",
+) + ((Example("hand", N_("Open hand"), N_("OpenCV documentation sample (Debian opencv-doc; Apache-2.0 / BSD-3-Clause)"),
               _file(OPENCV_DOC / "handSrc.jpg"), ("hands",)),) if (OPENCV_DOC / "handSrc.jpg").is_file() else ())
 
 
@@ -106,7 +107,7 @@ def image(example_id: str):
     for ex in IMAGES:
         if ex.id == example_id:
             return ex.load()
-    raise InputError(f"No example image '{example_id}'. Known: {', '.join(e.id for e in IMAGES)}.")
+    raise InputError(_("No example image '{example_id}'. Known: {v}.").format(example_id=example_id, v=', '.join(e.id for e in IMAGES)))
 
 
 @lru_cache(maxsize=None)

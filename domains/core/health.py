@@ -17,6 +17,7 @@ from .errors import GalleryError
 from .loader import LOADER
 from .registry import Demo
 from .trained import cache_dir
+from .i18n import _
 
 Progress = Callable[[float | None, str], None]
 
@@ -42,11 +43,11 @@ def _one(demo: Demo, run: Callable[..., Any], warm_runs: int) -> dict[str, Any]:
                            "status": "ok", "reason": "", "first_ms": None, "warm_ms": None, "ram_mb": None,
                            "evaluation": None, "checked_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     if demo.online_only:
-        out.update(status="online-only", reason="needs a model from the Hugging Face hub (skipped)")
+        out.update(status="online-only", reason=_("needs a model from the Hugging Face hub (skipped)"))
         return out
     try:
         if demo.example is None and demo.input_kind != "none":
-            raise GalleryError(f"no bundled example for a demo that takes {demo.input_kind}")
+            raise GalleryError(_("no bundled example for a demo that takes {input_kind}").format(input_kind=demo.input_kind))
         x, params = demo.example() if demo.example else (None, {})
         before = {m["id"]: m["calls"] for m in LOADER.loaded()}
         t0 = time.perf_counter()
@@ -76,10 +77,10 @@ def check(demos: list[Demo], run: Callable[..., Any], progress: Progress | None 
     results = []
     for i, demo in enumerate(demos):
         if progress:
-            progress(i / max(1, len(demos)), f"Checking {demo.title} ({i + 1} of {len(demos)})")
+            progress(i / max(1, len(demos)), _("Checking {title} ({v} of {n})").format(title=demo.title, v=i + 1, n=len(demos)))
         results.append(_one(demo, run, warm_runs))
     if progress:
-        progress(1.0, "Check done")
+        progress(1.0, _("Check done"))
     return results
 
 

@@ -9,6 +9,7 @@ import threading
 from urllib.parse import urlparse
 
 from .errors import ModelUnavailable
+from .i18n import _
 
 _TRUE = ("1", "true", "yes", "on")
 _state: dict[str, bool] = {}
@@ -53,7 +54,7 @@ def _tqdm_class(progress, label):
         def update(self, n=1):
             out = super().update(n)
             if progress and self.total:
-                progress(min(self.n / self.total, 1.0), f"Downloading {label}")
+                progress(min(self.n / self.total, 1.0), _("Downloading {label}").format(label=label))
             return out
 
     return Forward
@@ -83,18 +84,19 @@ def snapshot(repo_id: str, revision: str | None, progress=None) -> str:
             if any(f.endswith(".safetensors") for f in files):
                 ignore.append("*.bin")  # safetensors preferred: never fetch both
         if progress:
-            progress(None, f"Looking up {label} in the model cache" + ("" if is_online else " (offline)"))
+            progress(None, (_("Looking up {label} in the model cache") if is_online
+                            else _("Looking up {label} in the model cache (offline)")).format(label=label))
         return snapshot_download(repo_id, revision=revision, ignore_patterns=ignore,
                                  tqdm_class=_tqdm_class(progress, label), local_files_only=not is_online)
     except LocalEntryNotFoundError:
         raise ModelUnavailable(
-            f"{repo_id} is not in the local model cache, and no model hub is reachable from here.",
-            hint="Connect to the internet once to download it.") from None
+            _("{repo_id} is not in the local model cache, and no model hub is reachable from here.").format(repo_id=repo_id),
+            hint=_("Connect to the internet once to download it.")) from None
     except GatedRepoError:
-        raise ModelUnavailable(f"{repo_id} is gated: accept its license on the hub and log in first.") from None
+        raise ModelUnavailable(_("{repo_id} is gated: accept its license on the hub and log in first.").format(repo_id=repo_id)) from None
     except RepositoryNotFoundError:
-        raise ModelUnavailable(f"No model '{repo_id}' on the hub (or it is private).") from None
+        raise ModelUnavailable(_("No model '{repo_id}' on the hub (or it is private).").format(repo_id=repo_id)) from None
     except RevisionNotFoundError:
-        raise ModelUnavailable(f"{repo_id} has no revision '{revision}'.") from None
+        raise ModelUnavailable(_("{repo_id} has no revision '{revision}'.").format(repo_id=repo_id, revision=revision)) from None
     except Exception as e:  # network errors (httpx's are not OSError), disk full, bad cache entry
-        raise ModelUnavailable(f"Could not fetch {repo_id}: {e}".splitlines()[0]) from None
+        raise ModelUnavailable(_("Could not fetch {repo_id}: {error}").format(repo_id=repo_id, error=e).splitlines()[0]) from None

@@ -12,13 +12,12 @@ browsers at once, each in its own language.
 
 Catalogs: `domains/locale/gallery.pot` (extracted from `domains/` and `pages/`) and
 `domains/locale/<lang>/LC_MESSAGES/gallery.po` (kept in the repository), compiled to `.mo` on first use.
-`python -m domains.core.i18n extract` refreshes the template and merges it into every language's `.po`.
+`python -m domains catalog` refreshes the template and merges it into every language's `.po`.
 """
 from __future__ import annotations
 
 import gettext
 import os
-import sys
 import tempfile
 import threading
 from contextlib import contextmanager
@@ -133,6 +132,12 @@ def N_(message: str) -> str:
     return message
 
 
+def join(*sentences: str) -> str:
+    """Sentences one after another: a space between them in English, none in Chinese (its full stop is enough)."""
+    gap = "" if _current.get() == "zh" else " "
+    return gap.join(s for s in sentences if s)
+
+
 def in_language(message: str, lang: str) -> str:
     with language(lang):
         return _(message)
@@ -178,13 +183,6 @@ def update() -> None:
         catalog.update(template, no_fuzzy_matching=True)
         with po.open("wb") as f:
             write_po(f, catalog, width=110, ignore_obsolete=True)
-        missing = sum(1 for m in catalog if m.id and not (m.string if isinstance(m.string, str) else all(m.string)))
+        missing = sum(1 for m in catalog if m.id and (not m.string or isinstance(m.string, tuple) and not all(m.string)))
         print(f"{po.relative_to(ROOT)}: {len(catalog)} messages, {missing} untranslated")
 
-
-if __name__ == "__main__":
-    if sys.argv[1:] == ["extract"]:
-        update()
-    else:
-        print("usage: python -m domains.core.i18n extract", file=sys.stderr)
-        sys.exit(2)

@@ -9,11 +9,18 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .i18n import N_, _
 
 MAX_BYTES = int(os.environ.get("GALLERY_MAX_IMAGE_MB", "20")) * 2**20
 MAX_PIXELS = 40_000_000   # well below Pillow's bomb warning (89 MP) and error (179 MP)
 MAX_SIDE = 1024           # downscaled to this before any model sees it
 MIN_SIDE = 16             # smaller than this on a side, a picture shows nothing a model could name
+
+# what an input is called in messages ("The {what} is empty."): in the catalog, translated where used
+WHATS = (N_("image"), N_("audio"), N_("text"), N_("command"), N_("context"), N_("film title"), N_("headline"),
+         N_("label list"), N_("prompt"), N_("query"), N_("question"), N_("text to search"), N_("text to speak"),
+         N_("The applicant"), N_("features"), N_("ratings"), N_("state"), N_("field: value"), N_("name: number"),
+         N_('"Title (Year)": stars'), N_("device: settings"))
 
 
 @dataclass
@@ -36,9 +43,9 @@ def json_object(raw: Any, what: str, shape: str = "field: value") -> dict:
         try:
             raw = json.loads(raw)
         except json.JSONDecodeError as e:
-            raise InputError(f"{what} must be a JSON object of {shape} ({e.msg}).") from None
+            raise InputError(_("{what} must be a JSON object of {shape} ({msg}).").format(what=_(what), shape=_(shape), msg=e.msg)) from None
     if not isinstance(raw, dict):
-        raise InputError(f"{what} must be a JSON object of {shape}.")
+        raise InputError(_("{what} must be a JSON object of {shape}.").format(what=_(what), shape=_(shape)))
     return raw
 
 
@@ -65,18 +72,18 @@ def load_image(src: Any, *, max_side: int = MAX_SIDE) -> tuple[Any, ImageInfo]:
         except InputError:
             raise
         except UnidentifiedImageError:
-            raise InputError("This file is not an image we can read (PNG, JPEG, GIF, BMP, TIFF, WebP).") from None
+            raise InputError(_("This file is not an image we can read (PNG, JPEG, GIF, BMP, TIFF, WebP).")) from None
         except Image.DecompressionBombError:
-            raise InputError(f"The image has far more pixels than the {MAX_PIXELS / 1e6:.0f}-megapixel limit. "
-                             "Please resize it first.") from None
+            raise InputError(_("The image has far more pixels than the {v:.0f}-megapixel limit. Please resize it "
+                               "first.").format(v=MAX_PIXELS / 1e6)) from None
         except (OSError, SyntaxError, ValueError) as e:
-            raise InputError(f"The image is corrupt or truncated and cannot be decoded ({e}).") from None
+            raise InputError(_("The image is corrupt or truncated and cannot be decoded ({e}).").format(e=e)) from None
     width, height, mode = img.width, img.height, img.mode
     if width < 1 or height < 1:
-        raise InputError("The image has no pixels.")
+        raise InputError(_("The image has no pixels."))
     if min(width, height) < MIN_SIDE:
-        raise InputError(f"The image is {width} x {height} pixels: too small to show anything a model could "
-                         f"recognise. Use a picture at least {MIN_SIDE} pixels on each side.")
+        raise InputError(_("The image is {width} x {height} pixels: too small to show anything a model could "
+                           "recognise. Use a picture at least {MIN_SIDE} pixels on each side.").format(width=width, height=height, MIN_SIDE=MIN_SIDE))
     exif = bool(img.getexif()) if hasattr(img, "getexif") else False
     try:
         img = ImageOps.exif_transpose(img)  # honour the camera's orientation, then drop the metadata
@@ -91,9 +98,9 @@ def load_image(src: Any, *, max_side: int = MAX_SIDE) -> tuple[Any, ImageInfo]:
 def small_image_note(info: ImageInfo, side: int) -> list[str]:
     """A warning when the picture is smaller than what the model reads: it is enlarged, and the answer is a guess."""
     if min(info.used_width, info.used_height) < side:
-        return [f"This picture is {info.used_width} x {info.used_height} pixels, smaller than the {side} x {side} "
-                "the model reads: it is enlarged, so the model sees detail that was never there. Treat the answer "
-                "as a guess."]
+        return [_("This picture is {width} x {height} pixels, smaller than the {side} x {side} the model reads: it "
+                  "is enlarged, so the model sees detail that was never there. Treat the answer as a guess.").format(
+            width=info.used_width, height=info.used_height, side=side)]
     return []
 
 
@@ -106,29 +113,28 @@ def read_bytes(src: Any, *, limit: int | None = None, what: str = "image") -> by
     elif isinstance(src, (str, Path)):
         p = Path(src)
         if not p.is_file():
-            raise InputError(f"No such {what} file: {p}")
+            raise InputError(_("No such {what} file: {p}").format(what=_(what), p=p))
         if p.stat().st_size > limit:
             raise _too_big(p.stat().st_size, limit)
         data = p.read_bytes()
     elif hasattr(src, "read"):
         data = src.read(limit + 1)
     else:
-        raise InputError(f"Expected {'an' if what[0] in 'aeiou' else 'a'} {what} (bytes, path or file), "
-                         f"got {type(src).__name__}.")
+        raise InputError(_("Expected the {what} as bytes, a path or a file, got {type}.").format(what=_(what), type=type(src).__name__))
     if not data:
-        raise InputError("The file is empty.")
+        raise InputError(_("The file is empty."))
     if len(data) > limit:
         raise _too_big(len(data), limit)
     return data
 
 
 def _too_big(n: int, limit: int) -> InputError:
-    return InputError(f"The file is {n / 2**20:.1f} MB; the limit is {limit / 2**20:.0f} MB.")
+    return InputError(_("The file is {v:.1f} MB; the limit is {v2:.0f} MB.").format(v=n / 2**20, v2=limit / 2**20))
 
 
 def _too_many_pixels(w: int, h: int) -> InputError:
-    return InputError(f"The image is {w}x{h} ({w * h / 1e6:.0f} megapixels); the limit is "
-                      f"{MAX_PIXELS / 1e6:.0f} megapixels. Please resize it first.")
+    return InputError(_("The image is {w}x{h} ({v:.0f} megapixels); the limit is {v2:.0f} megapixels. Please "
+                        "resize it first.").format(w=w, h=h, v=w * h / 1e6, v2=MAX_PIXELS / 1e6))
 
 
 def _to_rgb(img):
@@ -166,29 +172,29 @@ def load_text(src: Any, *, max_chars: int = MAX_TEXT_CHARS, what: str = "text") 
         try:
             src = raw.decode("utf-8-sig")
         except UnicodeDecodeError as e:
-            raise InputError(f"The file is not UTF-8 text (byte 0x{raw[e.start]:02x} at position {e.start} is not "
-                             "valid UTF-8). Save it as UTF-8 and upload it again.") from None
+            raise InputError(_("The file is not UTF-8 text (byte 0x{v:02x} at position {start} is not valid "
+                               "UTF-8). Save it as UTF-8 and upload it again.").format(v=raw[e.start], start=e.start)) from None
     if src is None:
-        raise InputError(f"The {what} is empty.")
+        raise InputError(_("The {what} is empty.").format(what=_(what)))
     if not isinstance(src, str):
-        raise InputError(f"Expected {what} as a string, got {type(src).__name__}.")
+        raise InputError(_("Expected the {what} as a string, got {type}.").format(what=_(what), type=type(src).__name__))
     text = src.replace("\x00", "").strip()
     if not text:
-        raise InputError(f"The {what} is empty." if not src else f"The {what} is only whitespace.")
+        raise InputError(_("The {what} is empty.").format(what=_(what)) if not src else _("The {what} is only whitespace.").format(what=_(what)))
     if len(text) > max_chars:
         raise _too_long(what, len(text), max_chars)
     return text
 
 
 def _too_long(what: str, n: int, limit: int) -> InputError:
-    return InputError(f"The {what} is {n:,} characters; the limit is {limit:,}. Please shorten it.")
+    return InputError(_("The {what} is {n:,} characters; the limit is {limit:,}. Please shorten it.").format(what=_(what), n=n, limit=limit))
 
 
 # ---------------------------------------------------------------- scripts: what a text model can read
-SCRIPT_NAMES = {"LATIN": "Latin letters", "CJK": "Chinese characters", "HIRAGANA": "Japanese kana",
-                "KATAKANA": "Japanese kana", "HANGUL": "Korean hangul", "CYRILLIC": "Cyrillic letters",
-                "ARABIC": "Arabic letters", "GREEK": "Greek letters", "HEBREW": "Hebrew letters",
-                "DEVANAGARI": "Devanagari letters", "THAI": "Thai letters"}
+SCRIPT_NAMES = {"LATIN": N_("Latin letters"), "CJK": N_("Chinese characters"), "HIRAGANA": N_("Japanese kana"),
+                "KATAKANA": N_("Japanese kana"), "HANGUL": N_("Korean hangul"), "CYRILLIC": N_("Cyrillic letters"),
+                "ARABIC": N_("Arabic letters"), "GREEK": N_("Greek letters"), "HEBREW": N_("Hebrew letters"),
+                "DEVANAGARI": N_("Devanagari letters"), "THAI": N_("Thai letters")}
 
 
 def scripts(text: str) -> dict[str, int]:
@@ -212,25 +218,26 @@ def check_script(text: str, allowed: tuple[str, ...], reader: str, languages: st
     if not letters and not letters_required:
         return []
     if not letters:
-        raise InputError(f"The text has no letters, only digits, symbols or emoji: {reader} reads {languages} text.")
+        raise InputError(_("The text has no letters, only digits, symbols or emoji: {reader} reads {languages} text.").format(reader=reader, languages=languages))
     foreign = {s: n for s, n in counts.items() if s not in allowed}
     share = sum(foreign.values()) / letters
     if not foreign:
         return []
-    main = SCRIPT_NAMES.get(max(foreign, key=foreign.get), "letters of another script")
+    main = _(SCRIPT_NAMES.get(max(foreign, key=foreign.get), N_("letters of another script")))
     if share > 0.5 and not refuse:  # models that still give something useful (a ranking) flag instead
-        return [f"This text is mostly {main}, and {reader} reads {languages} only: its answer means little. "
-                "Pick a multilingual model if there is one."]
+        return [_("This text is mostly {main}, and {reader} reads {languages} only: its answer means little. "
+                  "Pick a multilingual model if there is one.").format(main=main, reader=reader, languages=languages)]
     if share > 0.5:
-        raise InputError(f"{reader} reads {languages} only, and this text is mostly {main}. "
-                         f"Use {languages} text, or a model made for this language.")
-    return [f"{sum(foreign.values())} of {letters} letters are {main}: {reader} reads {languages} only, so those "
-            "words are not understood."]
+        raise InputError(_("{reader} reads {languages} only, and this text is mostly {main}. Use {languages} text, "
+                           "or a model made for this language.").format(reader=reader, languages=languages, main=main))
+    return [_("{n} of {letters} letters are {main}: {reader} reads {languages} only, so those words are not "
+              "understood.").format(n=sum(foreign.values()), letters=letters, main=main, reader=reader,
+                                    languages=languages)]
 
 
 def script_check(text: str, spec: Any, letters_required: bool = True, refuse: bool = True) -> list[str]:
     """`check_script` against what a model spec says it reads (nothing to check when it names no scripts)."""
     if not getattr(spec, "scripts", ()):
         return []
-    return check_script(text, spec.scripts, spec.name, spec.languages or "its own languages", letters_required,
-                        refuse)
+    return check_script(text, spec.scripts, spec.name, spec.text("languages") or _("its own languages"),
+                        letters_required, refuse)

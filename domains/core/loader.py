@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterator, NamedTuple
 
 from .errors import GalleryError, ModelUnavailable
 from .registry import ModelSpec
+from .i18n import N_, _
 
 Progress = Callable[[float | None, str], None]
 DEFAULT_BUDGET_MB = 6000.0
@@ -119,11 +120,12 @@ class ModelLoader:
     def call(self, spec: ModelSpec, fn: Callable[[Any], Any], progress: Progress | None = None,
              step: str = "") -> Timed:
         """Run `fn(model)` with the model loaded and its lock held: the output and the call's latency.
-        The call is announced as a stage (`step` names it when a demo makes several kinds of call), with
+        The call is announced as a stage (`step`, e.g. N_("Transcribing with {name}"), names it when a demo makes
+        several kinds of call), with
         the time it took recently on this machine."""
         from .progress import stage
         with self.use(spec, progress) as model:
-            with stage(progress, f"call:{spec.id}:{step}", f"{step or 'Running'} {spec.name}"):
+            with stage(progress, f"call:{spec.id}:{step}", _(step or N_("Running {name}")).format(name=spec.name)):
                 t0 = time.perf_counter()
                 out = fn(model)
                 return Timed(out, round((time.perf_counter() - t0) * 1000, 1))
@@ -178,8 +180,7 @@ class ModelLoader:
                     return entry
             if spec.ram_mb and spec.ram_mb > self.budget_mb:
                 raise ModelUnavailable(
-                    f"{spec.name} needs about {spec.ram_mb:.0f} MB, more than the model memory budget "
-                    f"({self.budget_mb:.0f} MB).", hint="Raise GALLERY_MODEL_BUDGET_MB to load it.")
+                    _("{name} needs about {ram_mb:.0f} MB, more than the model memory budget ({budget_mb:.0f} MB).").format(name=spec.name, ram_mb=spec.ram_mb, budget_mb=self.budget_mb), hint=_("Raise GALLERY_MODEL_BUDGET_MB to load it."))
             self._make_room(spec.ram_mb or 0.0)
             entry = self._build(spec, progress)
             with self._book:
@@ -201,24 +202,24 @@ class ModelLoader:
     def _build(self, spec: ModelSpec, progress: Progress | None) -> Loaded:
         ad = ADAPTERS.get(spec.adapter)
         if ad is None:
-            raise ModelUnavailable(f"No adapter '{spec.adapter}' for {spec.name}.")
+            raise ModelUnavailable(_("No adapter '{adapter}' for {name}.").format(adapter=spec.adapter, name=spec.name))
         path = self._resolve(spec, progress)
         for mod in ad.imports:  # library import costs are not the model's RAM
             __import__(mod)
         from .progress import stage
         before, t0 = rss_mb(), time.perf_counter()
         try:
-            with stage(progress, f"load:{spec.id}", f"Loading {spec.name}"):
+            with stage(progress, f"load:{spec.id}", _("Loading {name}").format(name=spec.name)):
                 model = ad.load(spec, path, progress)
         except GalleryError:
             raise
         except Exception as e:  # foreign weights fail in library-specific ways (SafetensorError, ...)
-            raise ModelUnavailable(f"{spec.name} could not be loaded: {e}".splitlines()[0]) from e
+            raise ModelUnavailable(_("{name} could not be loaded: {error}").format(name=spec.name, error=e).splitlines()[0]) from e
         load_s = time.perf_counter() - t0
         gc.collect()
         measured = max(rss_mb() - before, weights_mb(model))
         if progress:
-            progress(1.0, f"Loaded {spec.name} in {load_s:.1f} s")
+            progress(1.0, _("Loaded {name} in {load_s:.1f} s").format(name=spec.name, load_s=load_s))
         # RSS growth under-counts lazily mapped weights, so the budget takes the larger figure.
         return Loaded(spec, model, max(measured, spec.ram_mb or 0.0), measured, load_s)
 
@@ -230,8 +231,8 @@ class ModelLoader:
         if spec.source == "package" and "apt" not in spec.needs:  # system programs: their adapter checks
             if importlib.util.find_spec(spec.ref) is None:
                 pkg = spec.needs.get("pip", spec.ref)
-                raise ModelUnavailable(f"{spec.name} needs the package '{pkg}', which is not installed.",
-                                       hint=f"pip install {pkg}")
+                raise ModelUnavailable(_("{name} needs the package '{pkg}', which is not installed.").format(name=spec.name, pkg=pkg),
+                                       hint=_("pip install {pkg}").format(pkg=pkg))
         return None  # package and trained adapters find their own files
 
 

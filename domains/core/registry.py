@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .errors import InputError, UnknownDemo
+from .i18n import N_, _
 
 SOURCES = ("package", "hub", "trained")
 HUB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")
@@ -36,6 +37,15 @@ class ModelSpec:
     needs: dict[str, Any] = field(default_factory=dict)  # labels, preprocessing, ...
     languages: str = ""        # the languages a text or speech model reads, as a user would say it ("English")
     scripts: tuple[str, ...] = ()  # Unicode scripts of its input text (("LATIN",)); empty: any or not text
+    text_args: dict[str, Any] = field(default_factory=dict)  # fills {placeholders} in description and languages
+
+    def text(self, name: str) -> str:
+        """`description` or `languages` in the current language, placeholders filled (strings translated too)."""
+        raw = getattr(self, name)
+        if not raw:
+            return ""
+        args = {k: _(v) if isinstance(v, str) else v for k, v in self.text_args.items()}
+        return _(raw).format(**args) if args else _(raw)
 
     def __post_init__(self):
         if self.source not in SOURCES:
@@ -55,12 +65,12 @@ def hub_model(repo_id: str, task: str, adapter: str, revision: str | None = None
     """A spec for any hub model id the user types: nothing known about it until it loads."""
     repo_id = repo_id.strip()
     if not HUB_ID.match(repo_id):
-        raise InputError(f"'{repo_id}' is not a Hugging Face model id (expected 'owner/name').")
+        raise InputError(_("'{repo_id}' is not a Hugging Face model id (expected 'owner/name').").format(repo_id=repo_id))
     return ModelSpec(
-        id=repo_id, name=repo_id, source="hub", adapter=adapter, license="see the model's card",
+        id=repo_id, name=repo_id, source="hub", adapter=adapter, license=N_("see the model's card"),
         size_mb=None, ram_mb=None, offline=False, ref=repo_id, revision=revision, task=task,
         homepage=f"https://huggingface.co/{repo_id}",
-        description="A model from the Hugging Face hub, chosen by id; unpinned (latest revision).",
+        description=N_("A model from the Hugging Face hub, chosen by id; unpinned (latest revision)."),
     )
 
 
@@ -94,11 +104,11 @@ class Param:
             else:
                 value = self.kind(raw)
         except (TypeError, ValueError):
-            raise InputError(f"{self.name} must be a {self.kind.__name__}, got {raw!r}.") from None
+            raise InputError(_("{name} must be a {__name__}, got {raw!r}.").format(name=self.name, __name__=self.kind.__name__, raw=raw)) from None
         if self.min is not None and value < self.min or self.max is not None and value > self.max:
-            raise InputError(f"{self.name} must be between {self.min} and {self.max}, got {value}.")
+            raise InputError(_("{name} must be between {min} and {max}, got {value}.").format(name=self.name, min=self.min, max=self.max, value=value))
         if self.choices and value not in self.choices:
-            raise InputError(f"{self.name} must be one of {', '.join(map(str, self.choices))}, got {value!r}.")
+            raise InputError(_("{name} must be one of {v}, got {value!r}.").format(name=self.name, v=', '.join(map(str, self.choices)), value=value))
         return value
 
 
@@ -148,10 +158,10 @@ class Demo:
                 return m
         known = ", ".join(m.id for m in self.models)
         if not self.hub_adapter:
-            raise InputError(f"Demo {self.id} has no model '{model_id}'. Known: {known}.")
+            raise InputError(_("Demo {id} has no model '{model_id}'. Known: {known}.").format(id=self.id, model_id=model_id, known=known))
         if "/" not in model_id or " " in model_id.strip():
-            raise InputError(f"'{model_id}' is neither a model of {self.id} ({known}) "
-                             "nor a Hugging Face model id (owner/name).")
+            raise InputError(_("'{model_id}' is neither a model of {id} ({known}) nor a Hugging Face model id "
+                               "(owner/name).").format(model_id=model_id, id=self.id, known=known))
         return hub_model(model_id, self.task, self.hub_adapter)
 
     def param(self, name: str) -> Param:
@@ -164,17 +174,16 @@ class Demo:
         by_name = {p.name: p for p in self.params}
         unknown = set(raw) - set(by_name)
         if unknown:
-            raise InputError(f"Unknown parameter(s) for {self.id}: {', '.join(sorted(unknown))}. "
-                             f"Known: {', '.join(by_name) or 'none'}.")
+            raise InputError(_("Unknown parameter(s) for {id}: {v}. Known: {v2}.").format(id=self.id, v=', '.join(sorted(unknown)), v2=', '.join(by_name) or 'none'))
         return {k: by_name[k].parse(v) for k, v in raw.items()}
 
     def describe(self) -> dict[str, Any]:
         return {
-            "id": self.id, "aliases": list(self.aliases), "domain": self.domain, "task": self.task, "title": self.title,
-            "summary": self.summary, "input": self.input_kind, "online_only": self.online_only,
+            "id": self.id, "aliases": list(self.aliases), "domain": self.domain, "task": self.task,
+            "title": _(self.title), "summary": _(self.summary), "input": self.input_kind, "online_only": self.online_only,
             "models": [{"id": m.id, "source": m.source, "license": m.license, "size_mb": m.size_mb,
                         "offline": m.offline, "revision": m.revision} for m in self.models],
-            "params": [{"name": p.name, "type": p.kind.__name__, "default": p.default, "help": p.help}
+            "params": [{"name": p.name, "type": p.kind.__name__, "default": p.default, "help": _(p.help)}
                        for p in self.params],
         }
 
@@ -234,4 +243,4 @@ def get(demo_id: str) -> Demo:
     try:
         return _DEMOS[_ALIASES.get(demo_id, demo_id)]
     except KeyError:
-        raise UnknownDemo(f"No demo '{demo_id}'. Known: {', '.join(sorted(_DEMOS))}.") from None
+        raise UnknownDemo(_("No demo '{demo_id}'. Known: {v}.").format(demo_id=demo_id, v=', '.join(sorted(_DEMOS)))) from None

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from .i18n import _, n_
 from .registry import Demo, ModelSpec
 
 MAX_ROWS = 12           # rows of a list shown in a table
@@ -75,7 +76,7 @@ def _preview(kind: str, value: Any) -> dict[str, Any]:
             return {"kind": "image", "jpeg": _jpeg(img, THUMB_SIDE), "size": f"{info.width} x {info.height}"}
         if kind == "audio" and value is not None:
             from .audio import load_audio
-            _, info = load_audio(value)
+            __, info = load_audio(value)
             return {"kind": "audio", "seconds": round(info.duration_s, 2)}
         if kind == "text" and value is not None:
             from .inputs import load_text
@@ -102,7 +103,7 @@ def record(demo: Demo, spec: ModelSpec | None, input: Any, params: dict[str, Any
     spec = spec or demo.default_model
     model = {"name": spec.name, "id": spec.id, "license": spec.license, "revision": spec.revision,
              "source": spec.source}
-    return Run((when or datetime.now()).isoformat(timespec="seconds"), demo.id, demo.title, model,
+    return Run((when or datetime.now()).isoformat(timespec="seconds"), demo.id, _(demo.title), model,
                _preview(demo.input_kind, input), {k: _plain(v) for k, v in params.items()}, result,
                getattr(result, "latency_ms", None), run_key(demo.id, spec.id, params, input))
 
@@ -146,7 +147,8 @@ def _rows_table(items: list[Any], depth: int) -> str:
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in cols)
     body = "".join("<tr>" + "".join(f"<td>{_cell(r.get(c), depth)}</td>" for c in cols) + "</tr>"
                    for r in rows[:MAX_ROWS])
-    more = f'<p class="more">… and {len(rows) - MAX_ROWS} more rows</p>' if len(rows) > MAX_ROWS else ""
+    more = ('<p class="more">' + _("… and {n} more rows").format(n=len(rows) - MAX_ROWS) + "</p>"
+            if len(rows) > MAX_ROWS else "")
     return f"<table><tr>{head}</tr>{body}</table>{more}"
 
 
@@ -175,7 +177,7 @@ def _pictures(result: Any) -> list[tuple[str, str]]:
 
 def _run_html(i: int, run: Run) -> str:
     m = run.model
-    rev = f" · revision {html.escape(str(m['revision'])[:12])}" if m.get("revision") else ""
+    rev = " · " + _("revision {revision}").format(revision=html.escape(str(m["revision"])[:12])) if m.get("revision") else ""
     lat = f" · {run.latency_ms:,.0f} ms" if isinstance(run.latency_ms, (int, float)) else ""
     inp = run.input
     if inp.get("error"):
@@ -183,21 +185,23 @@ def _run_html(i: int, run: Run) -> str:
     elif inp["kind"] == "image":
         shown = f'<img class="thumb" alt="input" src="data:image/jpeg;base64,{inp["jpeg"]}"><p>{inp["size"]} px</p>'
     elif inp["kind"] == "text":
-        more = f" (first {MAX_TEXT:,} of {inp['chars']:,} characters)" if inp["chars"] > MAX_TEXT else ""
+        more = (_("(first {shown:,} of {n:,} characters)").format(shown=MAX_TEXT, n=inp["chars"])
+                if inp["chars"] > MAX_TEXT else "")
         shown = f'<pre class="text">{html.escape(inp["text"])}</pre><p>{more}</p>'
     elif inp["kind"] == "audio":
-        shown = f"<p>Audio clip, {inp['seconds']:.1f} s</p>"
+        shown = "<p>" + _("Audio clip, {seconds:.1f} s").format(seconds=inp["seconds"]) + "</p>"
     else:
-        shown = "<p>No input: the demo's own data.</p>"
+        shown = "<p>" + _("No input: the demo's own data.") + "</p>"
     params = {k: v for k, v in run.params.items() if v not in (None, "")}
     pics = "".join(f'<figure><img alt="{html.escape(name)}" src="data:image/jpeg;base64,{b64}">'
                    f"<figcaption>{html.escape(name)}</figcaption></figure>" for name, b64 in _pictures(run.result))
+    h_in, h_set, h_out = _("Input"), _("Settings"), _("Result")
     return f"""<section>
 <h2>{i}. {html.escape(run.demo_title)} <span class="id">{html.escape(run.demo_id)}</span></h2>
 <p class="meta">{html.escape(run.when.replace("T", " "))} · {html.escape(m["name"])} ({html.escape(m["license"])},
 {html.escape(m["source"])}){rev}{lat}</p>
-<div class="io"><div class="in"><h3>Input</h3>{shown}{"<h3>Settings</h3>" + _value(params) if params else ""}</div>
-<div class="out"><h3>Result</h3>{pics}{_value(run.result)}</div></div>
+<div class="io"><div class="in"><h3>{h_in}</h3>{shown}{f"<h3>{h_set}</h3>" + _value(params) if params else ""}</div>
+<div class="out"><h3>{h_out}</h3>{pics}{_value(run.result)}</div></div>
 </section>"""
 
 
@@ -221,13 +225,16 @@ page-break-inside:auto}h2,.meta,figure,tr,img{break-inside:avoid;page-break-insi
 
 
 def html_report(runs: list[Run], title: str = "Deep Learning Gallery: session report") -> str:
+    from .i18n import current
     now = datetime.now().isoformat(timespec="minutes").replace("T", " ")
-    body = "".join(_run_html(i + 1, r) for i, r in enumerate(runs)) or "<p>No demo was run in this session.</p>"
+    body = "".join(_run_html(i + 1, r) for i, r in enumerate(runs)) or "<p>" + _("No demo was run in this session.") + "</p>"
+    meta = n_("{n} run · made {when} · every model ran on the presenter's computer; numbers are from that machine.",
+              "{n} runs · made {when} · every model ran on the presenter's computer; numbers are from that machine.",
+              len(runs)).format(n=len(runs), when=now)
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<html lang="{current()}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>{CSS}</style></head>
 <body><h1>{html.escape(title)}</h1>
-<p class="meta">{len(runs)} run{"s" if len(runs) != 1 else ""} · made {now} · every model ran on the presenter's
-computer; numbers are from that machine.</p>
+<p class="meta">{html.escape(meta)}</p>
 {body}
 </body></html>"""

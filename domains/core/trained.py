@@ -14,6 +14,7 @@ import tempfile
 import threading
 from pathlib import Path
 from typing import Any, Callable
+from .i18n import _
 
 Progress = Callable[[float | None, str], None]
 _locks: dict[str, threading.Lock] = {}
@@ -50,10 +51,10 @@ def cached_model(name: str, key: dict[str, Any], build: Callable[[Progress | Non
         weights, meta_path = folder / "model.safetensors", folder / "meta.json"
         if weights.exists() and meta_path.exists():
             if progress:
-                progress(None, f"Loading {name} trained earlier from {folder}")
+                progress(None, _("Loading {name} trained earlier from {folder}").format(name=name, folder=folder))
             return load_file(weights), json.loads(meta_path.read_text()), False
         from .progress import stage
-        with stage(progress, f"train:{name}", f"Training {name} on first use (cached afterwards)", 0.0):
+        with stage(progress, f"train:{name}", _("Training {name} on first use (cached afterwards)").format(name=name), 0.0):
             tensors, meta = build(progress)
         meta = {**meta, "key": key}
         folder.parent.mkdir(parents=True, exist_ok=True)

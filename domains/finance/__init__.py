@@ -2,12 +2,13 @@
 held-out years against naive and moving-average baselines; a credit-risk network beside logistic
 regression, with calibration, attributions and approval rates by group; headline sentiment by
 similarity to labelled examples (FinBERT from the hub where one is reachable). Not investment advice."""
+from ..core.i18n import N_
 from ..core.registry import Domain, register_domain
 
 register_domain(Domain(
-    id="finance", title="Finance", icon=":material/query_stats:", section="Business",
-    blurb="Forecast an index, score a loan application, read the mood of a headline: models trained here on "
-          "real data, each beside a simple baseline that it does not always beat.",
+    id="finance", title=N_("Finance"), icon=":material/query_stats:", section=N_("Business"),
+    blurb=N_("Forecast an index, score a loan application, read the mood of a headline: models trained here on "
+             "real data, each beside a simple baseline that it does not always beat."),
     page="pages/finance.py",
     order=80,
 ))

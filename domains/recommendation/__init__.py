@@ -1,14 +1,15 @@
 """Recommendation: a matrix-factorisation model (BPR) the project trains on MovieLens ratings, evaluated
 on each user's latest ratings against a popularity baseline; recommendations for ratings typed in the
 page, with a reason each; "more like this" from MiniLM embeddings of title and genres."""
+from ..core.i18n import N_
 from ..core.registry import Domain, register_domain
 
 register_domain(Domain(
-    id="recommendation", title="Recommendation", icon=":material/movie:", section="Everyday life",
-    blurb="Rate a few films and get suggestions from a model trained here on 100,000 MovieLens ratings, "
-          "each with a reason, and measured against simply recommending what is popular.",
+    id="recommendation", title=N_("Recommendation"), icon=":material/movie:", section=N_("Everyday life"),
+    blurb=N_("Rate a few films and get suggestions from a model trained here on 100,000 MovieLens ratings, each "
+             "with a reason, and measured against simply recommending what is popular."),
     page="pages/recommendation.py",
-    extras=("Film map",),
+    extras=(N_("Film map"),),
     order=70,
 ))
 

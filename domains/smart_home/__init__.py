@@ -3,12 +3,13 @@
 Recognition (Whisper) for voice; then the device by similarity of the command to example commands
 (MiniLM embeddings), and the action and slots (room, number) by a small command grammar. A command
 too far from every example, or with no action the device supports, is rejected, not guessed."""
+from ..core.i18n import N_
 from ..core.registry import Domain, register_domain
 
 register_domain(Domain(
-    id="smart_home", title="Smart home", icon=":material/home:", section="Everyday life",
-    blurb="Say or type a command; speech recognition and sentence embeddings turn it into an action on a "
-          "simulated home, and commands it does not understand are refused.",
+    id="smart_home", title=N_("Smart home"), icon=":material/home:", section=N_("Everyday life"),
+    blurb=N_("Say or type a command; speech recognition and sentence embeddings turn it into an action on a "
+             "simulated home, and commands it does not understand are refused."),
     page="pages/smart_home.py",
     order=60,
 ))

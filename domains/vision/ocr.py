@@ -8,6 +8,7 @@ from ..core.inputs import ImageInfo, load_image
 from ..core.loader import LOADER, Progress, adapter
 from ..core.examples import example
 from ..core.registry import Demo, ModelSpec, Param, register
+from ..core.i18n import N_
 
 OCR_MAX_SIDE = 2048  # text needs pixels: OCR gets a larger picture than the classifiers
 
@@ -22,8 +23,9 @@ PPOCR = ModelSpec(
     id="pp-ocrv4-mobile", name="PP-OCRv4 mobile (RapidOCR)", source="package", adapter="rapidocr",
     license="Apache-2.0", size_mb=15, ram_mb=250, offline=True, ref="rapidocr_onnxruntime",
     homepage="https://github.com/RapidAI/RapidOCR",
-    description="PaddleOCR's PP-OCRv4 mobile pipeline as ONNX: a DBNet text detector, a direction classifier "
-                "and an SVTR-LCNet recogniser for Chinese and English, shipped in the rapidocr_onnxruntime wheel.",
+    description=N_("PaddleOCR's PP-OCRv4 mobile pipeline as ONNX: a DBNet text detector, a direction classifier "
+                   "and an SVTR-LCNet recogniser for Chinese and English, shipped in the rapidocr_onnxruntime "
+                   "wheel."),
     needs={"pip": "rapidocr_onnxruntime==1.4.4"},
 )
 
@@ -69,7 +71,7 @@ def ocr(image: Any, *, model: str | None = None, min_score: float = 0.5,
     spec = OCR.model(model)
     min_score = OCR.param("min_score").parse(min_score)
     img, info = load_image(image, max_side=OCR_MAX_SIDE)
-    (raw, _), latency = LOADER.call(spec, lambda engine: engine(np.ascontiguousarray(np.asarray(img)[:, :, ::-1])),
+    (raw, __), latency = LOADER.call(spec, lambda engine: engine(np.ascontiguousarray(np.asarray(img)[:, :, ::-1])),
                                     progress)  # the engine wants BGR
     lines = [OcrLine(respace(str(t)), round(float(s), 4), [[float(x), float(y)] for x, y in box])
              for box, t, s in (raw or []) if float(s) >= min_score]
@@ -79,9 +81,9 @@ def ocr(image: Any, *, model: str | None = None, min_score: float = 0.5,
 
 
 OCR = register(Demo(
-    id="vision.ocr", domain="vision", task="ocr", title="Read text (OCR)",
-    summary="Finds lines of Chinese or English text in a photo or scan and reads them.",
+    id="vision.ocr", domain="vision", task="ocr", title=N_("Read text (OCR)"),
+    summary=N_("Finds lines of Chinese or English text in a photo or scan and reads them."),
     input_kind="image", fn=ocr, models=(PPOCR,),
-    params=(Param("min_score", float, 0.5, "drop lines read with less confidence", min=0.0, max=1.0),),
+    params=(Param("min_score", float, 0.5, N_("drop lines read with less confidence"), min=0.0, max=1.0),),
     example=example("zh_sign"),
 ))

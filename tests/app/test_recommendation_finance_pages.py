@@ -54,7 +54,7 @@ def test_forecast_verdict_baselines_and_horizon():
     assert "Held-out years" in texts(at) + str([i.value for i in at.info])
     assert list(at.dataframe[0].value.method) == ["LSTM (trained here)", "naive (no change)", "moving average", "drift"]
     assert "A tie on mean absolute daily error" in texts(at)  # the LSTM ties the naive forecast, and says so
-    assert set(at.dataframe[1].value.method) == {"lstm", "naive", "moving average", "drift"}
+    assert set(at.dataframe[1].value.method) == {"LSTM (trained here)", "naive (no change)", "moving average", "drift"}
     at.slider(key="fc_h").set_value(20).run()
     assert len(json.loads(at.json[0].value)["forecast"]) == 20
     assert any("not investment" in w.value for w in at.warning)

@@ -148,7 +148,7 @@ def test_medical_viewer_ct_window_preset_and_dicom_upload():
     assert not at.exception
     buf = io.BytesIO()
     dx.ct.save_as(buf)
-    at.radio(key="med_src").set_value("Upload a DICOM file").run()
+    at.radio(key="med_src").set_value("upload").run()
     at.file_uploader(key="med_upload").upload("scan.dcm", buf.getvalue(), "application/dicom").run()
     assert not at.exception and not at.error
     assert any("Hounsfield" in str(c.proto) for c in at.get("arrow_vega_lite_chart") + at.get("vega_lite_chart"))
@@ -161,7 +161,7 @@ def test_medical_viewer_ct_window_preset_and_dicom_upload():
     ("empty.dcm", b"", "empty"),
 ])
 def test_medical_viewer_non_dicom_upload(name, data, message):
-    at = medical_page("images", med_src="Upload a DICOM file")
+    at = medical_page("images", med_src="upload")
     at.file_uploader(key="med_upload").upload(name, data, "application/dicom").run()
     assert not at.exception
     assert any(message in e.value for e in at.error), [e.value for e in at.error]

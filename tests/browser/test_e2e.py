@@ -4,6 +4,7 @@ Screenshots land in artifacts/. Without Chromium these tests skip, except under 
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -277,3 +278,51 @@ def test_user_text_is_never_rendered_as_markdown_or_html(server, page, query, la
     images = main.locator("img[src*='x.example']").count()
     assert links == 0 and images == 0, (query, links, images)
     assert "Traceback" not in main.inner_text()
+
+
+def test_chinese_walk_through_every_page_and_back_to_english(server, page):
+    """/?lang=zh opens the gallery in Chinese; the language survives moving between pages (the URL keeps it);
+    every page is screenshotted in Chinese; the sidebar switch brings English back."""
+    import domains
+    from domains.core import i18n
+    page.goto(server + "/?lang=zh")
+    page.locator("h1").filter(has_text="深度学习展厅").first.wait_for()
+    nav = page.locator("[data-testid=stSidebarNav]")
+    shot(page, "zh-home.png")
+    for d in domains.domains():
+        title = i18n.in_language(d.title, "zh")
+        nav.get_by_role("link", name=title, exact=True).click()
+        page.locator("h1").filter(has_text=title).first.wait_for()
+        page.wait_for_url(f"**/{d.id}?*lang=zh*")
+        page.locator("[data-testid=stMain] [data-testid=stMarkdownContainer]").first.wait_for()
+        main = page.locator("[data-testid=stMain]").inner_text()
+        assert "Traceback" not in main and "Something went wrong" not in main
+        assert re.search(r"[\u4e00-\u9fff]{8}", main)
+        shot(page, f"zh-{d.id}.png")
+    page.locator("[data-testid=stSidebar]").get_by_role("button", name="English", exact=True).click()
+    page.locator("h1").filter(has_text=domains.domains()[-1].title).first.wait_for()
+    page.wait_for_url("**lang=en*")
+    assert "深度学习" not in page.locator("[data-testid=stSidebarNav]").inner_text()
+
+
+def test_two_browsers_at_once_each_keep_their_language(server, browser):
+    """One server, two visitors: one reads Chinese, the other English, at the same time."""
+    a, b = browser.new_context(viewport={"width": 1200, "height": 900}), browser.new_context(locale="en-US")
+    try:
+        pa, pb = a.new_page(), b.new_page()
+        for p in (pa, pb):
+            p.set_default_timeout(90_000)
+        pa.goto(server + "/finance?lang=zh")
+        pb.goto(server + "/finance")
+        pa.locator("h1").filter(has_text="金融").first.wait_for()
+        pb.locator("h1").filter(has_text="Finance").first.wait_for()
+        pa.reload()
+        pb.reload()
+        pa.locator(".st-key-fc_result").wait_for()
+        pb.locator(".st-key-fc_result").wait_for()
+        assert "留出年份" in pa.locator(".st-key-fc_result").inner_text()
+        assert "Held-out years" in pb.locator(".st-key-fc_result").inner_text()
+        assert not re.search(r"[\u4e00-\u9fff]", pb.locator("[data-testid=stMain]").inner_text())
+    finally:
+        a.close()
+        b.close()

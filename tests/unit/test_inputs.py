@@ -101,7 +101,7 @@ def test_paths_and_missing_paths(tmp_path):
     assert load_image(p)[0].size == (20, 20)
     with pytest.raises(InputError, match="No such image file"):
         load_image(tmp_path / "missing.png")
-    with pytest.raises(InputError, match="Expected an image"):
+    with pytest.raises(InputError, match="Expected the image"):
         load_image(12345)
 
 

@@ -236,14 +236,14 @@ def test_stages_say_what_is_happening_and_how_long_it_took_last_time(monkeypatch
                      size_mb=None, ram_mb=None, offline=True, ref="x")
     seen: list[str] = []
     loader = ModelLoader(budget_mb=1000)
-    out = loader.call(spec, lambda m: (_time.sleep(1.1), m(3))[1], lambda f, msg: seen.append(msg), step="Scoring with")
+    out = loader.call(spec, lambda m: (_time.sleep(1.1), m(3))[1], lambda f, msg: seen.append(msg), step="Scoring with {name}")
     assert out.output == 3
     assert seen[0] == "Loading Slow model" and seen[1].startswith("Loaded Slow model in ")
     assert seen[2:] == ["Scoring with Slow model"]
     loader.unload(spec.id)
     stages.forget()  # as a fresh process would: the estimates come back from disk
     seen.clear()
-    loader.call(spec, lambda m: m(1), lambda f, msg: seen.append(msg), step="Scoring with")
+    loader.call(spec, lambda m: m(1), lambda f, msg: seen.append(msg), step="Scoring with {name}")
     assert seen[0] == "Loading Slow model · about 1 s" and seen[2] == "Scoring with Slow model · about 1 s"
     assert (tmp_path / "cache" / "timings.json").exists()
     assert stages.duration(95) == "about 1 min 35 s" and stages.duration(0.2) == "about 1 s"
