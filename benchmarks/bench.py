@@ -211,6 +211,14 @@ def main() -> None:
     rows.append((f"Classify, warm, JPEG bytes in: guard + decode included (median of {n})", f"{warm_jpeg:.1f} ms"))
     rows.append(("Overhead ratio: warm gallery call / bare forward (PIL, JPEG)",
                  f"{warm_pil / bare:.2f}x, {warm_jpeg / bare:.2f}x"))
+    # the language: every message is looked up per call (Chinese through the compiled catalog); one run, interleaved
+    en, zh = [], []
+    for _ in range(30):
+        en.append(median_ms(lambda: domains.run("finance.headline", "Profits soar", lang="en"), 1))
+        zh.append(median_ms(lambda: domains.run("finance.headline", "Profits soar", lang="zh"), 1))
+    rows.append(("Headline sentiment, warm, in Chinese / in English (median of 30 each, interleaved)",
+                 f"{statistics.median(zh):.1f} ms / {statistics.median(en):.1f} ms = "
+                 f"{statistics.median(zh) / statistics.median(en):.2f}x"))
 
     rows += speech_rows()
     rows += trained_rows()

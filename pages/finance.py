@@ -7,7 +7,7 @@ import streamlit as st
 
 from domains import finance, get
 from pages import _ui
-from domains.core.i18n import N_, _, join
+from domains.core.i18n import N_, _, p_, join
 
 _ui.page_header("finance", N_("Models trained here on real market and lending data, each shown beside a simple "
                              "baseline, including where the baseline wins."))
@@ -74,7 +74,7 @@ elif section == "credit":
             "Price": st.number_input(_("Price of the purchase (same units)"), value=1400, step=100, key="cr_price"),
             "Time": st.select_slider(_("Term (months)"), [12, 24, 36, 48, 60], 48, key="cr_time"),
             "Seniority": st.number_input(_("Years with current employer"), value=5, key="cr_sen"),
-            "Home": st.selectbox(_("Home"), [N_("owner"), N_("rent"), N_("parents"), N_("priv"), N_("other"),
+            "Home": st.selectbox(p_("credit field", "Home"), [N_("owner"), N_("rent"), N_("parents"), N_("priv"), N_("other"),
                                              N_("ignore")], format_func=_, key="cr_home"),
             "Job": st.selectbox(_("Job"), [N_("fixed"), N_("freelance"), N_("partime"), N_("others")], format_func=_,
                                 key="cr_job"),
@@ -91,7 +91,7 @@ elif section == "credit":
                 st.caption(_("Approve below {approve_below:.0%}. Fields not given take the typical applicant's "
                              "value: {v}.").format(approve_below=result.metrics["approve_below"], v=", ".join(result.filled) or _("none")))
                 top = result.attributions[:8]
-                _ui.bar([f"{_(a.feature)} = {_(a.value) if isinstance(a.value, str) else a.value}" for a in top], [a.contribution for a in top],
+                _ui.bar([f"{p_('credit field', a.feature) if a.feature == 'Home' else _(a.feature)} = {_(a.value) if isinstance(a.value, str) else a.value}" for a in top], [a.contribution for a in top],
                         N_("toward default (log-odds)"), key="cr_attr")
                 st.caption(_("Each bar: how much this value moves the estimate, against the same field's values "
                              "among 200 real applicants (positive: toward default)."))

@@ -18,7 +18,7 @@ SECTIONS = {"recommend": _(":material/star: Recommend"), "similar": _(":material
 
 
 def genres(g: str) -> str:
-    return ", ".join(_(x) for x in g.split("|"))
+    return _(", ").join(_(x) for x in g.split("|"))
 
 section = _ui.demo_selector("recommendation_demo", SECTIONS)
 ratings_df, movies = recommendation.data()

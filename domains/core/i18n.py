@@ -30,7 +30,7 @@ DEFAULT = "en"
 DOMAIN = "gallery"
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 ROOT = LOCALE_DIR.parents[1]
-KEYWORDS = {"_": None, "N_": None, "n_": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "n_": (1, 2), "p_": ((1, "c"), 2), "Np_": ((1, "c"), 2)}
 SOURCES = ("domains", "pages", "streamlit_app.py")
 
 _current: ContextVar[str] = ContextVar("gallery_language", default=DEFAULT)
@@ -125,6 +125,18 @@ def n_(singular: str, plural: str, n: int) -> str:
     if lang == DEFAULT:
         return singular if n == 1 else plural
     return translations(lang).ngettext(singular, plural, n)
+
+
+def p_(context: str, message: str) -> str:
+    """`message` in the current language, where the same English word means different things ("Home": the home
+    page, or a loan applicant's housing): the context tells them apart in the catalog."""
+    lang = _current.get()
+    return message if lang == DEFAULT else translations(lang).pgettext(context, message)
+
+
+def Np_(context: str, message: str) -> str:
+    """Mark a message with a context for the catalog, translated where shown with p_(context, message)."""
+    return message
 
 
 def N_(message: str) -> str:

@@ -69,8 +69,13 @@ def forget() -> None:
 
 def duration(seconds: float) -> str:
     """'about 8 s', 'about 1 min 20 s'."""
+    from .i18n import _
     s = max(1, round(seconds))
-    return f"about {s} s" if s < 60 else f"about {s // 60} min" + (f" {s % 60} s" if s % 60 else "")
+    if s < 60:
+        return _("about {s} s").format(s=s)
+    if s % 60:
+        return _("about {m} min {s} s").format(m=s // 60, s=s % 60)
+    return _("about {m} min").format(m=s // 60)
 
 
 def announce(message: str, key: str) -> str:

@@ -16,7 +16,7 @@ from ..core.inputs import json_object, load_text, script_check
 from ..core.loader import LOADER, Progress, adapter
 from ..core.registry import Demo, ModelSpec, Param, register
 from ..core.text import MINILM
-from ..core.i18n import N_, _, join
+from ..core.i18n import N_, Np_, _, join
 
 NOT_ADVICE = N_("A teaching demo, not investment or lending advice. Past returns do not predict future ones.")
 
@@ -279,7 +279,7 @@ CR_VERSION = 1
 APPROVE_BELOW = 0.3  # approve when P(default) is below this
 # words results use as values (decisions, sentiment labels): in the catalog so pages show them translated
 VALUE_WORDS = (N_("approve"), N_("refer to a person"), N_("positive"), N_("negative"), N_("neutral"))
-FIELD_WORDS = (N_("Seniority"), N_("Home"), N_("Time"), N_("Age"), N_("Marital"), N_("Records"), N_("Job"),
+FIELD_WORDS = (N_("Seniority"), Np_("credit field", "Home"), N_("Time"), N_("Age"), N_("Marital"), N_("Records"), N_("Job"),
                N_("Expenses"), N_("Income"), N_("Assets"), N_("Debt"), N_("Amount"), N_("Price"), N_("widow"),
                N_("married"), N_("single"), N_("separated"), N_("divorced"), N_("unknown"))
 

@@ -264,7 +264,7 @@ def recommend(_input: Any = None, *, model: str | None = None, ratings: Any = No
                 j = list(liked)[int(np.argmax(sims))]
                 shared = set(g.split("|")) & set(movies.genres[j].split("|")) - {"(no genres listed)"}
                 reason = _("because you liked {film}").format(film=movies.display[j]) + (
-                    " " + _("(also {genres})").format(genres=", ".join(_(x) for x in sorted(shared)[:2]))
+                    " " + _("(also {genres})").format(genres=_(", ").join(_(x) for x in sorted(shared)[:2]))
                     if shared else "")
             items.append(Item(movies.display[i], round(float(scores[i]), 4), reason, g, int(movies.n_ratings[i])))
         metrics = {k: rec.meta[k] for k in ("model", "baseline", "baseline_name", "train_ratings", "test_ratings",

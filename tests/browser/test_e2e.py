@@ -299,7 +299,7 @@ def test_chinese_walk_through_every_page_and_back_to_english(server, page):
         assert "Traceback" not in main and "Something went wrong" not in main
         assert re.search(r"[\u4e00-\u9fff]{8}", main)
         shot(page, f"zh-{d.id}.png")
-    page.locator("[data-testid=stSidebar]").get_by_role("button", name="English", exact=True).click()
+    page.locator("[data-testid=stSidebar]").get_by_role("radio", name="English", exact=True).click()
     page.locator("h1").filter(has_text=domains.domains()[-1].title).first.wait_for()
     page.wait_for_url("**lang=en*")
     assert "深度学习" not in page.locator("[data-testid=stSidebarNav]").inner_text()

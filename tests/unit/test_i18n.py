@@ -32,7 +32,7 @@ def test_every_message_in_the_code_has_a_chinese_translation_with_the_same_place
     for m in i18n.extract():
         if not m.id:
             continue
-        t = po.get(m.id if isinstance(m.id, str) else m.id[0])
+        t = po.get(m.id if isinstance(m.id, str) else m.id[0], context=m.context)
         text = t.string if t is not None else None
         text = text[0] if isinstance(text, (tuple, list)) else text
         if not text or (t is not None and t.fuzzy):
