@@ -326,3 +326,16 @@ def test_two_browsers_at_once_each_keep_their_language(server, browser):
     finally:
         a.close()
         b.close()
+
+
+def test_with_no_choice_the_browsers_language_decides(server, browser):
+    """A browser set to Chinese opens the gallery in Chinese without ?lang=; the URL then carries the choice."""
+    ctx = browser.new_context(locale="zh-CN", viewport={"width": 1200, "height": 900})
+    try:
+        pg = ctx.new_page()
+        pg.set_default_timeout(90_000)
+        pg.goto(server + "/")
+        pg.locator("h1").filter(has_text="深度学习展厅").first.wait_for()
+        pg.wait_for_url("**lang=zh*")
+    finally:
+        ctx.close()
