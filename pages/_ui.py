@@ -143,7 +143,7 @@ def model_card(spec: ModelSpec) -> None:
     with st.container(border=True):
         st.markdown(_("**{name}** &nbsp; {v}").format(name=spec.name, v=badges(spec)))
         if spec.description:
-            st.caption(_(spec.description))
+            st.caption(spec.text("description"))  # placeholders filled (sizes, languages)
         rows = {_("Source"): {"package": _("installed package `{ref}`"), "hub": _("hub `{ref}`"),
                               "trained": _("trained here on `{ref}`")}[spec.source].format(ref=spec.ref)}
         if spec.revision and len(spec.revision) == 40:
@@ -157,7 +157,7 @@ def model_card(spec: ModelSpec) -> None:
         if spec.homepage:
             rows[_("More")] = spec.homepage
         if spec.languages:
-            rows[_("Reads")] = _(spec.languages)
+            rows[_("Reads")] = spec.text("languages")
         loaded = next((m for m in LOADER.loaded() if m["id"] == spec.id), None)
         rows[_("In memory")] = (_("yes, {ram_mb:.0f} MB (counted as in the sidebar)").format(ram_mb=loaded["ram_mb"])
                                 if loaded else _("not loaded yet"))

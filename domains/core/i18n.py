@@ -101,6 +101,9 @@ def _compile(po: Path) -> Path:
 
 def translations(lang: str) -> gettext.NullTranslations:
     """The catalog of a language (English: none, the ids are English)."""
+    t = _catalogs.get(lang)  # every message looks this up: no lock once the catalog is loaded
+    if t is not None:
+        return t
     with _lock:
         t = _catalogs.get(lang)
         if t is None:

@@ -44,11 +44,14 @@ def estimate(key: str) -> float | None:
 
 
 def remember(key: str, seconds: float) -> None:
-    """Fold one measured duration into the stage's estimate and keep it on disk (best effort)."""
+    """Fold one measured duration into the stage's estimate; write the estimates to disk (best effort) only when
+    one that matters moved: most stages are model calls of milliseconds, and a file write per call is not free."""
     with _lock:
         times = _load()
         old = times.get(key)
-        times[key] = round(seconds if old is None else 0.5 * old + 0.5 * seconds, 2)
+        new = times[key] = round(seconds if old is None else 0.5 * old + 0.5 * seconds, 2)
+        if max(new, old or 0.0) < SHOW_FROM_S / 2 or (old is not None and abs(new - old) <= 0.1 * old):
+            return  # too short to ever be shown, or no real change: kept in memory only
         try:
             path = _path()
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -180,3 +180,16 @@ def test_model_card_and_sidebar_count_the_same_memory_and_unloading_says_what_ca
     counted = next(m for m in LOADER.loaded() if m["id"] == "efficientnet-lite0")["ram_mb"]
     assert f"yes, {counted:.0f} MB (counted as in the sidebar)" in texts(at)
     assert "Reads" not in texts(at)  # an image model: no language row
+
+
+def test_model_cards_fill_their_descriptions_placeholders_in_both_languages():
+    """EfficientNet's card description is a template (parameters, top-1, input size): filled, never shown raw."""
+    from domains.core import i18n
+    for lang in ("en", "zh"):
+        i18n.set_language(lang)
+        at = page("pages/vision.py")
+        at.query_params["lang"] = lang
+        at.run()
+        captions = "\n".join(c.value for c in at.caption)
+        assert "{params_m}" not in captions and "224x224" in captions, captions[:500]
+    i18n.set_language("en")
