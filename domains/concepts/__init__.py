@@ -1,15 +1,19 @@
-"""How it works: a network learning in front of you. One backpropagation step by hand, checked against torch
-autograd (more to come: a live playground, a CNN on real digits, an LSTM on a real series)."""
+"""How it works: a network learning in front of you. A playground where a small network learns to separate
+points, one backpropagation step by hand (checked against torch autograd), a CNN on real handwritten digits and
+an LSTM on a real series, each trained here beside the baselines a practitioner would use."""
 from ..core.i18n import N_
 from ..core.registry import Domain, register_domain
 
 register_domain(Domain(
     id="concepts", title=N_("How it works"), icon=":material/school:", section=N_("How deep learning works"),
-    blurb=N_("How a network learns: every number of one backpropagation step, computed by hand and checked "
-             "against torch's automatic differentiation."),
+    blurb=N_("How a network learns, trained live: a playground, every number of one backpropagation step, a "
+             "convolutional network on real digits and a recurrent one on a real series."),
     page="pages/concepts.py",
     order=90,
 ))
 
-from . import backprop  # noqa: E402,F401,I001  (registers the demos)
-from .backprop import *  # noqa: E402,F401,F403
+from . import backprop, cnn, rnn, playground  # noqa: E402,F401,I001  (registers the demos)
+from .backprop import WEIGHTS, BackpropResult  # noqa: E402,F401
+from .cnn import CnnResult, to_digit  # noqa: E402,F401
+from .rnn import RnnResult  # noqa: E402,F401
+from .playground import DATASETS, ACTIVATIONS, Playground, PlaygroundResult  # noqa: E402,F401
