@@ -21,7 +21,7 @@ SECTIONS = {
     "recommendation": ["recommend", "similar", "map"],
     "finance": ["forecast", "credit", "headline"],
     "smart_home": [None],
-    "concepts": ["backprop"],
+    "concepts": ["playground", "backprop", "cnn", "rnn"],
 }
 CASES = [(p, s) for p, secs in SECTIONS.items() for s in secs]
 TEXT_KINDS = ("markdown", "caption", "title", "subheader", "header", "info", "warning", "error", "success")
