@@ -168,6 +168,10 @@ SECTIONS = [
     ("finance?demo=forecast", ".st-key-fc_result", "Held-out years"),
     ("finance?demo=credit", ".st-key-cr_result", "P(default)"),
     ("finance?demo=headline", ".st-key-hl_result", "positive"),
+    ("concepts?demo=playground", ".st-key-pg_result", "Test accuracy"),
+    ("concepts?demo=backprop", ".st-key-bp_result", "Largest difference"),
+    ("concepts?demo=cnn", ".st-key-cnn_result", "The CNN reads"),
+    ("concepts?demo=rnn", ".st-key-rnn_result", "the baseline wins"),
 ]
 
 
@@ -339,3 +343,38 @@ def test_with_no_choice_the_browsers_language_decides(server, browser):
         pg.wait_for_url("**lang=zh*")
     finally:
         ctx.close()
+
+
+def test_playground_animates_while_playing_and_gives_its_verdict_on_pause(server, page):
+    """Play: the epoch counter climbs and the boundary redraws frame by frame (kept as a frame sequence in
+    artifacts/); Pause: the verdict against logistic regression appears."""
+    page.goto(f"{server}/concepts?demo=playground&pg_dataset=xor")
+    box = page.locator(".st-key-pg_result")
+    box.wait_for()
+    page.get_by_role("button", name="Play").click()
+    ARTIFACTS.mkdir(exist_ok=True)
+    epochs, frames = [], []
+    for i in range(4):
+        time.sleep(1.5)
+        epochs.append(float(box.locator("[data-testid=stMetricValue]").first.inner_text()))
+        frames.append(box.locator("[data-testid=stImage] img").first.screenshot(path=str(ARTIFACTS / f"playground-frame-{i}.png")))
+    page.get_by_role("button", name="Pause").click()
+    page.get_by_text("How good is it?").wait_for()
+    assert epochs[-1] > epochs[0] and epochs == sorted(epochs)
+    assert len(set(frames)) >= 3                      # the boundary moved between frames
+    shot(page, "concepts-playground-paused.png")
+
+
+def test_cnn_reads_an_uploaded_picture_of_a_digit(server, page, tmp_path):
+    """Dark ink on white paper, as a phone photo of a digit would be: inverted, centred and read."""
+    from PIL import Image, ImageDraw
+    img = Image.new("RGB", (200, 260), "white")
+    ImageDraw.Draw(img).line((100, 30, 100, 230), fill="black", width=18)
+    img.save(tmp_path / "one.png")
+    page.goto(f"{server}/concepts?demo=cnn")
+    page.locator(".st-key-cnn_result").wait_for()
+    page.get_by_text("Upload a picture").click()
+    page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(tmp_path / "one.png"))
+    page.get_by_text("The CNN reads 1").wait_for()
+    assert "(it is a" not in page.locator(".st-key-cnn_result h3").first.inner_text()   # no label for a user's digit
+    shot(page, "concepts-cnn-upload.png")
