@@ -147,14 +147,15 @@ def speech_rows() -> list[tuple[str, str]]:
 def trained_rows() -> list[tuple[str, str]]:
     """Models the project trains: first build (train) and reload from the disk cache, in a fresh cache."""
     import tempfile
-    from domains import finance, medical, recommendation
+    from domains import concepts, finance, medical, recommendation
     from domains.core.loader import LOADER
     rows = []
     old = os.environ.get("GALLERY_CACHE_DIR")
     with tempfile.TemporaryDirectory() as d:
         os.environ["GALLERY_CACHE_DIR"] = d
         try:
-            for spec in (recommendation.BPR, finance.FC_SPECS["sp500"], finance.CREDIT_SPEC, medical.BC_SPEC):
+            for spec in (recommendation.BPR, finance.FC_SPECS["sp500"], finance.CREDIT_SPEC, medical.BC_SPEC,
+                         concepts.cnn.NET, concepts.rnn.NET):
                 LOADER.unload(spec.id)
                 t0 = time.perf_counter()
                 with LOADER.use(spec):
@@ -173,6 +174,29 @@ def trained_rows() -> list[tuple[str, str]]:
             else:
                 os.environ["GALLERY_CACHE_DIR"] = old
     return rows
+
+
+def playground_rows() -> list[tuple[str, str]]:
+    """One animation frame of the playground (10 training steps, the loss record, the boundary frame and the
+    network picture), with one thread and with the machine's default, on the spiral with 3 x 8 neurons."""
+    from domains.concepts import playground as engine
+    from domains.core.threads import single_thread
+
+    def frame_ms(net) -> float:
+        def one():
+            net.step(10)
+            net.record()
+            net.frame()
+            engine.network_picture(net)
+        return median_ms(one, 40)
+
+    one = engine.Playground("spiral", layers="8,8,8")
+    with single_thread():
+        t1 = frame_ms(one)
+    t2 = frame_ms(engine.Playground("spiral", layers="8,8,8"))
+    return [("Playground frame: 10 steps + loss + boundary + network picture, one thread (median of 40)",
+             f"{t1:.1f} ms ({1000 / t1:.0f} frames/s of headroom)"),
+            ("Playground frame, default threads / one thread", f"{t2 / t1:.2f}x")]
 
 
 def main() -> None:
@@ -222,6 +246,7 @@ def main() -> None:
 
     rows += speech_rows()
     rows += trained_rows()
+    rows += playground_rows()
     demo_rows = per_demo_rows()
 
     head = (f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, {os.cpu_count()} cores, "
