@@ -105,6 +105,8 @@ class Param:
                 value = self.kind(raw)
         except (TypeError, ValueError):
             raise InputError(_("{name} must be a {__name__}, got {raw!r}.").format(name=self.name, __name__=self.kind.__name__, raw=raw)) from None
+        if isinstance(value, float) and value != value or value in (float("inf"), float("-inf")):
+            raise InputError(_("{name} must be a finite number, got {raw!r}.").format(name=self.name, raw=raw))
         if self.min is not None and value < self.min or self.max is not None and value > self.max:
             raise InputError(_("{name} must be between {min} and {max}, got {value}.").format(name=self.name, min=self.min, max=self.max, value=value))
         if self.choices and value not in self.choices:

@@ -22,6 +22,8 @@ SECTIONS = {
     "finance": ["forecast", "credit", "headline"],
     "smart_home": [None],
     "concepts": ["playground", "backprop", "cnn", "rnn"],
+    "manufacturing": ["spectra", "concrete"],
+    "energy": ["forecast", "unusual"],
 }
 CASES = [(p, s) for p, secs in SECTIONS.items() for s in secs]
 TEXT_KINDS = ("markdown", "caption", "title", "subheader", "header", "info", "warning", "error", "success")

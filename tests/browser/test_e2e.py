@@ -172,6 +172,10 @@ SECTIONS = [
     ("concepts?demo=backprop", ".st-key-bp_result", "Largest difference"),
     ("concepts?demo=cnn", ".st-key-cnn_result", "The CNN reads"),
     ("concepts?demo=rnn", ".st-key-rnn_result", "the baseline wins"),
+    ("manufacturing?demo=spectra", ".st-key-nir_result", "FAIL against"),
+    ("manufacturing?demo=concrete", ".st-key-mix_result", "MPa at 28 days"),
+    ("energy?demo=forecast", ".st-key-el_result", "demand by half-hour"),
+    ("energy?demo=unusual", ".st-key-ud_result", "were public holidays"),
 ]
 
 
