@@ -19,6 +19,7 @@ from ..core.evaluation import Evaluation
 from ..core.i18n import N_, _
 from ..core.loader import LOADER, Progress, adapter
 from ..core.registry import Demo, ModelSpec, Param, register
+from ..core.training import fit
 
 QS = (0.1, 0.5, 0.9)
 NUM = ["Temperature", "tmax_day", "temp_lag2", "WorkDay", "lag48", "lag336", "yday_mean", "doy_s", "doy_c"]
@@ -148,19 +149,8 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
                 if progress:
                     progress(k / len(SEEDS), _("Training the quantile network (seed {seed})").format(seed=seed))
                 torch.manual_seed(seed)
-                net = Net()
-                opt = torch.optim.AdamW(net.parameters(), lr=5e-3, weight_decay=1e-4)
-                steps = EPOCHS * ((len(Y) + 511) // 512)
-                sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=5e-3, total_steps=steps)
-                g = torch.Generator().manual_seed(seed)
-                for _ep in range(EPOCHS):
-                    net.train()
-                    for idx in torch.randperm(len(Y), generator=g).split(512):
-                        opt.zero_grad()
-                        _pinball(net(*(x[idx] for x in X)), Y[idx]).backward()
-                        opt.step()
-                        sched.step()
-                tensors.update({f"seed{seed}.{n}": v.detach().clone() for n, v in net.eval().state_dict().items()})
+                net = fit(Net(), X, Y, epochs=EPOCHS, batch=512, seed=seed, lr=5e-3, loss=_pinball)
+                tensors.update({f"seed{seed}.{n}": v.detach().clone() for n, v in net.state_dict().items()})
         return tensors, {"train_seconds": round(time.perf_counter() - t0, 1)}
 
     tensors, meta, built = trained.cached_model("demand-quantile-net", key, build, progress)

@@ -14,7 +14,7 @@ from ..core.i18n import N_, _
 from ..core.loader import LOADER, Progress, adapter
 from ..core.registry import Demo, ModelSpec, Param, register
 
-SEED, EPOCHS, CODE_VERSION = 0, 100, 1
+SEED, EPOCHS, CODE_VERSION = 0, 100, 2
 METHODS = {"pca": N_("PCA, 2 components"), "autoencoder": N_("autoencoder (trained here)")}
 
 
@@ -46,7 +46,7 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
     from sklearn.metrics import roc_auc_score
     from ..core import trained
     from ..core.threads import single_thread
-    from ..manufacturing.spectra import fit
+    from ..core.training import fit
     dates, D, workday, tmax = day_profiles()
     weekday = dates.dayofweek < 5
     X = D[weekday] / D[weekday].mean(1, keepdims=True)
@@ -58,8 +58,8 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
     def build(progress):
         t0 = time.perf_counter()
         with single_thread():
+            torch.manual_seed(SEED)   # the first weights too
             net = _ae()
-            torch.manual_seed(SEED)
             # the inputs are the targets: fit() regresses net(Z) on Z
             fit(net, Zt, Zt, epochs=EPOCHS, batch=32, seed=SEED)
         return ({k: v.detach().clone() for k, v in net.state_dict().items()},

@@ -14,8 +14,9 @@ from ..core.evaluation import Evaluation
 from ..core.i18n import N_, _
 from ..core.loader import LOADER, Progress, adapter
 from ..core.registry import Demo, ModelSpec, Param, register
+from ..core.training import fit
 
-SEEDS, EPOCHS, CODE_VERSION = (0, 1, 2), 250, 1
+SEEDS, EPOCHS, CODE_VERSION = (0, 1, 2), 250, 2
 WAVELENGTHS = [850 + 2 * k for k in range(100)]
 BASELINES = {"pls": N_("PLS regression (chemometrics standard)"), "ridge": N_("ridge regression"),
              "kernel_ridge": N_("RBF kernel ridge"), "boosting": N_("gradient boosting"),
@@ -46,24 +47,6 @@ def _cnn():
 def _mlp(d: int):
     from torch import nn
     return nn.Sequential(nn.Linear(d, 64), nn.SiLU(), nn.Linear(64, 64), nn.SiLU(), nn.Linear(64, 1), nn.Flatten(0))
-
-
-def fit(net, X, y, *, epochs: int, batch: int, seed: int, lr: float = 3e-3, wd: float = 1e-4):
-    """AdamW with a one-cycle schedule, seeded; the last epoch's weights (no early stopping on test)."""
-    import torch
-    torch.manual_seed(seed)
-    opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=wd)
-    steps = epochs * ((len(X) + batch - 1) // batch)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps)
-    g = torch.Generator().manual_seed(seed)
-    for _ep in range(epochs):
-        net.train()
-        for idx in torch.randperm(len(X), generator=g).split(batch):
-            opt.zero_grad()
-            torch.nn.functional.mse_loss(net(X[idx]), y[idx]).backward()
-            opt.step()
-            sched.step()
-    return net.eval()
 
 
 class SpectraModels:
@@ -110,6 +93,7 @@ def _baselines(Xtr, ytr, Xte, yte, mean, std):
              "boosting": HistGradientBoostingRegressor(max_iter=500, learning_rate=0.05, random_state=0)
              .fit(A, ytr).predict(B)}
     ym, ys = ytr.mean(), ytr.std()
+    torch.manual_seed(0)
     mlp = fit(_mlp(100), torch.tensor(As, dtype=torch.float32), torch.tensor((ytr - ym) / ys, dtype=torch.float32),
               epochs=300, batch=32, seed=0)
     with torch.inference_mode():
@@ -140,6 +124,7 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
             for k, seed in enumerate(SEEDS):
                 if progress:
                     progress(k / (len(SEEDS) + 1), _("Training the spectrum CNN (seed {seed})").format(seed=seed))
+                torch.manual_seed(seed)   # the first weights too
                 net = fit(_cnn(), At, Yt, epochs=EPOCHS, batch=32, seed=seed)
                 tensors.update({f"seed{seed}.{n}": v.detach().clone() for n, v in net.state_dict().items()})
             if progress:
