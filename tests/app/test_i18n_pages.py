@@ -24,6 +24,7 @@ SECTIONS = {
     "concepts": ["playground", "backprop", "cnn", "rnn"],
     "manufacturing": ["spectra", "concrete"],
     "energy": ["forecast", "unusual"],
+    "agriculture": ["leaf", "map", "rice"],
 }
 CASES = [(p, s) for p, secs in SECTIONS.items() for s in secs]
 TEXT_KINDS = ("markdown", "caption", "title", "subheader", "header", "info", "warning", "error", "success")

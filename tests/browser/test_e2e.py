@@ -176,6 +176,9 @@ SECTIONS = [
     ("manufacturing?demo=concrete", ".st-key-mix_result", "MPa at 28 days"),
     ("energy?demo=forecast", ".st-key-el_result", "demand by half-hour"),
     ("energy?demo=unusual", ".st-key-ud_result", "were public holidays"),
+    ("agriculture?demo=leaf", ".st-key-leaf_result", "(correct)"),
+    ("agriculture?demo=map", ".st-key-map_result", "the network says"),
+    ("agriculture?demo=rice", ".st-key-rice_result", "kg of rice"),
 ]
 
 
