@@ -153,6 +153,11 @@ def join(*sentences: str) -> str:
     return gap.join(s for s in sentences if s)
 
 
+def join_list(items: list[str]) -> str:
+    """Words in a list: "a, b, c" in English, "a、b、c" in Chinese."""
+    return ("、" if _current.get() == "zh" else ", ").join(items)
+
+
 def in_language(message: str, lang: str) -> str:
     with language(lang):
         return _(message)

@@ -25,6 +25,7 @@ SECTIONS = {
     "manufacturing": ["spectra", "concrete"],
     "energy": ["forecast", "unusual"],
     "agriculture": ["leaf", "map", "rice"],
+    "transport": ["ridership"],
 }
 CASES = [(p, s) for p, secs in SECTIONS.items() for s in secs]
 TEXT_KINDS = ("markdown", "caption", "title", "subheader", "header", "info", "warning", "error", "success")

@@ -179,6 +179,7 @@ SECTIONS = [
     ("agriculture?demo=leaf", ".st-key-leaf_result", "(correct)"),
     ("agriculture?demo=map", ".st-key-map_result", "the network says"),
     ("agriculture?demo=rice", ".st-key-rice_result", "kg of rice"),
+    ("transport?demo=ridership", ".st-key-tr_result", "thousand riders entered"),
 ]
 
 
