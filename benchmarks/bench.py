@@ -147,7 +147,8 @@ def speech_rows() -> list[tuple[str, str]]:
 def trained_rows() -> list[tuple[str, str]]:
     """Models the project trains: first build (train) and reload from the disk cache, in a fresh cache."""
     import tempfile
-    from domains import agriculture, concepts, energy, finance, manufacturing, medical, recommendation, transport
+    from domains import (agriculture, concepts, energy, finance, logistics, manufacturing, medical, recommendation,
+                         transport)
     from domains.core.loader import LOADER
     rows = []
     old = os.environ.get("GALLERY_CACHE_DIR")
@@ -157,7 +158,8 @@ def trained_rows() -> list[tuple[str, str]]:
             for spec in (recommendation.BPR, finance.FC_SPECS["sp500"], finance.CREDIT_SPEC, medical.BC_SPEC,
                          concepts.cnn.NET, concepts.rnn.NET, manufacturing.spectra.NET, manufacturing.concrete.NET,
                          energy.forecast.NET, energy.unusual.NET, agriculture.leaf.NET,
-                         agriculture.leaf_map.NET, agriculture.rice.NET, transport.ridership.NET):
+                         agriculture.leaf_map.NET, agriculture.rice.NET, transport.ridership.NET,
+                         logistics.delivery.NET):
                 LOADER.unload(spec.id)
                 t0 = time.perf_counter()
                 with LOADER.use(spec):

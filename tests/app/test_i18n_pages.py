@@ -26,6 +26,7 @@ SECTIONS = {
     "energy": ["forecast", "unusual"],
     "agriculture": ["leaf", "map", "rice"],
     "transport": ["ridership"],
+    "logistics": ["delivery"],
 }
 CASES = [(p, s) for p, secs in SECTIONS.items() for s in secs]
 TEXT_KINDS = ("markdown", "caption", "title", "subheader", "header", "info", "warning", "error", "success")

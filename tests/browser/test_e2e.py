@@ -180,6 +180,7 @@ SECTIONS = [
     ("agriculture?demo=map", ".st-key-map_result", "the network says"),
     ("agriculture?demo=rice", ".st-key-rice_result", "kg of rice"),
     ("transport?demo=ridership", ".st-key-tr_result", "thousand riders entered"),
+    ("logistics?demo=delivery", ".st-key-dl_result", "Promise"),
 ]
 
 

@@ -1,0 +1,16 @@
+"""Logistics under AppTest."""
+from __future__ import annotations
+
+from test_pages import errors, open_section, texts
+
+
+def test_delivery_section_promises_a_time_and_shows_the_calibration():
+    at = open_section("pages/logistics.py", "delivery")
+    assert not at.exception and not errors(at)
+    assert "### Promise 37 minutes (by 18:37)" in texts(at) and "a tie" in texts(at)
+    rows = at.table[0].value
+    assert list(rows["window"]) == ["calibrated network (this page)", "network, raw", "gradient boosting, quantiles"]
+    lunch = open_section("pages/logistics.py", "delivery", dl_hour=12.0)
+    assert not lunch.exception and "(by 12:1" in texts(lunch)
+    empty = open_section("pages/logistics.py", "delivery", dl_items=[])
+    assert not empty.exception and any("at least one item" in i.value for i in empty.info)
