@@ -159,7 +159,7 @@ def trained_rows() -> list[tuple[str, str]]:
                          concepts.cnn.NET, concepts.rnn.NET, manufacturing.spectra.NET, manufacturing.concrete.NET,
                          energy.forecast.NET, energy.unusual.NET, agriculture.leaf.NET,
                          agriculture.leaf_map.NET, agriculture.rice.NET, transport.ridership.NET,
-                         logistics.delivery.NET):
+                         logistics.delivery.NET, logistics.delays.NET):
                 LOADER.unload(spec.id)
                 t0 = time.perf_counter()
                 with LOADER.use(spec):

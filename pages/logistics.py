@@ -9,7 +9,7 @@ from pages import _ui
 _ui.page_header("logistics", N_("A dispatcher's promise on 10,000 real food orders: when will this order arrive, and "
                                 "what time can you promise so that only about one order in ten is late? Each model "
                                 "is trained here beside the dispatcher's baselines."))
-SECTIONS = {"delivery": _(":material/local_shipping: Delivery promise")}
+SECTIONS = {"delivery": _(":material/local_shipping: Delivery promise"), "delays": _(":material/flight_takeoff: Flight delays")}
 section = _ui.demo_selector("logistics_demo", SECTIONS)
 NAMES = logistics.delivery.MODELS
 DAY_NAMES = {"Mon": N_("Monday"), "Tue": N_("Tuesday"), "Wed": N_("Wednesday"), "Thu": N_("Thursday"),
@@ -82,4 +82,56 @@ def delivery_section() -> None:
     _ui.model_card(demo.default_model)
 
 
-{"delivery": delivery_section}[section]()
+def delays_section() -> None:
+    demo = get("logistics.delays")
+    st.subheader(_(demo.title))
+    st.caption(_(demo.summary))
+    a, b, c, d = st.columns(4)
+    origin = a.selectbox(_("From"), ["EWR", "JFK", "LGA"], key="fd_origin")
+    dest = b.selectbox(_("To"), ["ORD", "ATL", "LAX", "BOS", "MCO", "SFO", "CLT", "MIA", "DCA", "FLL"], key="fd_dest")
+    carrier = c.selectbox(_("Airline"), ["UA", "B6", "EV", "DL", "AA", "MQ", "US", "9E", "WN", "VX"], key="fd_carrier")
+    month = d.selectbox(_("Month"), [10, 11, 12], index=2, key="fd_month")
+    e, f, g, h = st.columns(4)
+    dow = e.selectbox(_("Weekday"), list(range(7)), index=4, format_func=lambda k: _(list(DAY_NAMES.values())[k]),
+                      key="fd_dow")
+    hour = f.slider(_("Departure hour"), 5, 23, 18, key="fd_hour")
+    congestion = g.slider(_("Delays at the airport 2-3 hours earlier (min)"), -10, 120, 20, 5, key="fd_cong")
+    visib = h.slider(_("Visibility (miles)"), 0.0, 10.0, 10.0, 0.5, key="fd_visib")
+    result = _ui.run_demo(demo.id, None, model=demo.default_model, origin=origin, dest=dest, carrier=carrier,
+                          month=month, dow=dow, hour=hour, congestion=float(congestion), weather={"visib": visib})
+    if result is None:
+        return
+    with st.container(key="fd_result"):
+        r = result.risk
+        st.markdown(_("### {risk:.0%} risk of leaving more than 15 minutes late").format(risk=r["boosting"]))
+        _ui.warnings(result)
+        cols = st.columns(3)
+        for col, k in zip(cols, ("boosting", "logistic", "network")):
+            col.metric(_(NAMES_DELAY[k]), f"{r[k]:.0%}")
+        ce = result.congestion_effect
+        st.caption(_("Gradient boosting for this flight: {a:.0%} on a calm day (no delays earlier), {b:.0%} when "
+                     "departures 2-3 hours earlier left an hour late. {share:.0%} of the test flights left late.").format(
+                         a=ce["0"], b=ce["60"], share=result.delayed_share))
+        auc = result.auc
+        fig = go.Figure(go.Bar(x=[auc[k] for k in ORDER_DELAY], y=[_(NAMES_DELAY[k]) for k in ORDER_DELAY],
+                               orientation="h", marker={"color": ["#2ca02c", "#9467bd", "#d62728", "#ff7f0e", "#999"]},
+                               text=[f"{auc[k]:.3f}" for k in ORDER_DELAY], textposition="outside"))
+        fig.update_layout(height=260, margin={"l": 10, "r": 40, "t": 10, "b": 10}, xaxis={"range": [0.45, 0.8],
+                          "title": _("ROC AUC, October-December")}, yaxis={"autorange": "reversed"})
+        st.plotly_chart(fig, key="fd_auc")
+        st.caption(_("Three different models land within a hundredth of each other; taking away one feature, how "
+                     "delayed the airport already is, costs gradient boosting {d:.3f}.").format(
+                         d=auc["boosting"] - auc["boosting_no_congestion"]))
+    _ui.evaluation(result.evaluation, N_("network with embeddings (trained here)"))
+    for n in result.notes:
+        st.caption(n)
+    _ui.latency(result)
+    _ui.reproduce(demo, demo.default_model, {"origin": origin, "dest": dest, "carrier": carrier, "month": month,
+                                             "dow": dow, "hour": hour, "congestion": float(congestion),
+                                             "weather": {"visib": visib}}, result)
+    _ui.model_card(demo.default_model)
+
+
+NAMES_DELAY = logistics.delays.MODELS
+ORDER_DELAY = ["boosting", "logistic", "network", "boosting_no_congestion", "base_rate"]
+{"delivery": delivery_section, "delays": delays_section}[section]()

@@ -26,7 +26,7 @@ SECTIONS = {
     "energy": ["forecast", "unusual"],
     "agriculture": ["leaf", "map", "rice"],
     "transport": ["ridership"],
-    "logistics": ["delivery"],
+    "logistics": ["delivery", "delays"],
 }
 CASES = [(p, s) for p, secs in SECTIONS.items() for s in secs]
 TEXT_KINDS = ("markdown", "caption", "title", "subheader", "header", "info", "warning", "error", "success")

@@ -14,3 +14,13 @@ def test_delivery_section_promises_a_time_and_shows_the_calibration():
     assert not lunch.exception and "(by 12:1" in texts(lunch)
     empty = open_section("pages/logistics.py", "delivery", dl_items=[])
     assert not empty.exception and any("at least one item" in i.value for i in empty.info)
+
+
+def test_delays_section_shows_the_risk_and_that_the_models_tie():
+    at = open_section("pages/logistics.py", "delays")
+    assert not at.exception and not errors(at)
+    assert "risk of leaving more than 15 minutes late" in texts(at) and "a tie" in texts(at)
+    calm = open_section("pages/logistics.py", "delays", fd_cong=-10)
+    assert not calm.exception
+    risk = lambda a: int([m.value for m in a.markdown if "risk of leaving" in m.value][0].split("%")[0].split()[-1])
+    assert risk(calm) < risk(at)

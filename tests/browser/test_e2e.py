@@ -181,6 +181,7 @@ SECTIONS = [
     ("agriculture?demo=rice", ".st-key-rice_result", "kg of rice"),
     ("transport?demo=ridership", ".st-key-tr_result", "thousand riders entered"),
     ("logistics?demo=delivery", ".st-key-dl_result", "Promise"),
+    ("logistics?demo=delays", ".st-key-fd_result", "risk of leaving"),
 ]
 
 

@@ -41,3 +41,34 @@ def test_one_order_gets_an_ordered_window_and_the_dinner_rush_shows(friday):
 def test_orders_it_cannot_read_are_refused(params, match):
     with pytest.raises(InputError, match=match):
         domains.run("logistics.delivery", **params)
+
+
+# ---------------------------------------------------------------- flight delays
+@pytest.fixture(scope="module")
+def flight():
+    return domains.run("logistics.delays", origin="EWR", carrier="UA", dest="ORD", month=12, congestion=20)
+
+
+def test_every_model_ties_and_the_congestion_feature_matters_more(flight):
+    auc = flight.auc
+    assert auc["boosting"] == pytest.approx(0.743, abs=0.005) and auc["logistic"] == pytest.approx(0.742, abs=0.005)
+    assert auc["network"] == pytest.approx(0.74, abs=0.015)
+    assert auc["boosting"] - auc["boosting_no_congestion"] > 0.025     # measured 0.743 -> 0.707
+    assert max(auc["boosting"], auc["logistic"], auc["network"]) - min(auc["boosting"], auc["logistic"],
+                                                                       auc["network"]) < 0.015
+    assert flight.evaluation.verdict == "tie" and flight.delayed_share == pytest.approx(0.19, abs=0.02)
+
+
+def test_a_congested_airport_raises_the_risk(flight):
+    assert flight.congestion_effect["60"] > flight.congestion_effect["0"] + 0.2
+    busy = domains.run("logistics.delays", origin="EWR", carrier="UA", dest="ORD", month=12, congestion=120)
+    assert all(busy.risk[k] > flight.risk[k] for k in ("network", "boosting", "logistic"))
+    assert domains.run("logistics.delays", month=5).warnings                  # a training month is flagged
+
+
+@pytest.mark.parametrize("params,match", [({"origin": "XXX"}, "Unknown origin"), ({"dest": "ZZZ"}, "Unknown dest"),
+                                          ({"weather": {"visib": 99}}, "outside"), ({"weather": {"fog": 1}}, "Unknown"),
+                                          ({"hour": 2}, "hour"), ({"congestion": "nan"}, "finite")])
+def test_flights_it_cannot_read_are_refused(params, match):
+    with pytest.raises(InputError, match=match):
+        domains.run("logistics.delays", **params)
