@@ -26,7 +26,7 @@ def delivery_section() -> None:
     st.subheader(_(demo.title))
     st.caption(_(demo.summary))
     a, b, c = st.columns(3)
-    day = a.selectbox(_("Day"), logistics.DAYS, index=4, format_func=lambda d: _(DAY_NAMES[d]), key="dl_day")
+    day = a.selectbox(_("Weekday"), logistics.DAYS, index=4, format_func=lambda d: _(DAY_NAMES[d]), key="dl_day")
     hour = b.slider(_("Order time (hour of day)"), 11.0, 20.5, 18.0, 0.25, key="dl_hour")
     distance = c.slider(_("Distance (miles)"), 1.75, 11.0, 3.0, 0.25, key="dl_distance")
     chosen = st.multiselect(_("Items in the basket (one of each)"), logistics.delivery.ITEMS,
@@ -44,10 +44,10 @@ def delivery_section() -> None:
         st.markdown(_("### Promise {p90:.0f} minutes (by {at}) · most likely {p50:.0f}").format(
             p90=m["p90"], at=clock(hour + m["p90"] / 60), p50=m["p50"]))
         c1, c2, c3 = st.columns(3)
-        c1.metric(_("P10: as early as"), f"{m['p10']:.0f} min")
-        c2.metric(_("P50: most likely"), f"{m['p50']:.0f} min", delta=_("boosting: {v:.0f} min").format(
+        c1.metric(_("P10: as early as"), _("{v:.0f} min").format(v=m["p10"]))
+        c2.metric(_("P50: most likely"), _("{v:.0f} min").format(v=m["p50"]), delta=_("boosting: {v:.0f} min").format(
             v=result.boosting), delta_color="off")
-        c3.metric(_("P90: the promise"), f"{m['p90']:.0f} min", delta=_("raw window: {v:.0f} min").format(
+        c3.metric(_("P90: the promise"), _("{v:.0f} min").format(v=m["p90"]), delta=_("raw window: {v:.0f} min").format(
             v=result.raw_window["p90"]), delta_color="off")
         by = result.by_hour
         x = [clock(h) for h in by["hours"]]
