@@ -54,6 +54,17 @@ def forecast_section() -> None:
                           legend={"orientation": "h", "y": 1.15}, xaxis={"nticks": 12})
         st.plotly_chart(fig, key="el_chart")
         temp = go.Figure(go.Scatter(x=t, y=result.temperature, line={"color": "#ff7f0e"}, name=_("temperature")))
+        lo, hi = result.temperature_range
+        if result.temperature_shift and max(result.temperature) > hi - 5:   # a what-if near the edge of the data
+            temp.add_hrect(y0=hi, y1=max(max(result.temperature), hi) + 2, fillcolor="#d62728", opacity=0.12,
+                           line_width=0)
+            temp.add_annotation(x=t[2], y=hi, text=_("hotter than any fitted day"), showarrow=False, yshift=8,
+                                font={"size": 10, "color": "#d62728"})
+        if result.temperature_shift and min(result.temperature) < lo + 5:
+            temp.add_hrect(y0=min(min(result.temperature), lo) - 2, y1=lo, fillcolor="#1f77b4", opacity=0.12,
+                           line_width=0)
+            temp.add_annotation(x=t[2], y=lo, text=_("colder than any fitted day"), showarrow=False, yshift=-8,
+                                font={"size": 10, "color": "#1f77b4"})
         temp.update_layout(height=160, margin={"l": 10, "r": 10, "t": 10, "b": 10}, yaxis_title="°C", xaxis={"nticks": 12})
         st.plotly_chart(temp, key="el_temp")
         if result.temperature_shift:

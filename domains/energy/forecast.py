@@ -197,6 +197,7 @@ class ForecastResult:
     forecasts: dict[str, list[float]]       # network (P50), network_low / network_high (calibrated P10/P90), boosting, ridge, last_week
     temperature: list[float]                # the temperatures used (observed, plus the what-if shift)
     temperature_shift: float
+    temperature_range: list[float]         # the coldest and hottest half-hour the models were fitted on
     day_mae: dict[str, float | None]        # this day's MAE per model (None when the day was changed by a what-if)
     mae: dict[str, float]                   # test period (Nov-Dec) MAE, GW
     mape: dict[str, float]
@@ -258,7 +259,7 @@ def forecast(_input: Any = None, *, model: str | None = None, day: str = "2014-1
     return ForecastResult(str(when.date()), list(p["time"]), r(p["actual"]),
                           {k: r(p[k]) for k in ("network", "network_low", "network_high", "boosting", "ridge",
                                                 "last_week")},
-                          r(p["temperature"]), shift, day_mae, m.meta["mae"], m.meta["mape"], m.meta["coverage"],
+                          r(p["temperature"]), shift, [lo, hi], day_mae, m.meta["mae"], m.meta["mape"], m.meta["coverage"],
                           m.meta["band_width"], evaluation(m.meta), spec.id, ms, warnings, notes)
 
 
