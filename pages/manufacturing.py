@@ -1,5 +1,4 @@
 """Manufacturing: quality control from a near-infrared spectrum, and a concrete mix designer."""
-import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 

@@ -14,6 +14,7 @@ from ..core.errors import InputError
 from ..core.evaluation import Evaluation
 from ..core.i18n import N_, _
 from ..core.loader import LOADER, Progress, adapter
+from ..core.trained import built_note
 from ..core.registry import Demo, ModelSpec, Param, register
 
 SEEDS, EPOCHS, CODE_VERSION, LENGTH = (0, 1, 2), 60, 1, 427
@@ -104,7 +105,7 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
                 torch.manual_seed(seed)
                 net = fit(_cnn(), X, Y, epochs=EPOCHS, batch=20, seed=seed, wd=1e-3, augment=_rotate_and_mirror,
                           loss=lambda o, y: torch.nn.functional.cross_entropy(o, y, label_smoothing=0.1))
-                tensors.update({f"seed{seed}.{n}": v.detach().clone() for n, v in net.state_dict().items()})
+                tensors.update(trained.pack({seed: net}))
             acc = {"nn_raw": KNeighborsClassifier(1).fit(Xtr, ytr).score(Xte, yte),
                    "nn_fft": KNeighborsClassifier(1).fit(fft_magnitudes(Xtr), ytr).score(fft_magnitudes(Xte), yte),
                    "forest_fft": RandomForestClassifier(500, random_state=0).fit(fft_magnitudes(Xtr), ytr)
@@ -113,11 +114,7 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
                          "train_seconds": round(time.perf_counter() - t0, 1)}
 
     tensors, meta, built = trained.cached_model("leaf-outline-cnn", key, build, progress)
-    nets = []
-    for seed in SEEDS:
-        net = _cnn()
-        net.load_state_dict({k.split(".", 1)[1]: v for k, v in tensors.items() if k.startswith(f"seed{seed}.")})
-        nets.append(net.eval())
+    nets = trained.unpack(tensors, lambda: _cnn(), SEEDS)
     m = LeafModels(nets, {**meta, "built_now": built}, data)
     m.meta["accuracy"] = round(float(np.mean(m.proba(Xte).argmax(1) == yte)), 4)
     return m
@@ -232,9 +229,7 @@ def leaf(image: Any = None, *, model: str | None = None, sample: int = 0, rotati
     (s, truth, contour, warnings, p, nn, m), ms = LOADER.call(spec, answer, progress,
                                                               step=N_("Reading the outline with {name}"))
     order = np.argsort(-p)
-    notes = []
-    if m.meta.get("built_now"):
-        notes.append(_("Trained on first use in {s} s, then cached on disk.").format(s=m.meta["train_seconds"]))
+    notes = built_note(m.meta)
     if photo is not None:
         warnings = list(warnings) + [_("The network learned from the archive's own tracings of six Oregon trees; a "
                                        "photo is traced here as closely as we can, and any other species is "

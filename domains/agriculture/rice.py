@@ -14,6 +14,7 @@ from ..core.evaluation import Evaluation
 from ..core.i18n import N_, _
 from ..core.inputs import json_object
 from ..core.loader import LOADER, Progress, adapter
+from ..core.trained import built_note
 from ..core.registry import Demo, ModelSpec, Param, register
 
 SEEDS, EPOCHS, CODE_VERSION = (0, 1, 2), 150, 1
@@ -93,15 +94,11 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
                 net = fit(_mlp(X.shape[1]), torch.tensor(scaler.transform(X[tr]), dtype=torch.float32),
                           torch.tensor((y[tr] - ym) / ys, dtype=torch.float32), epochs=EPOCHS, batch=64, seed=seed,
                           wd=1e-3)
-                tensors.update({f"seed{seed}.{n}": v.detach().clone() for n, v in net.state_dict().items()})
+                tensors.update(trained.pack({seed: net}))
         return tensors, {"train_seconds": round(time.perf_counter() - t0, 1)}
 
     tensors, meta, built = trained.cached_model("rice-mlp", key, build, progress)
-    nets = []
-    for seed in SEEDS:
-        net = _mlp(X.shape[1])
-        net.load_state_dict({k.split(".", 1)[1]: v for k, v in tensors.items() if k.startswith(f"seed{seed}.")})
-        nets.append(net.eval())
+    nets = trained.unpack(tensors, lambda: _mlp(X.shape[1]), SEEDS)
     m = RiceModels(nets, scaler, ym, ys, cobb, boosting, {**meta, "built_now": built}, df, cat_columns)
     p = m.predict(df.iloc[te])
     r2 = {k: round(float(1 - np.sum((np.log(v) - y[te]) ** 2) / np.sum((y[te] - y[te].mean()) ** 2)), 4)
@@ -180,9 +177,7 @@ def rice(_input: Any = None, *, model: str | None = None, farm: int = 0, inputs:
     (row, p, m), ms = LOADER.call(spec, answer, progress, step=N_("Predicting with {name}"))
     size = float(row["size"].iloc[0])
     out = {k: round(float(v[0]), 1) for k, v in p.items()}
-    notes = []
-    if m.meta.get("built_now"):
-        notes.append(_("Trained on first use in {s} s, then cached on disk.").format(s=m.meta["train_seconds"]))
+    notes = built_note(m.meta)
     return RiceResult(farm, {k: float(row[k].iloc[0]) for k in INPUTS}, out,
                       {k: round(v / size, 1) for k, v in out.items()},
                       None if changes else float(m.df["goutput"].iloc[farm]), m.meta["elasticities"], m.meta["r2"],

@@ -16,6 +16,7 @@ from ..core.errors import InputError, ModelUnavailable
 from ..core.evaluation import Evaluation
 from ..core.i18n import N_, _
 from ..core.loader import LOADER, Progress, adapter
+from ..core.trained import built_note
 from ..core.registry import Demo, ModelSpec, Param, register
 
 SEED, EPOCHS, CODE_VERSION = 0, 10, 1
@@ -274,9 +275,7 @@ def cnn(image: Any = None, *, model: str | None = None, sample: int = 0, channel
 
     (d, truth, p, p_mlp, p_lr, ig, kernels, maps, pixel, m), ms = LOADER.call(
         spec, answer, progress, step=N_("Reading the digit with {name}"))
-    notes = []
-    if m.get("built_now"):
-        notes.append(_("Trained on first use in {s} s, then cached on disk.").format(s=m["train_seconds"]))
+    notes = built_note(m)
     if truth is not None and int(p.argmax()) != truth:
         notes.append(_("The CNN gets this held-out digit wrong: it is a {truth}.").format(truth=truth))
     return CnnResult(int(p.argmax()), [round(float(v), 5) for v in p],

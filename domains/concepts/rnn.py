@@ -12,6 +12,7 @@ from typing import Any
 from ..core.evaluation import Evaluation
 from ..core.i18n import N_, _
 from ..core.loader import LOADER, Progress, adapter
+from ..core.trained import built_note
 from ..core.registry import Demo, ModelSpec, Param, register
 
 SEEDS, EPOCHS, HIDDEN, WINDOW, AR_LAGS, CODE_VERSION = (0, 1, 2), 150, 32, 20, 9, 2
@@ -102,17 +103,13 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
                         progress((s * EPOCHS + ep + 1) / (EPOCHS * len(SEEDS)), _(
                             "Training the LSTM (seed {seed}): epoch {e}/{n}, loss {loss:.3f}").format(
                             seed=seed, e=ep + 1, n=EPOCHS, loss=loss.item()))
-                tensors.update({f"seed{seed}.{k}": v.detach().clone() for k, v in net.state_dict().items()})
+                tensors.update(trained.pack({seed: net}))
         meta = {"train_seconds": round(time.perf_counter() - t0, 2), "train_windows": int(len(idx)),
                 "train_years": [int(years[WINDOW]), int(years[split - 1])]}
         return tensors, meta
 
     tensors, meta, built = trained.cached_model("sunspot-lstm", key, build, progress)
-    nets = []
-    for seed in SEEDS:
-        net = Model()
-        net.load_state_dict({k.split(".", 1)[1]: v for k, v in tensors.items() if k.startswith(f"seed{seed}.")})
-        nets.append(net.eval())
+    nets = trained.unpack(tensors, lambda: Model(), SEEDS)
     return SunspotModels(nets, _fit_ar(y[:split]), mean, std, years, y, {**meta, "built_now": built})
 
 
@@ -212,9 +209,7 @@ def rnn(_input: Any = None, *, model: str | None = None, start: int = 1997,
 
     (rmse, by_seed, peaks, mae, yrs, actual, fc, rec, truth, rec_rmse, h, path, m), ms = LOADER.call(
         spec, answer, progress, step=N_("Forecasting with {name}"))
-    notes = []
-    if m.meta.get("built_now"):
-        notes.append(_("Trained on first use in {s} s, then cached on disk.").format(s=m.meta["train_seconds"]))
+    notes = built_note(m.meta)
     warnings = []
     if start + HORIZON - 1 > int(m.years[-1]):
         warnings.append(_("The series ends in {end}: only {n} of the {h} forecast years can be checked.").format(

@@ -68,3 +68,24 @@ def cached_model(name: str, key: dict[str, Any], build: Callable[[Progress | Non
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         return tensors, meta, True
+
+
+def pack(nets: dict[Any, Any]) -> dict:
+    """Several networks' weights in one safetensors dict, each under "seed{key}.": {seed: net} -> tensors."""
+    return {f"seed{k}.{n}": v.detach().clone() for k, net in nets.items() for n, v in net.state_dict().items()}
+
+
+def unpack(tensors: dict, make: Callable[[], Any], keys) -> list:
+    """The networks `pack` stored, rebuilt with `make()` in eval mode, in the order of `keys`."""
+    nets = []
+    for k in keys:
+        net = make()
+        net.load_state_dict({n.split(".", 1)[1]: v for n, v in tensors.items() if n.startswith(f"seed{k}.")})
+        nets.append(net.eval())
+    return nets
+
+
+def built_note(meta: dict) -> list[str]:
+    """The one line a result carries when its model was trained by this very call."""
+    return [_("Trained on first use in {s} s, then cached on disk.").format(s=meta["train_seconds"])] \
+        if meta.get("built_now") else []

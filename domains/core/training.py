@@ -30,3 +30,19 @@ def fit(net, X: Any, y: Any, *, epochs: int, batch: int, seed: int, lr: float = 
             opt.step()
             sched.step()
     return net.eval()
+
+
+def pinball(pred, y, quantiles=(0.1, 0.5, 0.9)):
+    """The quantile (pinball) loss of predictions [n, len(quantiles)] against targets [n]."""
+    import torch
+    q = torch.tensor(quantiles, dtype=pred.dtype)
+    e = y.unsqueeze(-1) - pred
+    return torch.maximum(q * e, (q - 1) * e).mean()
+
+
+def sorted_quantiles(raw):
+    """Three raw outputs -> P10 <= P50 <= P90: the median, minus and plus a softplus, so they never cross."""
+    import torch
+    from torch import nn
+    mid = raw[:, 1:2]
+    return torch.cat([mid - nn.functional.softplus(raw[:, :1]), mid, mid + nn.functional.softplus(raw[:, 2:])], 1)

@@ -18,8 +18,9 @@ from ..core.errors import InputError
 from ..core.evaluation import Evaluation
 from ..core.i18n import N_, _
 from ..core.loader import LOADER, Progress, adapter
+from ..core.trained import built_note
 from ..core.registry import Demo, ModelSpec, Param, register
-from ..core.training import fit
+from ..core.training import fit, pinball, sorted_quantiles
 
 QS = (0.1, 0.5, 0.9)
 NUM = ["Temperature", "tmax_day", "temp_lag2", "WorkDay", "lag48", "lag336", "yday_mean", "doy_s", "doy_c"]
@@ -64,17 +65,13 @@ def _net_class():
 
         def forward(self, xn, hh, dow):
             q = self.net(torch.cat([xn, self.hh(hh), self.dow(dow)], 1))
-            mid = q[:, 1:2]
-            return torch.cat([mid - nn.functional.softplus(q[:, :1]), mid, mid + nn.functional.softplus(q[:, 2:])], 1)
+            return sorted_quantiles(q)
 
     return DemandNet
 
 
 def _pinball(pred, y):
-    import torch
-    q = torch.tensor(QS, dtype=pred.dtype)
-    e = y.unsqueeze(-1) - pred
-    return torch.maximum(q * e, (q - 1) * e).mean()
+    return pinball(pred, y, QS)
 
 
 class DemandModels:
@@ -150,14 +147,11 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
                     progress(k / len(SEEDS), _("Training the quantile network (seed {seed})").format(seed=seed))
                 torch.manual_seed(seed)
                 net = fit(Net(), X, Y, epochs=EPOCHS, batch=512, seed=seed, lr=5e-3, loss=_pinball)
-                tensors.update({f"seed{seed}.{n}": v.detach().clone() for n, v in net.state_dict().items()})
+                tensors.update(trained.pack({seed: net}))
         return tensors, {"train_seconds": round(time.perf_counter() - t0, 1)}
 
     tensors, meta, built = trained.cached_model("demand-quantile-net", key, build, progress)
-    for seed in SEEDS:
-        net = Net()
-        net.load_state_dict({k.split(".", 1)[1]: v for k, v in tensors.items() if k.startswith(f"seed{seed}.")})
-        shell.nets.append(net.eval())
+    shell.nets.extend(trained.unpack(tensors, Net, SEEDS))
     # split conformal (CQR) on October: widen the band until 80 % of October's half-hours fall inside
     qc, yc = shell.network(cal), cal.Demand.to_numpy()
     score = np.maximum(qc[:, 0] - yc, yc - qc[:, 2])
@@ -252,8 +246,7 @@ def forecast(_input: Any = None, *, model: str | None = None, day: str = "2014-1
     if beyond:
         warnings.append(_("{n} of the 48 half-hours have temperatures outside the {lo:.0f}-{hi:.0f} °C the models were "
                           "fitted on: they extrapolate there, and disagree.").format(n=beyond, lo=lo, hi=hi))
-    if m.meta.get("built_now"):
-        notes.append(_("Trained on first use in {s} s, then cached on disk.").format(s=m.meta["train_seconds"]))
+    notes += built_note(m.meta)
     r = lambda v: [round(float(x), 4) for x in v]   # noqa: E731
     day_mae = {k: (None if shift else round(float(np.mean(np.abs(p[k] - p["actual"]))), 4)) for k in MODELS}
     return ForecastResult(str(when.date()), list(p["time"]), r(p["actual"]),

@@ -12,6 +12,7 @@ from ..core.errors import InputError
 from ..core.evaluation import Evaluation
 from ..core.i18n import N_, _
 from ..core.loader import LOADER, Progress, adapter
+from ..core.trained import built_note
 from ..core.registry import Demo, ModelSpec, Param, register
 
 SEED, EPOCHS, CODE_VERSION = 0, 100, 2
@@ -142,9 +143,7 @@ def unusual_days(_input: Any = None, *, model: str | None = None, method: str = 
     flagged_dates = {f["date"] for f in flagged}
     shapes = m.D / m.D.mean(1, keepdims=True)
     typical = np.median(shapes[m.weekday & (m.workday == 1)], 0)
-    notes = []
-    if m.meta.get("built_now"):
-        notes.append(_("Trained on first use in {s} s, then cached on disk.").format(s=m.meta["train_seconds"]))
+    notes = built_note(m.meta)
     return UnusualDaysResult(
         method, flagged, m.meta["auc"], m.meta["holidays_in_top10"], evaluation(m.meta),
         {"date": [str(d.date()) for d in m.dates], "demand": [round(float(v), 3) for v in m.D.mean(1)],

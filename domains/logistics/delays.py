@@ -15,6 +15,7 @@ from ..core.errors import InputError
 from ..core.evaluation import Evaluation
 from ..core.i18n import N_, _
 from ..core.loader import LOADER, Progress, adapter
+from ..core.trained import built_note
 from ..core.registry import Demo, ModelSpec, Param, register
 
 SEED, EPOCHS, CODE_VERSION = 0, 3, 1
@@ -29,7 +30,6 @@ MODELS = {"network": N_("network with embeddings (trained here)"), "boosting": N
 @lru_cache(maxsize=1)
 def flights():
     """Departed flights with their origin's weather and the congestion feature; y = left more than 15 min late."""
-    import numpy as np
     import pandas as pd
     from ..core.datasets import rdata
     f = rdata("nycflights13", "flights").dropna(subset=["dep_delay"]).copy()   # cancelled flights never departed
@@ -204,7 +204,6 @@ def delays(_input: Any = None, *, model: str | None = None, origin: str = "EWR",
     """The risk that a flight leaves more than 15 minutes late, from every model; `congestion` is the mean delay
     (minutes) at the origin 2-3 hours earlier; `weather` a JSON object of WEATHER values (the month's typical
     weather at the origin otherwise)."""
-    import numpy as np
     import pandas as pd
     from ..core.inputs import json_object
     spec = DELAYS.model(model)
@@ -243,9 +242,7 @@ def delays(_input: Any = None, *, model: str | None = None, origin: str = "EWR",
         return m.risk(d), m, base
 
     (p, m, base), ms = LOADER.call(spec, answer, progress, step=N_("Scoring the flight with {name}"))
-    notes = []
-    if m.meta.get("built_now"):
-        notes.append(_("Trained on first use in {s} s, then cached on disk.").format(s=m.meta["train_seconds"]))
+    notes = built_note(m.meta)
     warnings = []
     if month <= 9:
         warnings.append(_("January-September were the training months: for an honest answer pick October-December."))

@@ -15,6 +15,8 @@ from ..core.evaluation import Evaluation
 from ..core.i18n import N_, _
 from ..core.inputs import json_object
 from ..core.loader import LOADER, Progress, adapter
+from ..core.trained import built_note
+from ..core.training import pinball, sorted_quantiles
 from ..core.registry import Demo, ModelSpec, Param, register
 
 SEEDS, EPOCHS, CODE_VERSION = (0,), 60, 1
@@ -61,17 +63,13 @@ def _net_class():
 
         def forward(self, x, day):
             q = self.net(torch.cat([x, self.day(day)], 1))
-            mid = q[:, 1:2]
-            return torch.cat([mid - nn.functional.softplus(q[:, :1]), mid, mid + nn.functional.softplus(q[:, 2:])], 1)
+            return sorted_quantiles(q)
 
     return QuantNet
 
 
 def _pinball(pred, y):
-    import torch
-    q = torch.tensor(QS, dtype=pred.dtype)
-    e = y.unsqueeze(-1) - pred
-    return torch.maximum(q * e, (q - 1) * e).mean()
+    return pinball(pred, y, QS)
 
 
 class DeliveryModels:
@@ -246,9 +244,7 @@ def delivery(_input: Any = None, *, model: str | None = None, day: str = "Fri", 
         return w, raw, m.points(rows.iloc[:1])["boosting"][0], hours, m
 
     (w, raw, gb, hours, m), ms = LOADER.call(spec, answer, progress, step=N_("Estimating with {name}"))
-    notes = []
-    if m.meta.get("built_now"):
-        notes.append(_("Trained on first use in {s} s, then cached on disk.").format(s=m.meta["train_seconds"]))
+    notes = built_note(m.meta)
     r = lambda v: [round(float(x), 2) for x in v]   # noqa: E731
     return DeliveryResult({"p10": round(float(w[0, 0]), 2), "p50": round(float(w[0, 1]), 2),
                            "p90": round(float(w[0, 2]), 2)},

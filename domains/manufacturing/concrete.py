@@ -14,6 +14,7 @@ from ..core.evaluation import Evaluation
 from ..core.i18n import N_, _
 from ..core.inputs import json_object
 from ..core.loader import LOADER, Progress, adapter
+from ..core.trained import built_note
 from ..core.registry import Demo, ModelSpec, Param, register
 
 MIX = ["cement", "blast_furnace_slag", "fly_ash", "water", "superplasticizer", "coarse_aggregate", "fine_aggregate"]
@@ -91,15 +92,11 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
                                                                                                    n=len(SEEDS)))
                 torch.manual_seed(seed)   # the first weights too
                 net = fit(_mlp(X.shape[1]), Xt, Yt, epochs=EPOCHS, batch=64, seed=seed)
-                tensors.update({f"seed{seed}.{n}": v.detach().clone() for n, v in net.state_dict().items()})
+                tensors.update(trained.pack({seed: net}))
         return tensors, {"train_seconds": round(time.perf_counter() - t0, 1)}
 
     tensors, meta, built = trained.cached_model("concrete-ensemble", key, build, progress)
-    nets = []
-    for seed in SEEDS:
-        net = _mlp(X.shape[1])
-        net.load_state_dict({k.split(".", 1)[1]: v for k, v in tensors.items() if k.startswith(f"seed{seed}.")})
-        nets.append(net.eval())
+    nets = trained.unpack(tensors, lambda: _mlp(X.shape[1]), SEEDS)
     m = ConcreteModels(nets, scaler, ym, ys, boosting, linear, {**meta, "built_now": built}, df)
     P = m.ensemble(df.iloc[te]).mean(0)
 
@@ -195,9 +192,7 @@ def concrete(_input: Any = None, *, model: str | None = None, mix: Any = None, a
     (values, ages, E, gb, lin, m), ms = LOADER.call(spec, answer, progress, step=N_("Predicting with {name}"))
     i, i28 = ages.index(age), ages.index(28)
     mean, sd = E.mean(0), E.std(0)
-    warnings, notes = [], []
-    if m.meta.get("built_now"):
-        notes.append(_("Trained on first use in {s} s, then cached on disk.").format(s=m.meta["train_seconds"]))
+    warnings, notes = [], built_note(m.meta)
     if sd[i] > 5:
         warnings.append(_("The five networks disagree by {sd:.1f} MPa here: few tested mixes look like this one.")
                         .format(sd=float(sd[i])))

@@ -13,6 +13,7 @@ from ..core.errors import InputError
 from ..core.evaluation import Evaluation
 from ..core.i18n import N_, _
 from ..core.loader import LOADER, Progress, adapter
+from ..core.trained import built_note
 from ..core.registry import Demo, ModelSpec, Param, register
 from ..core.training import fit
 
@@ -126,7 +127,7 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
                     progress(k / (len(SEEDS) + 1), _("Training the spectrum CNN (seed {seed})").format(seed=seed))
                 torch.manual_seed(seed)   # the first weights too
                 net = fit(_cnn(), At, Yt, epochs=EPOCHS, batch=32, seed=seed)
-                tensors.update({f"seed{seed}.{n}": v.detach().clone() for n, v in net.state_dict().items()})
+                tensors.update(trained.pack({seed: net}))
             if progress:
                 progress(len(SEEDS) / (len(SEEDS) + 1), _("Fitting the baselines (PLS, ridge, kernel ridge, "
                                                           "boosting, MLP)"))
@@ -135,11 +136,7 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
         return tensors, {"baselines": rmse, "pls_components": comps, "train_seconds": round(time.perf_counter() - t0, 1)}
 
     tensors, meta, built = trained.cached_model("tecator-cnn", key, build, progress)
-    nets = []
-    for seed in SEEDS:
-        net = _cnn()
-        net.load_state_dict({k.split(".", 1)[1]: v for k, v in tensors.items() if k.startswith(f"seed{seed}.")})
-        nets.append(net.eval())
+    nets = trained.unpack(tensors, lambda: _cnn(), SEEDS)
     models = SpectraModels(nets, mean, std, ym, ys, {**meta, "built_now": built}, data)
     pred, each = models.predict(Xte)
     models.meta["cnn_rmse"] = round(float(np.sqrt(np.mean((pred - yte) ** 2))), 3)
@@ -256,9 +253,7 @@ def spectra(spectrum: Any = None, *, model: str | None = None, sample: int = 0, 
     (s, lab, pred, by_seed, sal, warnings, m), ms = LOADER.call(spec, answer, progress,
                                                                 step=N_("Reading the spectrum with {name}"))
     rmse = {"cnn": m.meta["cnn_rmse"], **{k: v for k, v in m.meta["baselines"].items() if k in BASELINES}}
-    notes = []
-    if m.meta.get("built_now"):
-        notes.append(_("Trained on first use in {s} s, then cached on disk.").format(s=m.meta["train_seconds"]))
+    notes = built_note(m.meta)
     if pred < 0 or pred > 60:
         warnings.append(_("The prediction ({fat:.1f} %) is outside the 0.9-49.1 % fat of the training samples.").format(
             fat=pred))

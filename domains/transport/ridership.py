@@ -16,6 +16,7 @@ from ..core.errors import InputError
 from ..core.evaluation import Evaluation
 from ..core.i18n import N_, _
 from ..core.loader import LOADER, Progress, adapter
+from ..core.trained import built_note
 from ..core.registry import Demo, ModelSpec, Param, register
 
 SEEDS, EPOCHS, CODE_VERSION = (0, 1, 2), 25, 1
@@ -130,15 +131,11 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
             for seed in SEEDS:
                 torch.manual_seed(seed)
                 net = fit(Net(), X, Y, epochs=EPOCHS, batch=128, seed=seed, loss=torch.nn.functional.l1_loss)
-                tensors.update({f"seed{seed}.{n}": v.detach().clone() for n, v in net.state_dict().items()})
+                tensors.update(trained.pack({seed: net}))
         return tensors, {"train_seconds": round(time.perf_counter() - t0, 1)}
 
     tensors, meta, built = trained.cached_model("rider-net", key, build, progress)
-    nets = []
-    for seed in SEEDS:
-        net = Net()
-        net.load_state_dict({k.split(".", 1)[1]: v for k, v in tensors.items() if k.startswith(f"seed{seed}.")})
-        nets.append(net.eval())
+    nets = trained.unpack(tensors, lambda: Net(), SEEDS)
     m = RiderModels(nets, scaler, boosting, linear, lin_scaler, {**meta, "built_now": built})
     p = m.predict(te)
     yt = te["y"].to_numpy()
@@ -206,7 +203,6 @@ def ridership(_input: Any = None, *, model: str | None = None, day: str = "2015-
               progress: Progress | None = None) -> RidershipResult:
     """Clark/Lake entries on `day` (a test day) from every model; `what_if` (comma-separated ids of WHAT_IFS)
     changes the day's weather, games or holiday within what the data has seen."""
-    import numpy as np
     import pandas as pd
     spec = RIDERSHIP.model(model)
     if isinstance(what_if, str) and what_if.strip().startswith("["):   # a list that travelled as JSON text
@@ -238,9 +234,7 @@ def ridership(_input: Any = None, *, model: str | None = None, day: str = "2015-
         return base, p0, p1, around, pa, m
 
     (base, p0, p1, around, pa, m), ms = LOADER.call(spec, answer, progress, step=N_("Forecasting with {name}"))
-    notes = []
-    if m.meta.get("built_now"):
-        notes.append(_("Trained on first use in {s} s, then cached on disk.").format(s=m.meta["train_seconds"]))
+    notes = built_note(m.meta)
     r = lambda v: [round(float(x), 3) for x in v]   # noqa: E731
     return RidershipResult(
         str(when.date()), when.day_name(), None if changes else round(float(base["y"].iloc[0]), 3),
