@@ -82,7 +82,7 @@ def home() -> None:
 nav = {"": [st.Page(home, title=_("Home"), icon=":material/home:", default=True)]}
 for d in domains():
     nav.setdefault(_(d.section), []).append(PAGES[d.id])
-page = st.navigation(nav)
+page = st.navigation(nav, expanded=True)  # every page in sight: with more than 10 the menu would hide some behind "View more"
 _ui.language_switch()
 page.run()
 _ui.loaded_models_panel()  # after the page, so it shows what the page just loaded

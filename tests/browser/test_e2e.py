@@ -316,7 +316,8 @@ def test_chinese_walk_through_every_page_and_back_to_english(server, page):
         nav.get_by_role("link", name=title, exact=True).click()
         page.locator("h1").filter(has_text=title).first.wait_for()
         page.wait_for_url(f"**/{d.id}?*lang=zh*")
-        page.locator("[data-testid=stMain] [data-testid=stMarkdownContainer]").first.wait_for()
+        page.wait_for_function("() => /[\\u4e00-\\u9fff]{8}/.test("
+                               "document.querySelector('[data-testid=stMain]').innerText)")   # the intro, not just the title
         main = page.locator("[data-testid=stMain]").inner_text()
         assert "Traceback" not in main and "Something went wrong" not in main
         assert re.search(r"[\u4e00-\u9fff]{8}", main)
