@@ -461,6 +461,13 @@ def image_demo(demo: Demo, key: str, examples, default: str | None, render: Call
     return result
 
 
+def weekday(date: str, width: str = "EEE") -> str:
+    """A date's weekday name in the page's language ("Mon" / "周一"; width "EEEE" for "Monday" / "星期一")."""
+    import datetime as dt
+    from babel.dates import format_date
+    return format_date(dt.date.fromisoformat(date), width, locale="zh_CN" if i18n.current() == "zh" else "en")
+
+
 def pct(p: float) -> str:
     """A probability as a percentage that never claims certainty: 0.9996 is '>99.9%', not '100%'."""
     if p >= 0.999:

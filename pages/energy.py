@@ -6,7 +6,6 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from domains import energy, get
-from domains.core import i18n
 from domains.core.i18n import N_, _
 from pages import _ui
 
@@ -17,11 +16,6 @@ SECTIONS = {"forecast": _(":material/bolt: Tomorrow's demand"), "unusual": _(":m
 section = _ui.demo_selector("energy_demo", SECTIONS)
 NAMES = energy.forecast.MODELS
 COLOURS = {"network": "#d62728", "boosting": "#2ca02c", "ridge": "#9467bd", "last_week": "#999"}
-
-
-def weekday(date: str) -> str:
-    from babel.dates import format_date
-    return format_date(dt.date.fromisoformat(date), "EEE", locale="zh_CN" if i18n.current() == "zh" else "en")
 
 
 def forecast_section() -> None:
@@ -36,7 +30,7 @@ def forecast_section() -> None:
     if result is None:
         return
     with st.container(key="el_result"):
-        st.markdown(_("### {day} ({weekday}): demand by half-hour").format(day=result.day, weekday=weekday(result.day)))
+        st.markdown(_("### {day} ({weekday}): demand by half-hour").format(day=result.day, weekday=_ui.weekday(result.day)))
         st.info(_("The temperatures fed to the models are the ones observed that day, standing in for a weather "
                   "forecast: real day-ahead errors are larger than these."), icon=":material/thermostat:")
         _ui.warnings(result)
@@ -109,7 +103,7 @@ def unusual_section() -> None:
         cal["date"] = pd.to_datetime(cal["date"])
         cal["week"] = ((cal["date"] - pd.Timestamp("2013-12-30")).dt.days // 7).astype(int)
         cal["dow"] = cal["date"].dt.day_of_week
-        days = [weekday(f"2014-01-{k:02d}") for k in range(6, 13)]   # Monday 6 January ... Sunday 12 January
+        days = [_ui.weekday(f"2014-01-{k:02d}") for k in range(6, 13)]   # Monday 6 January ... Sunday 12 January
         z = cal.pivot(index="dow", columns="week", values="demand")
         cal["label"] = cal["date"].dt.strftime("%Y-%m-%d")
         text = cal.pivot(index="dow", columns="week", values="label").fillna("")
@@ -129,7 +123,7 @@ def unusual_section() -> None:
                      "crosses: weekday public holidays, which neither method was shown."))
         left, right = st.columns([3, 2], gap="large")
         with left:
-            _ui.table([{_("date"): f["date"], _("day"): weekday(f["date"]), _("score"): f"{f['score']:.2f}",
+            _ui.table([{_("date"): f["date"], _("day"): _ui.weekday(f["date"]), _("score"): f"{f['score']:.2f}",
                         _("public holiday"): "✓" if f["holiday"] else "", _("max temperature"): f"{f['max_temperature']:.0f} °C"}
                        for f in result.flagged])
         with right:

@@ -18,11 +18,6 @@ NAMES = transport.ridership.MODELS
 COLOURS = {"network": "#d62728", "boosting": "#2ca02c", "linear": "#9467bd", "naive": "#999"}
 
 
-def weekday(date: str) -> str:
-    from babel.dates import format_date
-    return format_date(dt.date.fromisoformat(date), "EEEE", locale="zh_CN" if i18n.current() == "zh" else "en")
-
-
 def ridership_section() -> None:
     demo = get("transport.ridership")
     st.subheader(_(demo.title))
@@ -38,10 +33,10 @@ def ridership_section() -> None:
         p = result.predictions
         if result.actual is not None:
             st.markdown(_("### {day} ({weekday}): {actual:.1f} thousand riders entered").format(
-                day=result.day, weekday=weekday(result.day), actual=result.actual))
+                day=result.day, weekday=_ui.weekday(result.day, "EEEE"), actual=result.actual))
         else:
             st.markdown(_("### {day} ({weekday}), what if: {changes}").format(
-                day=result.day, weekday=weekday(result.day),
+                day=result.day, weekday=_ui.weekday(result.day, "EEEE"),
                 changes=i18n.join_list([_(transport.WHAT_IFS[w][0]) for w in result.what_if])))
         cols = st.columns(4)
         for col, k in zip(cols, ("boosting", "network", "linear", "naive")):

@@ -72,8 +72,10 @@ def _rotate_and_mirror(xb, g):
 
 class LeafModels:
     def __init__(self, nets, meta, data):
+        from sklearn.neighbors import KNeighborsClassifier
         self.nets, self.meta = nets, meta
         self.Xtr, self.ytr, self.Xte, self.yte = data
+        self.nearest = KNeighborsClassifier(1).fit(self.Xtr, self.ytr)   # for the rotation comparison, once
 
     def proba(self, X):
         import numpy as np
@@ -207,7 +209,6 @@ def leaf(image: Any = None, *, model: str | None = None, sample: int = 0, rotati
     """The species of a held-out leaf (`sample`) or of a photographed one (`image`), its outline started
     `rotation` points further along the edge (the answer should not change)."""
     import numpy as np
-    from sklearn.neighbors import KNeighborsClassifier
     spec = LEAF.model(model)
     sample = LEAF.param("sample").parse(sample)
     rotation = LEAF.param("rotation").parse(rotation)
@@ -223,7 +224,7 @@ def leaf(image: Any = None, *, model: str | None = None, sample: int = 0, rotati
             truth = None
         s = np.roll(s, -rotation)
         p = m.proba(s[None])[0]
-        nn = int(KNeighborsClassifier(1).fit(m.Xtr, m.ytr).predict(s[None])[0])
+        nn = int(m.nearest.predict(s[None])[0])
         return s, truth, contour, warnings, p, nn, m
 
     (s, truth, contour, warnings, p, nn, m), ms = LOADER.call(spec, answer, progress,

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..core.errors import InputError
 from ..core.i18n import N_, _
+from ..core.inputs import items
 from ..core.loader import LOADER, Progress, adapter
 from ..core.registry import Demo, ModelSpec, Param, register
 
@@ -55,16 +56,7 @@ class BackpropResult:
 
 
 def _numbers(raw: Any, n: int, what: str) -> list[float]:
-    if isinstance(raw, str) and raw.strip().startswith("["):  # a list that travelled as JSON text
-        import json
-        try:
-            raw = json.loads(raw)
-        except json.JSONDecodeError:
-            pass
-    if isinstance(raw, (list, tuple)):
-        parts = list(raw)
-    else:
-        parts = [p for p in str(raw).replace(";", ",").split(",") if p.strip()]
+    parts = items(raw)
     if len(parts) != n:
         raise InputError(_("{what} needs {n} numbers separated by commas, got {k}.").format(what=_(what), n=n,
                                                                                          k=len(parts)))

@@ -14,6 +14,7 @@ from typing import Any
 from ..core.errors import InputError
 from ..core.evaluation import Evaluation
 from ..core.i18n import N_, _
+from ..core.inputs import items
 from ..core.loader import LOADER, Progress, adapter
 from ..core.registry import Demo, ModelSpec, Param, register
 
@@ -59,10 +60,7 @@ def make_data(dataset: str, noise: float, seed: int, n: int = POINTS):
 
 def parse_layers(raw: Any) -> list[int]:
     """"8,8" or [8, 8] -> [8, 8]: up to 6 hidden layers of 1-8 neurons; "" or [] is no hidden layer."""
-    if isinstance(raw, (list, tuple)):
-        parts = list(raw)
-    else:
-        parts = [p for p in str(raw).replace(";", ",").replace(" ", ",").split(",") if p.strip()]
+    parts = items(raw.replace(" ", ",") if isinstance(raw, str) and not raw.strip().startswith("[") else raw)
     try:
         layers = [int(p) for p in parts]
     except (TypeError, ValueError):

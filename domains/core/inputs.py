@@ -49,6 +49,20 @@ def json_object(raw: Any, what: str, shape: str = "field: value") -> dict:
     return raw
 
 
+def items(raw: Any) -> list:
+    """A list-valued parameter as a list: a list or tuple as it is, a JSON array (how lists travel through a
+    str parameter), or text separated by commas or semicolons. Empty parts are dropped."""
+    if isinstance(raw, str) and raw.strip().startswith("["):
+        import json
+        try:
+            raw = json.loads(raw)
+        except json.JSONDecodeError:
+            pass
+    if isinstance(raw, (list, tuple)):
+        return list(raw)
+    return [p.strip() for p in str(raw).replace(";", ",").split(",") if p.strip()]
+
+
 def load_image(src: Any, *, max_side: int = MAX_SIDE) -> tuple[Any, ImageInfo]:
     """Bytes, a path, a file-like object or a PIL image -> (RGB PIL image, what was done to it).
 

@@ -15,6 +15,7 @@ from typing import Any
 from ..core.errors import InputError
 from ..core.evaluation import Evaluation
 from ..core.i18n import N_, _
+from ..core.inputs import items
 from ..core.loader import LOADER, Progress, adapter
 from ..core.trained import built_note
 from ..core.registry import Demo, ModelSpec, Param, register
@@ -205,14 +206,7 @@ def ridership(_input: Any = None, *, model: str | None = None, day: str = "2015-
     changes the day's weather, games or holiday within what the data has seen."""
     import pandas as pd
     spec = RIDERSHIP.model(model)
-    if isinstance(what_if, str) and what_if.strip().startswith("["):   # a list that travelled as JSON text
-        import json
-        try:
-            what_if = json.loads(what_if)
-        except json.JSONDecodeError:
-            pass
-    changes = [str(w).strip() for w in (what_if if isinstance(what_if, (list, tuple)) else str(what_if).split(","))
-               if str(w).strip()]
+    changes = [str(w).strip() for w in items(what_if) if str(w).strip()]
     for w in changes:
         if w not in WHAT_IFS:
             raise InputError(_("Unknown what-if '{w}'. Choose from: {v}.").format(w=w, v=", ".join(WHAT_IFS)))
