@@ -1,5 +1,5 @@
-"""CLI: `python -m domains list --json`, `python -m domains run DEMO_ID INPUT [--model ID] [--param K=V] --json`
-and `python -m domains check [--json] [DEMO_ID ...]`.
+"""CLI: `python -m domains list --json`, `python -m domains run DEMO_ID INPUT [--model ID] [--param K=V] --json`,
+`python -m domains check [--json] [DEMO_ID ...]` and `python -m domains train [DEMO_ID ...]`.
 
 Bad input or an unavailable model: exit 2 with one line on stderr, never a traceback. `check` exits 1 when
 an offline demo fails on its bundled example."""
@@ -69,7 +69,10 @@ def main(argv: list[str] | None = None) -> int:
     p_check.add_argument("demos", nargs="*", metavar="DEMO_ID")
     p_check.add_argument("--json", action="store_true", help="print the results as a JSON list")
     p_check.add_argument("--warm", type=int, default=1, help="warm runs per demo (median reported)")
-    for p in (p_list, p_run, p_check):
+    p_train = sub.add_parser("train", help="build the models the project trains (all, or those of the demos named) "
+                                            "into the disk cache, with progress; already built: loaded")
+    p_train.add_argument("demos", nargs="*", metavar="DEMO_ID")
+    for p in (p_list, p_run, p_check, p_train):
         p.add_argument("--lang", default=None, help="language of titles, notes and messages: en (default) or zh")
     args = parser.parse_args(argv)
     if args.cmd == "catalog":
@@ -102,6 +105,8 @@ def _main(args) -> int:
     from .core.errors import InputError
     if args.cmd == "check":
         return _check(args)
+    if args.cmd == "train":
+        return _train(args)
     if args.cmd == "list":
         items = [d.describe() for d in demos()]
         if args.json:
@@ -141,6 +146,34 @@ def _check(args) -> int:
             ev = f"  [{r['evaluation']['verdict']} wins]" if r.get("evaluation") else ""
             print(f"{r['status']:12s} {r['id']:28s} {ms}{ev}{('  ' + r['reason']) if r['reason'] else ''}")
     return 1 if any(r["status"] == "failed" for r in results) else 0
+
+
+def _train(args) -> int:
+    """Every model with source "trained" of the named demos (default: all) loaded once: built on first use."""
+    import time
+    from . import demos, get
+    from .core.loader import LOADER
+    chosen = [get(d) for d in args.demos] if args.demos else demos()
+    specs = list({m.id: m for d in chosen for m in d.models if m.source == "trained"}.values())
+    if not specs:
+        print(_("No model of {v} is trained by the project.").format(v=", ".join(args.demos)), file=sys.stderr)
+        return 2
+    shown = {"t": 0.0}
+
+    def progress(fraction, message):
+        now = time.monotonic()
+        if now - shown["t"] > 2 or fraction in (None, 1.0):
+            shown["t"] = now
+            pct = f"{fraction:4.0%} " if fraction is not None else ""
+            print(f"  {pct}{message}", file=sys.stderr, flush=True)
+
+    for spec in specs:
+        t0 = time.perf_counter()
+        print(_("{name}:").format(name=spec.name), file=sys.stderr, flush=True)
+        with LOADER.use(spec, progress):
+            pass
+        print(_("  ready in {s:.1f} s").format(s=time.perf_counter() - t0), file=sys.stderr, flush=True)
+    return 0
 
 
 if __name__ == "__main__":

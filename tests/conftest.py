@@ -15,6 +15,7 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["HF_HOME"] = str(_TMP / "hf")
 os.environ["HF_HUB_CACHE"] = str(_TMP / "hf" / "hub")
 os.environ["GALLERY_CACHE_DIR"] = str(_TMP / "gallery")
+os.environ["GALLERY_DRIVING_QUICK"] = "1"  # a small simulator driver: the full one takes 10 minutes to train
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))

@@ -6,6 +6,7 @@ hyper-parameters, so a change to any of them rebuilds the model.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -47,7 +48,8 @@ def cached_model(name: str, key: dict[str, Any], build: Callable[[Progress | Non
     folder = cache_dir() / f"{name}-{fingerprint(key)}"
     with _locks_guard:
         lock = _locks.setdefault(str(folder), threading.Lock())
-    with lock:
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with lock, _file_lock(folder.parent / f".{folder.name}.lock"):
         weights, meta_path = folder / "model.safetensors", folder / "meta.json"
         if weights.exists() and meta_path.exists():
             if progress:
@@ -68,6 +70,19 @@ def cached_model(name: str, key: dict[str, Any], build: Callable[[Progress | Non
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         return tensors, meta, True
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path):
+    """Across processes (the app, a `python -m domains train` run, test workers, app replicas): one builds a model,
+    the others wait for it and then load it from disk."""
+    import fcntl
+    with open(path, "a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 def pack(nets: dict[Any, Any]) -> dict:
