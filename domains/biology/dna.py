@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import time
+import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import product
@@ -158,7 +159,9 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
         with single_thread():
             f = kmer_features(xtr)
             mean, std = f.mean(0), f.std(0) + 1e-9
-            lr = LogisticRegressionCV(Cs=[0.01, 0.1, 1, 10], cv=5, max_iter=3000).fit((f - mean) / std, ytr)
+            with warnings.catch_warnings():   # scikit-learn 1.9 announces default changes we do not depend on
+                warnings.simplefilter("ignore", FutureWarning)
+                lr = LogisticRegressionCV(Cs=[0.01, 0.1, 1, 10], cv=5, max_iter=3000).fit((f - mean) / std, ytr)
             tensors.update({"kmer.mean": torch.tensor(mean), "kmer.std": torch.tensor(std),
                             "kmer.coef": torch.tensor(lr.coef_[0]), "kmer.intercept": torch.tensor(lr.intercept_)})
             X, Y = onehot(xtr), torch.tensor(ytr, dtype=torch.float32)

@@ -27,6 +27,9 @@ SECTIONS = {
     "agriculture": ["leaf", "map", "rice"],
     "transport": ["ridership"],
     "logistics": ["delivery", "delays"],
+    "driving": ["policy", "pedestrians"],
+    "biology": ["antibody", "dna"],
+    "social": ["communities", "links"],
 }
 CASES = [(p, s) for p, secs in SECTIONS.items() for s in secs]
 TEXT_KINDS = ("markdown", "caption", "title", "subheader", "header", "info", "warning", "error", "success")

@@ -182,6 +182,12 @@ SECTIONS = [
     ("transport?demo=ridership", ".st-key-tr_result", "thousand riders entered"),
     ("logistics?demo=delivery", ".st-key-dl_result", "Promise"),
     ("logistics?demo=delays", ".st-key-fd_result", "risk of leaving"),
+    ("driving?demo=policy", ".st-key-drv_result", "Above: the learned driver"),
+    ("driving?demo=pedestrians", ".st-key-ped_result", "people (a body found)"),
+    ("biology?demo=antibody", ".st-key-ab_result", "masked residues recovered"),
+    ("biology?demo=dna", ".st-key-dna_result", "200-bp window"),
+    ("social?demo=communities", ".st-key-soc_result", "Stars: the labelled members"),
+    ("social?demo=links", ".st-key-lnk_result", "friends here"),
 ]
 
 
