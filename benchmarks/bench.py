@@ -147,8 +147,8 @@ def speech_rows() -> list[tuple[str, str]]:
 def trained_rows() -> list[tuple[str, str]]:
     """Models the project trains: first build (train) and reload from the disk cache, in a fresh cache."""
     import tempfile
-    from domains import (agriculture, concepts, energy, finance, logistics, manufacturing, medical, recommendation,
-                         transport)
+    from domains import (agriculture, biology, concepts, energy, finance, logistics, manufacturing, medical,
+                         recommendation, transport)
     from domains.core.loader import LOADER
     rows = []
     old = os.environ.get("GALLERY_CACHE_DIR")
@@ -159,7 +159,7 @@ def trained_rows() -> list[tuple[str, str]]:
                          concepts.cnn.NET, concepts.rnn.NET, manufacturing.spectra.NET, manufacturing.concrete.NET,
                          energy.forecast.NET, energy.unusual.NET, agriculture.leaf.NET,
                          agriculture.leaf_map.NET, agriculture.rice.NET, transport.ridership.NET,
-                         logistics.delivery.NET, logistics.delays.NET):
+                         logistics.delivery.NET, logistics.delays.NET, biology.dna.SPEC):
                 LOADER.unload(spec.id)
                 t0 = time.perf_counter()
                 with LOADER.use(spec):
@@ -177,6 +177,46 @@ def trained_rows() -> list[tuple[str, str]]:
                 os.environ.pop("GALLERY_CACHE_DIR", None)
             else:
                 os.environ["GALLERY_CACHE_DIR"] = old
+    return rows
+
+
+def field_rows() -> list[tuple[str, str]]:
+    """Driving, biology and social networks, warm (models loaded; the simulator driver from the disk cache)."""
+    import json
+    import domains
+    from domains.biology import EXAMPLES
+    from domains.core import trained
+    rows = []
+    meta = sorted(trained.cache_dir().glob("highway-dqn-*/meta.json"))
+    if meta:
+        m = json.loads(meta[-1].read_text())
+        rows.append(("DQN driver, full build as recorded in its cache (DQN training / with checkpoint choice and "
+                     "scoring)", f"{m['dqn_seconds']:.0f} s / {m['train_seconds']:.0f} s"))
+    domains.run("driving.policy", seed=3, animate=False)
+    rows.append(("Driving: both drivers, one 30 s episode each, no animation / with the animation (median of 3)",
+                 f"{median_ms(lambda: domains.run('driving.policy', seed=3, animate=False), 3):.0f} ms / "
+                 f"{median_ms(lambda: domains.run('driving.policy', seed=3), 3):.0f} ms"))
+    domains.run("driving.pedestrians", seconds=1.0)
+    ms = median_ms(lambda: domains.run("driving.pedestrians", seconds=6.0), 3)
+    rows.append(("Pedestrians: 6 analysed frames of the street video (background model included; median of 3)",
+                 f"{ms:.0f} ms ({ms / 6:.0f} ms a frame)"))
+    seq = EXAMPLES["heavy-1"][1]
+    domains.run("biology.antibody", seq)
+    rows.append(("Antibody: chain, species, recovery (5 draws), likelihood track (8 passes), map (median of 5)",
+                 f"{median_ms(lambda: domains.run('biology.antibody', seq), 5):.0f} ms"))
+    domains.run("biology.dna")
+    rows.append(("DNA: 10 kb of genome, 491 windows, CNN (3 seeds, both strands) and k-mers (median of 5)",
+                 f"{median_ms(lambda: domains.run('biology.dna'), 5):.0f} ms"))
+    domains.run("social.communities")
+    rows.append(("Communities: 10 GCN fits of 200 epochs on karate + label propagation (median of 3)",
+                 f"{median_ms(lambda: domains.run('social.communities', task='factions'), 3):.0f} ms"))
+    from domains.social import graphs
+    graphs._link_scores.cache_clear()
+    t0 = time.perf_counter()
+    domains.run("social.links", graph="lesmis")
+    first = time.perf_counter() - t0
+    rows.append(("Links, Les Misérables: first call (10 splits x GAE + heuristics) / a later person",
+                 f"{first:.1f} s / {median_ms(lambda: domains.run('social.links', graph='lesmis', person='Javert'), 3):.0f} ms"))
     return rows
 
 
@@ -251,6 +291,7 @@ def main() -> None:
     rows += speech_rows()
     rows += trained_rows()
     rows += playground_rows()
+    rows += field_rows()
     demo_rows = per_demo_rows()
 
     head = (f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, {os.cpu_count()} cores, "

@@ -35,11 +35,12 @@ def antibody_section() -> None:
     with st.container(key="ab_result"):
         c1, c2, c3 = st.columns(3)
         c1.metric(_("chain"), {"heavy": _("heavy"), "light": _("light")}[result.chain],
-                  _ui.pct(result.chain_probabilities[result.chain]), delta_color="off")
+                  _ui.pct(result.chain_probabilities[result.chain]), delta_color="off", delta_arrow="off")
         c2.metric(_("species"), _(biology.antibody.SPECIES_NAMES[result.species]),
-                  _ui.pct(result.species_probabilities[result.species]), delta_color="off")
+                  _ui.pct(result.species_probabilities[result.species]), delta_color="off", delta_arrow="off")
         c3.metric(_("masked residues recovered"), f"{result.recovery:.0%}",
-                  _("{b:.0%} for the most common residue").format(b=result.baseline), delta_color="off")
+                  _("{b:.0%} for the most common residue").format(b=result.baseline), delta_color="off",
+                  delta_arrow="off")
         if result.masked:
             st.markdown(_("#### What the model puts in the masked positions"))
             _ui.table([{_("position"): p.position, _("in the chain"): p.residue,
@@ -47,7 +48,7 @@ def antibody_section() -> None:
                         _("right?"): "✓" if p.top[0][0] == p.residue else "✗"} for p in result.masked])
         seq = "".join(text.split()).upper() if isinstance(text, str) else None
         fig = go.Figure(go.Bar(x=list(range(1, result.length + 1)), y=result.likelihood,
-                               text=list(seq) if seq and len(seq) == result.length else None,
+                               text=list(seq) if seq and len(seq) == result.length else None, textposition="none",
                                hovertemplate=_("position %{x} (%{text}): %{y:.0%}") + "<extra></extra>",
                                marker_color=["#d62728" if p < 0.1 else "#1f77b4" for p in result.likelihood]))
         fig.update_layout(height=240, margin={"l": 10, "r": 10, "t": 10, "b": 10}, xaxis_title=_("position"),

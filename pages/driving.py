@@ -42,8 +42,8 @@ def policy_section() -> None:
                     _(":green[no crash in {s} s]").format(s=e["steps"])
                 st.markdown(outcome)
                 m1, m2, m3 = st.columns(3)
-                m1.metric(_("distance"), f"{e['distance_m']:.0f} m")
-                m2.metric(_("mean speed"), f"{sum(e['speeds']) / len(e['speeds']):.1f} m/s")
+                m1.metric(_("distance, m"), f"{e['distance_m']:.0f}")
+                m2.metric(_("mean speed, m/s"), f"{sum(e['speeds']) / len(e['speeds']):.1f}")
                 m3.metric(_("return"), f"{e['return']:.1f}")
         fig = go.Figure()
         for k in ("learned", "rule"):

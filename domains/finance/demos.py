@@ -304,6 +304,28 @@ def _reference_applicants(fill_json: str, n: int = 200) -> list[dict[str, Any]]:
              for c in NUMERIC + CATEGORICAL} for __, row in df.iterrows()]
 
 
+def credit_encoder(train):
+    """The applicant encoding fitted on `train` (medians and modes fill gaps, categories one-hot): (columns, fill,
+    levels, enc) where enc(frame) -> float32 matrix. The privacy and fairness pages train on the same encoding."""
+    import numpy as np
+    fill = {c: float(train[c].median()) for c in NUMERIC} | {c: str(train[c].mode()[0]) for c in CATEGORICAL}
+    levels = {c: sorted(str(v) for v in train[c].dropna().unique()) for c in CATEGORICAL}
+    columns = list(NUMERIC) + [f"{c}={v}" for c in CATEGORICAL for v in levels[c]]
+
+    def enc(frame):
+        X = np.zeros((len(frame), len(columns)), np.float32)
+        f = frame.fillna(fill)
+        for j, c in enumerate(columns):
+            if c in NUMERIC:
+                X[:, j] = f[c].values
+            else:
+                col, __, val = c.partition("=")
+                X[:, j] = (f[col].astype(str).values == val)
+        return X
+
+    return columns, fill, levels, enc
+
+
 class CreditModel:
     """Preprocessing (impute, one-hot, standardise) fitted on the training split; the network; the baseline."""
 
@@ -346,20 +368,7 @@ def _train_credit(progress: Progress | None):
     df = credit_data()
     train, test = train_test_split(df, test_size=CR_HYPER["test_share"], random_state=CR_HYPER["seed"],
                                    stratify=df.bad)
-    fill = {c: float(train[c].median()) for c in NUMERIC} | {c: str(train[c].mode()[0]) for c in CATEGORICAL}
-    levels = {c: sorted(str(v) for v in train[c].dropna().unique()) for c in CATEGORICAL}
-    columns = list(NUMERIC) + [f"{c}={v}" for c in CATEGORICAL for v in levels[c]]
-
-    def enc(frame):
-        X = np.zeros((len(frame), len(columns)), np.float32)
-        f = frame.fillna(fill)
-        for j, c in enumerate(columns):
-            if c in NUMERIC:
-                X[:, j] = f[c].values
-            else:
-                col, __, val = c.partition("=")
-                X[:, j] = (f[col].astype(str).values == val)
-        return X
+    columns, fill, levels, enc = credit_encoder(train)
 
     Xtr, Xte = enc(train), enc(test)
     mean, std = Xtr.mean(0), Xtr.std(0) + 1e-6

@@ -11,7 +11,7 @@ def test_driving_policy_shows_both_drivers_and_every_policy_on_the_test_seeds():
     at = open_section("pages/driving.py", "policy")
     assert not at.exception and not errors(at)
     assert "Above: the learned driver. Below: the rule driver." in texts(at)
-    assert [m.label for m in at.metric] == ["distance", "mean speed", "return"] * 2
+    assert [m.label for m in at.metric] == ["distance, m", "mean speed, m/s", "return"] * 2
     assert "Every driver on the same 8 test seeds" in texts(at)        # the test budget's seeds
     dense = open_section("pages/driving.py", "policy", drv_density=2.0)
     assert not dense.exception and any("density 1" in w.value for w in dense.warning)
