@@ -148,7 +148,7 @@ def trained_rows() -> list[tuple[str, str]]:
     """Models the project trains: first build (train) and reload from the disk cache, in a fresh cache."""
     import tempfile
     from domains import (agriculture, biology, concepts, energy, finance, logistics, manufacturing, medical,
-                         recommendation, transport)
+                         privacy, recommendation, transport)
     from domains.core.loader import LOADER
     rows = []
     old = os.environ.get("GALLERY_CACHE_DIR")
@@ -159,7 +159,7 @@ def trained_rows() -> list[tuple[str, str]]:
                          concepts.cnn.NET, concepts.rnn.NET, manufacturing.spectra.NET, manufacturing.concrete.NET,
                          energy.forecast.NET, energy.unusual.NET, agriculture.leaf.NET,
                          agriculture.leaf_map.NET, agriculture.rice.NET, transport.ridership.NET,
-                         logistics.delivery.NET, logistics.delays.NET, biology.dna.SPEC):
+                         logistics.delivery.NET, logistics.delays.NET, biology.dna.SPEC, privacy.dp.SPEC):
                 LOADER.unload(spec.id)
                 t0 = time.perf_counter()
                 with LOADER.use(spec):
@@ -217,6 +217,27 @@ def field_rows() -> list[tuple[str, str]]:
     first = time.perf_counter() - t0
     rows.append(("Links, Les Misérables: first call (10 splits x GAE + heuristics) / a later person",
                  f"{first:.1f} s / {median_ms(lambda: domains.run('social.links', graph='lesmis', person='Javert'), 3):.0f} ms"))
+    return rows
+
+
+def privacy_rows() -> list[tuple[str, str]]:
+    """Personal data per sentence, faces hidden per photo, and the differential-privacy runs' training times."""
+    import domains
+    from domains.core import examples
+    from domains.privacy import pii
+    rows = []
+    sentences = [text for text, _spans in pii.labelled()]
+    domains.run("privacy.pii", sentences[0])
+    per = median_ms(lambda: [domains.run("privacy.pii", t) for t in sentences], 3) / len(sentences)
+    rows.append((f"Personal data: one labelled sentence, found and replaced (mean of {len(sentences)}, median of 3 "
+                 "passes)", f"{per:.1f} ms"))
+    img = examples.image("grace_hopper")
+    for method in ("blur", "pixelate", "box"):
+        rows.append((f"Faces: Grace Hopper (600 x 512), {method} + detector re-run (median of 10)",
+                     f"{median_ms(lambda: domains.run('privacy.faces', img, method=method), 10):.0f} ms"))
+    runs = domains.run("privacy.dp").runs
+    rows.append(("Credit network training, one core: normal / overfit / DP-SGD at epsilon 1, 4, 8 (Opacus)",
+                 " / ".join(f"{runs[k]['seconds']:.1f} s" for k in ("normal", "overfit", "dp-1", "dp-4", "dp-8"))))
     return rows
 
 
@@ -292,6 +313,7 @@ def main() -> None:
     rows += trained_rows()
     rows += playground_rows()
     rows += field_rows()
+    rows += privacy_rows()
     demo_rows = per_demo_rows()
 
     head = (f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, {os.cpu_count()} cores, "

@@ -52,7 +52,7 @@ def pii_section() -> None:
             st.markdown(_("**Shared instead**"))
             st.code(result.anonymized, language=None, wrap_lines=True)
         if result.entities:
-            _ui.table([{_("type"): _(privacy.pii.TYPES.get(e.type, e.type)), _("text"): e.text,
+            _ui.table([{_("type"): _(privacy.pii.TYPES.get(e.type, e.type)), _("text"): _ui.md(e.text),   # table cells are Markdown: the text stays inert
                         _("score"): f"{e.score:.2f}",
                         _("found by"): _("the network") if e.source == "network" else _("a pattern rule")}
                        for e in result.entities])
@@ -149,6 +149,7 @@ def dp_section() -> None:
                           annotation_position="top left", annotation_font_size=10)
         fig.add_vline(x=result.epsilon, line={"color": "#888", "width": 1})
         fig.update_layout(height=340, margin={"l": 10, "r": 10, "t": 20, "b": 10}, xaxis_type="log",
+                          xaxis_tickvals=eps_all, xaxis_ticktext=[f"{e:g}" for e in eps_all],
                           xaxis_title=_("epsilon (log scale)"), yaxis_title=_("attack AUC"),
                           yaxis2={"overlaying": "y", "side": "right", "title": _("accuracy"), "tickformat": ".0%"},
                           legend={"orientation": "h", "y": -0.25})

@@ -193,7 +193,7 @@ def dp(_input: Any = None, *, model: str | None = None, epsilon: float = 4.0,
         notes=[_("Accuracy on the unseen half: DP-SGD {d:.1%}, normal {n:.1%}, overfit {o:.1%}, always 'repaid' "
                  "{b:.1%}.").format(d=chosen["accuracy"], n=runs["normal"]["accuracy"], o=runs["overfit"]["accuracy"],
                                      b=m.meta["majority"]),
-               _("This attack is weak where it matters: at 1 % false alarms it finds about {t:.0%} of the members even "
+               _("This attack is weak where it matters: at 1 % false alarms it finds {t:.1%} of the members even "
                  "against the overfit model. Stronger attacks exist; a small attack AUC is not proof of privacy, "
                  "epsilon is.").format(t=runs["overfit"]["attack_tpr_at_1pct_fpr"])])
     return DpResult(float(epsilon), runs, chosen, m.meta["majority"], ev, spec.id, ms, warnings_, built_note(m.meta))

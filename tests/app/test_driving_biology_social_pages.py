@@ -25,7 +25,7 @@ def test_pedestrians_scrub_through_frames():
     at.slider(key="ped_frame").set_value(3).run()
     assert not at.exception and at.slider(key="ped_frame").value == 3
     upload = open_section("pages/driving.py", "pedestrians", ped_source="upload")
-    assert not upload.exception and "Upload a clip" in texts(upload)
+    assert not upload.exception and "Upload a clip" in upload.info[0].value
 
 
 def test_biology_antibody_reads_the_example_and_refuses_dna():

@@ -30,6 +30,7 @@ SECTIONS = {
     "driving": ["policy", "pedestrians"],
     "biology": ["antibody", "dna"],
     "social": ["communities", "links"],
+    "privacy": ["pii", "faces", "dp"],
 }
 CASES = [(p, s) for p, secs in SECTIONS.items() for s in secs]
 TEXT_KINDS = ("markdown", "caption", "title", "subheader", "header", "info", "warning", "error", "success")
@@ -42,7 +43,8 @@ KEEP = ["Hugging Face", "python -m domains check", "Python language reference", 
         "apertium-eng-spa", "rapidocr_onnxruntime", "Financial PhraseBank", "Medical University of Vienna",
         "ViDIR Group", "University of Helsinki", "Stefan van der Walt", "Rachel Michetti", "Dow Jones Industrial Average",
         "Grace Hopper", "Front center", "Rear right", "Vision Transformer", "Lluís A. Belanche",
-        "switch off the bedroom light", "sudo apt-get install", "ml-latest-small"]
+        "switch off the bedroom light", "sudo apt-get install", "ml-latest-small", "highway-env highway-fast-v0",
+        "Observed Antibody Space", "Pieter de Vries", "Luca Bianchi", "Jamal Washington"]
 KEEP_PATTERNS = [r"\*\*\d+\. [^*]*\*\*"]  # a search hit's title: the corpus's own words
 
 

@@ -188,6 +188,9 @@ SECTIONS = [
     ("biology?demo=dna", ".st-key-dna_result", "200-bp window"),
     ("social?demo=communities", ".st-key-soc_result", "Stars: the labelled members"),
     ("social?demo=links", ".st-key-lnk_result", "friends here"),
+    ("privacy?demo=pii", ".st-key-pii_result", "Shared instead"),
+    ("privacy?demo=faces", ".st-key-fa_result", "faces found after"),
+    ("privacy?demo=dp", ".st-key-dp_result", "attack AUC"),
 ]
 
 
