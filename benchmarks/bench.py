@@ -147,8 +147,8 @@ def speech_rows() -> list[tuple[str, str]]:
 def trained_rows() -> list[tuple[str, str]]:
     """Models the project trains: first build (train) and reload from the disk cache, in a fresh cache."""
     import tempfile
-    from domains import (agriculture, biology, concepts, energy, finance, logistics, manufacturing, medical,
-                         privacy, recommendation, transport)
+    from domains import (agriculture, biology, concepts, energy, fairness, finance, logistics, manufacturing,
+                         medical, privacy, recommendation, transport)
     from domains.core.loader import LOADER
     rows = []
     old = os.environ.get("GALLERY_CACHE_DIR")
@@ -159,7 +159,8 @@ def trained_rows() -> list[tuple[str, str]]:
                          concepts.cnn.NET, concepts.rnn.NET, manufacturing.spectra.NET, manufacturing.concrete.NET,
                          energy.forecast.NET, energy.unusual.NET, agriculture.leaf.NET,
                          agriculture.leaf_map.NET, agriculture.rice.NET, transport.ridership.NET,
-                         logistics.delivery.NET, logistics.delays.NET, biology.dna.SPEC, privacy.dp.SPEC):
+                         logistics.delivery.NET, logistics.delays.NET, biology.dna.SPEC, privacy.dp.SPEC,
+                         fairness.credit.SPEC):
                 LOADER.unload(spec.id)
                 t0 = time.perf_counter()
                 with LOADER.use(spec):

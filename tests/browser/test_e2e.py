@@ -191,6 +191,7 @@ SECTIONS = [
     ("privacy?demo=pii", ".st-key-pii_result", "Shared instead"),
     ("privacy?demo=faces", ".st-key-fa_result", "faces found after"),
     ("privacy?demo=dp", ".st-key-dp_result", "attack AUC"),
+    ("fairness?demo=credit", ".st-key-fair_result", "Three lessons"),
 ]
 
 
