@@ -195,7 +195,7 @@ def pedestrians(video: Any = None, *, model: str | None = None, start_s: float =
     annotated = []
     for f, bgr in zip(frames, pictures):
         img = Image.fromarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
-        img = draw.boxes(img, [(r.box, _("person") if r.body else _("moving")) for r in f.regions if r.body], 1)
+        img = draw.boxes(img, [(r.box, _("person")) for r in f.regions if r.body], 1)
         img = draw.boxes(img, [(r.box, _("moving")) for r in f.regions if not r.body], 3)
         for r in f.regions:
             if r.body:
