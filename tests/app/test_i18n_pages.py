@@ -31,7 +31,7 @@ SECTIONS = {
     "biology": ["antibody", "dna"],
     "social": ["communities", "links"],
     "privacy": ["pii", "faces", "dp"],
-    "fairness": ["credit"],
+    "fairness": ["credit", "embeddings", "resumes"],
 }
 CASES = [(p, s) for p, secs in SECTIONS.items() for s in secs]
 TEXT_KINDS = ("markdown", "caption", "title", "subheader", "header", "info", "warning", "error", "success")

@@ -192,6 +192,8 @@ SECTIONS = [
     ("privacy?demo=faces", ".st-key-fa_result", "faces found after"),
     ("privacy?demo=dp", ".st-key-dp_result", "attack AUC"),
     ("fairness?demo=credit", ".st-key-fair_result", "Three lessons"),
+    ("fairness?demo=embeddings", ".st-key-weat_result", "Occupations on a he–she axis"),
+    ("fairness?demo=resumes", ".st-key-cv_result", "A screening model trained on these callbacks"),
 ]
 
 
