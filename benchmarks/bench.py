@@ -160,7 +160,7 @@ def trained_rows() -> list[tuple[str, str]]:
                          energy.forecast.NET, energy.unusual.NET, agriculture.leaf.NET,
                          agriculture.leaf_map.NET, agriculture.rice.NET, transport.ridership.NET,
                          logistics.delivery.NET, logistics.delays.NET, biology.dna.SPEC, privacy.dp.SPEC,
-                         fairness.credit.SPEC):
+                         fairness.credit.SPEC, fairness.resumes.SPEC):
                 LOADER.unload(spec.id)
                 t0 = time.perf_counter()
                 with LOADER.use(spec):
@@ -242,6 +242,44 @@ def privacy_rows() -> list[tuple[str, str]]:
     return rows
 
 
+def society_rows() -> list[tuple[str, str]]:
+    """Fairness and work pages, warm: WEAT/SEAT on MiniLM, the callback model, the occupation scores (first build
+    embeds 818 descriptions; later processes load them from the disk cache) and the sector trends."""
+    import tempfile
+    import domains
+    from domains.work import exposure
+    rows = []
+    domains.run("fairness.embeddings")
+    rows.append(("WEAT/SEAT, career vs family: both methods, 12,870 splits each, the he-she axis; control cached "
+                 "(median of 5)", f"{median_ms(lambda: domains.run('fairness.embeddings'), 5):.0f} ms"))
+    domains.run("fairness.resumes")
+    rows.append(("Callback experiment: rates, Fisher test, the screening model on 1,461 CVs x 3 name variants "
+                 "(median of 5)", f"{median_ms(lambda: domains.run('fairness.resumes'), 5):.0f} ms"))
+    old = os.environ.get("GALLERY_CACHE_DIR")
+    with tempfile.TemporaryDirectory() as d:
+        os.environ["GALLERY_CACHE_DIR"] = d
+        try:
+            exposure.oews.cache_clear()
+            t0 = time.perf_counter()
+            exposure._index(None)
+            first = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            exposure._index(None)
+            again = time.perf_counter() - t0
+        finally:
+            os.environ.pop("GALLERY_CACHE_DIR", None) if old is None else os.environ.update(GALLERY_CACHE_DIR=old)
+            exposure.oews.cache_clear()
+    rows.append(("Occupation scores: 818 O*NET descriptions embedded with MiniLM (first build, one thread) / "
+                 "loaded from the disk cache", f"{first:.1f} s / {again * 1000:.0f} ms"))
+    domains.run("work.exposure")
+    text = "I answer customer calls about bills and fix problems with their accounts."
+    rows.append(("Occupation scores, warm: every occupation and group + one description embedded (median of 5)",
+                 f"{median_ms(lambda: domains.run('work.exposure', description=text), 5):.0f} ms"))
+    rows.append(("Sectors: 14 Holt trends fitted, 1970-1989 -> 2019 (median of 5)",
+                 f"{median_ms(lambda: domains.run('work.sectors'), 5):.0f} ms"))
+    return rows
+
+
 def playground_rows() -> list[tuple[str, str]]:
     """One animation frame of the playground (10 training steps, the loss record, the boundary frame and the
     network picture), with one thread and with the machine's default, on the spiral with 3 x 8 neurons."""
@@ -315,6 +353,7 @@ def main() -> None:
     rows += playground_rows()
     rows += field_rows()
     rows += privacy_rows()
+    rows += society_rows()
     demo_rows = per_demo_rows()
 
     head = (f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, {os.cpu_count()} cores, "

@@ -138,8 +138,28 @@ def badges(spec: ModelSpec) -> str:
     return " ".join(parts)
 
 
-def model_card(spec: ModelSpec) -> None:
-    """What a model is, before it loads: source, license, size, RAM, revision, and whether it is loaded."""
+PAGES = {"privacy": N_("Privacy"), "fairness": N_("Fairness"), "work": N_("Work")}   # the cards' pages, by url path
+
+
+def model_card(spec: ModelSpec, demo: Demo | None = None) -> None:
+    """What a model is, before it loads: source, license, size, RAM, revision, and whether it is loaded. With the
+    demo, its responsible-use card follows as a fold: the data, who it works worse for, what not to use it for."""
+    _model_card(spec)
+    card = demo.responsible if demo else None
+    if card is None:
+        return
+    text = card.describe()
+    inert = lambda v: v.replace("*", "\\*")  # noqa: E731  (O*NET: not emphasis)
+    with st.expander(_(":material/policy: Responsible use"), key=f"responsible_{demo.id.replace('.', '_')}"):
+        st.markdown(_("**Learned from:** {v}").format(v=inert(text["data"])))
+        st.markdown(_("**Works worse for:** {v}").format(v=inert(text["works_worse_for"])))
+        st.markdown(_("**Do not use it for:** {v}").format(v=inert(text["not_for"])))
+        # a relative link: it works under any base path, and carries the language (a new page load)
+        st.markdown(":material/arrow_forward: [{label}]({page}?lang={lang})".format(
+            label=_("More on the {page} page").format(page=_(PAGES[card.page])), page=card.page, lang=i18n.current()))
+
+
+def _model_card(spec: ModelSpec) -> None:
     with st.container(border=True):
         st.markdown(_("**{name}** &nbsp; {v}").format(name=spec.name, v=badges(spec)))
         if spec.description:
@@ -455,7 +475,7 @@ def image_demo(demo: Demo, key: str, examples, default: str | None, render: Call
         elif not picked:
             st.info(_("Choose an example, upload an image, or take one with your camera."), icon=":material/image:")
     if spec:
-        model_card(spec)
+        model_card(spec, demo)
     if result is not None:
         reproduce(demo, spec, params, result)
     return result

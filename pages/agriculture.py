@@ -35,7 +35,7 @@ def leaf_section() -> None:
                                   type=["png", "jpg", "jpeg", "webp", "bmp"], key="leaf_upload")
             if up is None:
                 st.info(_("Upload a photo of a single leaf lying flat on plain paper."), icon=":material/upload:")
-                _ui.model_card(demo.default_model)
+                _ui.model_card(demo.default_model, demo)
                 return
             image = up.getvalue()
         params["rotation"] = st.slider(_("Start the tracing elsewhere on the edge (points)"), 0, 426, 0, 1,
@@ -90,7 +90,7 @@ def leaf_section() -> None:
         st.caption(n)
     _ui.latency(result)
     _ui.reproduce(demo, demo.default_model, params, result)
-    _ui.model_card(demo.default_model)
+    _ui.model_card(demo.default_model, demo)
 
 
 def map_section() -> None:
@@ -134,7 +134,7 @@ def map_section() -> None:
         st.caption(n)
     _ui.latency(result)
     _ui.reproduce(demo, demo.default_model, {"leaf": int(leaf)}, result)
-    _ui.model_card(demo.default_model)
+    _ui.model_card(demo.default_model, demo)
 
 
 def rice_section() -> None:
@@ -178,7 +178,7 @@ def rice_section() -> None:
         st.caption(n)
     _ui.latency(result)
     _ui.reproduce(demo, demo.default_model, {"farm": result.farm, "inputs": changed}, result)
-    _ui.model_card(demo.default_model)
+    _ui.model_card(demo.default_model, demo)
 
 
 {"leaf": leaf_section, "map": map_section, "rice": rice_section}[section]()

@@ -84,7 +84,7 @@ def antibody_section() -> None:
                  "demonstration of a research model, not a tool for designing or assessing medicines."))
     _ui.latency(result)
     _ui.reproduce(demo, demo.default_model, {"mask": mask}, result)
-    _ui.model_card(demo.default_model)
+    _ui.model_card(demo.default_model, demo)
 
 
 def dna_section() -> None:
@@ -143,7 +143,7 @@ def dna_section() -> None:
         st.caption(n)
     _ui.latency(result)
     _ui.reproduce(demo, demo.default_model, params, result)
-    _ui.model_card(demo.default_model)
+    _ui.model_card(demo.default_model, demo)
 
 
 {"antibody": antibody_section, "dna": dna_section}[section]()

@@ -111,7 +111,7 @@ def backprop_section() -> None:
                                   delta=f"{extra.error_after_more_steps - result.error:.3g}", delta_color="inverse")
         _ui.reproduce(demo, demo.default_model, {"inputs": [i1, i2], "targets": [t1, t2], "weights": weights,
                                                   "learning_rate": lr}, result)
-    _ui.model_card(demo.default_model)
+    _ui.model_card(demo.default_model, demo)
 
 
 # ---------------------------------------------------------------- playground
@@ -266,7 +266,7 @@ def playground_section() -> None:
                               "hidden layer."))
             _ui.reproduce(demo, demo.default_model, {**{k: v for k, v in _settings().items()}, "steps": pg.steps},
                           result)
-    _ui.model_card(demo.default_model)
+    _ui.model_card(demo.default_model, demo)
 
 
 def engine_snapshot(demo):
@@ -327,7 +327,7 @@ def cnn_section() -> None:
             image = drawn.image_data
             if image is None or float(np.asarray(image)[..., :3].max()) == 0:
                 st.info(_("The canvas is empty: draw a digit."), icon=":material/draw:")
-                _ui.model_card(demo.default_model)
+                _ui.model_card(demo.default_model, demo)
                 return
         else:
             up = st.file_uploader(_("A picture of one digit"), type=["png", "jpg", "jpeg", "bmp", "gif", "webp"],
@@ -335,7 +335,7 @@ def cnn_section() -> None:
             if up is None:
                 st.info(_("Upload a picture of a single digit (dark on light or light on dark)."),
                         icon=":material/upload:")
-                _ui.model_card(demo.default_model)
+                _ui.model_card(demo.default_model, demo)
                 return
             image = up.getvalue()
         st.session_state.setdefault("cnn_channel", 0)
@@ -410,7 +410,7 @@ def cnn_section() -> None:
         st.caption(n)
     _ui.latency(result)
     _ui.reproduce(demo, demo.default_model, {**params, "channel": px.channel, "row": px.row, "col": px.col}, result)
-    _ui.model_card(demo.default_model)
+    _ui.model_card(demo.default_model, demo)
 
 
 # ---------------------------------------------------------------- RNN
@@ -476,7 +476,7 @@ def rnn_section() -> None:
             st.caption(note)
         _ui.latency(result)
     _ui.reproduce(demo, demo.default_model, {"start": start}, result)
-    _ui.model_card(demo.default_model)
+    _ui.model_card(demo.default_model, demo)
 
 
 {"playground": playground_section, "backprop": backprop_section, "cnn": cnn_section, "rnn": rnn_section}[section]()

@@ -85,7 +85,7 @@ def policy_section() -> None:
         st.caption(n)
     _ui.latency(result)
     _ui.reproduce(demo, demo.default_model, {"seed": int(seed), "density": float(density)}, result)
-    _ui.model_card(demo.default_model)
+    _ui.model_card(demo.default_model, demo)
 
 
 def pedestrians_section() -> None:
@@ -141,7 +141,7 @@ def pedestrians_section() -> None:
     _ui.latency(result)
     _ui.reproduce(demo, demo.default_model, {"start_s": float(start), "seconds": float(seconds), "every": int(every)},
                   result)
-    _ui.model_card(demo.default_model)
+    _ui.model_card(demo.default_model, demo)
 
 
 {"policy": policy_section, "pedestrians": pedestrians_section}[section]()

@@ -82,7 +82,7 @@ def forecast_section() -> None:
         st.caption(n)
     _ui.latency(result)
     _ui.reproduce(demo, demo.default_model, {"day": str(day), "temperature_shift": shift}, result)
-    _ui.model_card(demo.default_model)
+    _ui.model_card(demo.default_model, demo)
 
 
 def unusual_section() -> None:
@@ -154,7 +154,7 @@ def unusual_section() -> None:
         st.caption(n)
     _ui.latency(result)
     _ui.reproduce(demo, demo.default_model, {"method": method, "top": top}, result)
-    _ui.model_card(demo.default_model)
+    _ui.model_card(demo.default_model, demo)
 
 
 {"forecast": forecast_section, "unusual": unusual_section}[section]()

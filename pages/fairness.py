@@ -98,7 +98,7 @@ def credit_section() -> None:
         st.caption(n)
     _ui.latency(result)
     _ui.reproduce(demo, demo.default_model, {"grouping": grouping, "applicant": int(applicant)}, result)
-    _ui.model_card(demo.default_model)
+    _ui.model_card(demo.default_model, demo)
 
 
 def p_text(p: float, exact: bool, n: int) -> str:
@@ -192,7 +192,7 @@ def embeddings_section() -> None:
                  "one number as 'the bias'."))
     _ui.latency(result)
     _ui.reproduce(demo, demo.default_model, {"test": test, "method": method, **custom}, result)
-    _ui.model_card(demo.default_model)
+    _ui.model_card(demo.default_model, demo)
 
 
 def resumes_section() -> None:
@@ -247,7 +247,7 @@ def resumes_section() -> None:
                  "'African-American-sounding' are the study's own categories."))
     _ui.latency(result)
     _ui.reproduce(demo, demo.default_model, {"by": by}, result)
-    _ui.model_card(demo.default_model)
+    _ui.model_card(demo.default_model, demo)
 
 
 {"credit": credit_section, "embeddings": embeddings_section, "resumes": resumes_section}[section]()

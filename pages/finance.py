@@ -57,7 +57,7 @@ if section == "forecast":
             for n in result.notes:
                 st.caption(n)
         _ui.reproduce(demo, finance.FC_SPECS[name], {"series": name, "horizon": horizon}, result)
-    _ui.model_card(finance.FC_SPECS[name])
+    _ui.model_card(finance.FC_SPECS[name], demo)
 
 elif section == "credit":
     demo = get("finance.credit")
@@ -123,7 +123,7 @@ elif section == "credit":
                          "are in this data. Different approval rates can follow different default rates, or encode "
                          "unfairness; telling the two apart needs more than this table."))
         _ui.reproduce(demo, demo.default_model, {"applicant": app}, result)
-    _ui.model_card(demo.default_model)
+    _ui.model_card(demo.default_model, demo)
 
 elif section == "headline":
     demo = get("finance.headline")
@@ -145,7 +145,7 @@ elif section == "headline":
                 _ui.evaluation(result.evaluation, _("nearest labelled headlines (MiniLM)"),
                                _("Similarity knows topics better than tone: a weak sentiment model, shown as one."))
             _ui.reproduce(demo, demo.default_model, {}, result)
-    _ui.model_card(demo.default_model)
+    _ui.model_card(demo.default_model, demo)
     st.divider()
     hub_demo = get("finance.finbert")
     st.markdown(f"**{_(hub_demo.title)}**")
@@ -154,4 +154,4 @@ elif section == "headline":
         fb = _ui.run_demo(hub_demo.id, text, model=hub_demo.default_model)
         if fb is not None:
             st.markdown(_("### FinBERT: {label} · {v}").format(label=fb.label, v=_ui.pct(fb.score)))
-    _ui.model_card(hub_demo.default_model)
+    _ui.model_card(hub_demo.default_model, hub_demo)

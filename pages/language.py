@@ -53,7 +53,7 @@ if section == "ner":
                     _ui.highlighted(legend, spans)
                 _ui.latency(result)
             _ui.reproduce(demo, demo.default_model, {}, result)
-    _ui.model_card(demo.default_model)
+    _ui.model_card(demo.default_model, demo)
 
 elif section == "search":
     demo = get("language.search")
@@ -97,7 +97,7 @@ elif section == "search":
                     n=result.corpus_size))
             _ui.reproduce(demo, spec, {"corpus": corpus, "top_k": top_k}, result)
     if spec is not None:
-        _ui.model_card(spec)
+        _ui.model_card(spec, demo)
 
 elif section == "zero_shot":
     demo = get("language.zero_shot")
@@ -140,7 +140,7 @@ elif section == "zero_shot":
                                  "Topics and Sentiment presets."))
             _ui.reproduce(demo, spec, {"labels": labels}, result)
     if spec is not None:
-        _ui.model_card(spec)
+        _ui.model_card(spec, demo)
 
 elif section == "summarize":
     demo = get("language.summarize")
@@ -176,7 +176,7 @@ elif section == "summarize":
                 _ui.latency(result)
             _ui.reproduce(demo, spec, {"sentences_out": n, "method": method}, result)
     if spec is not None:
-        _ui.model_card(spec)
+        _ui.model_card(spec, demo)
 
 elif section == "hub":
     TASKS = {"language.sentiment": _("Sentiment"), "language.abstractive": _("Abstractive summary"),
@@ -187,7 +187,7 @@ elif section == "hub":
     runnable = _ui.hub_only_notice(demo, "language_demo", {"language.zero_shot": "zero_shot",
                                                       "language.summarize": "summarize", "language.search": "search"})
     if not runnable:
-        _ui.model_card(demo.default_model)  # offline, not cached: no run controls
+        _ui.model_card(demo.default_model, demo)  # offline, not cached: no run controls
     else:
         st.subheader(_(demo.title))
         st.caption(_(demo.summary))
@@ -207,4 +207,4 @@ elif section == "hub":
                     _ui.latency(result)
                 _ui.reproduce(demo, spec, params, result)
         if spec is not None:
-            _ui.model_card(spec)
+            _ui.model_card(spec, demo)

@@ -33,7 +33,7 @@ def delivery_section() -> None:
                             default=list(logistics.delivery.DEFAULT_BASKET), key="dl_items")
     if not chosen:
         st.info(_("Add at least one item to the basket."), icon=":material/shopping_basket:")
-        _ui.model_card(demo.default_model)
+        _ui.model_card(demo.default_model, demo)
         return
     items = {i: 1 for i in chosen}
     result = _ui.run_demo(demo.id, None, model=demo.default_model, day=day, hour=hour, distance=distance, items=items)
@@ -79,7 +79,7 @@ def delivery_section() -> None:
         st.caption(n)
     _ui.latency(result)
     _ui.reproduce(demo, demo.default_model, {"day": day, "hour": hour, "distance": distance, "items": items}, result)
-    _ui.model_card(demo.default_model)
+    _ui.model_card(demo.default_model, demo)
 
 
 def delays_section() -> None:
@@ -129,7 +129,7 @@ def delays_section() -> None:
     _ui.reproduce(demo, demo.default_model, {"origin": origin, "dest": dest, "carrier": carrier, "month": month,
                                              "dow": dow, "hour": hour, "congestion": float(congestion),
                                              "weather": {"visib": visib}}, result)
-    _ui.model_card(demo.default_model)
+    _ui.model_card(demo.default_model, demo)
 
 
 NAMES_DELAY = logistics.delays.MODELS

@@ -31,7 +31,7 @@ def spectra_section() -> None:
             if up is None:
                 st.info(_("Upload a CSV of 100 absorbance values, as a Tecator-style instrument writes them."),
                         icon=":material/upload:")
-                _ui.model_card(demo.default_model)
+                _ui.model_card(demo.default_model, demo)
                 return
             spectrum = up.getvalue()
         limit = st.number_input(_("Spec limit: fat % at most"), 0.0, 60.0, 20.0, 0.5, key="nir_limit")
@@ -85,7 +85,7 @@ def spectra_section() -> None:
         st.caption(n)
     _ui.latency(result)
     _ui.reproduce(demo, demo.default_model, params, result)
-    _ui.model_card(demo.default_model)
+    _ui.model_card(demo.default_model, demo)
 
 
 def concrete_section() -> None:
@@ -145,7 +145,7 @@ def concrete_section() -> None:
         st.caption(n)
     _ui.latency(result)
     _ui.reproduce(demo, demo.default_model, {"mix": mix, "age": age, "target": target}, result)
-    _ui.model_card(demo.default_model)
+    _ui.model_card(demo.default_model, demo)
 
 
 {"spectra": spectra_section, "concrete": concrete_section}[section]()

@@ -137,5 +137,5 @@ elif section == "tabular":
             feature, toward = _("feature"), _("toward malignant")
             st.bar_chart(pd.DataFrame({feature: [x.feature for x in top], toward: [x.contribution for x in top]}),
                          x=feature, y=toward, horizontal=True, height=340)
-            _ui.model_card(demo.default_model)
+            _ui.model_card(demo.default_model, demo)
             _ui.reproduce(demo, demo.default_model, {"case": case, "features": changes or None}, result)

@@ -74,7 +74,7 @@ def pii_section() -> None:
         st.caption(n)
     _ui.latency(result)
     _ui.reproduce(demo, demo.default_model, {"operator": operator}, result)
-    _ui.model_card(demo.default_model)
+    _ui.model_card(demo.default_model, demo)
 
 
 def faces_section() -> None:
@@ -111,7 +111,7 @@ def faces_section() -> None:
     st.caption(_("Look at the Grace Hopper example: her face is hidden, the name on her uniform is not."))
     _ui.latency(result)
     _ui.reproduce(demo, demo.default_model, {"method": method}, result)
-    _ui.model_card(demo.default_model)
+    _ui.model_card(demo.default_model, demo)
 
 
 def dp_section() -> None:
@@ -168,7 +168,7 @@ def dp_section() -> None:
         st.caption(n)
     _ui.latency(result)
     _ui.reproduce(demo, demo.default_model, {"epsilon": float(eps)}, result)
-    _ui.model_card(demo.default_model)
+    _ui.model_card(demo.default_model, demo)
 
 
 {"pii": pii_section, "faces": faces_section, "dp": dp_section}[section]()

@@ -66,7 +66,7 @@ if section == "recommend":
                 hide_index=True)
             st.caption(_("{users} users evaluated; trained on {train_ratings:,} ratings in {train_seconds} s.").format(users=m['model']['users'], train_ratings=m['train_ratings'], train_seconds=m['train_seconds']))
         _ui.reproduce(demo, demo.default_model, {"ratings": rated, "n": n}, result)
-    _ui.model_card(demo.default_model)
+    _ui.model_card(demo.default_model, demo)
 
 elif section == "similar":
     demo = get("recommendation.similar")
@@ -81,7 +81,7 @@ elif section == "similar":
             _ui.table([{_("film"): i.title, _("similarity"): round(i.score, 3), _("genres"): genres(i.genres)}
                        for i in result.items])
         _ui.reproduce(demo, demo.default_model, {"n": 10}, result)
-    _ui.model_card(demo.default_model)
+    _ui.model_card(demo.default_model, demo)
 
 elif section == "map":
     st.subheader(_("The film map"))
@@ -104,4 +104,4 @@ elif section == "map":
                          labels={"genre": _("first genre"), "ratings": _("ratings")})
         fig.update_layout(xaxis_title="", yaxis_title="", legend_title=_("first genre"))
         st.plotly_chart(fig, key="rec_map")
-    _ui.model_card(get("recommendation.recommend").default_model)
+    _ui.model_card(get("recommendation.recommend").default_model, get("recommendation.recommend"))

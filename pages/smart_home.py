@@ -123,5 +123,5 @@ with st.expander(_("How well does it understand? (measured on commands shipped w
     st.dataframe(pd.DataFrame(ev["rows"]).rename(columns={"command": _("command"), "expected": _("expected"),
                                                           "got": _("got"), "ok": _("right")}),
                  hide_index=True, width="stretch")
-_ui.model_card(demo.default_model)
+_ui.model_card(demo.default_model, demo)
 _ui.model_card(get("speech.transcribe").default_model)

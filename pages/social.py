@@ -103,7 +103,7 @@ def communities_section() -> None:
         st.caption(n)
     _ui.latency(result)
     _ui.reproduce(demo, demo.default_model, {"graph": graph, "task": task, "labelled": labelled}, result)
-    _ui.model_card(demo.default_model)
+    _ui.model_card(demo.default_model, demo)
 
 
 def links_section() -> None:
@@ -163,7 +163,7 @@ def links_section() -> None:
         st.caption(n)
     _ui.latency(result)
     _ui.reproduce(demo, demo.default_model, {"graph": graph, "person": person}, result)
-    _ui.model_card(demo.default_model)
+    _ui.model_card(demo.default_model, demo)
 
 
 {"communities": communities_section, "links": links_section}[section]()

@@ -55,7 +55,7 @@ if section == "transcribe":
     if picked:
         _ui.audio_plot(picked[0], key="asr")
     if spec:
-        _ui.model_card(spec)
+        _ui.model_card(spec, demo)
 
 elif section == "synthesize":
     demo = get("speech.synthesize")
@@ -81,7 +81,7 @@ elif section == "synthesize":
                             f" · {result.sample_rate} Hz")
             _ui.audio_plot(result.wav, key="tts")
             _ui.reproduce(demo, demo.default_model, {"speed": speed}, result)
-    _ui.model_card(demo.default_model)
+    _ui.model_card(demo.default_model, demo)
 
 elif section == "vad":
     demo = get("speech.vad")
@@ -98,7 +98,7 @@ elif section == "vad":
                 _ui.audio_plot(picked[0], [(s.start, s.end) for s in result.segments], key="vad")
                 _ui.latency(result)
             _ui.reproduce(demo, demo.default_model, {"threshold": threshold}, result)
-    _ui.model_card(demo.default_model)
+    _ui.model_card(demo.default_model, demo)
 
 elif section == "speaker":
     demo = get("speech.speaker")
@@ -127,7 +127,7 @@ elif section == "speaker":
                     st.caption(n)
                 _ui.latency(result)
             _ui.reproduce(demo, demo.default_model, {"threshold": threshold}, result)
-    _ui.model_card(demo.default_model)
+    _ui.model_card(demo.default_model, demo)
 
 elif section == "roundtrip":
     demo = get("speech.roundtrip")
@@ -156,4 +156,4 @@ elif section == "roundtrip":
                               _("no variation: the same text always gives this result")))
             _ui.reproduce(demo, demo.default_model, {}, result)
     for spec in (get("speech.synthesize").default_model, demo.default_model):
-        _ui.model_card(spec)
+        _ui.model_card(spec, demo if spec is demo.default_model else None)

@@ -55,7 +55,7 @@ if section == "translate":
                 st.caption(n_("{model} ({kind}) · **{latency_ms:.0f} ms** for {n} sentence on this CPU", "{model} ({kind}) · **{latency_ms:.0f} ms** for {n} sentences on this CPU", len(result.sentences)).format(model=result.model, kind=_(result.kind), latency_ms=result.latency_ms, n=len(result.sentences)))
             _ui.reproduce(demo, spec, {"src": src, "tgt": tgt}, result)
     if spec is not None:
-        _ui.model_card(spec)
+        _ui.model_card(spec, demo)
 
 elif section == "compare":
     demo = get("translation.compare")
@@ -104,4 +104,4 @@ elif section == "compare":
                     st.caption(_("Only a system that translated can be judged by its round trip: no winner here."))
             _ui.reproduce(demo, demo.default_model, {}, result)
     for spec in demo.models:
-        _ui.model_card(spec)
+        _ui.model_card(spec, demo if spec is demo.models[-1] else None)

@@ -71,7 +71,7 @@ def ridership_section() -> None:
         st.caption(n)
     _ui.latency(result)
     _ui.reproduce(demo, demo.default_model, {"day": str(day), "what_if": ",".join(picks or [])}, result)
-    _ui.model_card(demo.default_model)
+    _ui.model_card(demo.default_model, demo)
 
 
 {"ridership": ridership_section}[section]()

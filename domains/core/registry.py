@@ -179,7 +179,14 @@ class Demo:
             raise InputError(_("Unknown parameter(s) for {id}: {v}. Known: {v2}.").format(id=self.id, v=', '.join(sorted(unknown)), v2=', '.join(by_name) or 'none'))
         return {k: by_name[k].parse(v) for k, v in raw.items()}
 
+    @property
+    def responsible(self):
+        """The demo's responsible-use card (core.responsible), or None for a demo declared outside the gallery."""
+        from .responsible import CARDS
+        return CARDS.get(self.id)
+
     def describe(self) -> dict[str, Any]:
+        card = self.responsible
         return {
             "id": self.id, "aliases": list(self.aliases), "domain": self.domain, "task": self.task,
             "title": _(self.title), "summary": _(self.summary), "input": self.input_kind, "online_only": self.online_only,
@@ -187,6 +194,7 @@ class Demo:
                         "offline": m.offline, "revision": m.revision} for m in self.models],
             "params": [{"name": p.name, "type": p.kind.__name__, "default": p.default, "help": _(p.help)}
                        for p in self.params],
+            "responsible": card.describe() if card else None,
         }
 
 

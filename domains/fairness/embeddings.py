@@ -93,12 +93,24 @@ class EmbeddingBiasResult:
     notes: list[str] = field(default_factory=list)
 
 
-def _embed(embedder, words: list[str], method: str):
+_VECTORS: dict[tuple[str, str, str], Any] = {}   # (model id, method, word) -> unit vector: the lists repeat
+_MAX_VECTORS = 20_000
+
+
+def _embed(embedder, words: list[str], method: str, model_id: str = MINILM.id):
+    """Unit vectors of `words`, bare or averaged over the SEAT templates; each word embedded once per process."""
     import numpy as np
-    if method == "words":
-        return embedder.encode(words)
-    e = np.stack([embedder.encode([t.format(w) for w in words]) for t in TEMPLATES]).mean(0)
-    return e / np.linalg.norm(e, axis=1, keepdims=True)
+    todo = [w for w in dict.fromkeys(words) if (model_id, method, w) not in _VECTORS]
+    if todo:
+        if method == "words":
+            e = embedder.encode(todo)
+        else:
+            e = np.stack([embedder.encode([t.format(w) for w in todo]) for t in TEMPLATES]).mean(0)
+            e = e / np.linalg.norm(e, axis=1, keepdims=True)
+        if len(_VECTORS) + len(todo) > _MAX_VECTORS:
+            _VECTORS.clear()
+        _VECTORS.update({(model_id, method, w): v for w, v in zip(todo, e)})
+    return np.stack([_VECTORS[(model_id, method, w)] for w in words])
 
 
 def weat(X, Y, A, B) -> tuple[WeatScore, Any]:

@@ -71,11 +71,14 @@ class SectorsResult:
     notes: list[str] = field(default_factory=list)
 
 
-def _holt(y, steps: int) -> float:
+@functools.lru_cache(maxsize=4096)
+def _holt(y: tuple[float, ...], steps: int) -> float:
+    """Holt's additive trend fitted to `y`, `steps` ahead (cached: the same years are asked for again and again)."""
+    import numpy as np
     from statsmodels.tsa.holtwinters import ExponentialSmoothing
     with _warnings.catch_warnings():
         _warnings.simplefilter("ignore")
-        fit = ExponentialSmoothing(y, trend="add", initialization_method="estimated").fit()
+        fit = ExponentialSmoothing(np.asarray(y), trend="add", initialization_method="estimated").fit()
     return float(fit.forecast(steps)[-1])
 
 
@@ -102,7 +105,7 @@ def sectors(_input: Any = None, *, model: str | None = None, sectors: Any = "", 
             row = {"sector": s, "start": float(y.get(start, np.nan)), "end": float(y.get(end, np.nan))}
             row["change"] = row["end"] / row["start"] - 1 if row["start"] == row["start"] else None
             if len(past) >= MIN_TREND_YEARS and past.index.max() == start - 1 and row["start"] == row["start"]:
-                row["trend"] = _holt(past.to_numpy(), end - start + 1)
+                row["trend"] = _holt(tuple(past.to_numpy().tolist()), end - start + 1)
                 row["vs_trend"] = row["end"] / row["trend"] - 1
             else:
                 row["trend"] = row["vs_trend"] = None

@@ -88,6 +88,20 @@ def test_cli_list_json():
     assert all({"id", "source", "license", "size_mb", "offline"} <= m.keys() for m in cls["models"])
 
 
+def test_every_demo_has_a_responsible_use_card_and_the_cli_lists_it():
+    from domains.core.responsible import CARDS
+    assert {d.id for d in domains.demos()} == set(CARDS)           # none missing, none stale
+    items = {d["id"]: d for d in json.loads(cli("list", "--json").stdout)}
+    for demo_id, item in items.items():
+        card = item["responsible"]
+        assert card["page"] in {"privacy", "fairness", "work"}, demo_id
+        assert all(len(card[k]) > 20 for k in ("data", "works_worse_for", "not_for")), demo_id
+    assert "dark skin" in items["medical.skin"]["responsible"]["works_worse_for"].lower()
+    assert "diagnosis" in items["medical.skin"]["responsible"]["not_for"].lower()
+    zh = {d["id"]: d for d in json.loads(cli("list", "--json", "--lang", "zh").stdout)}
+    assert re.search(r"[\u4e00-\u9fff]", zh["medical.skin"]["responsible"]["not_for"])
+
+
 def test_cli_run_classifies_a_file(tmp_path, coffee_png):
     photo = tmp_path / "coffee.png"
     photo.write_bytes(coffee_png)
