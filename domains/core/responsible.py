@@ -8,14 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .i18n import N_, _
+from .i18n import N_, _, join
 
 
 Text = str | tuple[str, ...]   # one message, or several shown one after the other
 
 
 def _t(text: Text) -> str:
-    return " ".join(_(t) for t in text) if isinstance(text, tuple) else _(text)
+    return join(*(_(t) for t in text)) if isinstance(text, tuple) else _(text)
 
 
 @dataclass(frozen=True)

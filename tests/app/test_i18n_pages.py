@@ -50,7 +50,8 @@ KEEP = ["Hugging Face", "python -m domains check", "Python language reference", 
         "ViDIR Group", "University of Helsinki", "Stefan van der Walt", "Rachel Michetti", "Dow Jones Industrial Average",
         "Grace Hopper", "Front center", "Rear right", "Vision Transformer", "Lluís A. Belanche",
         "switch off the bedroom light", "sudo apt-get install", "ml-latest-small", "highway-env highway-fast-v0",
-        "Observed Antibody Space", "Pieter de Vries", "Luca Bianchi", "Jamal Washington"]
+        "Observed Antibody Space", "Pieter de Vries", "Luca Bianchi", "Jamal Washington",
+        "American Economic Review"]
 KEEP_PATTERNS = [r"\*\*\d+\. [^*]*\*\*"]  # a search hit's title: the corpus's own words
 
 
