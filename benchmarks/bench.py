@@ -275,7 +275,7 @@ def society_rows() -> list[tuple[str, str]]:
     text = "I answer customer calls about bills and fix problems with their accounts."
     rows.append(("Occupation scores, warm: every occupation and group + one description embedded (median of 5)",
                  f"{median_ms(lambda: domains.run('work.exposure', description=text), 5):.0f} ms"))
-    rows.append(("Sectors: 14 Holt trends fitted, 1970-1989 -> 2019 (median of 5)",
+    rows.append(("Sectors, warm: 14 sectors 1990 -> 2019, their 1970-89 Holt trends from the process's cache (median of 5)",
                  f"{median_ms(lambda: domains.run('work.sectors'), 5):.0f} ms"))
     return rows
 
