@@ -74,10 +74,13 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
     idx = np.random.default_rng(SEED).permutation(len(df))
     tr, te = np.sort(idx[:int(0.7 * len(df))]), np.sort(idx[int(0.7 * len(df)):])
 
-    def design(d, with_name):
-        return pd.get_dummies(d[list(FEATURES) + (["ethnicity"] if with_name else [])], drop_first=True, dtype=float)
+    def design(d, with_name, columns=None):
+        """One-hot CV fields (and the name group); on the fit's columns when given, so a swapped name encodes alike."""
+        X = pd.get_dummies(d[list(FEATURES) + (["ethnicity"] if with_name else [])], drop_first=columns is None,
+                           dtype=float)
+        return X if columns is None else X.reindex(columns=columns, fill_value=0.0)
 
-    fits, auc = {}, {}
+    fits, auc, learned = {}, {}, {}
     with single_thread():
         for name, with_name in (("with_name", True), ("without_name", False)):
             X = design(df, with_name)
@@ -86,7 +89,13 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
             m = LogisticRegression(max_iter=2000, C=1.0).fit(X.iloc[tr], df["called"].iloc[tr])
             fits[name] = (m, X.columns, mean, std)
             auc[name] = round(float(roc_auc_score(df["called"].iloc[te], m.predict_proba(X.iloc[te])[:, 1])), 3)
-    return Screening(df, fits, te, {"auc": auc, "train": len(tr), "test": len(te)})
+            # what it learned: mean predicted callback on the held-out CVs as sent and, with the name, swapped
+            rows = df.iloc[te]
+            variants = {"as_sent": rows} | ({g: rows.assign(ethnicity=g) for g in GROUPS} if with_name else {})
+            for v, d in variants.items():
+                Xv = (design(d, with_name, X.columns) - mean) / (std + 1e-9)
+                learned[f"{name}.{v}"] = round(float(m.predict_proba(Xv)[:, 1].mean()), 4)
+    return Screening(df, fits, te, {"auc": auc, "train": len(tr), "test": len(te), "learned": learned})
 
 
 SPEC = ModelSpec(
@@ -114,23 +123,8 @@ def resumes(_input: Any = None, *, model: str | None = None, by: str = "gender",
     if by not in BREAKDOWNS:
         raise InputError(_("Unknown breakdown '{b}'. Choose from: {v}.").format(b=by, v=", ".join(BREAKDOWNS)))
 
-    def run(s: Screening):
-        import pandas as pd
-        df = s.df
-        out = {}
-        for name, (m, cols, mean, std) in s.fits.items():
-            rows = df.iloc[s.te]
-            with_name = name == "with_name"
-            variants = {"as_sent": rows}
-            if with_name:
-                variants |= {g: rows.assign(ethnicity=g) for g in GROUPS}
-            for v, d in variants.items():
-                X = pd.get_dummies(d[list(FEATURES) + (["ethnicity"] if with_name else [])], dtype=float)
-                X = X.reindex(columns=cols, fill_value=0.0)
-                out[f"{name}.{v}"] = round(float(m.predict_proba((X - mean) / (std + 1e-9))[:, 1].mean()), 4)
-        return s, out
-
-    (s, learned), ms = LOADER.call(spec, run, progress, step=N_("Scoring CVs with {name}"))
+    s, ms = LOADER.call(spec, lambda screening: screening, progress, step=N_("Scoring CVs with {name}"))
+    learned = s.meta["learned"]
     df = s.df
     rates = {}
     for g in GROUPS:
