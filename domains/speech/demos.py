@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import re
+import shutil
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -167,10 +169,15 @@ def build_whisper_folder(dest: Path, model_dir: Path | None = None) -> Path:
         alignment_heads=ct["alignment_heads"], forced_decoder_ids=None)
     tok = WhisperTokenizerFast(tokenizer_file=str(model_dir / "tokenizer.json"), bos_token="<|endoftext|>",
                                eos_token="<|endoftext|>", unk_token="<|endoftext|>", pad_token="<|endoftext|>")
-    tmp = dest.with_name(dest.name + ".tmp")
+    tmp = dest.with_name(f"{dest.name}.tmp{os.getpid()}")  # per process: app replicas and test workers convert at once
     model.eval().save_pretrained(tmp)
     WhisperProcessor(WhisperFeatureExtractor(feature_size=cfg.num_mel_bins), tok).save_pretrained(tmp)
-    tmp.rename(dest)  # atomic: a half-written folder is never mistaken for a model
+    try:
+        tmp.rename(dest)  # atomic: a half-written folder is never mistaken for a model
+    except OSError:
+        if not (dest / "model.safetensors").exists():
+            raise
+        shutil.rmtree(tmp, ignore_errors=True)  # another process finished first: same conversion
     return dest
 
 
@@ -583,9 +590,9 @@ def example_clip(example_id: str, progress: Progress | None = None) -> bytes:
     path = cache_dir().parent / "examples" / f"{example_id}-{fingerprint(text, PIPER.id, 'variation 0')}.wav"
     if not path.exists():  # variation 0: the same clip on every machine, so tests and screenshots agree
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
+        tmp = path.with_suffix(f".tmp{os.getpid()}")
         tmp.write_bytes(synthesize(text, variation=0.0, progress=progress).wav)
-        tmp.rename(path)
+        os.replace(tmp, path)
     return path.read_bytes()
 
 

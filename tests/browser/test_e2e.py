@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one worker: one server, one Chromium
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -136,67 +136,7 @@ def test_bad_upload_shows_a_message_not_a_traceback(server, page):
     shot(page, "vision-bad-upload.png")
 
 
-# every section of every page, by URL: (query, container to wait for, text it must show)
-SECTIONS = [
-    ("vision?demo=explain", ".st-key-exp_result", "forward passes"),
-    ("vision?demo=compare", ".st-key-cmp_result", "They"),
-    ("vision?demo=ocr", ".st-key-ocr_result", "火车站"),
-    ("vision?demo=faces", ".st-key-face_result", "1 face"),
-    ("vision?demo=mesh", ".st-key-mesh_result", "478 points"),
-    ("vision?demo=pose", ".st-key-pose_result", "33 joints"),
-    ("vision?demo=hands", ".st-key-hands_result", "1 hand"),
-    ("vision?demo=segment", ".st-key-seg_result", "Person:"),
-    ("vision?demo=hub&task=vision.detect", ".st-key-hub_only_vision_detect", "no hub is reachable"),
-    ("medical?demo=skin", ".st-key-skin_result", "accuracy 82.5%"),
-    ("medical?demo=images", "[data-testid=stImage]", "Hounsfield"),
-    ("medical?demo=tabular", "[data-testid=stMain] h3", "P(malignant)"),
-    ("translation?demo=translate", ".st-key-tr_result", "febre"),
-    ("translation?demo=compare", ".st-key-cmpt_result", "round trip"),
-    ("language?demo=ner", ".st-key-ner_result", "11 entities"),
-    ("language?demo=search", ".st-key-srch_result", "Best match"),
-    ("language?demo=zero_shot", ".st-key-zs_result", "sports"),
-    ("language?demo=summarize", ".st-key-sum_result", "Summary: 3 of"),
-    ("language?demo=hub&task=language.sentiment", ".st-key-hub_only_language_sentiment", "no hub is reachable"),
-    ("speech?demo=transcribe", ".st-key-asr_result", "Every model in this gallery"),
-    ("speech?demo=synthesize", ".st-key-tts_result", "s of speech"),
-    ("speech?demo=vad", ".st-key-vad_result", "speech segment"),
-    ("speech?demo=speaker", ".st-key-spk_result", "Same speaker"),
-    ("speech?demo=roundtrip", ".st-key-rt_result", "Word error rate"),
-    ("recommendation?demo=recommend", ".st-key-rec_result", "films for you"),
-    ("recommendation?demo=similar", ".st-key-sim_result", "More like"),
-    ("recommendation?demo=map", ".st-key-map_result", "The film map"),
-    ("finance?demo=forecast", ".st-key-fc_result", "Held-out years"),
-    ("finance?demo=credit", ".st-key-cr_result", "P(default)"),
-    ("finance?demo=headline", ".st-key-hl_result", "positive"),
-    ("concepts?demo=playground", ".st-key-pg_result", "Test accuracy"),
-    ("concepts?demo=backprop", ".st-key-bp_result", "Largest difference"),
-    ("concepts?demo=cnn", ".st-key-cnn_result", "The CNN reads"),
-    ("concepts?demo=rnn", ".st-key-rnn_result", "the baseline wins"),
-    ("manufacturing?demo=spectra", ".st-key-nir_result", "FAIL against"),
-    ("manufacturing?demo=concrete", ".st-key-mix_result", "MPa at 28 days"),
-    ("energy?demo=forecast", ".st-key-el_result", "demand by half-hour"),
-    ("energy?demo=unusual", ".st-key-ud_result", "were public holidays"),
-    ("agriculture?demo=leaf", ".st-key-leaf_result", "(correct)"),
-    ("agriculture?demo=map", ".st-key-map_result", "the network says"),
-    ("agriculture?demo=rice", ".st-key-rice_result", "kg of rice"),
-    ("transport?demo=ridership", ".st-key-tr_result", "thousand riders entered"),
-    ("logistics?demo=delivery", ".st-key-dl_result", "Promise"),
-    ("logistics?demo=delays", ".st-key-fd_result", "risk of leaving"),
-    ("driving?demo=policy", ".st-key-drv_result", "Above: the learned driver"),
-    ("driving?demo=pedestrians", ".st-key-ped_result", "people (a body found)"),
-    ("biology?demo=antibody", ".st-key-ab_result", "masked residues recovered"),
-    ("biology?demo=dna", ".st-key-dna_result", "200-bp window"),
-    ("social?demo=communities", ".st-key-soc_result", "Stars: the labelled members"),
-    ("social?demo=links", ".st-key-lnk_result", "friends here"),
-    ("privacy?demo=pii", ".st-key-pii_result", "Shared instead"),
-    ("privacy?demo=faces", ".st-key-fa_result", "faces found after"),
-    ("privacy?demo=dp", ".st-key-dp_result", "attack AUC"),
-    ("fairness?demo=credit", ".st-key-fair_result", "Three lessons"),
-    ("fairness?demo=embeddings", ".st-key-weat_result", "Occupations on a he–she axis"),
-    ("fairness?demo=resumes", ".st-key-cv_result", "A screening model trained on these callbacks"),
-    ("work?demo=exposure", ".st-key-work_result", "By occupation group"),
-    ("work?demo=sectors", ".st-key-sectors_result", "Dotted: where the trend"),
-]
+from walk import SECTIONS  # noqa: E402  (every section of every page, by URL; the load test walks it too)
 
 
 # The whole walk takes minutes per page as the gallery grows: CI (CI=true) opens the first section of every page,

@@ -144,6 +144,57 @@ def test_calls_to_one_model_are_serialized_other_models_are_not(tiny_hub):
         t.join(10)
 
 
+def test_waiting_callers_are_served_in_order_and_told_their_place(tiny_hub):
+    """Four callers queue behind a running call: they run in arrival order, each hears how many are ahead of it
+    (with an estimate once a call has been timed), and one whose wait passes the limit gets Busy without
+    stopping the others."""
+    import time
+    from domains.core.errors import Busy
+
+    loader = ModelLoader(budget_mb=1000, wait_limit_s=30)
+    a = tiny("tiny-org/vit-a")
+    with loader.use(a):
+        time.sleep(0.05)  # one timed call: the estimate exists from now on
+    release, order, heard = threading.Event(), [], {}
+
+    def hold():
+        with loader.use(a):
+            order.append("first")
+            release.wait(20)
+
+    def waiter(name):
+        msgs = heard.setdefault(name, [])
+        with loader.use(a, progress=lambda f, m: msgs.append(m)):
+            order.append(name)
+
+    t0 = threading.Thread(target=hold)
+    t0.start()
+    while loader.loaded()[0]["queued"] < 1:
+        time.sleep(0.01)
+    threads = []
+    for i, name in enumerate(["w1", "w2", "w3"]):
+        threads.append(threading.Thread(target=waiter, args=(name,)))
+        threads[-1].start()
+        while loader.loaded()[0]["queued"] < i + 2:  # arrival order is the queue order
+            time.sleep(0.01)
+    assert "1 request ahead of yours, about 1 s" in heard["w1"][-1]
+    assert "3 requests ahead of yours" in heard["w3"][-1]
+    # a caller with a short limit gives up with a clear error; the queue skips its ticket
+    impatient = ModelLoader.__new__(ModelLoader)
+    impatient.__dict__.update(loader.__dict__, wait_limit_s=0.3)
+    with pytest.raises(Busy, match="4 ahead of yours") as busy:
+        with impatient.use(a):
+            pass
+    assert busy.value.hint
+    release.set()
+    for t in [t0, *threads]:
+        t.join(20)
+    assert order == ["first", "w1", "w2", "w3"]
+    assert loader.loaded()[0]["queued"] == 0
+    with loader.use(a):  # the abandoned ticket did not jam the queue
+        pass
+
+
 def test_concurrent_first_use_builds_once(tiny_hub):
     builds = []
     base = ADAPTERS["hf_image_classification"]

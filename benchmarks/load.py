@@ -1,0 +1,321 @@
+"""A room full of people: N real browser sessions (Playwright contexts in Debian's Chromium) against a real
+`streamlit run` on loopback, each running a scripted mix of demos over the pages for T seconds.
+
+    .venv/bin/python benchmarks/load.py --sessions 20 --seconds 300 [--walk] [--write] [--json]
+
+Every session first does what a room does: open the Vision page and click the same example (Cat). Then it
+browses: a section of a page chosen at random (seeded per session), waits for its result, and again, until T
+seconds have passed (a run started before then finishes; each run is bounded by --run-timeout). `--walk` first
+visits every section of every page once in one session (every offline demo run once) and records the server's
+RSS after each. The server's RSS is sampled every 10 s; tracebacks are counted in its log.
+
+Output: a table on stdout; with --write, docs/load.md and docs/load-rss.png; the last stdout line is one JSON
+object: runs, errors, tracebacks, p50_ms, p95_ms, max_ms, rss_mb {start, end, peak}, classify_p95_ms, ...
+Exit 1 if any run failed or the server logged a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+from walk import SECTIONS  # noqa: E402
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync",
+        "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage"]
+CLASSIFY = ("vision?demo=classify", ".st-key-cls_result", "espresso")
+# what a session browses: every section with a result offline (the hub-only notices run no model)
+MIX = [s for s in SECTIONS if "_result" in s[1]]
+# a run ends when its result shows, or an error / exception element does
+WAIT_JS = """([sel, text]) => {
+  const main = document.querySelector('[data-testid=stMain]');
+  if (!main) return false;
+  if (main.querySelector('[data-testid=stException]')) return 'exception';
+  const err = main.querySelector('[data-testid=stAlertContentError]');
+  if (err) return 'error: ' + err.innerText.slice(0, 160);
+  const box = main.querySelector(sel);
+  return box && box.innerText.includes(text) ? 'ok' : false;
+}"""
+
+
+def percentile(xs: list[float], q: float) -> float:
+    if not xs:
+        return 0.0
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, max(0, round(q / 100 * (len(xs) - 1))))]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`streamlit run` on a free loopback port, its log in a file, its RSS sampled every `every` seconds."""
+
+    def __init__(self, log: Path, env: dict[str, str], every: float = 10.0):
+        self.port, self.log_path, self.every = free_port(), log, every
+        self.log = open(log, "w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(self.port),
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, env={**os.environ, **env})
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.t0 = time.monotonic()
+        deadline = self.t0 + 120
+        while True:
+            try:
+                if urllib.request.urlopen(self.url + "/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                if time.monotonic() > deadline or self.proc.poll() is not None:
+                    self.stop()
+                    raise SystemExit("streamlit did not start:\n" + log.read_text()[-2000:])
+                time.sleep(0.3)
+        self.start_s = time.monotonic() - self.t0
+        self.samples: list[tuple[float, float, str]] = []  # (seconds since start, RSS MB, phase)
+        self.phase = "idle"
+        self._stop = threading.Event()
+        self.sample()
+        threading.Thread(target=self._sampler, daemon=True).start()
+
+    def rss_mb(self) -> float:
+        with open(f"/proc/{self.proc.pid}/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+    def sample(self) -> float:
+        mb = self.rss_mb()
+        self.samples.append((time.monotonic() - self.t0, mb, self.phase))
+        return mb
+
+    def _sampler(self) -> None:
+        while not self._stop.wait(self.every):
+            try:
+                self.sample()
+            except Exception:  # the process ended
+                return
+
+    def tracebacks(self) -> int:
+        self.log.flush()
+        return self.log_path.read_text(errors="replace").count("Traceback (most recent call last)")
+
+    def stop(self) -> None:
+        if hasattr(self, "_stop"):
+            self._stop.set()
+        self.proc.terminate()
+        try:
+            self.proc.wait(15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+@dataclass
+class Run:
+    session: int
+    name: str
+    ms: float
+    outcome: str  # 'ok', 'timeout', 'exception', 'error: <message>'
+    phase: str
+
+
+async def timed(page, runs: list[Run], session: int, name: str, phase: str, action, sel: str, text: str,
+                timeout_s: float) -> None:
+    t0 = time.perf_counter()
+    try:
+        await action()
+        handle = await page.wait_for_function(WAIT_JS, arg=[sel, text], polling=250, timeout=timeout_s * 1000)
+        outcome = await handle.json_value()
+    except Exception as e:  # Playwright's timeout, a navigation that failed
+        outcome = "timeout" if "Timeout" in type(e).__name__ else f"error: {type(e).__name__}: {str(e)[:120]}"
+    runs.append(Run(session, name, (time.perf_counter() - t0) * 1000, outcome, phase))
+
+
+async def open_section(page, url: str, query: str, lang: str) -> None:
+    await page.goto(f"{url}/{query}&lang={lang}", wait_until="domcontentloaded")
+
+
+async def session(i: int, browser, url: str, deadline: float, runs: list[Run], timeout_s: float, lang: str,
+                  seed: int) -> None:
+    ctx = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await ctx.new_page()
+    rng = random.Random(seed * 1000 + i)
+    try:
+        query, sel, text = CLASSIFY
+        await timed(page, runs, i, "open vision.classify", "room", lambda: open_section(page, url, query, lang),
+                    sel, text, timeout_s)
+        await timed(page, runs, i, "classify example (Cat)", "room",
+                    lambda: page.get_by_role("button", name="Cat", exact=True).click(), sel, "cat", timeout_s)
+        while time.monotonic() < deadline:
+            query, sel, text = rng.choice(MIX)
+            await timed(page, runs, i, query, "browse", lambda q=query: open_section(page, url, q, lang),
+                        sel, text, timeout_s)
+    finally:
+        await ctx.close()
+
+
+async def walk(browser, server: Server, runs: list[Run], timeout_s: float, lang: str) -> list[tuple[str, float]]:
+    """Every section once, in one session: the server's RSS after each."""
+    ctx = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await ctx.new_page()
+    after = []
+    for query, sel, text in [CLASSIFY, *MIX]:
+        await timed(page, runs, -1, query, "walk", lambda q=query: open_section(page, url=server.url, query=q, lang=lang),
+                    sel, text, timeout_s)
+        after.append((query, server.sample(), runs[-1].ms, runs[-1].outcome))
+    await ctx.close()
+    return after
+
+
+async def main_async(args) -> dict:
+    from playwright.async_api import async_playwright
+    env = dict(kv.split("=", 1) for kv in args.env)
+    log = Path(args.log)
+    log.parent.mkdir(parents=True, exist_ok=True)
+    server = Server(log, env)
+    runs: list[Run] = []
+    result: dict = {"sessions": args.sessions, "seconds": args.seconds, "env": env,
+                    "app_start_s": round(server.start_s, 2)}
+    try:
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            if args.walk:
+                server.phase = "walk"
+                after = await walk(browser, server, runs, args.run_timeout, args.lang)
+                result["walk_rss_mb"] = {"after_walk": round(after[-1][1], 1),
+                                         "peak": round(max(mb for _, mb, _ in server.samples), 1)}
+                result["walk"] = [{"section": q, "rss_mb": round(mb, 1), "first_result_ms": round(ms), "outcome": o}
+                                  for q, mb, ms, o in after]
+            server.phase = "sessions"
+            t_start = time.monotonic()
+            start_rss = server.sample()
+            deadline = t_start + args.seconds
+            await asyncio.gather(*(session(i, browser, server.url, deadline, runs, args.run_timeout, args.lang,
+                                           args.seed) for i in range(args.sessions)))
+            wall = time.monotonic() - t_start
+            end_rss = server.sample()
+            await browser.close()
+        sess = [s for s in server.samples if s[2] == "sessions"]
+        half = [mb for t, mb, _ in sess if t >= sess[0][0] + (sess[-1][0] - sess[0][0]) / 2]
+        result.update({"tracebacks": server.tracebacks(), "wall_s": round(wall, 1)})
+    finally:
+        server.stop()
+    timed_runs = [r for r in runs if r.phase != "walk"]
+    ok = [r.ms for r in timed_runs if r.outcome == "ok"]
+    cls = [r.ms for r in timed_runs if r.name == "classify example (Cat)" and r.outcome == "ok"]
+    bad = [r for r in runs if r.outcome != "ok"]
+    result.update({
+        "runs": sum(r.outcome == "ok" for r in timed_runs), "errors": len(bad),
+        "p50_ms": round(percentile(ok, 50)), "p95_ms": round(percentile(ok, 95)), "max_ms": round(max(ok, default=0)),
+        "classify_p50_ms": round(percentile(cls, 50)), "classify_p95_ms": round(percentile(cls, 95)),
+        "rss_mb": {"start": round(start_rss, 1), "end": round(end_rss, 1),
+                   "peak": round(max(mb for _, mb, _ in server.samples), 1)},
+        "rss_growth_last_half_pct": round(100 * (half[-1] - half[0]) / half[0], 2) if len(half) > 1 else 0.0,
+        "error_samples": [f"{r.name}: {r.outcome}" for r in bad[:10]],
+        "by_demo": {n: {"runs": len(v), "p50_ms": round(percentile(v, 50)), "p95_ms": round(percentile(v, 95))}
+                    for n in sorted({r.name for r in timed_runs})
+                    for v in [[r.ms for r in timed_runs if r.name == n and r.outcome == "ok"]]},
+        "rss_samples": [(round(t, 1), round(mb, 1), ph) for t, mb, ph in server.samples],
+    })
+    return result
+
+
+def table(r: dict) -> str:
+    rows = [("Sessions x seconds", f"{r['sessions']} x {r['seconds']} s (wall {r['wall_s']} s)"),
+            ("Server settings", ", ".join(f"{k}={v}" for k, v in r["env"].items()) or "defaults"),
+            ("App start to /_stcore/health OK", f"{r['app_start_s']} s"),
+            ("Completed demo runs (page opened or example clicked, until its result showed)", r["runs"]),
+            ("Errors (no result: timeout, error message, exception)", r["errors"]),
+            ("Tracebacks in the server log", r["tracebacks"]),
+            ("Latency per run, p50 / p95 / max", f"{r['p50_ms'] / 1000:.1f} / {r['p95_ms'] / 1000:.1f} / "
+                                                  f"{r['max_ms'] / 1000:.1f} s"),
+            ("The room's click: classify example (Cat), p50 / p95",
+             f"{r['classify_p50_ms'] / 1000:.1f} / {r['classify_p95_ms'] / 1000:.1f} s"),
+            ("Server RSS: start of sessions / end / peak",
+             f"{r['rss_mb']['start']:.0f} / {r['rss_mb']['end']:.0f} / {r['rss_mb']['peak']:.0f} MB"),
+            ("RSS growth over the last half of the sessions", f"{r['rss_growth_last_half_pct']:+.1f} %")]
+    if "walk_rss_mb" in r:
+        rows.insert(3, ("Server RSS after every section of every page opened once (every offline demo run), "
+                        "and the peak", f"{r['walk_rss_mb']['after_walk']:.0f} MB, peak {r['walk_rss_mb']['peak']:.0f} MB"))
+    out = "| measure | value |\n|---|---|\n" + "\n".join(f"| {a} | {b} |" for a, b in rows)
+    out += "\n\n| demo (page and section) | runs | p50 | p95 |\n|---|---|---|---|\n" + "\n".join(
+        f"| {n} | {v['runs']} | {v['p50_ms'] / 1000:.1f} s | {v['p95_ms'] / 1000:.1f} s |" for n, v in r["by_demo"].items())
+    if "walk" in r:
+        out += ("\n\nThe walk, one session on a fresh server: each section's first result (its models load on first "
+                "use) and the server's RSS after it.\n\n| section | first result | RSS after |\n|---|---|---|\n"
+                + "\n".join(f"| {w['section']} | {w['first_result_ms'] / 1000:.1f} s"
+                             + ("" if w["outcome"] == "ok" else f" ({w['outcome']})") + f" | {w['rss_mb']:.0f} MB |"
+                             for w in r["walk"]))
+    if r["error_samples"]:
+        out += "\n\nErrors seen: " + "; ".join(r["error_samples"])
+    return out
+
+
+def plot(r: dict, path: Path) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(8, 3.2), dpi=110)
+    for phase, colour in (("walk", "tab:blue"), ("sessions", "tab:orange")):
+        pts = [(t, mb) for t, mb, ph in r["rss_samples"] if ph == phase]
+        if pts:
+            ax.plot(*zip(*pts), marker=".", color=colour,
+                    label="one session opens every section" if phase == "walk" else f"{r['sessions']} sessions")
+    ax.set_xlabel("seconds since the server started")
+    ax.set_ylabel("server RSS (MB)")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    fig.savefig(path)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sessions", type=int, default=5)
+    ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument("--walk", action="store_true", help="first open every section once (RSS after each)")
+    ap.add_argument("--run-timeout", type=float, default=150, help="seconds one run may take before it counts as an error")
+    ap.add_argument("--lang", default="en", choices=["en", "zh"])
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--env", action="append", default=[], metavar="KEY=VALUE", help="server environment (repeatable)")
+    ap.add_argument("--log", default=str(ROOT / "artifacts" / "load-server.log"))
+    ap.add_argument("--write", action="store_true", help="write docs/load.md and docs/load-rss.png")
+    ap.add_argument("--json", action="store_true", help="the last line is the result as one JSON object")
+    args = ap.parse_args()
+    if not (0 if args.walk else 1) <= args.sessions <= 50 or not 1 <= args.seconds <= 3600:
+        ap.error("--sessions 1..50 (0 with --walk), --seconds 1..3600 (bounded: this runs on the machine it measures)")
+    if not Path(CHROMIUM).exists():
+        ap.error(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set CHROMIUM)")
+    r = asyncio.run(main_async(args))
+    print(table(r))
+    if args.write:
+        docs = ROOT / "docs"
+        plot(r, docs / "load-rss.png")
+        cmd = (f".venv/bin/python benchmarks/load.py --sessions {args.sessions} --seconds {args.seconds:g}"
+               + (" --walk" if args.walk else "") + "".join(f" --env {kv}" for kv in args.env) + " --write")
+        (docs / "load.md").write_text(
+            f"# Load: {args.sessions} browser sessions for {args.seconds:g} s\n\nMeasured {time.strftime('%Y-%m-%d')} on "
+            f"{os.cpu_count()} cores (the browsers run on the same machine as the server); reproduce with `{cmd}`.\n\n"
+            + table(r) + "\n\n![Server RSS over the run](load-rss.png)\n")
+        print("wrote docs/load.md, docs/load-rss.png")
+    if args.json:
+        print(json.dumps({k: v for k, v in r.items() if k != "rss_samples"}))
+    return 1 if r["errors"] or r["tracebacks"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
