@@ -336,7 +336,7 @@ def served_rows(img, jpeg, n: int = 50) -> list[tuple[str, str]]:
         def served():
             domains.run("vision.classify", img, model=spec.id)
 
-        for threads in (torch.get_num_threads(), 1):
+        for threads in (os.cpu_count() or 1, 1):
             saved = os.environ.get("GALLERY_TORCH_THREADS")
             os.environ["GALLERY_TORCH_THREADS"] = str(threads)
             torch.set_num_threads(threads)
@@ -364,6 +364,38 @@ def served_rows(img, jpeg, n: int = 50) -> list[tuple[str, str]]:
     torch.set_num_threads(os.cpu_count() or 1)
     warm_jpeg = median_ms(lambda: domains.run("vision.classify", jpeg), n)
     rows.append((f"Classify, warm, JPEG bytes in: guard + decode included (median of {n})", f"{warm_jpeg:.1f} ms"))
+    return rows
+
+
+def batching_rows(k: int = 8, n: int = 10) -> list[tuple[str, str]]:
+    """Would dynamic batching help? Per model, k requests answered as one batch vs one at a time (interleaved, median
+    of n): items per second each way. The gallery batches only a model whose row says the batch wins."""
+    import torch
+    from domains.core import examples
+    from domains.core.loader import LOADER
+    from domains.core.text import MINILM
+    from domains.vision.classify import LITE0
+    img = examples.image("coffee").convert("RGB")
+    texts = [f"Sentence number {i} about a cat sitting on a warm windowsill." for i in range(k)]
+    rows = []
+    with LOADER.use(LITE0) as clf:
+        views = [clf.view(img)] * k
+        cases = [("EfficientNet-Lite0 (frozen graph)", lambda: clf.forward(clf.to_tensor(views)),
+                  lambda: [clf.forward(clf.to_tensor([v])) for v in views])]
+    with LOADER.use(MINILM) as emb:
+        cases.append(("all-MiniLM-L6-v2", lambda: emb.encode(texts), lambda: [emb.encode([t]) for t in texts]))
+    for threads in (os.cpu_count() or 1, 1):
+        torch.set_num_threads(threads)
+        for name, batch, single in cases:
+            b, s1 = [], []
+            for _ in range(3):
+                b.append(median_ms(batch, n))
+                s1.append(median_ms(single, n))
+            b_ms, s_ms = statistics.median(b), statistics.median(s1)
+            rows.append((f"Dynamic batching? {name}, {threads} thread{'s' * (threads > 1)}: {k} requests as one batch / "
+                         "one at a time", f"{1000 * k / b_ms:.0f} / {1000 * k / s_ms:.0f} items/s "
+                         f"({'the batch wins' if b_ms < 0.9 * s_ms else 'no gain: not batched'})"))
+    torch.set_num_threads(os.cpu_count() or 1)
     return rows
 
 
@@ -445,6 +477,7 @@ def main() -> None:
                  f"{statistics.median(zh) / statistics.median(en):.2f}x"))
 
     rows += concurrency_rows()
+    rows += batching_rows()
     rows += speech_rows()
     rows += trained_rows()
     rows += playground_rows()

@@ -40,14 +40,15 @@ CLASSIFY = ("vision?demo=classify", ".st-key-cls_result", "espresso")
 # what a session browses: every section with a result offline (the hub-only notices run no model)
 MIX = [s for s in SECTIONS if "_result" in s[1]]
 # a run ends when its result shows, or an error / exception element does
-WAIT_JS = """([sel, text]) => {
+WAIT_JS = """([sel, text, inBox]) => {
   const main = document.querySelector('[data-testid=stMain]');
   if (!main) return false;
   if (main.querySelector('[data-testid=stException]')) return 'exception';
   const err = main.querySelector('[data-testid=stAlertContentError]');
   if (err) return 'error: ' + err.innerText.slice(0, 160);
+  // the result's container is drawn, and the text it must show is on the page (some sections put it just above)
   const box = main.querySelector(sel);
-  return box && box.innerText.includes(text) ? 'ok' : false;
+  return box && (inBox ? box : main).innerText.includes(text) ? 'ok' : false;
 }"""
 
 
@@ -134,32 +135,44 @@ class Run:
 
 
 async def timed(page, runs: list[Run], session: int, name: str, phase: str, action, sel: str, text: str,
-                timeout_s: float) -> None:
+                timeout_s: float, in_box: bool = False) -> None:
     t0 = time.perf_counter()
-    try:
+
+    async def run() -> str:
         await action()
-        handle = await page.wait_for_function(WAIT_JS, arg=[sel, text], polling=250, timeout=timeout_s * 1000)
-        outcome = await handle.json_value()
-    except Exception as e:  # Playwright's timeout, a navigation that failed
+        handle = await page.wait_for_function(WAIT_JS, arg=[sel, text, in_box], polling=250, timeout=timeout_s * 1000)
+        return await handle.json_value()
+    try:  # bounded as a whole: a navigation or click that never settles is a timeout too
+        outcome = await asyncio.wait_for(run(), timeout_s + 10)
+    except Exception as e:  # Playwright's timeout, asyncio's, a navigation that failed
         outcome = "timeout" if "Timeout" in type(e).__name__ else f"error: {type(e).__name__}: {str(e)[:120]}"
     runs.append(Run(session, name, (time.perf_counter() - t0) * 1000, outcome, phase))
+    print(f"{phase} s{session} {name}: {outcome} {runs[-1].ms / 1000:.1f} s", file=sys.stderr, flush=True)
 
 
 async def open_section(page, url: str, query: str, lang: str) -> None:
     await page.goto(f"{url}/{query}&lang={lang}", wait_until="domcontentloaded")
 
 
-async def session(i: int, browser, url: str, deadline: float, runs: list[Run], timeout_s: float, lang: str,
-                  seed: int) -> None:
+async def new_page(browser, timeout_s: float):
     ctx = await browser.new_context(viewport={"width": 1280, "height": 900})
     page = await ctx.new_page()
+    page.set_default_timeout(timeout_s * 1000)  # navigations and clicks wait as long as a result may
+    return ctx, page
+
+
+async def session(i: int, browser, url: str, deadline: float, runs: list[Run], timeout_s: float, lang: str,
+                  seed: int, delay_s: float) -> None:
+    await asyncio.sleep(delay_s)  # a room arrives over a minute, not in one millisecond
+    ctx, page = await new_page(browser, timeout_s)
     rng = random.Random(seed * 1000 + i)
     try:
         query, sel, text = CLASSIFY
         await timed(page, runs, i, "open vision.classify", "room", lambda: open_section(page, url, query, lang),
                     sel, text, timeout_s)
         await timed(page, runs, i, "classify example (Cat)", "room",
-                    lambda: page.get_by_role("button", name="Cat", exact=True).click(), sel, "cat", timeout_s)
+                    lambda: page.get_by_role("button", name="Cat", exact=True).click(), sel, "cat", timeout_s,
+                    in_box=True)  # the new labels, in the result itself
         while time.monotonic() < deadline:
             query, sel, text = rng.choice(MIX)
             await timed(page, runs, i, query, "browse", lambda q=query: open_section(page, url, q, lang),
@@ -170,8 +183,7 @@ async def session(i: int, browser, url: str, deadline: float, runs: list[Run], t
 
 async def walk(browser, server: Server, runs: list[Run], timeout_s: float, lang: str) -> list[tuple[str, float]]:
     """Every section once, in one session: the server's RSS after each."""
-    ctx = await browser.new_context(viewport={"width": 1280, "height": 900})
-    page = await ctx.new_page()
+    ctx, page = await new_page(browser, timeout_s)
     after = []
     for query, sel, text in [CLASSIFY, *MIX]:
         await timed(page, runs, -1, query, "walk", lambda q=query: open_section(page, url=server.url, query=q, lang=lang),
@@ -188,7 +200,7 @@ async def main_async(args) -> dict:
     log.parent.mkdir(parents=True, exist_ok=True)
     server = Server(log, env)
     runs: list[Run] = []
-    result: dict = {"sessions": args.sessions, "seconds": args.seconds, "env": env,
+    result: dict = {"sessions": args.sessions, "seconds": args.seconds, "ramp": args.ramp, "env": env,
                     "app_start_s": round(server.start_s, 2)}
     try:
         async with async_playwright() as p:
@@ -205,7 +217,8 @@ async def main_async(args) -> dict:
             start_rss = server.sample()
             deadline = t_start + args.seconds
             await asyncio.gather(*(session(i, browser, server.url, deadline, runs, args.run_timeout, args.lang,
-                                           args.seed) for i in range(args.sessions)))
+                                           args.seed, args.ramp * i / max(1, args.sessions))
+                                   for i in range(args.sessions)))
             wall = time.monotonic() - t_start
             end_rss = server.sample()
             await browser.close()
@@ -288,6 +301,7 @@ def main() -> int:
     ap.add_argument("--sessions", type=int, default=5)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--walk", action="store_true", help="first open every section once (RSS after each)")
+    ap.add_argument("--ramp", type=float, default=20, help="the sessions start spread over this many seconds")
     ap.add_argument("--run-timeout", type=float, default=150, help="seconds one run may take before it counts as an error")
     ap.add_argument("--lang", default="en", choices=["en", "zh"])
     ap.add_argument("--seed", type=int, default=0)
@@ -305,7 +319,7 @@ def main() -> int:
     if args.write:
         docs = ROOT / "docs"
         plot(r, docs / "load-rss.png")
-        cmd = (f".venv/bin/python benchmarks/load.py --sessions {args.sessions} --seconds {args.seconds:g}"
+        cmd = (f".venv/bin/python benchmarks/load.py --sessions {args.sessions} --seconds {args.seconds:g} --ramp {args.ramp:g}"
                + (" --walk" if args.walk else "") + "".join(f" --env {kv}" for kv in args.env) + " --write")
         (docs / "load.md").write_text(
             f"# Load: {args.sessions} browser sessions for {args.seconds:g} s\n\nMeasured {time.strftime('%Y-%m-%d')} on "
