@@ -78,28 +78,46 @@ class Loaded:
         """Take a ticket and wait for it, telling the caller its place in the queue; Busy past `limit_s`."""
         with self.turn:
             ticket, self.next_ticket = self.next_ticket, self.next_ticket + 1
-            deadline, said = time.monotonic() + limit_s, None
-            while self.serving != ticket:
-                ahead = ticket - self.serving - sum(1 for t in self.abandoned if self.serving < t < ticket)
-                if progress and ahead != said:
-                    progress(None, waiting_message(self.spec.name, ahead, self.call_s))
-                    said = ahead
-                left = deadline - time.monotonic()
+        deadline, said = time.monotonic() + limit_s, None
+        try:
+            while True:
+                with self.turn:
+                    if self.serving == ticket:
+                        return
+                    ahead = ticket - self.serving - sum(1 for t in self.abandoned if self.serving < t < ticket)
+                    left = deadline - time.monotonic()
+                    if ahead == said and left > 0:
+                        self.turn.wait(min(left, 0.5))
+                        continue
                 if left <= 0:
-                    self.abandoned.add(ticket)  # the queue skips it; the others keep their turn
                     raise Busy(_("{name} is busy with other people's requests ({n} ahead of yours).").format(
                         name=self.spec.name, n=ahead), hint=_("Try again in a moment."))
-                self.turn.wait(min(left, 0.5))
+                if progress:  # outside the lock: a page's progress call may be slow, or raise (Streamlit stops a
+                    progress(None, waiting_message(self.spec.name, ahead, self.call_s))  # run by raising in it)
+                said = ahead
+        except BaseException:
+            self.give_up(ticket)  # the queue skips it; the others keep their turn
+            raise
+
+    def give_up(self, ticket: int) -> None:
+        with self.turn:
+            if self.serving == ticket:  # its turn came meanwhile: pass it on
+                self._advance(None)
+            else:
+                self.abandoned.add(ticket)
 
     def end_turn(self, seconds: float | None) -> None:
         with self.turn:
-            if seconds is not None:
-                self.call_s = seconds if self.call_s is None else 0.7 * self.call_s + 0.3 * seconds
+            self._advance(seconds)
+
+    def _advance(self, seconds: float | None) -> None:
+        if seconds is not None:
+            self.call_s = seconds if self.call_s is None else 0.7 * self.call_s + 0.3 * seconds
+        self.serving += 1
+        while self.serving in self.abandoned:
+            self.abandoned.discard(self.serving)
             self.serving += 1
-            while self.serving in self.abandoned:
-                self.abandoned.discard(self.serving)
-                self.serving += 1
-            self.turn.notify_all()
+        self.turn.notify_all()
 
     def queued(self) -> int:
         """Calls running or waiting on this model."""

@@ -6,6 +6,7 @@ import threading
 import pytest
 
 import domains
+import domains.vision  # noqa: F401  (registers the hf_image_classification adapter the tiny models use)
 from domains.core.errors import ModelUnavailable
 from domains.core.loader import ADAPTERS, LOADER, Adapter, ModelLoader, adapter
 from domains.core.registry import ModelSpec, hub_model
@@ -193,6 +194,53 @@ def test_waiting_callers_are_served_in_order_and_told_their_place(tiny_hub):
     assert loader.loaded()[0]["queued"] == 0
     with loader.use(a):  # the abandoned ticket did not jam the queue
         pass
+
+
+def test_a_waiter_stopped_while_queued_does_not_jam_the_queue(tiny_hub):
+    """Streamlit stops a script run (the visitor clicked elsewhere) by raising inside its next call, which can be
+    the queue's progress message: that ticket is skipped, and the callers behind it still get their turn."""
+    import time
+
+    class Stopped(Exception):
+        pass
+
+    loader = ModelLoader(budget_mb=1000, wait_limit_s=30)
+    a = tiny("tiny-org/vit-b")
+    with loader.use(a):  # loaded before the queue forms
+        pass
+    holding, release, done, raised = threading.Event(), threading.Event(), threading.Event(), []
+
+    def hold():
+        with loader.use(a):
+            holding.set()
+            release.wait(20)
+
+    def stop(fraction, message):
+        raise Stopped(message)
+
+    def stopped():
+        try:
+            with loader.use(a, progress=stop):
+                pass
+        except Stopped as e:
+            raised.append(str(e))
+
+    def behind():
+        with loader.use(a):
+            done.set()
+
+    threads = [threading.Thread(target=f) for f in (hold, stopped, behind)]
+    threads[0].start()
+    assert holding.wait(20)
+    for t in threads[1:]:
+        t.start()
+        time.sleep(0.3)
+    assert raised and "1 request ahead of yours" in raised[0]
+    release.set()
+    assert done.wait(20), "the caller behind a stopped one must get its turn"
+    for t in threads:
+        t.join(10)
+    assert loader.loaded()[0]["queued"] == 0
 
 
 def test_concurrent_first_use_builds_once(tiny_hub):
