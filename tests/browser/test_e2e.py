@@ -91,6 +91,12 @@ def shot(pg, name: str) -> None:
     pg.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
+def idle(pg) -> None:
+    """Wait until the app has no script run going (Streamlit marks its root with the run state)."""
+    pg.wait_for_function("() => !['running', 'rerunRequested'].includes("
+                         "document.querySelector('[data-testid=stApp]')?.dataset.testScriptState)")
+
+
 def result_heading(pg):
     return pg.locator(".st-key-cls_result h3").first
 
@@ -246,7 +252,8 @@ def test_user_text_is_never_rendered_as_markdown_or_html(server, page, query, la
     box.wait_for()
     box.fill(HOSTILE.replace("\n", " ") if not label.startswith("Labels") else "x.example: " + HOSTILE + "\nother: plain words")
     box.press("Control+Enter" if box.evaluate("e => e.tagName") == "TEXTAREA" else "Enter")
-    if button:
+    if button:  # after the rerun the Enter started: on busy cores a click during it was seen to go unanswered
+        idle(page)
         main.get_by_role("button", name=button).click()
     page.get_by_text("x.example").filter(visible=True).first.wait_for()  # the text is on the page, as text
     time.sleep(1.5)
@@ -279,7 +286,9 @@ def test_chinese_walk_through_every_page_and_back_to_english(server, page):
     page.locator("[data-testid=stSidebar]").get_by_role("radio", name="English", exact=True).click()
     page.locator("h1").filter(has_text=domains.domains()[-1].title).first.wait_for()
     page.wait_for_url("**lang=en*")
-    assert "深度学习" not in page.locator("[data-testid=stSidebarNav]").inner_text()
+    # the sidebar's page list follows the page's heading a moment later: wait for it to read English
+    page.wait_for_function("() => { const n = document.querySelector('[data-testid=stSidebarNav]');"
+                           " return n && n.innerText.includes('How it works') && !n.innerText.includes('深度学习'); }")
 
 
 def test_two_browsers_at_once_each_keep_their_language(server, browser):
