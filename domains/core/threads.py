@@ -40,8 +40,8 @@ _calls_guard = threading.Lock()
 
 def call_threads(active: int) -> int:
     """Torch threads for one model call while `active` calls run: GALLERY_TORCH_THREADS (a number), or by default
-    the cores shared among the calls running now, so that concurrent calls do not oversubscribe the cores (the
-    measurement is in docs/benchmarks.md, "Concurrent model calls")."""
+    the cores shared among the calls running now, so that concurrent calls do not oversubscribe the cores (measured
+    by benchmarks/bench.py, `concurrency_rows`: the shared policy beat one and two threads per call)."""
     import os
     want = os.environ.get("GALLERY_TORCH_THREADS", "auto")
     if want.isdigit() and int(want) > 0:
