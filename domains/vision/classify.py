@@ -81,6 +81,8 @@ def frozen(net, shape: tuple[int, ...], tolerance: float = 1e-3):
             graph = torch.jit.optimize_for_inference(torch.jit.freeze(torch.jit.trace(net, one).eval()))
         with torch.inference_mode():
             diff = max(float((net(x) - graph(x)).abs().max()) for x in (one, three))
+            for _ in range(2):  # TorchScript profiles a graph's first runs and optimises it on the next: done here,
+                graph(one)      # at load, not in the first visitors' calls
     except Exception as e:  # an architecture TorchScript cannot trace: the eager network is still right
         return net, {"method": "eager", "why": f"{type(e).__name__}: {str(e)[:120]}"}
     if diff > tolerance:
