@@ -5,6 +5,10 @@ from domains import demos, domains
 from pages import _ui
 from domains.core.i18n import _, n_
 
+with _ui.FIRST_IMPORTS:  # the libraries every page draws with, imported once by one session: two first visitors
+    import pandas  # noqa: F401  importing them at once in two threads can meet a half-initialised module
+    import plotly.graph_objects  # noqa: F401  (Python breaks the import deadlock that way; found by the load test)
+
 _ui.choose_language()  # first: everything below is written in this session's language
 st.set_page_config(page_title=_("Deep Learning Gallery"), page_icon=":material/neurology:", layout="wide")
 

@@ -1,7 +1,9 @@
-"""A room full of people: N real browser sessions (Playwright contexts in Debian's Chromium) against a real
-`streamlit run` on loopback, each running a scripted mix of demos over the pages for T seconds.
+"""A room full of people: N sessions against a real `streamlit run` on loopback, each running a scripted mix of
+demos over the pages for T seconds. The first --browsers sessions (default 2) are real browsers (Playwright
+contexts in Debian's Chromium); the others speak Streamlit's own websocket protocol (what its frontend sends and
+receives), so that the load generator does not starve the two cores it shares with the server.
 
-    .venv/bin/python benchmarks/load.py --sessions 20 --seconds 300 [--walk] [--write] [--json]
+    .venv/bin/python benchmarks/load.py --sessions 20 --seconds 300 [--browsers 2] [--walk] [--write] [--json]
 
 Every session first does what a room does: open the Vision page and click the same example (Cat). Then it
 browses: a section of a page chosen at random (seeded per session), waits for its result, and again, until T
@@ -112,7 +114,9 @@ class Server:
 
     def tracebacks(self) -> int:
         self.log.flush()
-        return self.log_path.read_text(errors="replace").count("Traceback (most recent call last)")
+        import re  # Streamlit draws its tracebacks with colour codes between the words: strip them first
+        text = re.sub(r"\x1b\[[0-9;]*m", "", self.log_path.read_text(errors="replace"))
+        return text.count("Traceback (most recent call last)")
 
     def stop(self) -> None:
         if hasattr(self, "_stop"):
@@ -148,6 +152,106 @@ async def timed(page, runs: list[Run], session: int, name: str, phase: str, acti
         outcome = "timeout" if "Timeout" in type(e).__name__ else f"error: {type(e).__name__}: {str(e)[:120]}"
     runs.append(Run(session, name, (time.perf_counter() - t0) * 1000, outcome, phase))
     print(f"{phase} s{session} {name}: {outcome} {runs[-1].ms / 1000:.1f} s", file=sys.stderr, flush=True)
+
+
+class Protocol:
+    """One visitor as Streamlit's own frontend talks to the server, without a browser: a websocket to
+    /_stcore/stream, BackMsg rerun requests (the page, the query string, a button's trigger), ForwardMsg deltas back
+    until the script run finishes. Opening a section starts a new connection, as a page load does. A run ends when
+    the script has finished: ok if the section's text is among the elements drawn, an error if an error or an
+    exception element was drawn. Light enough that twenty of them leave the two cores to the server."""
+
+    def __init__(self, url: str, lang: str):
+        self.ws_url, self.lang, self.ws, self.page, self.query, self.elements = \
+            url.replace("http://", "ws://") + "/_stcore/stream", lang, None, "", "", []
+
+    async def open(self, query: str) -> None:
+        import websockets
+        await self.close()
+        self.ws = await websockets.connect(self.ws_url, subprotocols=["streamlit"], max_size=None, ping_interval=None)
+        page, _, qs = query.partition("?")
+        self.page, self.query = page, f"{qs}&lang={self.lang}"
+        await self._rerun()
+
+    async def click(self, label: str) -> None:
+        from streamlit.proto.Button_pb2 import Button  # noqa: F401 (the element type whose label is searched)
+        ids = [el.button.id for el in self.elements if el.WhichOneof("type") == "button" and el.button.label == label]
+        if not ids:
+            raise LookupError(f"no button {label!r} on the page")
+        await self._rerun(trigger=ids[0])
+
+    async def _rerun(self, trigger: str | None = None) -> None:
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+        msg = BackMsg()
+        msg.rerun_script.query_string, msg.rerun_script.page_name = self.query, self.page
+        if trigger:
+            w = msg.rerun_script.widget_states.widgets.add()
+            w.id, w.trigger_value = trigger, True
+        await self.ws.send(msg.SerializeToString())
+        self.elements = []
+        done = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR)
+        while True:
+            fm = ForwardMsg()
+            fm.ParseFromString(await self.ws.recv())
+            kind = fm.WhichOneof("type")
+            if kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
+                self.elements.append(fm.delta.new_element)
+            elif kind == "script_finished" and fm.script_finished in done:
+                return
+            elif kind == "page_not_found":
+                raise LookupError(f"page not found: {self.page}")
+
+    def outcome(self, text: str, headline: bool = False) -> str:
+        """'ok' when `text` is drawn (with `headline`: in a result's ### headline), else what was drawn instead."""
+        from google.protobuf.json_format import MessageToJson
+        from streamlit.proto.Alert_pb2 import Alert
+        for el in self.elements:
+            kind = el.WhichOneof("type")
+            if kind == "exception":
+                return "exception"
+            if kind == "alert" and el.alert.format == Alert.ERROR:
+                return "error: " + el.alert.body[:160]
+        if headline:
+            found = any(el.WhichOneof("type") == "markdown" and el.markdown.body.startswith("###")
+                        and text in el.markdown.body.lower() for el in self.elements)
+        else:
+            found = any(text in MessageToJson(el, ensure_ascii=False) for el in self.elements)
+        return "ok" if found else f"error: finished without {text!r}"
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+            self.ws = None
+
+
+async def ptimed(client: Protocol, runs: list[Run], session: int, name: str, phase: str, action, text: str,
+                 timeout_s: float, headline: bool = False) -> None:
+    t0 = time.perf_counter()
+    try:
+        await asyncio.wait_for(action(), timeout_s)
+        outcome = client.outcome(text, headline)
+    except Exception as e:
+        outcome = "timeout" if isinstance(e, asyncio.TimeoutError) else f"error: {type(e).__name__}: {str(e)[:120]}"
+    runs.append(Run(session, name, (time.perf_counter() - t0) * 1000, outcome, phase))
+    print(f"{phase} s{session} {name}: {outcome} {runs[-1].ms / 1000:.1f} s (protocol)", file=sys.stderr, flush=True)
+
+
+async def psession(i: int, url: str, deadline: float, runs: list[Run], timeout_s: float, lang: str, seed: int,
+                   delay_s: float) -> None:
+    """The same script as `session`, spoken by a Protocol client."""
+    await asyncio.sleep(delay_s)
+    client, rng = Protocol(url, lang), random.Random(seed * 1000 + i)
+    try:
+        query, _, text = CLASSIFY
+        await ptimed(client, runs, i, "open vision.classify", "room", lambda: client.open(query), text, timeout_s)
+        await ptimed(client, runs, i, "classify example (Cat)", "room", lambda: client.click("Cat"), "cat",
+                     timeout_s, headline=True)
+        while time.monotonic() < deadline:
+            query, _, text = rng.choice(MIX)
+            await ptimed(client, runs, i, query, "browse", lambda q=query: client.open(q), text, timeout_s)
+    finally:
+        await client.close()
 
 
 async def open_section(page, url: str, query: str, lang: str) -> None:
@@ -200,11 +304,13 @@ async def main_async(args) -> dict:
     log.parent.mkdir(parents=True, exist_ok=True)
     server = Server(log, env)
     runs: list[Run] = []
-    result: dict = {"sessions": args.sessions, "seconds": args.seconds, "ramp": args.ramp, "env": env,
+    result: dict = {"sessions": args.sessions, "browsers": min(args.browsers, args.sessions),
+                    "seconds": args.seconds, "ramp": args.ramp, "env": env,
                     "app_start_s": round(server.start_s, 2)}
     try:
         async with async_playwright() as p:
-            browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            browsers = min(args.browsers, args.sessions)
+            browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS) if browsers or args.walk else None
             if args.walk:
                 server.phase = "walk"
                 after = await walk(browser, server, runs, args.run_timeout, args.lang)
@@ -216,12 +322,16 @@ async def main_async(args) -> dict:
             t_start = time.monotonic()
             start_rss = server.sample()
             deadline = t_start + args.seconds
-            await asyncio.gather(*(session(i, browser, server.url, deadline, runs, args.run_timeout, args.lang,
-                                           args.seed, args.ramp * i / max(1, args.sessions))
+            # the first `browsers` sessions are real Chromium pages, the others speak the protocol
+            await asyncio.gather(*((session(i, browser, server.url, deadline, runs, args.run_timeout, args.lang,
+                                            args.seed, args.ramp * i / max(1, args.sessions)) if i < browsers else
+                                    psession(i, server.url, deadline, runs, args.run_timeout, args.lang, args.seed,
+                                             args.ramp * i / max(1, args.sessions)))
                                    for i in range(args.sessions)))
             wall = time.monotonic() - t_start
             end_rss = server.sample()
-            await browser.close()
+            if browser is not None:
+                await browser.close()
         sess = [s for s in server.samples if s[2] == "sessions"]
         half = [mb for t, mb, _ in sess if t >= sess[0][0] + (sess[-1][0] - sess[0][0]) / 2]
         result.update({"tracebacks": server.tracebacks(), "wall_s": round(wall, 1)})
@@ -248,7 +358,8 @@ async def main_async(args) -> dict:
 
 
 def table(r: dict) -> str:
-    rows = [("Sessions x seconds", f"{r['sessions']} x {r['seconds']} s (wall {r['wall_s']} s)"),
+    rows = [("Sessions x seconds", f"{r['sessions']} x {r['seconds']} s (wall {r['wall_s']} s); "
+                                    f"{r['browsers']} in Chromium, {r['sessions'] - r['browsers']} over the protocol"),
             ("Server settings", ", ".join(f"{k}={v}" for k, v in r["env"].items()) or "defaults"),
             ("App start to /_stcore/health OK", f"{r['app_start_s']} s"),
             ("Completed demo runs (page opened or example clicked, until its result showed)", r["runs"]),
@@ -300,6 +411,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sessions", type=int, default=5)
     ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument("--browsers", type=int, default=2,
+                    help="how many of the sessions are real Chromium pages; the others speak Streamlit's websocket "
+                         "protocol (twenty browsers on the server's own two cores starve it)")
     ap.add_argument("--walk", action="store_true", help="first open every section once (RSS after each)")
     ap.add_argument("--ramp", type=float, default=20, help="the sessions start spread over this many seconds")
     ap.add_argument("--run-timeout", type=float, default=150, help="seconds one run may take before it counts as an error")
@@ -319,11 +433,12 @@ def main() -> int:
     if args.write:
         docs = ROOT / "docs"
         plot(r, docs / "load-rss.png")
-        cmd = (f".venv/bin/python benchmarks/load.py --sessions {args.sessions} --seconds {args.seconds:g} --ramp {args.ramp:g}"
+        cmd = (f".venv/bin/python benchmarks/load.py --sessions {args.sessions} --browsers {args.browsers} "
+               f"--seconds {args.seconds:g} --ramp {args.ramp:g}"
                + (" --walk" if args.walk else "") + "".join(f" --env {kv}" for kv in args.env) + " --write")
         (docs / "load.md").write_text(
-            f"# Load: {args.sessions} browser sessions for {args.seconds:g} s\n\nMeasured {time.strftime('%Y-%m-%d')} on "
-            f"{os.cpu_count()} cores (the browsers run on the same machine as the server); reproduce with `{cmd}`.\n\n"
+            f"# Load: {args.sessions} sessions for {args.seconds:g} s\n\nMeasured {time.strftime('%Y-%m-%d')} on "
+            f"{os.cpu_count()} cores (the load generator runs on the same machine as the server); reproduce with `{cmd}`.\n\n"
             + table(r) + "\n\n![Server RSS over the run](load-rss.png)\n")
         print("wrote docs/load.md, docs/load-rss.png")
     if args.json:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import pkgutil
+import threading
 from typing import Any
 
 from .core import registry
@@ -28,17 +29,27 @@ __all__ = ["run", "to_dict", "check", "report", "record", "demos", "domains", "g
 
 SHARED = "core"  # the one sub-package that is not a domain
 _found = False
+_finding = False
+_discovery = threading.RLock()  # re-entrant: a domain's import may look a demo up (same thread, returns at once)
 
 
 def _discover() -> None:
-    """Import every domain package once (each registers its domain and demos on import)."""
-    global _found
+    """Import every domain package once (each registers its domain and demos on import). Thread-safe: the first
+    visitors of a fresh server arrive together, and a second one must not see half the domains registered."""
+    global _found, _finding
     if _found:
         return
-    _found = True
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if info.ispkg and info.name != SHARED and not info.name.startswith("_"):
-            importlib.import_module(f"{__name__}.{info.name}")
+    with _discovery:
+        if _found or _finding:
+            return
+        _finding = True
+        try:
+            for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+                if info.ispkg and info.name != SHARED and not info.name.startswith("_"):
+                    importlib.import_module(f"{__name__}.{info.name}")
+            _found = True
+        finally:
+            _finding = False
 
 
 registry.set_discovery(_discover)

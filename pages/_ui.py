@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 from typing import Any, Callable
 
 import streamlit as st
@@ -28,6 +29,8 @@ _MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&=^\"'])")
 _BARE_LINK = re.compile(r"(?<=\\:)|(?<=www)(?=\\\.)|(?=@)", re.I)  # after ':', inside 'www.', before '@'
 JOINER = "\u2060"  # WORD JOINER: invisible, and no bare link (http://, www., e-mail) can form across it
 
+
+FIRST_IMPORTS = threading.Lock()  # streamlit_app.py imports the drawing libraries under it, once per process
 
 def md(text: Any) -> str:
     """Text a user typed (or a model wrote from it) made inert inside Markdown: every character Markdown,

@@ -63,7 +63,11 @@ def load_audio(src: Any, *, rate: int = RATE, max_seconds: float = MAX_SECONDS) 
         fmt, channels = info.format, info.channels
     if data.ndim == 2:
         data = data.mean(axis=1)
-    data = np.nan_to_num(data.astype(np.float32), nan=0.0, posinf=0.0, neginf=0.0)
+    bad = int(data.size - np.count_nonzero(np.isfinite(data)))
+    if bad:  # a float file with NaN or infinite samples is damaged: silence in their place would be a guess
+        raise InputError(_("The audio has {n:,} samples that are not numbers (NaN or infinite): the file is damaged. "
+                           "Export it again.").format(n=bad))
+    data = data.astype(np.float32)
     peak = float(np.abs(data).max())
     rms = float(np.sqrt(np.mean(data.astype(np.float64) ** 2)))
     info_out = AudioInfo(round(len(data) / sr, 3), int(sr), int(channels), fmt, round(peak, 4),

@@ -74,16 +74,22 @@ class Loaded:
     abandoned: set = field(default_factory=set)
     call_s: float | None = None  # running mean of how long a call holds the model
 
-    def wait_turn(self, progress: "Progress | None", limit_s: float) -> None:
-        """Take a ticket and wait for it, telling the caller its place in the queue; Busy past `limit_s`."""
+    pending: list = field(default_factory=list)  # batch jobs waiting for a batch (batch_call)
+
+    def wait_turn(self, progress: "Progress | None", limit_s: float, done: Callable[[], bool] | None = None) -> bool:
+        """Take a ticket and wait for it, telling the caller its place in the queue; Busy past `limit_s`.
+        False (the ticket given up) if `done()` turns true first: a batch ahead served this caller's request."""
         with self.turn:
             ticket, self.next_ticket = self.next_ticket, self.next_ticket + 1
         deadline, said = time.monotonic() + limit_s, None
         try:
             while True:
                 with self.turn:
+                    if done is not None and done():
+                        self.give_up(ticket)
+                        return False
                     if self.serving == ticket:
-                        return
+                        return True
                     ahead = ticket - self.serving - sum(1 for t in self.abandoned if self.serving < t < ticket)
                     left = deadline - time.monotonic()
                     if ahead == said and left > 0:
@@ -100,7 +106,7 @@ class Loaded:
             raise
 
     def give_up(self, ticket: int) -> None:
-        with self.turn:
+        with self.turn:  # re-entrant: the Condition's lock is an RLock
             if self.serving == ticket:  # its turn came meanwhile: pass it on
                 self._advance(None)
             else:
@@ -205,6 +211,65 @@ class ModelLoader:
                 t0 = time.perf_counter()
                 out = fn(model)
                 return Timed(out, round((time.perf_counter() - t0) * 1000, 1))
+
+    def batch_call(self, spec: ModelSpec, item: Any, fn: Callable[[Any, list], list], key: str = "",
+                   progress: Progress | None = None, max_batch: int = 32) -> Timed:
+        """Dynamic batching: `fn(model, items) -> outputs` (one per item) for requests that queue together.
+        This request joins the model's pending jobs with the same `key`; whoever gets the model's turn first runs
+        every pending job of that key as one batch (up to `max_batch`) and hands each its output; a caller whose
+        job a batch ahead of it served returns at once. No wait window: a batch is whatever arrived while the
+        model was busy, so a lone request is never delayed. Worth it where a batch is cheaper per item than
+        single calls (measured: benchmarks/bench.py, batching_rows); the latency is the batch's."""
+        from .progress import stage
+        entry = self._acquire(spec, progress)
+        job = {"key": key, "item": item, "done": False}
+        try:
+            with entry.turn:
+                entry.pending.append(job)
+            try:
+                mine = entry.wait_turn(progress, self.wait_limit_s, done=lambda: job["done"])
+            except BaseException:
+                with entry.turn:
+                    if job in entry.pending:
+                        entry.pending.remove(job)
+                raise
+            if mine:
+                t0, ok = time.perf_counter(), False
+                try:
+                    with entry.turn:
+                        others = [j for j in entry.pending if j["key"] == key and j is not job]
+                        batch = ([job] + others)[:max_batch] if not job["done"] else []
+                        for j in batch:
+                            entry.pending.remove(j)
+                    if batch:
+                        entry.calls += 1
+                        try:
+                            with per_call(), stage(progress, f"call:{spec.id}:batch",
+                                                   _(N_("Running {name}")).format(name=spec.name)):
+                                outs, err = list(fn(entry.model, [j["item"] for j in batch])), None
+                            assert len(outs) == len(batch), "a batch function returns one output per item"
+                        except Exception as e:  # every job of the batch gets the error
+                            outs, err = [None] * len(batch), e
+                        except BaseException:  # this caller's run was stopped: the others' jobs wait for the next
+                            with entry.turn:
+                                entry.pending[:0] = [j for j in batch if j is not job]
+                                entry.turn.notify_all()
+                            raise
+                        ms = round((time.perf_counter() - t0) * 1000, 1)
+                        with entry.turn:
+                            for j, out in zip(batch, outs):
+                                j.update(done=True, out=out, err=err, ms=ms, size=len(batch))
+                            entry.turn.notify_all()
+                    ok = True
+                finally:
+                    entry.end_turn(time.perf_counter() - t0 if ok and job.get("size") else None)
+            if job.get("err") is not None:
+                raise job["err"]
+            return Timed(job["out"], job["ms"])
+        finally:
+            with self._book:
+                entry.users -= 1
+                entry.last_used = time.monotonic()
 
     def loaded(self) -> list[dict[str, Any]]:
         """What is in memory, most recently used first, for the UI and the CLI."""

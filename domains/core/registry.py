@@ -101,10 +101,15 @@ class Param:
                 if raw.lower() not in ("1", "0", "true", "false", "yes", "no"):
                     raise ValueError(raw)
                 value = raw.lower() in ("1", "true", "yes")
+            elif self.kind is int and isinstance(raw, float) and raw != int(raw):  # 2.5 is not a count
+                raise ValueError(raw)
             else:
                 value = self.kind(raw)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise InputError(_("{name} must be a {__name__}, got {raw!r}.").format(name=self.name, __name__=self.kind.__name__, raw=raw)) from None
+        if isinstance(value, int) and abs(value) >= 2**63:  # no count or seed is this large; numpy and torch overflow
+            raise InputError(_("{name} must be between {min} and {max}, got {value}.").format(
+                name=self.name, min=-2**63 + 1, max=2**63 - 1, value=str(value)[:20] + "..."))
         if isinstance(value, float) and value != value or value in (float("inf"), float("-inf")):
             raise InputError(_("{name} must be a finite number, got {raw!r}.").format(name=self.name, raw=raw))
         if self.min is not None and value < self.min or self.max is not None and value > self.max:

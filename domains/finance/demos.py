@@ -614,7 +614,8 @@ def headline(text: Any, *, model: str | None = None, progress: Progress | None =
     text = load_text(text, max_chars=1000, what="headline")
     script_check(text, spec)  # the labelled headlines and MiniLM are English
     E, labels, loo = LOADER.call(spec, _headline_matrix, progress).output
-    sims, ms = LOADER.call(spec, lambda emb: E @ emb.encode([text])[0], progress)
+    q, ms = LOADER.batch_call(spec, text, lambda emb, ts: list(emb.encode(ts)), "passage", progress)  # batched
+    sims = E @ q
     label, scores = _knn(sims, labels)
     near = [{"headline": HEADLINES[i][1], "label": labels[i], "similarity": round(float(sims[i]), 4)}
             for i in np.argsort(-sims)[:3]]

@@ -190,7 +190,8 @@ def search(query: Any, *, model: str | None = None, corpus: str = "python-docs",
             tensors, __, __ = cached_model(f"search-{spec.id}", {"model": spec.id, "texts": fingerprint(texts)},
                                          embed, progress)
             _INDEX[key] = tensors["emb"].numpy()
-    q, ms = LOADER.call(spec, lambda emb: emb.encode([query], "query")[0], progress)
+    # queries that arrive together are embedded as one batch (about half the time per query: docs/benchmarks.md)
+    q, ms = LOADER.batch_call(spec, query, lambda emb, qs: list(emb.encode(qs, "query")), "query", progress)
     scores = _INDEX[key] @ q
     order = scores.argsort()[::-1][:top_k]
     hits = [Hit(i + 1, round(float(scores[j]), 4), passages[j][1], passages[j][0]) for i, j in enumerate(order)]

@@ -347,3 +347,63 @@ def test_stages_say_what_is_happening_and_how_long_it_took_last_time(monkeypatch
     assert (tmp_path / "cache" / "timings.json").exists()
     assert stages.duration(95) == "about 1 min 35 s" and stages.duration(0.2) == "about 1 s"
     stages.forget()
+
+
+def test_requests_that_queue_together_run_as_one_batch(tiny_hub):
+    """Dynamic batching: while the model is busy, five requests queue; the first to get the turn runs all five as
+    one batch, each caller gets its own output, the others return without a turn of their own. A lone request
+    is not delayed: a batch of one. An error in the batch reaches every caller in it."""
+    import time
+    loader = ModelLoader(budget_mb=1000, wait_limit_s=30)
+    a = tiny("tiny-org/vit-a")
+    calls: list[list] = []
+
+    def double(model, items):
+        calls.append(list(items))
+        return [2 * x for x in items]
+
+    assert loader.batch_call(a, 1, double).output == 2 and calls == [[1]]
+    release, results = threading.Event(), {}
+
+    def hold():
+        with loader.use(a):
+            release.wait(20)
+
+    def ask(x):
+        results[x] = loader.batch_call(a, x, double).output
+
+    t0 = threading.Thread(target=hold)
+    t0.start()
+    while loader.loaded()[0]["queued"] < 1:
+        time.sleep(0.01)
+    askers = [threading.Thread(target=ask, args=(x,)) for x in (10, 20, 30, 40, 50)]
+    for t in askers:
+        t.start()
+    while loader.loaded()[0]["queued"] < 6:
+        time.sleep(0.01)
+    release.set()
+    for t in [t0, *askers]:
+        t.join(20)
+    assert results == {10: 20, 20: 40, 30: 60, 40: 80, 50: 100}
+    assert len(calls) == 2 and sorted(calls[1]) == [10, 20, 30, 40, 50], calls
+    assert loader.loaded()[0]["queued"] == 0
+
+    def broken(model, items):
+        raise ValueError("bad batch")
+    with pytest.raises(ValueError, match="bad batch"):
+        loader.batch_call(a, 1, broken)
+    assert loader.batch_call(a, 3, double).output == 6  # the queue still works
+
+
+def test_batched_search_queries_get_the_same_answers_as_single_ones():
+    """language.search with queries arriving together (one batch) ranks exactly as the same queries one by one."""
+    queries = ["how do vaccines work", "stock market crash", "training a neural network", "football world cup"]
+    alone = {q: [h.text for h in domains.run("language.search", q).hits] for q in queries}
+    together: dict = {}
+    threads = [threading.Thread(target=lambda q=q: together.__setitem__(
+        q, [h.text for h in domains.run("language.search", q).hits])) for q in queries]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert together == alone
