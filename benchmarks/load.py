@@ -6,7 +6,8 @@ receives), so that the load generator does not starve the two cores it shares wi
     .venv/bin/python benchmarks/load.py --sessions 20 --seconds 300 [--browsers 2] [--walk] [--write] [--json]
 
 Every session first does what a room does: open the Vision page and click the same example (Cat). Then it
-browses: a section of a page chosen at random (seeded per session), waits for its result, and again, until T
+browses: a section of a page chosen at random (seeded per session), waits for its result, reads it (--think),
+and again, until T
 seconds have passed (a run started before then finishes; each run is bounded by --run-timeout). `--walk` first
 visits every section of every page once in one session (every offline demo run once) and records the server's
 RSS after each. The server's RSS is sampled every 10 s; tracebacks are counted in its log.
@@ -168,7 +169,8 @@ class Protocol:
     async def open(self, query: str) -> None:
         import websockets
         await self.close()
-        self.ws = await websockets.connect(self.ws_url, subprotocols=["streamlit"], max_size=None, ping_interval=None)
+        self.ws = await websockets.connect(self.ws_url, subprotocols=["streamlit"], max_size=None, ping_interval=None,
+                                           open_timeout=None)  # bounded by the run timeout, as a page load is
         page, _, qs = query.partition("?")
         self.page, self.query = page, f"{qs}&lang={self.lang}"
         await self._rerun()
@@ -238,7 +240,7 @@ async def ptimed(client: Protocol, runs: list[Run], session: int, name: str, pha
 
 
 async def psession(i: int, url: str, deadline: float, runs: list[Run], timeout_s: float, lang: str, seed: int,
-                   delay_s: float) -> None:
+                   delay_s: float, think_s: float) -> None:
     """The same script as `session`, spoken by a Protocol client."""
     await asyncio.sleep(delay_s)
     client, rng = Protocol(url, lang), random.Random(seed * 1000 + i)
@@ -248,6 +250,7 @@ async def psession(i: int, url: str, deadline: float, runs: list[Run], timeout_s
         await ptimed(client, runs, i, "classify example (Cat)", "room", lambda: client.click("Cat"), "cat",
                      timeout_s, headline=True)
         while time.monotonic() < deadline:
+            await asyncio.sleep(rng.uniform(0.5, 1.5) * think_s)
             query, _, text = rng.choice(MIX)
             await ptimed(client, runs, i, query, "browse", lambda q=query: client.open(q), text, timeout_s)
     finally:
@@ -266,7 +269,7 @@ async def new_page(browser, timeout_s: float):
 
 
 async def session(i: int, browser, url: str, deadline: float, runs: list[Run], timeout_s: float, lang: str,
-                  seed: int, delay_s: float) -> None:
+                  seed: int, delay_s: float, think_s: float) -> None:
     await asyncio.sleep(delay_s)  # a room arrives over a minute, not in one millisecond
     ctx, page = await new_page(browser, timeout_s)
     rng = random.Random(seed * 1000 + i)
@@ -278,6 +281,7 @@ async def session(i: int, browser, url: str, deadline: float, runs: list[Run], t
                     lambda: page.get_by_role("button", name="Cat", exact=True).click(), sel, "cat", timeout_s,
                     in_box=True)  # the new labels, in the result itself
         while time.monotonic() < deadline:
+            await asyncio.sleep(rng.uniform(0.5, 1.5) * think_s)  # reading the result before the next click
             query, sel, text = rng.choice(MIX)
             await timed(page, runs, i, query, "browse", lambda q=query: open_section(page, url, q, lang),
                         sel, text, timeout_s)
@@ -304,7 +308,7 @@ async def main_async(args) -> dict:
     log.parent.mkdir(parents=True, exist_ok=True)
     server = Server(log, env)
     runs: list[Run] = []
-    result: dict = {"sessions": args.sessions, "browsers": min(args.browsers, args.sessions),
+    result: dict = {"sessions": args.sessions, "browsers": min(args.browsers, args.sessions), "think_s": args.think,
                     "seconds": args.seconds, "ramp": args.ramp, "env": env,
                     "app_start_s": round(server.start_s, 2)}
     try:
@@ -324,9 +328,10 @@ async def main_async(args) -> dict:
             deadline = t_start + args.seconds
             # the first `browsers` sessions are real Chromium pages, the others speak the protocol
             await asyncio.gather(*((session(i, browser, server.url, deadline, runs, args.run_timeout, args.lang,
-                                            args.seed, args.ramp * i / max(1, args.sessions)) if i < browsers else
+                                            args.seed, args.ramp * i / max(1, args.sessions), args.think)
+                                    if i < browsers else
                                     psession(i, server.url, deadline, runs, args.run_timeout, args.lang, args.seed,
-                                             args.ramp * i / max(1, args.sessions)))
+                                             args.ramp * i / max(1, args.sessions), args.think))
                                    for i in range(args.sessions)))
             wall = time.monotonic() - t_start
             end_rss = server.sample()
@@ -359,7 +364,8 @@ async def main_async(args) -> dict:
 
 def table(r: dict) -> str:
     rows = [("Sessions x seconds", f"{r['sessions']} x {r['seconds']} s (wall {r['wall_s']} s); "
-                                    f"{r['browsers']} in Chromium, {r['sessions'] - r['browsers']} over the protocol"),
+                                    f"{r['browsers']} in Chromium, {r['sessions'] - r['browsers']} over the protocol; "
+                                    f"{r['think_s']:g} s to read each result (0.5x-1.5x)"),
             ("Server settings", ", ".join(f"{k}={v}" for k, v in r["env"].items()) or "defaults"),
             ("App start to /_stcore/health OK", f"{r['app_start_s']} s"),
             ("Completed demo runs (page opened or example clicked, until its result showed)", r["runs"]),
@@ -414,6 +420,8 @@ def main() -> int:
     ap.add_argument("--browsers", type=int, default=2,
                     help="how many of the sessions are real Chromium pages; the others speak Streamlit's websocket "
                          "protocol (twenty browsers on the server's own two cores starve it)")
+    ap.add_argument("--think", type=float, default=5,
+                    help="seconds a visitor reads a result before the next click (0.5x-1.5x, seeded); 0: no pause")
     ap.add_argument("--walk", action="store_true", help="first open every section once (RSS after each)")
     ap.add_argument("--ramp", type=float, default=20, help="the sessions start spread over this many seconds")
     ap.add_argument("--run-timeout", type=float, default=150, help="seconds one run may take before it counts as an error")
@@ -434,7 +442,7 @@ def main() -> int:
         docs = ROOT / "docs"
         plot(r, docs / "load-rss.png")
         cmd = (f".venv/bin/python benchmarks/load.py --sessions {args.sessions} --browsers {args.browsers} "
-               f"--seconds {args.seconds:g} --ramp {args.ramp:g}"
+               f"--seconds {args.seconds:g} --ramp {args.ramp:g} --think {args.think:g}"
                + (" --walk" if args.walk else "") + "".join(f" --env {kv}" for kv in args.env) + " --write")
         (docs / "load.md").write_text(
             f"# Load: {args.sessions} sessions for {args.seconds:g} s\n\nMeasured {time.strftime('%Y-%m-%d')} on "
