@@ -12,7 +12,7 @@ import domains
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py") if not p.name.startswith("_"))
-TIMEOUT = 600  # a first run loads a model, or builds one the project trains (on demand: no warm-up); only a hang reaches this
+TIMEOUT = 120  # first run loads a model
 
 
 def page(path: str) -> AppTest:
