@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One entry point:  ./gallery.sh app | test [pytest args] | bench [--write] | setup
+# One entry point:  ./gallery.sh app | test [pytest args] | bench [--write] | setup | cluster up|down|status
 # Each command first sets up .venv in this checkout (only when the requirements changed).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -27,6 +27,18 @@ setup() {
   fi
 }
 
+setup_serve() {
+  # Optional (the model server for a room): Ray Serve, in one pip command with the gallery's own set so that
+  # protobuf stays below 7 (mediapipe) -- requirements-serve.txt includes requirements.txt.
+  setup
+  local want; want=$(cat requirements.txt requirements-serve.txt | sha256sum | cut -d' ' -f1)
+  if [ "$want" != "$(cat .venv/.serve.sha 2>/dev/null || true)" ]; then
+    echo "Installing Ray Serve into .venv (optional, for serving a room; about 500 MB)..."
+    .venv/bin/python -m pip install --disable-pip-version-check -q -r requirements-serve.txt
+    echo "$want" > .venv/.serve.sha
+  fi
+}
+
 prepare() {
   # Once per install: every offline demo runs on its bundled example, so what is built on first use (the
   # models trained here, the search corpus's embeddings, Whisper's conversion, the example clips) is on disk
@@ -46,5 +58,7 @@ case "$cmd" in
   app)   setup; prepare; exec .venv/bin/python -m streamlit run streamlit_app.py "$@" ;;
   test)  setup; exec .venv/bin/python -m pytest -n "${GALLERY_TEST_WORKERS:-2}" --dist loadgroup "$@" ;;
   bench) setup; exec .venv/bin/python benchmarks/bench.py "$@" ;;
-  *) echo "usage: ./gallery.sh app | test [pytest args] | bench [--write] | setup" >&2; exit 2 ;;
+  setup-serve) setup_serve ;;
+  cluster) setup_serve; prepare; exec .venv/bin/python deploy/cluster.py "$@" ;;
+  *) echo "usage: ./gallery.sh app | test [pytest args] | bench [--write] | setup | cluster up|down|status" >&2; exit 2 ;;
 esac

@@ -69,6 +69,14 @@ def run(demo_id: str, input: Any = None, *, model: str | None = None, progress=N
 def _run(demo_id: str, input: Any = None, *, model: str | None = None, progress=None, **params: Any) -> Any:
     demo = get(demo_id)
     kwargs = demo.parse_params(params)
+    from .core import remote
+    if remote.enabled(demo):  # GALLERY_SERVE_URL: the model server runs it (its own errors come back whole)
+        return remote.run(demo, input, model=model, params=kwargs, progress=progress)
+    return local_run(demo, input, model=model, progress=progress, **kwargs)
+
+
+def local_run(demo, input: Any = None, *, model: str | None = None, progress=None, **kwargs: Any) -> Any:
+    """Run a demo in this process with parsed parameters (what the model server does with a request)."""
     try:
         return demo.fn(input, model=model, progress=progress, **kwargs)
     except ModelUnavailable as e:

@@ -12,7 +12,7 @@ import streamlit as st
 
 import domains
 import domains.core.examples
-from domains.core import hub, i18n
+from domains.core import hub, i18n, remote
 from domains.core.errors import Busy, GalleryError, InputError, ModelUnavailable
 from domains.core.inputs import load_image
 from domains.core.loader import LOADER
@@ -285,7 +285,7 @@ def show_error(err: GalleryError, demo_id: str | None = None) -> None:
         spec = domains.get(demo_id).model(alt)
         st.info(_("**{name}** works offline on this machine: pick it in the Model box.").format(name=spec.name),
                 icon=":material/wifi_off:")
-    if isinstance(err, Busy):  # a click reruns the page, and with it the request, which queues again
+    if isinstance(err, (Busy, remote.ServerUnavailable)):  # a click reruns the page, and with it the request
         st.button(_("Try again"), key=f"retry_{demo_id}_{id(err)}", icon=":material/refresh:")
 
 
@@ -580,10 +580,32 @@ def _unload(model_id: str, name: str) -> None:
         st.session_state["_unloaded"] = (name, freed)
 
 
+@st.cache_data(ttl=10, show_spinner=False)
+def _server_status(url: str) -> dict:
+    return remote.status()
+
+
+def where_models_run() -> None:
+    """Sidebar: in this process, or on the model server (its replicas and the models loaded there)."""
+    if not remote.enabled():
+        st.caption(_(":material/computer: Models run in this process."))
+        return
+    s = _server_status(remote.url())
+    st.caption(_(":material/hub: Models run on the cluster at {url}.").format(url=s["url"]))
+    if s.get("error"):
+        st.caption(_("It does not answer right now ({why}).").format(why=s["error"]))
+        return
+    replicas = sum(d.get("replicas", 0) for d in s.get("deployments", {}).values())
+    models = sorted({m for r in s.get("models", {}).values() for m in r.get("models", [])})
+    st.caption(n_("{n} replica running", "{n} replicas running", replicas).format(n=replicas) + " · " +
+               (_("models loaded there: {v}").format(v=", ".join(models)) if models else _("no model loaded yet")))
+
+
 def loaded_models_panel() -> None:
     """Sidebar: which models are in memory, RAM each, the budget, and a way to unload them."""
     with st.sidebar:
         st.subheader(_(":material/memory: Models in memory"))
+        where_models_run()
         used, budget = LOADER.used_mb(), LOADER.budget_mb
         st.progress(min(used / budget, 1.0), text=_("{used:.0f} of {budget:.0f} MB budget").format(used=used, budget=budget))
         loaded = LOADER.loaded()

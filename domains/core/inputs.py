@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import os
 import warnings
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,34 @@ class ImageInfo:
     used_width: int     # after the guard's downscale
     used_height: int
     exif_stripped: bool
+
+
+@dataclass
+class Guarded:
+    """An input the guard has already decoded and checked, in the form that travels to a model server: an image's
+    pixels (RGB, camera orientation applied, at most TRANSPORT_SIDE a side) or audio's samples (mono float32 at
+    16 kHz), with what the guard saw of the original. `load_image` / `load_audio` take it as it is."""
+
+    kind: str    # "image" | "audio"
+    value: Any
+    info: Any    # ImageInfo | AudioInfo
+
+
+TRANSPORT_SIDE = 2048  # the largest side any demo asks the guard for (OCR): smaller pictures travel untouched
+
+
+def guard(kind: str, src: Any) -> Any:
+    """A raw input (path, bytes, upload, PIL image, text) in its checked, decoded form, for a model server."""
+    if src is None or isinstance(src, Guarded):
+        return src
+    if kind == "image":
+        return Guarded("image", *load_image(src, max_side=TRANSPORT_SIDE))
+    if kind == "audio":
+        from .audio import load_audio
+        return Guarded("audio", *load_audio(src))
+    if kind == "text" and not isinstance(src, str):
+        return load_text(src)
+    return src
 
 
 def json_object(raw: Any, what: str, shape: str = "field: value") -> dict:
@@ -69,6 +98,12 @@ def load_image(src: Any, *, max_side: int = MAX_SIDE) -> tuple[Any, ImageInfo]:
     Raises InputError with a message fit for a user for anything that is not a usable image."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
+    if isinstance(src, Guarded) and src.kind == "image":  # checked and decoded by the front end
+        if not (isinstance(src.value, Image.Image) and isinstance(src.info, ImageInfo)):
+            raise InputError(_("The input arrived damaged; send it again."))
+        img = src.value.convert("RGB")
+        img.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+        return img, dataclasses.replace(src.info, used_width=img.width, used_height=img.height)
     if isinstance(src, Image.Image):
         img, fmt = src, None
         if img.width * img.height > MAX_PIXELS:

@@ -227,6 +227,29 @@ def _labels(raw: Any, names: list[str], truth: list[int] | None, groups_known: l
     return labelled, groups, given
 
 
+@lru_cache(maxsize=32)
+def _community_fit(graph: str, given: tuple, lab: tuple, k: int, lab_model: GraphLab):
+    """The GCN's seeded fits and label propagation for one labelled set. Deterministic (seeded, one thread), so a
+    room repeating the same labels reuses the fits instead of training ten networks per click."""
+    import networkx as nx
+    import numpy as np
+    from networkx.algorithms import node_classification
+    from ..core.threads import single_thread
+    g = load_graph(graph)[0]
+    n = g.number_of_nodes()
+    y = np.zeros(n, dtype=np.int64)
+    for i, c in given:
+        y[i] = c
+    ei = _edge_index(g)
+    with single_thread():
+        runs = [lab_model.gcn(n, ei, y, list(lab), k, s) for s in range(SEEDS)]
+    h = nx.Graph(g)
+    for i, c in given:
+        h.nodes[i]["lab"] = int(c)
+    prop = np.array(node_classification.harmonic_function(h, label_name="lab"))
+    return runs, prop
+
+
 def communities(_input: Any = None, *, model: str | None = None, graph: str = "karate", task: str = "clubs",
                 labelled: Any = None, progress: Progress | None = None) -> CommunitiesResult:
     """Each member's group from the few `labelled` members: the GCN trained here beside label propagation."""
@@ -253,21 +276,7 @@ def communities(_input: Any = None, *, model: str | None = None, graph: str = "k
         warnings.append(_("No labelled member of some groups: nobody can be predicted into them."))
 
     def fit(lab_model: GraphLab):
-        import networkx as nx
-        from networkx.algorithms import node_classification
-        from ..core.threads import single_thread
-        n = g.number_of_nodes()
-        y = np.zeros(n, dtype=np.int64)
-        for i, c in given.items():
-            y[i] = c
-        ei = _edge_index(g)
-        with single_thread():
-            runs = [lab_model.gcn(n, ei, y, lab, k, s) for s in range(SEEDS)]
-        h = nx.Graph(g)
-        for i, c in given.items():
-            h.nodes[i]["lab"] = int(c)
-        prop = np.array(node_classification.harmonic_function(h, label_name="lab"))
-        return runs, prop
+        return _community_fit(graph, tuple(sorted(given.items())), tuple(lab), k, lab_model)
 
     (runs, prop), ms = LOADER.call(spec, fit, progress, step=N_("Training {name} on the labelled members"))
     probs = np.mean([p for p, _h in runs], 0)

@@ -1,0 +1,175 @@
+"""`./gallery.sh cluster up|down|status`: the gallery for a room, on this machine, the way it runs on several.
+
+up:     a Ray head and a second Ray node (local), the model server deployed from deploy/serve.yaml, two Streamlit
+        replicas that send their model calls to it (GALLERY_SERVE_URL), and nginx in front with sticky sessions.
+        The last line printed is the Serve URL (for GALLERY_SERVE_URL elsewhere).
+down:   stops everything `up` started (`ray stop` stops every Ray process on this machine).
+status: what runs, replicas and models loaded on the server.
+
+On several machines: `ray start --head` on one, `ray start --address HEAD:26379` on the others (same venv and
+checkout), `serve deploy deploy/serve.yaml --address http://HEAD:28265`, and on each front-end machine Streamlit
+with GALLERY_SERVE_URL=http://HEAD:28000 behind deploy/nginx.conf. Keep Ray's ports private: it has no
+authentication by default (anyone who reaches them can run code); expose only nginx.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RUN = ROOT / "artifacts" / "cluster"
+STATE = RUN / "state.json"
+BIN = Path(sys.executable).parent
+GCS_PORT, DASHBOARD_PORT, SERVE_PORT = 26379, 28265, 28000   # above Ray's worker ports (10002-19999)
+APP_PORTS = (8601, 8602)
+
+
+def say(msg: str) -> None:
+    print(msg, flush=True)
+
+
+def wait_for(url: str, timeout: float, ok=lambda body: True) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:
+                if ok(r.read()):
+                    return True
+        except OSError:
+            pass
+        time.sleep(1)
+    return False
+
+
+def serve_ready(body: bytes) -> bool:
+    deps = json.loads(body).get("deployments", {})
+    return bool(deps) and all(d.get("status") == "HEALTHY" and d.get("replicas", 0) > 0 for d in deps.values())
+
+
+def ray(*args: str, env: dict | None = None) -> None:
+    subprocess.run([str(BIN / "ray"), *args], check=True, env=env, stdout=subprocess.DEVNULL)
+
+
+def start_nginx(run: Path, port: int, app_ports) -> None:
+    """deploy/nginx.conf with the ports filled in, started unprivileged with `run` as its prefix."""
+    for d in ("logs", "temp"):
+        (run / d).mkdir(parents=True, exist_ok=True)
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    conf = conf.replace("@LISTEN@", f"127.0.0.1:{port}").replace(
+        "@UPSTREAMS@", "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;" for p in app_ports))
+    (run / "nginx.conf").write_text(conf)
+    subprocess.run(["nginx", "-p", str(run), "-e", "stderr", "-c", str(run / "nginx.conf")], check=True)
+
+
+def stop_nginx(run: Path) -> None:
+    if (run / "nginx.pid").exists():
+        subprocess.run(["nginx", "-p", str(run), "-e", "stderr", "-c", str(run / "nginx.conf"), "-s", "quit"])
+
+
+def up(port: int) -> int:
+    if STATE.exists():
+        say(f"Already up (state in {STATE}); `./gallery.sh cluster down` first.")
+        return 1
+    if not shutil.which("nginx"):
+        say("nginx is not installed (Debian: apt-get install nginx).")
+        return 1
+    (RUN / "logs").mkdir(parents=True, exist_ok=True)
+    (RUN / "temp").mkdir(exist_ok=True)
+    state: dict = {"pids": [], "nginx": False, "ray": False}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+           "RAY_USAGE_STATS_ENABLED": "0"}
+    t0 = time.perf_counter()
+    temp = f"/tmp/gallery-ray-{os.getuid()}"  # short: Ray's unix socket paths are limited to 107 bytes
+    ray("start", "--head", f"--port={GCS_PORT}", "--num-cpus=2", "--dashboard-host=127.0.0.1",
+        f"--dashboard-port={DASHBOARD_PORT}", "--ray-client-server-port=30001", f"--temp-dir={temp}",
+        "--disable-usage-stats", env=env)
+    state["ray"] = True
+    STATE.write_text(json.dumps(state))
+    say(f"Ray head up ({time.perf_counter() - t0:.0f} s)")
+    ray("start", f"--address=127.0.0.1:{GCS_PORT}", "--num-cpus=2", "--disable-usage-stats", env=env)
+    say(f"second Ray node joined ({time.perf_counter() - t0:.0f} s)")
+    subprocess.run([str(BIN / "serve"), "deploy", str(ROOT / "deploy" / "serve.yaml"),
+                    "--address", f"http://127.0.0.1:{DASHBOARD_PORT}"], check=True, env=env, cwd=ROOT)
+    serve_url = f"http://127.0.0.1:{SERVE_PORT}"
+    if not wait_for(serve_url + "/-/gallery", 600, serve_ready):
+        say("The model server did not become healthy in 10 minutes: `./gallery.sh cluster status`, Ray's logs in "
+            f"{temp}/session_latest/logs.")
+        return 1
+    say(f"model server healthy ({time.perf_counter() - t0:.0f} s)")
+    app_env = {**os.environ, "GALLERY_SERVE_URL": serve_url}
+    for p in APP_PORTS:
+        log = open(RUN / "logs" / f"streamlit-{p}.log", "w")
+        proc = subprocess.Popen([str(BIN / "python"), "-m", "streamlit", "run", "streamlit_app.py",
+                                 f"--server.port={p}", "--server.address=127.0.0.1", "--server.headless=true",
+                                 "--browser.gatherUsageStats=false"], cwd=ROOT, env=app_env, stdout=log,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+        state["pids"].append(proc.pid)
+        STATE.write_text(json.dumps(state))
+    start_nginx(RUN, port, APP_PORTS)
+    state["nginx"] = True
+    STATE.write_text(json.dumps(state))
+    for p in APP_PORTS:
+        if not wait_for(f"http://127.0.0.1:{p}/_stcore/health", 120):
+            say(f"Streamlit on {p} did not start: {RUN / 'logs' / f'streamlit-{p}.log'}")
+            return 1
+    say(f"two Streamlit replicas behind nginx: open http://127.0.0.1:{port} "
+        f"({time.perf_counter() - t0:.0f} s in all)")
+    say(serve_url)
+    return 0
+
+
+def down() -> int:
+    state = json.loads(STATE.read_text()) if STATE.exists() else {"pids": [], "nginx": True, "ray": True}
+    for pid in state.get("pids", []):
+        try:
+            os.killpg(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    if state.get("nginx"):
+        stop_nginx(RUN)
+    if state.get("ray"):
+        subprocess.run([str(BIN / "ray"), "stop", "--force"], stdout=subprocess.DEVNULL)
+    STATE.unlink(missing_ok=True)
+    say("cluster down")
+    return 0
+
+
+def status() -> int:
+    if not STATE.exists():
+        say("not up (./gallery.sh cluster up)")
+        return 1
+    state = json.loads(STATE.read_text())
+    for pid in state.get("pids", []):
+        alive = Path(f"/proc/{pid}").exists()
+        say(f"streamlit pid {pid}: {'running' if alive else 'gone'}")
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{SERVE_PORT}/-/gallery", timeout=10) as r:
+            s = json.loads(r.read())
+        for name, d in s.get("deployments", {}).items():
+            models = s.get("models", {}).get(name, {})
+            say(f"{name}: {d['status']}, {d['replicas']} replica(s)"
+                + (f", {models.get('rss_mb')} MB, models: {', '.join(models.get('models', [])) or '-'}" if models else ""))
+    except OSError as e:
+        say(f"model server: not answering ({e})")
+        return 1
+    return 0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(prog="./gallery.sh cluster")
+    ap.add_argument("action", choices=["up", "down", "status"])
+    ap.add_argument("--port", type=int, default=8501, help="where nginx listens (the URL to give the room)")
+    a = ap.parse_args()
+    return {"up": lambda: up(a.port), "down": down, "status": status}[a.action]()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

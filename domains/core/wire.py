@@ -1,0 +1,171 @@
+"""How demo inputs and results cross the network to the model server and back: JSON with tagged values.
+
+Never pickle: a request is decoded by the model server and a response by every front end, so neither side may
+run code the other sent. Arrays travel as dtype + shape + raw bytes (object arrays refused), images as lossless
+PNG, tables as Parquet, and a result dataclass by name, rebuilt only when its class lives in this package.
+"""
+from __future__ import annotations
+
+import base64
+import dataclasses
+import datetime as _dt
+import importlib
+import io
+import json
+import math
+from typing import Any
+
+TAG = "__wire__"
+PACKAGE = __name__.split(".")[0]  # "domains": the only classes a message may name
+
+
+class WireError(ValueError):
+    """A value that cannot be sent, or a message that is not one of ours."""
+
+
+def dumps(obj: Any) -> bytes:
+    return json.dumps(encode(obj), separators=(",", ":"), allow_nan=False).encode()
+
+
+def loads(data: bytes | str) -> Any:
+    try:
+        raw = json.loads(data)
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise WireError(f"not a JSON message: {e}") from None
+    return decode(raw)
+
+
+def _b64(b: bytes) -> str:
+    return base64.b64encode(b).decode("ascii")
+
+
+def _unb64(s: Any) -> bytes:
+    if not isinstance(s, str):
+        raise WireError("bytes expected as base64 text")
+    return base64.b64decode(s.encode("ascii"), validate=True)
+
+
+def encode(obj: Any) -> Any:
+    if obj is None or isinstance(obj, (bool, str)):
+        return obj
+    if isinstance(obj, int):
+        return obj
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else {TAG: "float", "v": repr(obj)}
+    if isinstance(obj, (list, tuple)):
+        items = [encode(v) for v in obj]
+        return items if isinstance(obj, list) else {TAG: "tuple", "v": items}
+    if isinstance(obj, dict):
+        if all(isinstance(k, str) for k in obj) and TAG not in obj:
+            return {k: encode(v) for k, v in obj.items()}
+        return {TAG: "dict", "v": [[encode(k), encode(v)] for k, v in obj.items()]}
+    if isinstance(obj, (bytes, bytearray, memoryview)):
+        return {TAG: "bytes", "v": _b64(bytes(obj))}
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        cls = type(obj)
+        if not cls.__module__.startswith(PACKAGE + "."):
+            raise WireError(f"cannot send a {cls.__module__}.{cls.__qualname__}")
+        return {TAG: "dc", "type": f"{cls.__module__}:{cls.__qualname__}",
+                "v": {f.name: encode(getattr(obj, f.name)) for f in dataclasses.fields(obj)}}
+    if isinstance(obj, (_dt.datetime, _dt.date)):
+        return {TAG: type(obj).__name__, "v": obj.isoformat()}
+    mod = type(obj).__module__.split(".")[0]
+    if mod == "numpy":
+        import numpy as np
+        a = np.asarray(obj)
+        if a.dtype.hasobject:
+            return encode(a.tolist()) if isinstance(obj, np.ndarray) else encode(obj.item())
+        kind = "nd" if isinstance(obj, np.ndarray) else "np"
+        return {TAG: kind, "dtype": a.dtype.str, "shape": list(a.shape), "v": _b64(np.ascontiguousarray(a).tobytes())}
+    if mod == "PIL":
+        from PIL import Image
+        if isinstance(obj, Image.Image):
+            buf = io.BytesIO()
+            if obj.mode in ("1", "L", "LA", "P", "RGB", "RGBA", "I;16", "I"):
+                obj.save(buf, format="PNG")
+                return {TAG: "png", "v": _b64(buf.getvalue())}
+            obj.save(buf, format="TIFF")  # CMYK, F, ...: lossless too
+            return {TAG: "tiff", "v": _b64(buf.getvalue())}
+    if mod == "pandas":
+        import pandas as pd
+        if isinstance(obj, (pd.DataFrame, pd.Series)):
+            frame = obj.to_frame() if isinstance(obj, pd.Series) else obj
+            buf = io.BytesIO()
+            frame.to_parquet(buf)
+            return {TAG: "series" if isinstance(obj, pd.Series) else "frame", "v": _b64(buf.getvalue())}
+    raise WireError(f"cannot send a {type(obj).__module__}.{type(obj).__qualname__}")
+
+
+def _dataclass(name: Any) -> type:
+    if not isinstance(name, str) or ":" not in name:
+        raise WireError("bad class name")
+    module, qualname = name.split(":", 1)
+    if not module.startswith(PACKAGE + ".") or not all(p.isidentifier() for p in (module + "." + qualname).split(".")):
+        raise WireError(f"refused class {name}")
+    obj: Any = importlib.import_module(module)
+    for part in qualname.split("."):
+        obj = getattr(obj, part, None)
+    if not (isinstance(obj, type) and dataclasses.is_dataclass(obj)):
+        raise WireError(f"{name} is not a result class")
+    return obj
+
+
+def decode(raw: Any) -> Any:
+    if isinstance(raw, list):
+        return [decode(v) for v in raw]
+    if not isinstance(raw, dict):
+        return raw
+    tag = raw.get(TAG)
+    if tag is None:
+        return {k: decode(v) for k, v in raw.items()}
+    v = raw.get("v")
+    if tag == "float":
+        if v not in ("nan", "inf", "-inf"):
+            raise WireError("bad float")
+        return float(v)
+    if tag == "tuple":
+        return tuple(decode(x) for x in v)
+    if tag == "dict":
+        return {_hashable(decode(k)): decode(x) for k, x in v}
+    if tag == "bytes":
+        return _unb64(v)
+    if tag == "dc":
+        cls = _dataclass(raw.get("type"))
+        fields = {f.name for f in dataclasses.fields(cls)}
+        if not isinstance(v, dict) or set(v) != fields:
+            raise WireError(f"fields of {raw.get('type')} do not match")
+        obj = cls.__new__(cls)
+        for k, x in v.items():
+            object.__setattr__(obj, k, decode(x))  # frozen dataclasses too; no __post_init__ side effects
+        return obj
+    if tag in ("datetime", "date"):
+        return getattr(_dt, tag).fromisoformat(v)
+    if tag in ("nd", "np"):
+        import numpy as np
+        dtype = np.dtype(raw["dtype"])
+        if dtype.hasobject:
+            raise WireError("object arrays are refused")
+        a = np.frombuffer(_unb64(v), dtype=dtype).reshape([int(s) for s in raw["shape"]]).copy()
+        return a if tag == "nd" else a[()]
+    if tag in ("png", "tiff"):
+        from PIL import Image
+        from .inputs import MAX_PIXELS
+        try:
+            img = Image.open(io.BytesIO(_unb64(v)))
+            if img.width * img.height > MAX_PIXELS:  # from the header, before decoding: no bomb through the wire
+                raise WireError("image too large")
+            img.load()
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise WireError("image too large") from None
+        except (OSError, SyntaxError, ValueError) as e:
+            raise WireError(f"bad image: {e}") from None
+        return img
+    if tag in ("frame", "series"):
+        import pandas as pd
+        frame = pd.read_parquet(io.BytesIO(_unb64(v)))
+        return frame.iloc[:, 0] if tag == "series" else frame
+    raise WireError(f"unknown tag {tag!r}")
+
+
+def _hashable(k: Any) -> Any:
+    return tuple(_hashable(x) for x in k) if isinstance(k, list) else k

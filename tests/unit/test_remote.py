@@ -1,0 +1,237 @@
+"""The remote backend without Ray: the wire format, and `domains.run` against a plain HTTP server that answers with
+`remote.handle` (what every Serve replica runs). The real cluster: tests/serve/test_cluster.py."""
+from __future__ import annotations
+
+import dataclasses
+import http.server
+import io
+import json
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import domains
+from domains.core import remote, wire
+from domains.core.errors import Busy, GalleryError, InputError
+from domains.core.inputs import Guarded, ImageInfo, load_image
+
+pytestmark = pytest.mark.xdist_group("remote")
+
+
+# ---------------------------------------------------------------- wire
+def test_wire_round_trips_every_kind_of_value():
+    import pandas as pd
+    from PIL import Image
+    from domains.core.evaluation import Evaluation
+    img = Image.fromarray(np.arange(48 * 40 * 3, dtype=np.uint8).reshape(40, 48, 3) % 251, "RGB")
+    frame = pd.DataFrame({"a": [1, 2], "t": pd.to_datetime(["2020-01-01", "2020-01-02"])}, index=["x", "y"])
+    value = {"n": None, "b": True, "i": 2**70, "f": 0.1, "nan": float("nan"), "inf": float("-inf"), "s": "漢字 <b>",
+             "l": [1, (2, 3)], "t": (1, "a"), "by": b"\x00\xff", "nd": np.arange(6, dtype=np.float32).reshape(2, 3),
+             "np": np.int64(7), "img": img, "df": frame, "ser": frame["a"], 3: "int key", "__wire__": "a user's key"}
+    out = wire.loads(wire.dumps(value))
+    assert out["i"] == 2**70 and out["f"] == 0.1 and np.isnan(out["nan"]) and out["inf"] == float("-inf")
+    assert out["t"] == (1, "a") and out["l"] == [1, (2, 3)] and out["by"] == b"\x00\xff" and out["s"] == "漢字 <b>"
+    assert out["nd"].dtype == np.float32 and out["nd"].shape == (2, 3) and (out["nd"] == value["nd"]).all()
+    assert out["np"] == 7 and out["np"].dtype == np.int64
+    assert out["img"].mode == "RGB" and np.array_equal(np.asarray(out["img"]), np.asarray(img))  # lossless
+    pd.testing.assert_frame_equal(out["df"], frame)
+    pd.testing.assert_series_equal(out["ser"], frame["a"])
+    assert out[3] == "int key" and out["__wire__"] == "a user's key"
+    ev = Evaluation.judge(data="d", split="s", metric="accuracy", higher_is_better=True, model=0.9,
+                          baselines={"majority": 0.5}, tolerance=0.01)
+    assert wire.loads(wire.dumps(ev)) == ev
+
+
+def test_wire_refuses_what_it_cannot_trust():
+    class Elsewhere:
+        pass
+
+    @dataclasses.dataclass
+    class Local:  # a dataclass outside the gallery's package
+        x: int = 1
+
+    for bad in (Elsewhere(), Local(), {1, 2}):
+        with pytest.raises(wire.WireError):
+            wire.dumps(bad)
+    # Only result classes of this package are rebuilt, and only with exactly their fields.
+    for msg in ({"__wire__": "dc", "type": "subprocess:Popen", "v": {}},
+                {"__wire__": "dc", "type": "os:system", "v": {}},
+                {"__wire__": "dc", "type": "domains.core.inputs:load_image", "v": {}},
+                {"__wire__": "dc", "type": "domains.core.inputs:ImageInfo", "v": {"width": 1}},
+                {"__wire__": "nd", "dtype": "|O", "shape": [1], "v": ""},
+                {"__wire__": "pickle", "v": "gASVAAAAAAAAAAA="},
+                {"__wire__": "float", "v": "__import__('os')"}):
+        with pytest.raises(wire.WireError):
+            wire.loads(json.dumps(msg))
+    with pytest.raises(wire.WireError):
+        wire.loads(b"\xff not json")
+
+
+def test_wire_refuses_a_decompression_bomb_before_decoding():
+    from testmedia import _png_bomb
+    with pytest.raises(wire.WireError, match="too large"):
+        wire.loads(json.dumps({"__wire__": "png", "v": __import__("base64").b64encode(_png_bomb()).decode()}))
+
+
+def test_no_pickle_on_the_wire():
+    for mod in (wire, remote):
+        src = Path(mod.__file__).read_text()
+        assert "pickle" not in src.replace("never pickle", "").replace("Never pickle", "")
+
+
+# ---------------------------------------------------------------- a server that answers as a replica does
+class _Server:
+    """`remote.handle` behind http.server on loopback; `fail` = how many next POSTs answer 500 (or drop)."""
+
+    def __init__(self):
+        self.fail, self.drop, self.posts, self.headers = 0, False, 0, []
+        outer = self
+
+        class H(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *a):
+                pass
+
+            def do_GET(self):
+                self._send(200, json.dumps({"deployments": {"LongTail": {"status": "HEALTHY", "replicas": 1}}}).encode())
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                outer.posts += 1
+                outer.headers.append(self.headers.get(remote.HEADER))
+                if outer.fail:
+                    outer.fail -= 1
+                    if outer.drop:
+                        self.connection.close()
+                        return
+                    return self._send(500, b"{}")
+                self._send(*remote.handle(body))
+
+            def _send(self, code, body):
+                self.send_response(code)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+
+@pytest.fixture(scope="module")
+def server():
+    s = _Server()
+    yield s
+    s.httpd.shutdown()
+
+
+@pytest.fixture
+def served(server, monkeypatch):
+    monkeypatch.setenv(remote.ENV, server.url)
+    server.fail, server.drop = 0, False
+    return server
+
+
+def _same(demo_id, monkeypatch, server):
+    demo = domains.get(demo_id)
+    inp, params = demo.example()
+    monkeypatch.delenv(remote.ENV, raising=False)
+    local = domains.to_dict(domains.run(demo_id, inp, **params))
+    monkeypatch.setenv(remote.ENV, server.url)
+    before = server.posts
+    result = domains.run(demo_id, inp, **params)
+    assert server.posts == before + 1, "the run must have gone to the server"
+    got = domains.to_dict(result)
+    for d in (local, got):
+        d.pop("latency_ms", None)
+    assert got == local
+    return result
+
+
+@pytest.mark.parametrize("demo_id", ["vision.classify", "speech.vad", "language.ner", "social.communities"])
+def test_a_served_run_equals_the_run_in_process(demo_id, served, monkeypatch):
+    """Image (pixels travel, not the file), audio (samples), text, no input: the same result dataclass, equal."""
+    result = _same(demo_id, monkeypatch, served)
+    assert served.headers[-1] == domains.get(demo_id).default_model.id  # routed by model
+    assert dataclasses.is_dataclass(result)
+
+
+def test_the_input_travels_decoded_not_as_the_users_file(served, monkeypatch):
+    seen = {}
+    real = remote.request
+
+    def spy(demo_id, input, model, params, lang):
+        seen["input"] = input
+        return real(demo_id, input, model, params, lang)
+    monkeypatch.setattr(remote, "request", spy)
+    inp, params = domains.get("vision.classify").example()
+    domains.run("vision.classify", inp, **params)
+    g = seen["input"]
+    assert isinstance(g, Guarded) and g.kind == "image" and isinstance(g.info, ImageInfo)
+    assert g.value.mode == "RGB" and not g.value.info  # pixels only: no EXIF, ICC or text chunks
+    # and the server's guard takes that form as it is: same pixels as the guard on the file itself
+    direct, info = load_image(inp)
+    again, info2 = load_image(wire.loads(wire.dumps(g)))
+    assert np.array_equal(np.asarray(direct), np.asarray(again)) and info == info2
+
+
+def test_errors_come_back_as_the_same_type_with_message_and_hint(served):
+    # refused by the guard before anything is sent
+    posts = served.posts
+    with pytest.raises(InputError, match="not an image"):
+        domains.run("vision.classify", b"not an image")
+    assert served.posts == posts
+    # refused on the server (the demo's own check), in the caller's language
+    with pytest.raises(InputError) as e:
+        domains.run("vision.compare", domains.get("vision.compare").example()[0], other="efficientnet-lite0")
+    assert served.posts == posts + 1 and str(e.value)
+    with pytest.raises(InputError) as zh:
+        domains.run("vision.compare", domains.get("vision.compare").example()[0], other="efficientnet-lite0",
+                    lang="zh")
+    assert str(zh.value) != str(e.value) and any("\u4e00" <= c <= "\u9fff" for c in str(zh.value))
+
+
+def test_a_damaged_request_is_refused_not_run():
+    code, body = remote.handle(b'{"demo": "vision.classify"}')
+    assert code == 400 and "Bad request" in wire.loads(body)["error"]["message"]
+    bad = remote.request("vision.classify", Guarded("image", "not pixels", None), None, {}, "en")
+    code, body = remote.handle(bad)
+    assert code == 200 and wire.loads(body)["error"]["type"] == "InputError"
+    code, body = remote.handle(remote.request("vision.classify", None, None, {"top_k": 10**6}, "en"))
+    assert wire.loads(body)["error"]["type"] == "InputError"  # parameters checked again on the server
+
+
+@pytest.mark.parametrize("drop", [False, True])
+def test_a_failed_request_is_retried_once(served, drop):
+    served.drop = drop
+    served.fail = 1  # the replica died mid-request: the retry gets the answer
+    posts = served.posts
+    r = domains.run("concepts.backprop")
+    assert served.posts == posts + 2 and r is not None
+    served.fail = 2  # twice: a clear message, not a traceback
+    with pytest.raises(remote.ServerUnavailable) as e:
+        domains.run("concepts.backprop")
+    assert served.url in str(e.value) and e.value.hint and isinstance(e.value, GalleryError)
+    served.fail = 0
+
+
+def test_busy_on_the_server_is_busy_here():
+    """The page's Try again button is for Busy: a busy replica must reach the page as Busy."""
+    body = wire.dumps(remote.error_reply(Busy("busy (4 ahead)", "Try again.")))
+    err = remote._error(wire.loads(body)["error"])
+    assert type(err) is Busy and str(err) == "busy (4 ahead)" and err.hint == "Try again."
+
+
+def test_nothing_set_means_in_process(monkeypatch):
+    monkeypatch.delenv(remote.ENV, raising=False)
+    assert not remote.enabled() and remote.status() == {"where": "process"}
+
+
+def test_status_says_where_models_run(served, monkeypatch):
+    st = remote.status()
+    assert st["where"] == "server" and st["url"] == served.url and st["deployments"]["LongTail"]["replicas"] == 1
+    monkeypatch.setenv(remote.ENV, "http://127.0.0.1:9")  # nothing listens
+    st = remote.status(timeout=2)
+    assert st["where"] == "server" and st["error"]
