@@ -101,6 +101,7 @@ def unpack(tensors: dict, make: Callable[[], Any], keys) -> list:
 
 
 def built_note(meta: dict) -> list[str]:
-    """The one line a result carries when its model was trained by this very call."""
+    """The one line a result carries when its model was trained by this very call (the first result after the
+    training says so; later calls of the model, which stays loaded, do not)."""
     return [_("Trained on first use in {s} s, then cached on disk.").format(s=meta["train_seconds"])] \
-        if meta.get("built_now") else []
+        if meta.pop("built_now", False) else []

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..core.errors import InputError
 from ..core.evaluation import Evaluation
+from ..core.trained import built_note
 from ..core.inputs import json_object, load_text, script_check
 from ..core.loader import LOADER, Progress, adapter
 from ..core.registry import Demo, ModelSpec, Param, register
@@ -260,8 +261,7 @@ def forecast(_input: Any = None, *, model: str | None = None, series: str = "sp5
         verdict = join(verdict, _("The naive forecast wins by {gain:.0%}.").format(gain=-gain))
     if sm["lstm"]["direction"] <= sm["naive"]["direction"]:
         verdict = join(verdict, _("On direction, saying 'up' every day does as well or better."))
-    notes = ([_("Trained on first use in {seconds} s, then cached on disk.").format(seconds=meta["train_seconds"])]
-             if meta.get("built_now") else [])
+    notes = built_note(meta)
     if horizon > 30:
         notes.append(_("Beyond a few days the iterated forecast settles to the average drift: read it as a trend "
                        "line."))

@@ -62,6 +62,9 @@ def test_wire_refuses_what_it_cannot_trust():
                 {"__wire__": "dc", "type": "domains.core.inputs:ImageInfo", "v": {"width": 1}},
                 {"__wire__": "nd", "dtype": "|O", "shape": [1], "v": ""},
                 {"__wire__": "pickle", "v": "gASVAAAAAAAAAAA="},
+                {"__wire__": "img", "mode": "RGB", "size": [60000, 60000], "v": ""},   # a bomb by its size
+                {"__wire__": "img", "mode": "RGB", "size": [40, 40], "v": "AAAA"},     # fewer bytes than pixels
+                {"__wire__": "img", "mode": "XYZ", "size": [1, 1], "v": "AAAA"},
                 {"__wire__": "float", "v": "__import__('os')"}):
         with pytest.raises(wire.WireError):
             wire.loads(json.dumps(msg))
@@ -235,3 +238,29 @@ def test_status_says_where_models_run(served, monkeypatch):
     monkeypatch.setenv(remote.ENV, "http://127.0.0.1:9")  # nothing listens
     st = remote.status(timeout=2)
     assert st["where"] == "server" and st["error"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_page_runs_its_demo_on_the_server_and_the_sidebar_says_so(served, lang):
+    from streamlit.testing.v1 import AppTest
+    from domains.core import i18n
+    root = Path(__file__).resolve().parents[2]
+    i18n.set_language(lang)
+    try:
+        posts = served.posts
+        at = AppTest.from_file(str(root / "pages" / "vision.py"), default_timeout=120)
+        at.query_params["lang"] = lang
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert served.posts > posts  # the page's first result came from the server
+        assert any(m.value.startswith("### espresso") for m in at.markdown)  # ImageNet's labels stay English
+        app = AppTest.from_file(str(root / "streamlit_app.py"), default_timeout=120)
+        app.query_params["lang"] = lang
+        app.run()
+        sidebar = " ".join(c.value for c in app.sidebar.caption)
+        if lang == "en":
+            assert f"Models run on the cluster at {served.url}" in sidebar and "1 replica running" in sidebar
+        else:
+            assert f"模型在位于 {served.url} 的集群上运行" in sidebar and "1 个副本在运行" in sidebar
+    finally:
+        i18n.set_language("en")
