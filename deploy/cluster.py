@@ -7,9 +7,10 @@ down:   stops everything `up` started (`ray stop` stops every Ray process on thi
 status: what runs, replicas and models loaded on the server.
 
 On several machines: `ray start --head` on one, `ray start --address HEAD:26379` on the others (same venv and
-checkout), `serve deploy deploy/serve.yaml --address http://HEAD:28265`, and on each front-end machine Streamlit
-with GALLERY_SERVE_URL=http://HEAD:28000 behind deploy/nginx.conf. Keep Ray's ports private: it has no
-authentication by default (anyone who reaches them can run code); expose only nginx.
+checkout; RAY_AUTH_MODE=token and the head's ~/.ray/auth_token on each), `serve deploy deploy/serve.yaml --address http://HEAD:28265`, and on each front-end machine Streamlit
+with GALLERY_SERVE_URL=http://HEAD:28000 behind deploy/nginx.conf. Ray runs with token authentication
+(the token in ~/.ray/auth_token); still keep its ports private (who reaches them with the token runs code) and
+expose only nginx.
 """
 from __future__ import annotations
 
@@ -84,17 +85,21 @@ def up(port: int) -> int:
     (RUN / "logs").mkdir(parents=True, exist_ok=True)
     (RUN / "temp").mkdir(exist_ok=True)
     state: dict = {"pids": [], "nginx": False, "ray": False}
+    # Token authentication (Ray's own; the token is made once, in ~/.ray/auth_token): every node and every CLI call
+    # must present it, so a machine that reaches Ray's ports without the token cannot run code on the cluster.
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-           "RAY_USAGE_STATS_ENABLED": "0"}
+           "RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "token"}
     t0 = time.perf_counter()
-    temp = f"/tmp/gallery-ray-{os.getuid()}"  # short: Ray's unix socket paths are limited to 107 bytes
-    ray("start", "--head", f"--port={GCS_PORT}", "--num-cpus=2", "--dashboard-host=127.0.0.1",
+    temp = f"/tmp/gallery-ray-{os.getuid()}"
+    # 4 logical CPUs per node: each model deployment asks for 1 (deploy/serve.yaml), 5 of them; Ray does not pin
+    # cores, the replicas share the machine's. On real machines give each node its real core count.  # short: Ray's unix socket paths are limited to 107 bytes
+    ray("start", "--head", f"--port={GCS_PORT}", "--num-cpus=4", "--dashboard-host=127.0.0.1",
         f"--dashboard-port={DASHBOARD_PORT}", "--ray-client-server-port=30001", f"--temp-dir={temp}",
         "--disable-usage-stats", env=env)
     state["ray"] = True
     STATE.write_text(json.dumps(state))
     say(f"Ray head up ({time.perf_counter() - t0:.0f} s)")
-    ray("start", f"--address=127.0.0.1:{GCS_PORT}", "--num-cpus=2", "--disable-usage-stats", env=env)
+    ray("start", f"--address=127.0.0.1:{GCS_PORT}", "--num-cpus=4", "--disable-usage-stats", env=env)
     say(f"second Ray node joined ({time.perf_counter() - t0:.0f} s)")
     subprocess.run([str(BIN / "serve"), "deploy", str(ROOT / "deploy" / "serve.yaml"),
                     "--address", f"http://127.0.0.1:{DASHBOARD_PORT}"], check=True, env=env, cwd=ROOT)
@@ -136,7 +141,8 @@ def down() -> int:
     if state.get("nginx"):
         stop_nginx(RUN)
     if state.get("ray"):
-        subprocess.run([str(BIN / "ray"), "stop", "--force"], stdout=subprocess.DEVNULL)
+        subprocess.run([str(BIN / "ray"), "stop", "--force"], stdout=subprocess.DEVNULL,
+                       env={**os.environ, "RAY_AUTH_MODE": "token"})
     STATE.unlink(missing_ok=True)
     say("cluster down")
     return 0

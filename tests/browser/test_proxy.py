@@ -44,9 +44,9 @@ def proxy(tmp_path_factory):
                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for p in ports]
     run = tmp_path_factory.mktemp("nginx")
     port = free_port()
-    start_nginx(run, port, ports)
     url = f"http://127.0.0.1:{port}"
     try:
+        start_nginx(run, port, ports)
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             try:
