@@ -13,7 +13,7 @@ import streamlit as st
 import domains
 import domains.core.examples
 from domains.core import hub, i18n, remote
-from domains.core.errors import Busy, GalleryError, InputError, ModelUnavailable
+from domains.core.errors import GalleryError, InputError, ModelUnavailable
 from domains.core.inputs import load_image
 from domains.core.loader import LOADER
 from domains.core.registry import Demo, ModelSpec
@@ -285,7 +285,7 @@ def show_error(err: GalleryError, demo_id: str | None = None) -> None:
         spec = domains.get(demo_id).model(alt)
         st.info(_("**{name}** works offline on this machine: pick it in the Model box.").format(name=spec.name),
                 icon=":material/wifi_off:")
-    if isinstance(err, (Busy, remote.ServerUnavailable)):  # a click reruns the page, and with it the request
+    if err.retry:  # busy, or the model server did not answer: a click reruns the page, and with it the request
         st.button(_("Try again"), key=f"retry_{demo_id}_{id(err)}", icon=":material/refresh:")
 
 
@@ -512,7 +512,9 @@ def warnings(result: Any) -> None:
 
 def latency(result: Any, extra: str = "") -> None:
     """The one line under every result: which model, and how long the call took with the model loaded."""
-    st.caption(_("{model} · **{latency_ms:.0f} ms** on this CPU (model already loaded){extra}").format(model=result.model, latency_ms=result.latency_ms, extra=extra))
+    where = (_("{model} · **{latency_ms:.0f} ms** on the model server (model already loaded){extra}") if remote.enabled()
+             else _("{model} · **{latency_ms:.0f} ms** on this CPU (model already loaded){extra}"))
+    st.caption(where.format(model=result.model, latency_ms=result.latency_ms, extra=extra))
 
 
 VERDICT_BADGE = {"model": N_(":green-badge[:material/trending_up: the model wins]"),

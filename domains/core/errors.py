@@ -5,6 +5,8 @@ from __future__ import annotations
 class GalleryError(Exception):
     """Base class: a message fit to show a user as it is, plus an optional hint."""
 
+    retry = False  # True: the same request may work in a moment (the page offers Try again)
+
     def __init__(self, message: str, hint: str = ""):
         super().__init__(message)
         self.hint = hint
@@ -25,6 +27,8 @@ class ModelUnavailable(GalleryError):
 
 class Busy(GalleryError):
     """The model is serving other people's requests and this one waited past the limit: try again."""
+
+    retry = True
 
 
 class UnknownDemo(GalleryError):

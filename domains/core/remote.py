@@ -36,6 +36,8 @@ RETRIES = [0]                           # retries made by this process (the faul
 class ServerUnavailable(GalleryError):
     """The model server did not answer, twice."""
 
+    retry = True
+
 
 def url() -> str:
     return os.environ.get(ENV, "").strip().rstrip("/")

@@ -254,6 +254,8 @@ def test_a_page_runs_its_demo_on_the_server_and_the_sidebar_says_so(served, lang
         assert not at.exception, [e.value for e in at.exception]
         assert served.posts > posts  # the page's first result came from the server
         assert any(m.value.startswith("### espresso") for m in at.markdown)  # ImageNet's labels stay English
+        where = "on the model server" if lang == "en" else "在模型服务器上"
+        assert any(where in c.value for c in at.caption)  # the latency line names where the model ran
         app = AppTest.from_file(str(root / "streamlit_app.py"), default_timeout=120)
         app.query_params["lang"] = lang
         app.run()
