@@ -182,8 +182,14 @@ def _model_card(spec: ModelSpec) -> None:
         if spec.languages:
             rows[_("Reads")] = spec.text("languages")
         loaded = next((m for m in LOADER.loaded() if m["id"] == spec.id), None)
-        rows[_("In memory")] = (_("yes, {ram_mb:.0f} MB (counted as in the sidebar)").format(ram_mb=loaded["ram_mb"])
-                                if loaded else _("not loaded yet"))
+        there = remote.enabled() and spec.id in {m for r in _server_status(remote.url()).get("models", {}).values()
+                                                 for m in r.get("models", [])}
+        if there:  # the model server runs it: a replica there holds it
+            rows[_("In memory")] = _("on the model server: loaded")
+        elif loaded:
+            rows[_("In memory")] = _("yes, {ram_mb:.0f} MB (counted as in the sidebar)").format(ram_mb=loaded["ram_mb"])
+        else:
+            rows[_("In memory")] = _("on the model server: not loaded yet") if remote.enabled() else _("not loaded yet")
         st.markdown("  \n".join(f"{k}: {v}" for k, v in rows.items()))
         if spec.source == "hub" and not hub.online():
             st.caption(_(":material/info: No hub is reachable from this machine: this model works only if it is "
@@ -598,9 +604,17 @@ def where_models_run() -> None:
         st.caption(_("It does not answer right now ({why}).").format(why=s["error"]))
         return
     replicas = sum(d.get("replicas", 0) for d in s.get("deployments", {}).values())
-    models = sorted({m for r in s.get("models", {}).values() for m in r.get("models", [])})
-    st.caption(n_("{n} replica running", "{n} replicas running", replicas).format(n=replicas) + " · " +
-               (_("models loaded there: {v}").format(v=", ".join(models)) if models else _("no model loaded yet")))
+    st.caption(n_("{n} replica running", "{n} replicas running", replicas).format(n=replicas))
+
+
+def _server_replicas() -> None:
+    """Sidebar, with the model server: each deployment's models and memory (one replica's report each)."""
+    s = _server_status(remote.url())
+    names = {m.id: m.name for d in domains.demos() for m in d.models}
+    for name, r in sorted(s.get("models", {}).items()):
+        st.caption(_("{deployment}: {rss_mb:.0f} MB · {models}").format(
+            deployment=name, rss_mb=r.get("rss_mb", 0),
+            models=", ".join(names.get(m, m) for m in r.get("models", [])) or _("no model loaded yet")))
 
 
 def loaded_models_panel() -> None:
@@ -608,6 +622,11 @@ def loaded_models_panel() -> None:
     with st.sidebar:
         st.subheader(_(":material/memory: Models in memory"))
         where_models_run()
+        if remote.enabled():
+            _server_replicas()
+            if not LOADER.loaded():  # only in-process demos (video) load models here
+                return
+            st.caption(_("In this process (demos that read a file where it lies):"))
         used, budget = LOADER.used_mb(), LOADER.budget_mb
         st.progress(min(used / budget, 1.0), text=_("{used:.0f} of {budget:.0f} MB budget").format(used=used, budget=budget))
         loaded = LOADER.loaded()

@@ -6,6 +6,7 @@ import dataclasses
 import http.server
 import io
 import json
+import os
 import threading
 from pathlib import Path
 
@@ -97,7 +98,10 @@ class _Server:
                 pass
 
             def do_GET(self):
-                self._send(200, json.dumps({"deployments": {"LongTail": {"status": "HEALTHY", "replicas": 1}}}).encode())
+                from domains.core.loader import LOADER  # as a replica reports (serve_app.Models.loaded)
+                models = {"LongTail": {"pid": os.getpid(), "rss_mb": 500, "models": [m["id"] for m in LOADER.loaded()]}}
+                self._send(200, json.dumps({"deployments": {"LongTail": {"status": "HEALTHY", "replicas": 1}},
+                                            "models": models}).encode())
 
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
@@ -256,12 +260,15 @@ def test_a_page_runs_its_demo_on_the_server_and_the_sidebar_says_so(served, lang
         assert any(m.value.startswith("### espresso") for m in at.markdown)  # ImageNet's labels stay English
         where = "on the model server" if lang == "en" else "在模型服务器上"
         assert any(where in c.value for c in at.caption)  # the latency line names where the model ran
+        card = "In memory: on the model server: loaded" if lang == "en" else "内存中: 模型服务器上：已加载"
+        assert any(card in m.value for m in at.markdown)  # the model card: held by a replica there
         app = AppTest.from_file(str(root / "streamlit_app.py"), default_timeout=120)
         app.query_params["lang"] = lang
         app.run()
         sidebar = " ".join(c.value for c in app.sidebar.caption)
         if lang == "en":
             assert f"Models run on the cluster at {served.url}" in sidebar and "1 replica running" in sidebar
+            assert "LongTail: 500 MB · EfficientNet-Lite0" in sidebar  # what the server holds, by model name
         else:
             assert f"模型在位于 {served.url} 的集群上运行" in sidebar and "1 个副本在运行" in sidebar
     finally:
