@@ -5,8 +5,8 @@ address otherwise), so nothing it starts is reachable from outside:
     unshare -n sh -c 'ip link set lo up && exec .venv/bin/python benchmarks/serve.py --check'    # as root
     ... benchmarks/serve.py --bench [--write]      # latency, throughput with 1 and 2 replicas, memory; docs/serving.md
 
---check: every offline demo's example through the server gives the same result as in this process (latency
-fields aside); then 8 clients classify for --seconds while one of the classifier's two replicas is killed: the
+--check: on a cluster of two local nodes (a head and a worker, as two machines), every offline demo's example
+through the server gives the same result as in this process (latency fields aside); then 8 clients classify for --seconds while one of the classifier's two replicas is killed: the
 client's one retry must recover every request the dead replica held. Last stdout line: one JSON object; exit 1
 on any difference or lost request.
 """
@@ -41,24 +41,30 @@ def log(*a) -> None:
 
 
 class Cluster:
-    """A one-node Ray cluster started by this process, the gallery's Serve application deployed on it."""
+    """A Ray cluster started by this process (`nodes` local nodes: a head and workers, as several machines would
+    be), the gallery's Serve application deployed on it."""
 
-    def __init__(self, replicas: int = 1, cpus: int = 8):
+    def __init__(self, replicas: int = 1, cpus: int = 8, nodes: int = 1):
         self.tmp = tempfile.mkdtemp(prefix="ray", dir="/tmp")  # short: Ray's unix socket paths are limited to 107 bytes
-        self.replicas, self.cpus = replicas, cpus
+        self.replicas, self.cpus, self.nodes = replicas, cpus, nodes
 
     def __enter__(self):
         import ray
         from ray import serve
+        from ray.cluster_utils import Cluster as RayCluster
         from domains.core import serve_app
         t0 = time.perf_counter()
-        ray.init(address="local", num_cpus=self.cpus, include_dashboard=False, _temp_dir=self.tmp,
-                 logging_level="ERROR", log_to_driver=False)
+        per_node = self.cpus // self.nodes
+        os.environ["RAY_TMPDIR"] = self.tmp  # Ray's session files and its address file, removed at exit
+        self.ray = RayCluster(initialize_head=True, head_node_args={"num_cpus": per_node, "include_dashboard": True})  # (state API: placement)
+        for _ in range(self.nodes - 1):
+            self.ray.add_node(num_cpus=per_node)
+        ray.init(address=self.ray.address, logging_level="ERROR", log_to_driver=False)
         serve.start(http_options={"host": "127.0.0.1", "port": PORT})
         app = serve_app.build({"replicas": {CLASSIFIER: self.replicas}})
         serve.run(app, name="gallery", route_prefix="/")
         self.start_s = time.perf_counter() - t0
-        log(f"cluster up in {self.start_s:.1f} s")
+        log(f"cluster of {self.nodes} node(s) up in {self.start_s:.1f} s")
         return self
 
     def __exit__(self, *exc):
@@ -68,7 +74,19 @@ class Cluster:
             serve.shutdown()
         finally:
             ray.shutdown()
+            self.ray.shutdown()
             shutil.rmtree(self.tmp, ignore_errors=True)
+
+    @staticmethod
+    def placement() -> dict[str, list[str]]:
+        """Which node each running replica is on: {node id (short): [deployment names]}."""
+        from ray.util.state import list_actors
+        out: dict[str, list[str]] = {}
+        for a in list_actors(filters=[("state", "=", "ALIVE")], limit=1000):
+            name = a.name or ""
+            if name.startswith("SERVE_REPLICA::"):
+                out.setdefault(a.node_id[:8], []).append(name.split("#")[1])
+        return {k: sorted(v) for k, v in out.items()}
 
     @staticmethod
     def replica_actors(deployment: str) -> list:
@@ -247,10 +265,12 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=20)
     args = ap.parse_args()
     out: dict = {}
-    with Cluster(replicas=2 if args.check else 1) as c:
+    # --check: two nodes (replicas on a node other than the head, requests and results crossing between them)
+    with Cluster(replicas=2 if args.check else 1, nodes=2 if args.check else 1) as c:
         out["start_s"] = round(c.start_s, 1)
         if args.check:
             out["equal"] = check_every_demo()
+            out["placement"] = c.placement()
             out["kill"] = classify_load(args.seconds, kill_after=args.seconds / 3)
         if args.bench:
             out["n"], out["seconds"] = 30, args.seconds

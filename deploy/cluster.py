@@ -15,6 +15,7 @@ expose only nginx.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -26,7 +27,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-RUN = ROOT / "artifacts" / "cluster"
+RUN = Path(os.environ.get("GALLERY_CLUSTER_DIR", ROOT / "artifacts" / "cluster"))  # state, logs, nginx's files
 STATE = RUN / "state.json"
 BIN = Path(sys.executable).parent
 GCS_PORT, DASHBOARD_PORT, SERVE_PORT = 26379, 28265, 28000   # above Ray's worker ports (10002-19999)
@@ -90,9 +91,12 @@ def up(port: int) -> int:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
            "RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "token"}
     t0 = time.perf_counter()
-    temp = f"/tmp/gallery-ray-{os.getuid()}"
+    # made once (~/.ray/auth_token) if missing: on a new machine `ray start` with token mode otherwise refuses to start
+    subprocess.run([str(BIN / "ray"), "get-auth-token", "--generate"], check=True, env=env, stdout=subprocess.DEVNULL)
+    # Ray's session files: short (its unix socket paths are limited to 107 bytes), one folder per RUN
+    temp = f"/tmp/gallery-ray-{hashlib.sha1(str(RUN.resolve()).encode()).hexdigest()[:8]}"
     # 4 logical CPUs per node: each model deployment asks for 1 (deploy/serve.yaml), 5 of them; Ray does not pin
-    # cores, the replicas share the machine's. On real machines give each node its real core count.  # short: Ray's unix socket paths are limited to 107 bytes
+    # cores, the replicas share the machine's. On real machines give each node its real core count.
     ray("start", "--head", f"--port={GCS_PORT}", "--num-cpus=4", "--dashboard-host=127.0.0.1",
         f"--dashboard-port={DASHBOARD_PORT}", "--ray-client-server-port=30001", f"--temp-dir={temp}",
         "--disable-usage-stats", env=env)

@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -24,16 +25,17 @@ def _need(ok: bool, reason: str) -> None:
         pytest.skip(reason)
 
 
-def in_namespace(*args: str, timeout: float) -> subprocess.CompletedProcess:
+def in_namespace(*args: str, timeout: float, env: dict | None = None) -> subprocess.CompletedProcess:
     _need(importlib.util.find_spec("ray") is not None,
           "Ray is not installed: .venv/bin/python -m pip install -r requirements-serve.txt")
     _need(hasattr(os, "geteuid") and os.geteuid() == 0 and bool(shutil.which("unshare")) and bool(shutil.which("ip")),
           "a private network namespace needs root, unshare and ip (util-linux, iproute2)")
     cmd = ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$@"', "sh", sys.executable, *args]
-    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, **(env or {})})
 
 
-def test_every_offline_demo_through_the_cluster_and_a_replica_killed_under_load():
+def test_every_offline_demo_through_a_two_node_cluster_and_a_replica_killed_under_load():
     r = in_namespace("benchmarks/serve.py", "--check", "--seconds", "20", timeout=1800)
     lines = r.stdout.strip().splitlines()
     assert lines, r.stderr[-3000:]
@@ -42,8 +44,28 @@ def test_every_offline_demo_through_the_cluster_and_a_replica_killed_under_load(
     # every offline demo's example: the same result dataclass, equal field by field (timings aside)
     assert eq["failed"] == {} and eq["differ"] == {}, (eq, r.stderr[-3000:])
     assert eq["same"] == eq["demos"] > 50
+    # two nodes (as two machines): Serve spread the replicas over both, so requests and results crossed nodes
+    assert len(out["placement"]) == 2 and all(out["placement"].values()), out["placement"]
     # one of the classifier's two replicas killed a third of the way in: no request lost (the retry recovered
     # the ones it held, the other replica served on), and the kill did hit requests in flight
     assert kill["replicas_before_kill"] == 2 and kill["requests"] > 20, kill
     assert kill["errors"] == 0, kill
     assert r.returncode == 0
+
+
+def test_cluster_up_serves_a_visitor_through_nginx_and_down_stops_it():
+    """The operator's commands: `cluster up` (two Ray nodes, the model server, two Streamlit replicas, nginx) ends
+    with the Serve URL; a visitor through nginx gets the Vision page's result, computed on the model server;
+    `status` lists the deployments; `down` leaves nothing listening."""
+    _need(bool(shutil.which("nginx")), "nginx is not installed (apt-get install nginx)")
+    with tempfile.TemporaryDirectory(prefix="gct", dir="/tmp") as run:
+        r = in_namespace("tests/serve/cluster_up_check.py", timeout=1200, env={"GALLERY_CLUSTER_DIR": run})
+    lines = r.stdout.strip().splitlines()
+    assert lines, r.stderr[-3000:]
+    out = json.loads(lines[-1])
+    assert out["up_rc"] == 0 and out["up_last"] == "http://127.0.0.1:28000", out["up_log"]
+    assert "error" not in out, out
+    assert out["status_rc"] == 0 and "Model_efficientnet_lite0: HEALTHY" in out["status"], out["status"]
+    assert out["visit"] == {"outcome": "ok", "server_named": True}, out
+    assert "efficientnet-lite0" in out["server_models"]["Model_efficientnet_lite0"], out["server_models"]
+    assert out["down_rc"] == 0 and out["listening_after_down"] == [], out
