@@ -231,8 +231,10 @@ def fairness(_input: Any = None, *, model: str | None = None, grouping: str = "a
         full = a.inputs["full"]
         with single_thread():
             fields, one = _integrated_gradients(a.nets["full"], full["X"][te[[int(applicant)]]], full["columns"])
-            _f, many = _integrated_gradients(a.nets["full"], full["X"][te[:200]], full["columns"])
-        return a, fields, one[0], np.abs(many).mean(0)
+            if "global_attribution" not in a.inputs:  # the same for every applicant: once per loaded model
+                _f, many = _integrated_gradients(a.nets["full"], full["X"][te[:200]], full["columns"])
+                a.inputs["global_attribution"] = np.abs(many).mean(0)
+        return a, fields, one[0], a.inputs["global_attribution"]
 
     (a, fields, one, glob), ms = LOADER.call(spec, explain, progress, step=N_("Auditing {name}"))
     row = a.inputs["frame"].iloc[a.inputs["te"][int(applicant)]]
