@@ -286,8 +286,8 @@ def breast_cancer(_input: Any = None, *, model: str | None = None, case: int = 0
                         for f, v, c in zip(m.features, row, contrib)), key=lambda a: -abs(a.contribution))
         metrics = {k: m.meta[k] for k in ("network", "baseline", "baseline_name", "train_cases", "test_cases",
                                           "train_seconds")}
-        if m.meta.get("built_now"):
-            notes.append(_("Trained on first use in {train_seconds} s, then cached on disk.").format(train_seconds=m.meta['train_seconds']))
+        from ..core.trained import built_note
+        notes += built_note(m.meta)  # the first result after training only
         return p, truth, attrs, metrics, notes
 
     (p, truth, attrs, metrics, notes), latency = LOADER.call(spec, answer, progress)

@@ -238,9 +238,8 @@ def recommend(_input: Any = None, *, model: str | None = None, ratings: Any = No
     rated = _ratings(ratings)
     __, movies = data()
     def answer(rec):
-        notes = []
-        if rec.meta.get("built_now"):
-            notes.append(_("Trained on first use in {train_seconds} s, then cached on disk.").format(train_seconds=rec.meta['train_seconds']))
+        from ..core.trained import built_note
+        notes = built_note(rec.meta)  # the first result after training only
         liked = {i: r for i, r in rated.items() if r >= 3.5}
         if not rated or not liked:
             scores = rec.pop.copy()
