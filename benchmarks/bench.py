@@ -520,7 +520,12 @@ def main() -> None:
 
     head = (f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, {os.cpu_count()} cores, "
             f"Python {platform.python_version()}, torch {torch.__version__} ({torch.get_num_threads()} threads), "
-            "offline; all figures from one run of `./gallery.sh bench`.")
+            "offline; all figures from one run of `./gallery.sh bench`."
+            + (f" Trained models from the prepared cache `{os.environ['GALLERY_CACHE_DIR']}` (first calls load them "
+               "from disk)." if os.environ.get("GALLERY_CACHE_DIR") else "")
+            + (" The simulator driver is the small one (`GALLERY_DRIVING_QUICK=1`: its build time and scores "
+               "mean nothing; the driving episode times are with it)." if os.environ.get("GALLERY_DRIVING_QUICK") == "1"
+               else ""))
     table = "| measure | value |\n|---|---|\n" + "\n".join(f"| {a} | {b} |" for a, b in rows)
     table += ("\n\n## Every demo\n\nFirst call: the model loads (a trained model trains on its first build, or "
               "loads from the disk cache), torch already imported. Warm: the model in memory. RAM: what the "
