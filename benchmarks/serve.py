@@ -264,6 +264,11 @@ def main() -> int:
     ap.add_argument("--write", action="store_true")
     ap.add_argument("--seconds", type=float, default=20)
     args = ap.parse_args()
+    # The last stdout line must be the JSON: Ray's processes (started from here, inheriting fd 1) print their own
+    # lines (log deduplication notices) at any time, so fd 1 goes to stderr and the JSON to a copy of the real stdout.
+    sys.stdout.flush()
+    result_out = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
     out: dict = {}
     # --check: two nodes (replicas on a node other than the head, requests and results crossing between them)
     with Cluster(replicas=2 if args.check else 1, nodes=2 if args.check else 1) as c:
@@ -284,7 +289,7 @@ def main() -> int:
                 write_doc(out)
     ok = not args.check or (not out["equal"]["differ"] and not out["equal"]["failed"]
                             and out["kill"]["errors"] == 0 and out["kill"]["requests"] > 0)
-    print(json.dumps(out))
+    print(json.dumps(out), file=result_out, flush=True)
     return 0 if ok else 1
 
 
