@@ -3,7 +3,7 @@
 up:     a Ray head and a second Ray node (local), the model server deployed from deploy/serve.yaml, two Streamlit
         replicas that send their model calls to it (GALLERY_SERVE_URL), and nginx in front with sticky sessions.
         The last line printed is the Serve URL (for GALLERY_SERVE_URL elsewhere).
-down:   stops everything `up` started (`ray stop` stops every Ray process on this machine).
+down:   stops everything `up` started (and only that: other Ray clusters on the machine keep running).
 status: what runs, replicas and models loaded on the server.
 
 On several machines: `ray start --head` on one, `ray start --address HEAD:26379` on the others (same venv and
@@ -60,6 +60,31 @@ def ray(*args: str, env: dict | None = None) -> None:
     subprocess.run([str(BIN / "ray"), *args], check=True, env=env, stdout=subprocess.DEVNULL)
 
 
+def ray_temp() -> str:
+    """Ray's session folder for this RUN: short (Ray's unix socket paths are limited to 107 bytes), one per RUN."""
+    return f"/tmp/gallery-ray-{hashlib.sha1(str(RUN.resolve()).encode()).hexdigest()[:8]}"
+
+
+def stop_ray() -> None:
+    """Stops this cluster's Ray processes only (`ray stop` would stop every Ray cluster on the machine): those
+    whose command line names this RUN's session folder (GCS, raylets, dashboard, monitors) and their children
+    (the workers and replicas)."""
+    import psutil  # installed with Ray
+    mine = [p for p in psutil.process_iter(["cmdline"]) if ray_temp() in " ".join(p.info["cmdline"] or [])]
+    procs = {c.pid: c for p in mine for c in [p, *p.children(recursive=True)] if c.pid != os.getpid()}
+    for p in procs.values():
+        try:
+            p.terminate()
+        except psutil.NoSuchProcess:
+            pass
+    _gone, alive = psutil.wait_procs(list(procs.values()), timeout=15)
+    for p in alive:
+        try:
+            p.kill()
+        except psutil.NoSuchProcess:
+            pass
+
+
 def start_nginx(run: Path, port: int, app_ports) -> None:
     """deploy/nginx.conf with the ports filled in, started unprivileged with `run` as its prefix."""
     for d in ("logs", "temp"):
@@ -93,8 +118,7 @@ def up(port: int) -> int:
     t0 = time.perf_counter()
     # made once (~/.ray/auth_token) if missing: on a new machine `ray start` with token mode otherwise refuses to start
     subprocess.run([str(BIN / "ray"), "get-auth-token", "--generate"], check=True, env=env, stdout=subprocess.DEVNULL)
-    # Ray's session files: short (its unix socket paths are limited to 107 bytes), one folder per RUN
-    temp = f"/tmp/gallery-ray-{hashlib.sha1(str(RUN.resolve()).encode()).hexdigest()[:8]}"
+    temp = ray_temp()
     # 4 logical CPUs per node: each model deployment asks for 1 (deploy/serve.yaml), 5 of them; Ray does not pin
     # cores, the replicas share the machine's. On real machines give each node its real core count.
     ray("start", "--head", f"--port={GCS_PORT}", "--num-cpus=4", "--dashboard-host=127.0.0.1",
@@ -145,8 +169,7 @@ def down() -> int:
     if state.get("nginx"):
         stop_nginx(RUN)
     if state.get("ray"):
-        subprocess.run([str(BIN / "ray"), "stop", "--force"], stdout=subprocess.DEVNULL,
-                       env={**os.environ, "RAY_AUTH_MODE": "token"})
+        stop_ray()
     STATE.unlink(missing_ok=True)
     say("cluster down")
     return 0
