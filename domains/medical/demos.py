@@ -17,6 +17,7 @@ from ..core.loader import LOADER, Progress, adapter
 from ..core.examples import example
 from ..core.registry import Demo, ModelSpec, Param, register
 from ..core.i18n import N_, _
+from ..core.trained import built_note
 
 
 DISCLAIMER = N_("A research demo, not a medical device and not a diagnosis. Do not use it to decide anything "
@@ -286,7 +287,6 @@ def breast_cancer(_input: Any = None, *, model: str | None = None, case: int = 0
                         for f, v, c in zip(m.features, row, contrib)), key=lambda a: -abs(a.contribution))
         metrics = {k: m.meta[k] for k in ("network", "baseline", "baseline_name", "train_cases", "test_cases",
                                           "train_seconds")}
-        from ..core.trained import built_note
         notes += built_note(m.meta)  # the first result after training only
         return p, truth, attrs, metrics, notes
 

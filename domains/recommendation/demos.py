@@ -12,6 +12,7 @@ from typing import Any
 from ..core.errors import InputError
 from ..core.inputs import json_object
 from ..core.evaluation import Evaluation
+from ..core.trained import built_note
 from ..core.loader import LOADER, Progress, adapter
 from ..core.registry import Demo, ModelSpec, Param, register
 from ..core.text import MINILM
@@ -238,7 +239,6 @@ def recommend(_input: Any = None, *, model: str | None = None, ratings: Any = No
     rated = _ratings(ratings)
     __, movies = data()
     def answer(rec):
-        from ..core.trained import built_note
         notes = built_note(rec.meta)  # the first result after training only
         liked = {i: r for i, r in rated.items() if r >= 3.5}
         if not rated or not liked:

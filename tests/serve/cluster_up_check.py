@@ -33,7 +33,7 @@ async def visit() -> dict:
     try:
         await asyncio.wait_for(client.open(CLASSIFY[0]), 300)
         return {"outcome": client.outcome(CLASSIFY[2], headline=True),
-                "server_named": any("on the model server" in json.dumps(str(el)) for el in client.elements)}
+                "server_named": any("on the model server" in str(el) for el in client.elements)}
     finally:
         await client.close()
 
