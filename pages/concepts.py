@@ -200,8 +200,8 @@ def playground_section() -> None:
         _ui.show_error(err, demo.id)
         return
 
-    def play() -> None:
-        st.session_state.pg_playing = not st.session_state.get("pg_playing", False)
+    def play(on: bool) -> None:  # Play and Pause each set the state: a click delivered twice cannot undo itself
+        st.session_state.pg_playing = on
 
     def step() -> None:
         st.session_state.pg_playing = False
@@ -215,7 +215,7 @@ def playground_section() -> None:
     playing = st.session_state.get("pg_playing", False)
     a, b, c, d = st.columns([1, 1, 1, 3])
     a.button(_("Pause") if playing else _("Play"), key="pg_play", icon=":material/pause:" if playing else
-             ":material/play_arrow:", type="primary", on_click=play)
+             ":material/play_arrow:", type="primary", on_click=play, args=(not playing,))
     b.button(_("Step"), key="pg_step", icon=":material/skip_next:", on_click=step)
     c.button(_("Reset"), key="pg_reset", icon=":material/restart_alt:", on_click=reset)
     d.caption(_("Each step trains on one batch; Play runs {n} steps a frame, about ten frames a second. Orange "

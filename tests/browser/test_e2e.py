@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one worker: one server, one Chromium
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("servers")]  # one worker: one server, one Chromium
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -95,6 +95,16 @@ def idle(pg) -> None:
     """Wait until the app has no script run going (Streamlit marks its root with the run state)."""
     pg.wait_for_function("() => !['running', 'rerunRequested'].includes("
                          "document.querySelector('[data-testid=stApp]')?.dataset.testScriptState)")
+
+
+def seen(locator, what: str, timeout_s: float = 90) -> None:
+    """Wait until the page shows `locator`; on time-out, fail saying what was awaited (the conftest keeps a
+    screenshot and the page's text)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    try:
+        locator.first.wait_for(timeout=timeout_s * 1000)
+    except PlaywrightTimeout:
+        pytest.fail(f"waited {timeout_s:.0f} s for {what}", pytrace=False)
 
 
 def result_heading(pg):
@@ -343,7 +353,9 @@ def test_playground_animates_while_playing_and_gives_its_verdict_on_pause(server
         if i >= 3 and len(set(frames)) >= 3:
             break
     page.get_by_role("button", name="Pause").click()
-    page.get_by_text("How good is it?").wait_for()
+    # what the page shows when it has paused: the Play button again, then the verdict below the picture
+    seen(page.get_by_role("button", name="Play"), "the Play button after Pause (the page still plays)")
+    seen(page.get_by_text("How good is it?"), "the verdict against logistic regression after Pause")
     assert epochs[-1] > epochs[0] and epochs == sorted(epochs)
     assert len(set(frames)) >= 3                      # the boundary moved between frames
     shot(page, "concepts-playground-paused.png")

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "deploy"))
 from cluster import start_nginx, stop_nginx  # noqa: E402
 from test_e2e import ARGS, CHROMIUM, ROOT, free_port, shot  # noqa: E402
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("servers")]
 
 
 def _need(ok: bool, reason: str) -> None:
