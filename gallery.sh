@@ -51,11 +51,28 @@ prepare() {
   fi
 }
 
+operator_link() {
+  # Only the operator acts on what every visitor shares (unload models, run the health check): a random token
+  # unless GALLERY_OPERATOR_TOKEN (or .streamlit/secrets.toml) sets one; whoever opens the link is the operator.
+  local port=8501 a prev=""
+  for a in "$@"; do
+    case "$a" in --server.port=*) port=${a#*=} ;; esac
+    [ "$prev" = --server.port ] && port=$a
+    prev=$a
+  done
+  if [ -z "${GALLERY_OPERATOR_TOKEN:-}" ] && grep -qs '^GALLERY_OPERATOR_TOKEN' .streamlit/secrets.toml; then
+    echo "Operator link: http://localhost:$port/?operator=<GALLERY_OPERATOR_TOKEN from .streamlit/secrets.toml>"
+    return
+  fi
+  [ -n "${GALLERY_OPERATOR_TOKEN:-}" ] || export GALLERY_OPERATOR_TOKEN="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(18))')"
+  echo "Operator link (keep it to yourself; visitors use the plain address): http://localhost:$port/?operator=$GALLERY_OPERATOR_TOKEN"
+}
+
 cmd=${1:-app}
 shift || true
 case "$cmd" in
   setup) setup ;;
-  app)   setup; prepare; exec .venv/bin/python -m streamlit run streamlit_app.py "$@" ;;
+  app)   setup; prepare; operator_link "$@"; exec .venv/bin/python -m streamlit run streamlit_app.py "$@" ;;
   test)  setup; exec .venv/bin/python -m pytest -n "${GALLERY_TEST_WORKERS:-2}" --dist loadgroup "$@" ;;
   bench) setup; exec .venv/bin/python benchmarks/bench.py "$@" ;;
   setup-serve) setup_serve ;;

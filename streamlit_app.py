@@ -3,6 +3,7 @@ import streamlit as st
 
 from domains import demos, domains
 from pages import _ui
+from domains.core.errors import GalleryError
 from domains.core.i18n import _, n_
 
 with _ui.FIRST_IMPORTS:  # the libraries every page draws with, imported once by one session: two first visitors
@@ -10,6 +11,7 @@ with _ui.FIRST_IMPORTS:  # the libraries every page draws with, imported once by
     import plotly.graph_objects  # noqa: F401  (Python breaks the import deadlock that way; found by the load test)
 
 _ui.choose_language()  # first: everything below is written in this session's language
+_ui.read_operator_link()  # ?operator=<token>: this session may act on what every visitor shares
 st.set_page_config(page_title=_("Deep Learning Gallery"), page_icon=":material/neurology:", layout="wide")
 
 PAGES = {d.id: st.Page(d.page, title=_(d.title), icon=d.icon, url_path=d.id) for d in domains()}
@@ -32,14 +34,20 @@ def health_panel() -> dict:
             else:
                 st.markdown(_("**Demo health check** · not run on this machine yet. It runs every offline demo on "
                               "its bundled example and records how long each took."))
+        if not _ui.is_operator():  # the check loads every model and rewrites the shared file: the operator's
+            return results
         run_now = right.button(_("Run the check now"), icon=":material/play_circle:", key="health_run",
                                width="stretch", help=_("Every offline demo on its example; a few minutes the first "
                                                        "time (models load). Also: python -m domains check"))
         if run_now:
             import domains as api
             bar = st.progress(0.0, text=_("Starting the check"))
-            results = {r["id"]: r for r in api.check(progress=lambda f, m: bar.progress(f or 0.0, text=m))}
-            health.save(list(results.values()))
+            try:
+                api.check(progress=lambda f, m: bar.progress(f or 0.0, text=m), save=True, wait=False)
+            except GalleryError as err:
+                bar.empty()
+                _ui.show_error(err)
+                return results
             bar.empty()
             st.rerun()
     return results

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import secrets
 import os
 import shutil
 import signal
@@ -137,7 +138,10 @@ def up(port: int) -> int:
             f"{temp}/session_latest/logs.")
         return 1
     say(f"model server healthy ({time.perf_counter() - t0:.0f} s)")
-    app_env = {**os.environ, "GALLERY_SERVE_URL": serve_url}
+    # Both replicas accept the same operator token (a random one unless the operator set theirs): a visitor may
+    # land on either, and only the operator's session unloads models or runs the health check.
+    token = os.environ.get("GALLERY_OPERATOR_TOKEN", "").strip() or secrets.token_urlsafe(18)
+    app_env = {**os.environ, "GALLERY_SERVE_URL": serve_url, "GALLERY_OPERATOR_TOKEN": token}
     for p in APP_PORTS:
         log = open(RUN / "logs" / f"streamlit-{p}.log", "w")
         proc = subprocess.Popen([str(BIN / "python"), "-m", "streamlit", "run", "streamlit_app.py",
@@ -155,6 +159,7 @@ def up(port: int) -> int:
             return 1
     say(f"two Streamlit replicas behind nginx: open http://127.0.0.1:{port} "
         f"({time.perf_counter() - t0:.0f} s in all)")
+    say(f"operator link (keep it to yourself): http://127.0.0.1:{port}/?operator={token}")
     say(serve_url)
     return 0
 

@@ -111,12 +111,17 @@ def report(runs: list[Run], title: str | None = None, lang: str | None = None) -
 
 
 def check(demo_ids: list[str] | None = None, *, progress=None, warm_runs: int = 1,
-          lang: str | None = None) -> list[dict[str, Any]]:
-    """Run every offline demo (or those named) on its bundled example: status, latencies, RAM, evaluation."""
-    from .core.health import check as _check
-    with _in_language(lang):
+          lang: str | None = None, save: bool = False, wait: bool = True) -> list[dict[str, Any]]:
+    """Run every offline demo (or those named) on its bundled example: status, latencies, RAM, evaluation.
+    One check at a time per cache (`wait=False`: Busy when another runs); `save=True` keeps the results for the
+    home page's badges, under the same lock."""
+    from .core import health
+    with _in_language(lang), health.exclusive(wait=wait):
         chosen = [get(d) for d in demo_ids] if demo_ids else demos()
-        return _check(chosen, run, progress=progress, warm_runs=warm_runs)
+        results = health.check(chosen, run, progress=progress, warm_runs=warm_runs)
+        if save:
+            health.save(results)
+        return results
 
 
 def to_dict(obj: Any) -> Any:

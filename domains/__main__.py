@@ -129,14 +129,12 @@ def _main(args) -> int:
 
 def _check(args) -> int:
     from . import check
-    from .core import health
 
     def progress(fraction, message):
         if not args.json:
             print(message, file=sys.stderr, flush=True)
 
-    results = check(args.demos or None, progress=progress, warm_runs=max(0, args.warm))
-    health.save(results)
+    results = check(args.demos or None, progress=progress, warm_runs=max(0, args.warm), save=True)
     if args.json:
         print(json.dumps(results, indent=2, ensure_ascii=False))
     else:

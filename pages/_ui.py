@@ -72,6 +72,38 @@ def language_switch() -> None:
                              label_visibility="collapsed")
 
 
+# ---------------------------------------------------------------- operator and visitor
+OPERATOR_ENV, OPERATOR_KEY = "GALLERY_OPERATOR_TOKEN", "_operator"
+
+
+def operator_token() -> str:
+    """The operator's token: GALLERY_OPERATOR_TOKEN in the environment (./gallery.sh app makes one) or in
+    Streamlit's secrets. Empty: nobody operates this server from a browser."""
+    import os
+    token = os.environ.get(OPERATOR_ENV, "").strip()
+    if not token and st.secrets.load_if_toml_exists():
+        token = str(st.secrets.get(OPERATOR_ENV, "")).strip()
+    return token
+
+
+def read_operator_link() -> None:
+    """`?operator=<token>`, once: a matching token makes this session the operator's (kept in the session, never
+    in the URL); the parameter leaves the address bar either way, so a shared link never carries it."""
+    import hmac
+    given = st.query_params.get("operator")
+    if given is None:
+        return
+    del st.query_params["operator"]
+    token = operator_token()
+    if token and hmac.compare_digest(given.encode(), token.encode()):
+        st.session_state[OPERATOR_KEY] = True
+
+
+def is_operator() -> bool:
+    """Only the operator acts on what every visitor shares (unloading models, running the health check)."""
+    return bool(st.session_state.get(OPERATOR_KEY)) and bool(operator_token())
+
+
 # ---------------------------------------------------------------- page frame
 def page_header(domain_id: str, intro: str = "") -> None:
     """Every domain page starts here: hand a first direct visit to the router, set this run's language (the router
@@ -583,6 +615,8 @@ def reproduce(demo: Demo, spec: ModelSpec, params: dict, result: Any) -> None:
 
 
 def _unload(model_id: str, name: str) -> None:
+    if not is_operator():  # a forged click from a visitor's session changes nothing
+        return
     freed = LOADER.unload(model_id)
     if freed is not None:
         st.session_state["_unloaded"] = (name, freed)
@@ -618,9 +652,12 @@ def _server_replicas() -> None:
 
 
 def loaded_models_panel() -> None:
-    """Sidebar: which models are in memory, RAM each, the budget, and a way to unload them."""
+    """Sidebar: which models are in memory, RAM each, the budget; the operator can unload them (visitors read)."""
     with st.sidebar:
         st.subheader(_(":material/memory: Models in memory"))
+        if is_operator():
+            st.caption(_(":material/admin_panel_settings: Operator: you can unload models and run the health "
+                         "check. Visitors see this panel without its buttons."))
         where_models_run()
         if remote.enabled():
             _server_replicas()
@@ -633,11 +670,13 @@ def loaded_models_panel() -> None:
         if not loaded:
             st.caption(_("None yet: a model loads the first time a demo needs it, then stays for every visitor "
                          "until the budget needs room (least recently used goes first)."))
+        operator = is_operator()
         for m in loaded:
-            c1, c2 = st.columns([3, 1], vertical_alignment="center")
+            c1, c2 = st.columns([3, 1], vertical_alignment="center") if operator else (st.container(), None)
             c1.markdown(n_("**{name}**  \n{ram_mb:.0f} MB · loaded in {load_s:.1f} s · {calls} call", "**{name}**  \n{ram_mb:.0f} MB · loaded in {load_s:.1f} s · {calls} calls", m['calls']).format(name=m['name'], ram_mb=m['ram_mb'], load_s=m['load_s'], calls=m['calls']))
-            c2.button(":material/eject:", key=f"unload_{m['id']}", help=_("Unload {name}").format(name=m['name']),
-                      on_click=_unload, args=(m["id"], m["name"]), disabled=m["in_use"])
+            if operator:
+                c2.button(":material/eject:", key=f"unload_{m['id']}", help=_("Unload {name}").format(name=m['name']),
+                          on_click=_unload, args=(m["id"], m["name"]), disabled=m["in_use"])
         if loaded:
             st.caption(_("MB counted: the larger of the memory the process grew by while the model loaded and the "
                          "model's own estimate (weights mapped from disk are not all in memory at first)."))

@@ -8,12 +8,14 @@ import os
 import platform
 import re
 import statistics
+import tempfile
 import time
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
-from .errors import GalleryError
+from .errors import Busy, GalleryError
 from .loader import LOADER
 from .registry import Demo
 from .trained import cache_dir
@@ -84,8 +86,28 @@ def check(demos: list[Demo], run: Callable[..., Any], progress: Progress | None 
     return results
 
 
+@contextmanager
+def exclusive(wait: bool = True, path: Path | None = None) -> Iterator[None]:
+    """One health check at a time on this cache, across sessions and processes (a lock file beside the results).
+    `wait=False`: raise Busy at once when another check holds it (a page must not queue a second one)."""
+    import fcntl
+    lock = (path or latest_path()).with_name("check.lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "a+") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            raise Busy(_("A health check is already running on this server."),
+                       _("Its results appear here when it ends.")) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
 def save(results: list[dict[str, Any]], path: Path | None = None) -> dict[str, Any]:
-    """Keep a check's results with its date and machine (merged over the previous ones by demo id)."""
+    """Keep a check's results with its date and machine (merged over the previous ones by demo id). Written
+    under a temporary name of its own, then renamed: a reader sees the old file or the new one, never a part."""
     path = path or latest_path()
     old = load(path)
     by_id = {r["id"]: r for r in (old or {}).get("results", [])}
@@ -93,9 +115,14 @@ def save(results: list[dict[str, Any]], path: Path | None = None) -> dict[str, A
     doc = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(),
            "results": list(by_id.values())}
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".tmp{os.getpid()}")
-    tmp.write_text(json.dumps(doc, indent=2, default=str))
-    os.replace(tmp, path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(json.dumps(doc, indent=2, default=str))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return doc
 
 

@@ -156,8 +156,51 @@ def test_home_shows_each_demos_health_badge_and_a_failed_demo_says_what_failed(t
     assert "Image classification :green[:material/check_circle:]" in body
     errs = errors(at)
     assert errs == ["Skin lesion classifier failed its check: Xception + metadata could not be loaded: weights missing"]
-    assert any(b.label == "Run the check now" for b in at.button)
+    assert not any(b.label == "Run the check now" for b in at.button)  # a visitor reads the badges, runs nothing
     assert any(b.label == "Open Medical" for b in at.button)  # and the rest of the gallery still opens
+
+
+def operator_app(monkeypatch, token: str = "s3cret-token") -> AppTest:
+    """The home page opened with the operator's link (?operator=<token>, the token in the environment)."""
+    monkeypatch.setenv("GALLERY_OPERATOR_TOKEN", token)
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
+    at.query_params["operator"] = token
+    return at
+
+
+def test_only_the_operators_link_shows_the_controls_that_act_on_every_visitor(monkeypatch):
+    at = operator_app(monkeypatch).run()
+    assert not at.exception
+    assert any(b.label == "Run the check now" for b in at.button)
+    assert "operator" not in at.query_params  # the token leaves the address bar at once
+    at.run()  # and the session stays the operator's
+    assert any(b.label == "Run the check now" for b in at.button)
+    wrong = operator_app(monkeypatch)
+    wrong.query_params["operator"] = "guess"
+    wrong.run()
+    assert not any(b.label == "Run the check now" for b in wrong.button) and "operator" not in wrong.query_params
+    monkeypatch.delenv("GALLERY_OPERATOR_TOKEN")  # no token set: nobody operates from a browser
+    nobody = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
+    nobody.query_params["operator"] = ""
+    nobody.run()
+    assert not any(b.label == "Run the check now" for b in nobody.button)
+
+
+def test_a_second_health_check_is_refused_while_one_runs(tmp_path, monkeypatch):
+    """Runs are serialised across sessions and processes by a lock file: the page's run does not queue behind
+    another; it says one is running."""
+    from domains.core import health
+    from domains.core.errors import Busy
+    monkeypatch.setattr(health, "latest_path", lambda: tmp_path / "health" / "latest.json")
+    with health.exclusive():
+        with pytest.raises(Busy):
+            domains.check(["vision.classify"], wait=False)
+        at = operator_app(monkeypatch).run()
+        next(b for b in at.button if b.label == "Run the check now").click().run()
+        assert errors(at)[0].startswith("A health check is already running on this server.")
+    assert not list((tmp_path / "health").glob("*.tmp"))
+    domains.check(["vision.classify"], save=True)  # free again: it runs and keeps its result
+    assert [r["id"] for r in health.load()["results"]] == ["vision.classify"]
 
 
 def test_a_run_is_kept_for_the_session_report():
@@ -175,13 +218,41 @@ def test_a_run_is_kept_for_the_session_report():
     assert "espresso" in page_html and "EfficientNet-Lite0" in page_html
 
 
-def test_model_card_and_sidebar_count_the_same_memory_and_unloading_says_what_came_back():
+def test_model_card_and_sidebar_count_the_same_memory_and_unloading_says_what_came_back(monkeypatch):
     at = page("pages/vision.py").run()
     assert not at.exception
     from domains.core.loader import LOADER
     counted = next(m for m in LOADER.loaded() if m["id"] == "efficientnet-lite0")["ram_mb"]
     assert f"yes, {counted:.0f} MB (counted as in the sidebar)" in texts(at)
     assert "Reads" not in texts(at)  # an image model: no language row
+    # the sidebar as the operator sees it: the model with the same count, and its unload button
+    op = operator_app(monkeypatch).run()
+    assert f"**EfficientNet-Lite0**  \n{counted:.0f} MB" in "\n".join(m.value for m in op.sidebar.markdown)
+    op.button(key="unload_efficientnet-lite0").click().run()
+    assert "efficientnet-lite0" not in {m["id"] for m in LOADER.loaded()}
+    assert any(c.value.startswith(":material/eject: EfficientNet-Lite0 unloaded: the process gave")
+               for c in op.sidebar.caption)
+
+
+def test_a_visitor_cannot_unload_what_another_visitor_uses(monkeypatch):
+    """Two sessions: the visitor's sidebar has no unload control, and a forged unload from a visitor's session
+    leaves the model that the other session loaded in memory."""
+    from domains.core.loader import LOADER
+    monkeypatch.setenv("GALLERY_OPERATOR_TOKEN", "s3cret-token")
+    first = page("pages/vision.py").run()
+    assert not first.exception and "efficientnet-lite0" in {m["id"] for m in LOADER.loaded()}
+    visitor = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT).run()
+    assert not [b for b in visitor.button if b.key and b.key.startswith("unload_")]
+    assert not any(b.label == "Run the check now" for b in visitor.button)
+    assert "EfficientNet-Lite0" in "\n".join(m.value for m in visitor.sidebar.markdown)  # read, not acted on
+
+    def forged():  # what a crafted unload message would reach: the callback itself, in a visitor's session
+        import pages._ui as ui
+        ui._unload("efficientnet-lite0", "EfficientNet-Lite0")
+    AppTest.from_function(forged).run()
+    assert "efficientnet-lite0" in {m["id"] for m in LOADER.loaded()}
+    first.run()
+    assert not first.exception and texts(first).count("espresso") >= 1
 
 
 def test_model_cards_fill_their_descriptions_placeholders_in_both_languages():

@@ -18,6 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("servers")]  # one wo
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+OPERATOR_TOKEN = "operator-token-for-the-browser-tests"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync",
         "--disable-component-update", "--no-first-run"]
 
@@ -37,7 +38,8 @@ def server():
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
                              "--server.address", "127.0.0.1", "--server.headless", "true"],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env={**os.environ, "GALLERY_OPERATOR_TOKEN": OPERATOR_TOKEN})
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -359,6 +361,35 @@ def test_playground_animates_while_playing_and_gives_its_verdict_on_pause(server
     assert epochs[-1] > epochs[0] and epochs == sorted(epochs)
     assert len(set(frames)) >= 3                      # the boundary moved between frames
     shot(page, "concepts-playground-paused.png")
+
+
+def test_a_visitor_sees_no_control_over_shared_models_and_the_operators_link_leaves_the_address_bar(server, browser):
+    """A visitor's sidebar lists the models in memory without unload buttons and the home page has no 'Run the
+    check now'; the operator opens ?operator=<token> once: both appear, and the token is gone from the URL."""
+    visitor, operator = browser.new_context(), browser.new_context()
+    try:
+        v, o = visitor.new_page(), operator.new_page()
+        for p in (v, o):
+            p.set_default_timeout(90_000)
+        v.goto(server + "/vision")
+        seen(v.locator(".st-key-cls_result h3"), "the Vision result in the visitor's page")
+        side = v.locator("[data-testid=stSidebar]")
+        seen(side.get_by_text("EfficientNet-Lite0"), "the loaded model listed in the visitor's sidebar")
+        assert side.locator("[class*=st-key-unload_]").count() == 0
+        v.goto(server + "/")
+        seen(v.get_by_text("Demo health check"), "the health panel on the visitor's home page")
+        assert v.get_by_role("button", name="Run the check now").count() == 0
+        o.goto(f"{server}/?operator={OPERATOR_TOKEN}")
+        seen(o.get_by_role("button", name="Run the check now"), "the operator's 'Run the check now'")
+        o.wait_for_function("() => !location.search.includes('operator')")
+        assert OPERATOR_TOKEN not in o.url
+        o.locator("[data-testid=stSidebarNav]").get_by_role("link", name="Vision", exact=True).click()
+        seen(o.locator("[data-testid=stSidebar] [class*=st-key-unload_efficientnet-lite0] button"),
+             "the operator's unload button beside EfficientNet-Lite0")
+        assert OPERATOR_TOKEN not in o.url
+    finally:
+        visitor.close()
+        operator.close()
 
 
 def test_cnn_reads_an_uploaded_picture_of_a_digit(server, page, tmp_path):
