@@ -4,6 +4,7 @@
 checks the length from the header before decoding, mixes to mono and resamples with scipy."""
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 from dataclasses import dataclass
@@ -27,6 +28,14 @@ class AudioInfo:
     peak: float         # largest absolute sample, 0..1
     rms_db: float       # loudness in dBFS; about -90 is digital silence
 
+    def __post_init__(self):  # also when rebuilt from a message (wire): only plausible values
+        import math
+        nums = (self.duration_s, self.peak, self.rms_db)
+        if not (all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in nums)
+                and type(self.sample_rate) is int and self.sample_rate > 0 and type(self.channels) is int
+                and self.channels > 0 and isinstance(self.format, str)):
+            raise ValueError("not an audio clip's description")
+
 
 def load_audio(src: Any, *, rate: int = RATE, max_seconds: float = MAX_SECONDS) -> tuple[Any, AudioInfo]:
     """Bytes, a path, a file object, or (samples, sample_rate) -> (mono float32 at `rate`, AudioInfo).
@@ -38,12 +47,15 @@ def load_audio(src: Any, *, rate: int = RATE, max_seconds: float = MAX_SECONDS) 
 
     from .inputs import Guarded
     if isinstance(src, Guarded) and src.kind == "audio" and rate == RATE:  # checked and decoded by the front end
-        if not (isinstance(src.value, np.ndarray) and src.value.ndim == 1 and isinstance(src.info, AudioInfo)
-                and np.isfinite(src.value).all()):
+        if not (isinstance(src.value, np.ndarray) and src.value.ndim == 1 and src.value.dtype == np.float32
+                and src.value.size > 0 and isinstance(src.info, AudioInfo) and np.isfinite(src.value).all()):
             raise InputError(_("The input arrived damaged; send it again."))
-        if src.info.duration_s > max_seconds:
-            raise _too_long(src.info.duration_s, max_seconds)
-        return np.asarray(src.value, np.float32), src.info
+        seconds = src.value.size / RATE  # measured from the samples: a description is only what a sender says
+        if seconds > max_seconds:
+            raise _too_long(seconds, max_seconds)
+        if abs(src.info.duration_s - seconds) > 0.01 + 0.001 * seconds:  # the description disagrees: measured wins
+            return src.value, dataclasses.replace(src.info, duration_s=round(seconds, 3))
+        return src.value, src.info
     if isinstance(src, tuple) and len(src) == 2:
         data, sr = np.asarray(src[0], np.float32), int(src[1])
         fmt, channels = "array", 1 if data.ndim == 1 else data.shape[1]

@@ -34,6 +34,12 @@ class ImageInfo:
     used_height: int
     exif_stripped: bool
 
+    def __post_init__(self):  # also when rebuilt from a message (wire): only plausible values
+        sizes = (self.width, self.height, self.used_width, self.used_height)
+        if not (all(type(v) is int and 0 < v <= 10**6 for v in sizes) and isinstance(self.mode, str)
+                and isinstance(self.format, (str, type(None))) and isinstance(self.exif_stripped, bool)):
+            raise ValueError("not an image's description")
+
 
 @dataclass
 class Guarded:
@@ -44,6 +50,11 @@ class Guarded:
     kind: str    # "image" | "audio"
     value: Any
     info: Any    # ImageInfo | AudioInfo
+
+    def __post_init__(self):  # also when rebuilt from a message (wire): the kind and its description agree
+        from .audio import AudioInfo
+        if {"image": ImageInfo, "audio": AudioInfo}.get(self.kind) is not type(self.info):
+            raise ValueError(f"not a guarded input: {str(self.kind)[:20]}")
 
 
 TRANSPORT_SIDE = 2048  # the largest side any demo asks the guard for (OCR): smaller pictures travel untouched
@@ -61,6 +72,28 @@ def guard(kind: str, src: Any) -> Any:
     if kind == "text" and not isinstance(src, str):
         return load_text(src)
     return src
+
+
+def from_client(kind: str, src: Any) -> Any:
+    """A demo's input as the model server takes it from the network: the guard's decoded form (checked again by
+    the same guard) or bytes for an image or a clip, a string for text, nothing for a demo without input. A string
+    is never a path here: nothing a client sends makes the server open a file of its own."""
+    if src is None:
+        return None
+    if kind in ("image", "audio"):
+        if isinstance(src, Guarded):
+            if src.kind != kind:
+                raise InputError(_("The input arrived damaged; send it again."))
+            if kind == "image":
+                return Guarded("image", *load_image(src, max_side=TRANSPORT_SIDE))
+            from .audio import load_audio
+            return Guarded("audio", *load_audio(src))
+        if isinstance(src, (bytes, bytearray)):
+            return guard(kind, bytes(src))
+    elif kind == "text" and isinstance(src, (str, bytes, bytearray)):
+        return guard(kind, src)
+    raise InputError(_("The model server takes the {what} itself (its bytes), not {type}.").format(
+        what=_(kind), type=type(src).__name__))
 
 
 def json_object(raw: Any, what: str, shape: str = "field: value") -> dict:

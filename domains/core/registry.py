@@ -235,6 +235,20 @@ def register(demo: Demo) -> Demo:
     return demo
 
 
+def result_types() -> list[type]:
+    """Each registered demo's declared result type (its function's return annotation)."""
+    import typing
+    out = []
+    for d in demos():
+        try:
+            t = typing.get_type_hints(d.fn).get("return")
+        except Exception:  # an annotation that does not resolve: the demo's results cannot cross the wire
+            t = None
+        if t is not None:
+            out.append(t)
+    return out
+
+
 def unregister(demo_id: str) -> None:
     """Take a demo out again (test doubles)."""
     demo = _DEMOS.pop(demo_id, None)

@@ -30,6 +30,9 @@ HEADER = "serve_multiplexed_model_id"   # Ray Serve's model-multiplexing header:
 TIMEOUT_S = float(os.environ.get("GALLERY_SERVE_TIMEOUT_S", "300"))
 IN_PROCESS_KINDS = ("video",)           # a video file is read frame by frame where it lies: not sent
 STATUS_PATH = "/-/gallery"              # the server's own status (replicas, models loaded)
+# The largest request the server reads (the router answers 413 past it): a 2048-pixel photo as raw pixels or
+# five minutes of 16 kHz samples, base64-encoded, fit with room to spare.
+MAX_BODY = int(float(os.environ.get("GALLERY_SERVE_MAX_BODY_MB", "40")) * 2**20)
 RETRIES = [0]                           # retries made by this process (the fault test reads it)
 
 
@@ -129,18 +132,28 @@ def handle(body: bytes) -> tuple[int, bytes]:
     import logging
     import domains
     from .i18n import language
+    from .inputs import from_client
+    if len(body) > MAX_BODY:
+        return 413, wire.dumps(error_reply(errors.InputError(f"Request too large ({len(body) / 2**20:.0f} MB).")))
     try:
         msg = wire.loads(body)
-        if not (isinstance(msg, dict) and isinstance(msg.get("demo"), str) and isinstance(msg.get("params"), dict)
-                and isinstance(msg.get("model"), (str, type(None))) and isinstance(msg.get("lang"), str)):
+        if not (isinstance(msg, dict) and set(msg) == {"demo", "input", "model", "params", "lang"}
+                and isinstance(msg["demo"], str) and isinstance(msg["params"], dict)
+                and isinstance(msg["model"], (str, type(None))) and isinstance(msg["lang"], str)):
             raise wire.WireError("not a demo request")
     except (wire.WireError, ValueError, TypeError) as e:
         return 400, wire.dumps(error_reply(errors.InputError(f"Bad request: {e}")))
     try:
         with language(msg["lang"]):
             demo = domains.get(msg["demo"])
+            if demo.input_kind in IN_PROCESS_KINDS:  # a video is read where it lies: never through the server
+                raise errors.InputError(f"{demo.id} does not run on the model server.")
+            try:  # bytes or the guard's decoded form, checked again here; never a path
+                given = from_client(demo.input_kind, msg["input"])
+            except errors.InputError as e:
+                return 400, wire.dumps(error_reply(e))
             kwargs = demo.parse_params(msg["params"])
-            result = domains.local_run(demo, msg.get("input"), model=msg["model"], **kwargs)
+            result = domains.local_run(demo, given, model=msg["model"], **kwargs)
             return 200, wire.dumps({"result": result})
     except GalleryError as e:
         return 200, wire.dumps(error_reply(e))

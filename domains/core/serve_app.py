@@ -75,10 +75,17 @@ class Router:
     async def __call__(self, request: Request) -> Response:
         if request.method == "GET":
             return JSONResponse(await self.status())
+        try:  # the body's size before reading it where the client declares it, and after
+            declared = int(request.headers.get("content-length") or 0)
+        except ValueError:
+            declared = 0
+        body = b"" if declared > remote.MAX_BODY else await request.body()
+        if declared > remote.MAX_BODY or len(body) > remote.MAX_BODY:
+            return JSONResponse({"error": {"type": "InputError", "message": "Request too large."}}, status_code=413)
         model_id = request.headers.get(remote.HEADER, "")
         handle = self.dedicated.get(model_id, self.long_tail)
         try:
-            code, body = await handle.options(multiplexed_model_id=model_id).run.remote(await request.body())
+            code, body = await handle.options(multiplexed_model_id=model_id).run.remote(body)
         except Exception as e:  # the replica died mid-request: 503, the client retries once
             return JSONResponse({"error": {"type": "ServerUnavailable", "message": f"replica lost: {type(e).__name__}"}},
                                 status_code=503)

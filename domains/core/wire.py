@@ -2,14 +2,16 @@
 
 Never pickle: a request is decoded by the model server and a response by every front end, so neither side may
 run code the other sent. Arrays travel as dtype + shape + raw bytes (object arrays refused), images as
-raw pixels (palette images as PNG), tables as Parquet, and a result dataclass by name, rebuilt only when its class lives in this package.
+raw pixels (palette images as PNG), tables as Parquet, and a dataclass by name. Decoding trusts nothing: a
+dataclass is rebuilt only when its name is on the allow-list (the registered demos' declared result types, every
+dataclass their fields name, and the request's input types), never imported because a message names it, and
+through its own constructor (its checks run); nesting deeper than MAX_DEPTH is refused.
 """
 from __future__ import annotations
 
 import base64
 import dataclasses
 import datetime as _dt
-import importlib
 import io
 import json
 import math
@@ -17,6 +19,7 @@ from typing import Any
 
 TAG = "__wire__"
 PACKAGE = __name__.split(".")[0]  # "domains": the only classes a message may name
+MAX_DEPTH = 64                    # lists, dicts and dataclasses inside each other: a result is a few levels deep
 
 
 class WireError(ValueError):
@@ -32,7 +35,52 @@ def loads(data: bytes | str) -> Any:
         raw = json.loads(data)
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise WireError(f"not a JSON message: {e}") from None
+    except RecursionError:
+        raise WireError("nested too deeply") from None
     return decode(raw)
+
+
+_ALLOWED: dict[str, type] = {}
+_ALLOWED_FOR: list[int] = [-1]  # the registry's size the list was built for (a demo registered later joins it)
+
+
+def _walk(t: Any, into: dict[str, type]) -> None:
+    """`t` and every dataclass its fields name (through list[...], dict[..., ...], X | None, tuple[...])."""
+    import typing
+    args = typing.get_args(t)
+    if args:
+        for a in args:
+            _walk(a, into)
+        return
+    if not (isinstance(t, type) and dataclasses.is_dataclass(t)):
+        return
+    name = f"{t.__module__}:{t.__qualname__}"
+    if name in into or not t.__module__.startswith(PACKAGE + "."):
+        return
+    into[name] = t
+    try:
+        hints = typing.get_type_hints(t)
+    except Exception:  # an annotation that does not resolve names no class we could rebuild
+        hints = {}
+    for h in hints.values():
+        _walk(h, into)
+
+
+def allowed() -> dict[str, type]:
+    """Every dataclass a message may name: the registered demos' result types and what their fields hold, plus
+    the request's input types (the guard's decoded image or audio)."""
+    from . import registry
+    from .audio import AudioInfo
+    from .inputs import Guarded, ImageInfo
+    demos = registry.demos()
+    if _ALLOWED_FOR[0] != len(demos):
+        found: dict[str, type] = {}
+        for t in (Guarded, ImageInfo, AudioInfo, *registry.result_types()):
+            _walk(t, found)
+        _ALLOWED.clear()
+        _ALLOWED.update(found)
+        _ALLOWED_FOR[0] = len(demos)
+    return _ALLOWED
 
 
 def _b64(b: bytes) -> str:
@@ -97,46 +145,52 @@ def encode(obj: Any) -> Any:
 
 
 def _dataclass(name: Any) -> type:
-    if not isinstance(name, str) or ":" not in name:
-        raise WireError("bad class name")
-    module, qualname = name.split(":", 1)
-    if not module.startswith(PACKAGE + ".") or not all(p.isidentifier() for p in (module + "." + qualname).split(".")):
-        raise WireError(f"refused class {name}")
-    obj: Any = importlib.import_module(module)
-    for part in qualname.split("."):
-        obj = getattr(obj, part, None)
-    if not (isinstance(obj, type) and dataclasses.is_dataclass(obj)):
-        raise WireError(f"{name} is not a result class")
-    return obj
+    """The class a message names, from the allow-list only: nothing is imported or looked up by its name."""
+    cls = allowed().get(name) if isinstance(name, str) else None
+    if cls is None:
+        raise WireError(f"refused class {str(name)[:80]}")
+    return cls
 
 
-def decode(raw: Any) -> Any:
+def decode(raw: Any, depth: int = 0) -> Any:
+    if depth > MAX_DEPTH:
+        raise WireError("nested too deeply")
+    d = depth + 1
     if isinstance(raw, list):
-        return [decode(v) for v in raw]
+        return [decode(v, d) for v in raw]
     if not isinstance(raw, dict):
         return raw
     tag = raw.get(TAG)
     if tag is None:
-        return {k: decode(v) for k, v in raw.items()}
+        return {k: decode(v, d) for k, v in raw.items()}
     v = raw.get("v")
     if tag == "float":
         if v not in ("nan", "inf", "-inf"):
             raise WireError("bad float")
         return float(v)
     if tag == "tuple":
-        return tuple(decode(x) for x in v)
+        if not isinstance(v, list):
+            raise WireError("bad tuple")
+        return tuple(decode(x, d) for x in v)
     if tag == "dict":
-        return {_hashable(decode(k)): decode(x) for k, x in v}
+        if not (isinstance(v, list) and all(isinstance(p, list) and len(p) == 2 for p in v)):
+            raise WireError("bad dict")
+        return {_hashable(decode(k, d)): decode(x, d) for k, x in v}
     if tag == "bytes":
         return _unb64(v)
     if tag == "dc":
         cls = _dataclass(raw.get("type"))
-        fields = {f.name for f in dataclasses.fields(cls)}
-        if not isinstance(v, dict) or set(v) != fields:
+        fields = {f.name: f for f in dataclasses.fields(cls)}
+        if not isinstance(v, dict) or set(v) != set(fields):
             raise WireError(f"fields of {raw.get('type')} do not match")
-        obj = cls.__new__(cls)
-        for k, x in v.items():
-            object.__setattr__(obj, k, decode(x))  # frozen dataclasses too; no __post_init__ side effects
+        values = {k: decode(x, d) for k, x in v.items()}
+        try:  # through the class's own constructor: its checks (__post_init__) run on what arrived
+            obj = cls(**{k: x for k, x in values.items() if fields[k].init})
+        except (TypeError, ValueError) as e:
+            raise WireError(f"bad {cls.__qualname__}: {e}") from None
+        for k, x in values.items():
+            if not fields[k].init:
+                object.__setattr__(obj, k, x)
         return obj
     if tag in ("datetime", "date"):
         return getattr(_dt, tag).fromisoformat(v)

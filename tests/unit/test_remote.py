@@ -200,14 +200,77 @@ def test_errors_come_back_as_the_same_type_with_message_and_hint(served):
     assert str(zh.value) != str(e.value) and any("\u4e00" <= c <= "\u9fff" for c in str(zh.value))
 
 
+def _request(input_raw) -> bytes:
+    """A request as a client could forge it: the input given as raw wire JSON."""
+    return json.dumps({"demo": "vision.classify", "input": input_raw, "model": None, "params": {},
+                       "lang": "en"}).encode()
+
+
 def test_a_damaged_request_is_refused_not_run():
     code, body = remote.handle(b'{"demo": "vision.classify"}')
     assert code == 400 and "Bad request" in wire.loads(body)["error"]["message"]
-    bad = remote.request("vision.classify", Guarded("image", "not pixels", None), None, {}, "en")
-    code, body = remote.handle(bad)
-    assert code == 200 and wire.loads(body)["error"]["type"] == "InputError"
+    # a guarded image whose description is not one: the class's own check refuses it as it is rebuilt
+    info = {"__wire__": "dc", "type": "domains.core.inputs:ImageInfo",
+            "v": {"width": "x", "height": 1, "mode": "RGB", "format": None, "used_width": 1, "used_height": 1,
+                  "exif_stripped": False}}
+    code, body = remote.handle(_request({"__wire__": "dc", "type": "domains.core.inputs:Guarded",
+                                         "v": {"kind": "image", "value": "not pixels", "info": info}}))
+    assert code == 400 and "ImageInfo" in wire.loads(body)["error"]["message"]
     code, body = remote.handle(remote.request("vision.classify", None, None, {"top_k": 10**6}, "en"))
     assert wire.loads(body)["error"]["type"] == "InputError"  # parameters checked again on the server
+
+
+def test_the_server_never_opens_a_path_a_client_sends(tmp_path, monkeypatch, coffee_png):
+    """A string where bytes belong is refused (400) before anything reads it: the file is never opened."""
+    secret = tmp_path / "on-the-server.png"
+    secret.write_bytes(coffee_png)
+    opened = []
+    real_open, real_read = io.open, Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: opened.append(str(self)) or real_read(self))
+    monkeypatch.setattr("builtins.open", lambda f, *a, **k: opened.append(str(f)) or real_open(f, *a, **k))
+    for demo_id, kind in (("vision.classify", "image"), ("privacy.faces", "image"), ("speech.vad", "audio")):
+        code, body = remote.handle(remote.request(demo_id, str(secret), None, {}, "en"))
+        err = wire.loads(body)["error"]
+        assert code == 400 and err["type"] == "InputError" and "not str" in err["message"], err
+    assert str(secret) not in opened
+    # the same photo as bytes is what the server takes
+    code, body = remote.handle(remote.request("vision.classify", coffee_png, None, {}, "en"))
+    assert code == 200 and wire.loads(body)["result"].labels[0].label == "espresso"
+
+
+def test_the_server_measures_a_clip_instead_of_believing_its_description():
+    from domains.core.audio import AudioInfo, MAX_SECONDS, RATE
+    long = np.zeros(int((MAX_SECONDS + 60) * RATE), np.float32)
+    lie = Guarded("audio", long, AudioInfo(1.0, RATE, 1, "WAV", 0.0, -90.0))  # says one second
+    code, body = remote.handle(remote.request("speech.vad", lie, None, {}, "en"))
+    err = wire.loads(body)["error"]
+    assert code == 400 and err["type"] == "InputError" and "limit" in err["message"], err
+
+
+def test_oversized_and_deeply_nested_requests_are_refused(monkeypatch):
+    monkeypatch.setattr(remote, "MAX_BODY", 1000)
+    code, body = remote.handle(b" " * 1001)
+    assert code == 413 and wire.loads(body)["error"]["type"] == "InputError"
+    monkeypatch.setattr(remote, "MAX_BODY", 40 * 2**20)
+    deep = "[" * 10_000 + "]" * 10_000
+    code, body = remote.handle(_request(None).replace(b'"input": null', b'"input": ' + deep.encode()))
+    assert code == 400 and "nested too deeply" in wire.loads(body)["error"]["message"]
+    with pytest.raises(wire.WireError, match="nested too deeply"):
+        wire.loads("[" * (wire.MAX_DEPTH + 2) + "]" * (wire.MAX_DEPTH + 2))
+    assert wire.loads("[" * wire.MAX_DEPTH + "]" * wire.MAX_DEPTH) is not None
+
+
+def test_a_type_off_the_allow_list_is_refused_without_importing_it():
+    import sys
+    before = set(sys.modules)
+    for name in ("domains.core.serve_app:Models", "domains.not_a_module:Result", "domains.core.loader:Loader",
+                 "subprocess:Popen", "domains.core.inputs:load_image"):
+        code, body = remote.handle(_request({"__wire__": "dc", "type": name, "v": {}}))
+        assert code == 400 and "refused class" in wire.loads(body)["error"]["message"], name
+    assert set(sys.modules) == before
+    names = wire.allowed()
+    assert "domains.core.inputs:Guarded" in names and "domains.core.evaluation:Evaluation" in names
+    assert all(name.startswith("domains.") for name in names)
 
 
 @pytest.mark.parametrize("drop", [False, True])
