@@ -11,6 +11,7 @@ with _ui.FIRST_IMPORTS:  # the libraries every page draws with, imported once by
     import plotly.graph_objects  # noqa: F401  (Python breaks the import deadlock that way; found by the load test)
 
 _ui.choose_language()  # first: everything below is written in this session's language
+_ui.apply_upload_limit()  # the gallery's one upload limit, for Streamlit's server too
 _ui.read_operator_link()  # ?operator=<token>: this session may act on what every visitor shares
 st.set_page_config(page_title=_("Deep Learning Gallery"), page_icon=":material/neurology:", layout="wide")
 

@@ -28,6 +28,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the gallery's own settings (the upload limit) for nginx's file
 RUN = Path(os.environ.get("GALLERY_CLUSTER_DIR", ROOT / "artifacts" / "cluster"))  # state, logs, nginx's files
 STATE = RUN / "state.json"
 BIN = Path(sys.executable).parent
@@ -91,7 +92,8 @@ def start_nginx(run: Path, port: int, app_ports) -> None:
     for d in ("logs", "temp"):
         (run / d).mkdir(parents=True, exist_ok=True)
     conf = (ROOT / "deploy" / "nginx.conf").read_text()
-    conf = conf.replace("@LISTEN@", f"127.0.0.1:{port}").replace(
+    from domains.core.inputs import MAX_UPLOAD_MB
+    conf = conf.replace("@MAX_BODY@", f"{MAX_UPLOAD_MB + 1}m").replace("@LISTEN@", f"127.0.0.1:{port}").replace(
         "@UPSTREAMS@", "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;" for p in app_ports))
     (run / "nginx.conf").write_text(conf)
     subprocess.run(["nginx", "-p", str(run), "-e", "stderr", "-c", str(run / "nginx.conf")], check=True)

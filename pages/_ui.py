@@ -328,6 +328,21 @@ def show_error(err: GalleryError, demo_id: str | None = None) -> None:
 
 
 # ---------------------------------------------------------------- inputs
+def uploader(label: str, key: str, **kwargs: Any) -> Any:
+    """The one file upload box: the gallery's one upload limit (GALLERY_MAX_UPLOAD_MB) in the browser too."""
+    from domains.core.inputs import MAX_UPLOAD_MB
+    return st.file_uploader(label, key=key, max_upload_size=MAX_UPLOAD_MB, **kwargs)
+
+
+def apply_upload_limit() -> None:
+    """Streamlit's server refuses uploads past `server.maxUploadSize`: the gallery's limit, set from the one
+    place it lives (the browser learns it per upload box)."""
+    from streamlit import config
+    from domains.core.inputs import MAX_UPLOAD_MB
+    if config.get_option("server.maxUploadSize") != MAX_UPLOAD_MB:
+        config.set_option("server.maxUploadSize", MAX_UPLOAD_MB)
+
+
 def image_input(key: str, examples, default: str | None = None) -> tuple[Any, str] | None:
     """Example photos (one click), upload or camera. Returns (image source, caption) or None."""
     state = f"{key}_src"
@@ -347,9 +362,9 @@ def image_input(key: str, examples, default: str | None = None) -> tuple[Any, st
                 st.button(_(ex.title), key=f"{key}_ex_{ex.id}", on_click=choose, args=("example", ex.id),
                           width="stretch", help=_(ex.credit))
     with tab_up:
-        st.file_uploader(_("An image (PNG, JPEG, GIF, BMP, TIFF, WebP)"), key=f"{key}_upload",
-                         # no type filter: a wrong file gets the image guard's message, not a bare red icon
-                         on_change=choose, args=("upload",))
+        uploader(_("An image (PNG, JPEG, GIF, BMP, TIFF, WebP)"), key=f"{key}_upload",
+                 # no type filter: a wrong file gets the image guard's message, not a bare red icon
+                 on_change=choose, args=("upload",))
         st.caption(_("Nothing is stored: the image is read in memory, its metadata (EXIF, location) dropped, and "
                      "large images are shrunk before the model sees them."))
     with tab_cam:
@@ -387,7 +402,7 @@ def text_input(key: str, examples: dict[str, str], default: str | None = None, l
         for i, title in enumerate(examples):
             st.button(_(title), key=f"{key}_ex_{i}", on_click=use, args=(title,), width="content")
     if st.toggle(_("Upload a text file instead"), key=f"{key}_upload_on"):
-        f = st.file_uploader(_("A UTF-8 text file (.txt, .md, .csv)"), key=f"{key}_upload")  # the text guard checks it
+        f = uploader(_("A UTF-8 text file (.txt, .md, .csv)"), key=f"{key}_upload")  # the text guard checks it
         return f.getvalue() if f is not None else None
     text = st.text_area(_(label), key=area, height=height, max_chars=max_chars)
     return text if text.strip() else None
@@ -412,8 +427,8 @@ def audio_input(key: str, default: str | None = None, label: str = N_("Clip")) -
             for ex, title in ids.items():
                 st.button(title, key=f"{key}_ex_{ex}", on_click=choose, args=("example", ex), width="content")
     with up_tab:
-        st.file_uploader(_("{label}: WAV, FLAC, OGG or MP3, any sample rate").format(label=_(label)), key=f"{key}_upload",
-                         on_change=choose, args=("upload",))  # no type filter: the audio guard says what is wrong
+        uploader(_("{label}: WAV, FLAC, OGG or MP3, any sample rate").format(label=_(label)), key=f"{key}_upload",
+                 on_change=choose, args=("upload",))  # no type filter: the audio guard says what is wrong
     with mic_tab:
         st.audio_input(_("Record"), key=f"{key}_mic", sample_rate=16000, on_change=choose, args=("mic",))
     kind, value = st.session_state.get(state, (None, None))

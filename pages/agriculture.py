@@ -31,7 +31,7 @@ def leaf_section() -> None:
         if source == "sample":
             params["sample"] = st.slider(_("Held-out leaf"), 0, 241, 0, key="leaf_sample")
         else:
-            up = st.file_uploader(_("One leaf, flat, on a plain contrasting background"),
+            up = _ui.uploader(_("One leaf, flat, on a plain contrasting background"),
                                   type=["png", "jpg", "jpeg", "webp", "bmp"], key="leaf_upload")
             if up is None:
                 st.info(_("Upload a photo of a single leaf lying flat on plain paper."), icon=":material/upload:")

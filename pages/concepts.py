@@ -330,7 +330,7 @@ def cnn_section() -> None:
                 _ui.model_card(demo.default_model, demo)
                 return
         else:
-            up = st.file_uploader(_("A picture of one digit"), type=["png", "jpg", "jpeg", "bmp", "gif", "webp"],
+            up = _ui.uploader(_("A picture of one digit"), type=["png", "jpg", "jpeg", "bmp", "gif", "webp"],
                                   key="cnn_upload")
             if up is None:
                 st.info(_("Upload a picture of a single digit (dark on light or light on dark)."),

@@ -4,6 +4,7 @@ import streamlit as st
 
 from domains import driving, get
 from domains.core.i18n import N_, _
+from domains.core.inputs import MAX_UPLOAD_MB
 from pages import _ui
 
 _ui.page_header("driving", N_("Two sides of a self-driving car: deciding what to do in traffic (a policy learned by "
@@ -97,8 +98,8 @@ def pedestrians_section() -> None:
                                    "upload": _("Your own short clip")}.get)
     video = None
     if source == "upload":
-        f = st.file_uploader(_("A short video (MP4, AVI, WebM; up to 50 MB and 2 minutes)"),
-                             type=["mp4", "avi", "webm", "mov", "mkv"], key="ped_upload")
+        f = _ui.uploader(_("A short video (MP4, AVI, WebM; up to {mb} MB and 2 minutes)").format(mb=MAX_UPLOAD_MB),
+                         type=["mp4", "avi", "webm", "mov", "mkv"], key="ped_upload")
         if f is None:
             st.info(_("Upload a clip to analyse it."), icon=":material/movie:")
             return

@@ -26,7 +26,7 @@ def spectra_section() -> None:
         if source == "sample":
             params["sample"] = st.slider(_("Held-out sample"), 0, 42, 0, key="nir_sample")
         else:
-            up = st.file_uploader(_("100 absorbances, 850-1050 nm in 2 nm steps (one row or one column)"),
+            up = _ui.uploader(_("100 absorbances, 850-1050 nm in 2 nm steps (one row or one column)"),
                                   type=["csv", "txt"], key="nir_upload")
             if up is None:
                 st.info(_("Upload a CSV of 100 absorbance values, as a Tecator-style instrument writes them."),

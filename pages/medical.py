@@ -57,7 +57,7 @@ elif section == "images":
                                     key="med_sample")
                 img = medical.sample_image(name)
             else:
-                f = st.file_uploader(_("DICOM file (.dcm)"), key="med_upload")
+                f = _ui.uploader(_("DICOM file (.dcm)"), key="med_upload")
                 if f is not None:
                     img = medical.read_dicom(f.getvalue())
         except GalleryError as e:

@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import InputError
-from .inputs import read_bytes
+from .inputs import MAX_BYTES, read_bytes
 from .i18n import _
 
 RATE = 16_000  # what the speech models take
 MAX_SECONDS = float(os.environ.get("GALLERY_MAX_AUDIO_S", "300"))
-MAX_BYTES = 100 * 2**20
 
 
 @dataclass

@@ -12,7 +12,10 @@ from typing import Any
 from .errors import InputError
 from .i18n import N_, _
 
-MAX_BYTES = int(os.environ.get("GALLERY_MAX_IMAGE_MB", "20")) * 2**20
+# The one upload limit, per file (image, clip, video, table): the guards, the page texts, Streamlit's server
+# (set by the router from here) and nginx's body limit (deploy/cluster.py fills it in) all read this.
+MAX_UPLOAD_MB = int(os.environ.get("GALLERY_MAX_UPLOAD_MB", "50"))
+MAX_BYTES = MAX_UPLOAD_MB * 2**20
 MAX_PIXELS = 40_000_000   # well below Pillow's bomb warning (89 MP) and error (179 MP)
 MAX_SIDE = 1024           # downscaled to this before any model sees it
 MIN_SIDE = 16             # smaller than this on a side, a picture shows nothing a model could name

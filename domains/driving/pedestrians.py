@@ -14,13 +14,15 @@ from typing import Any
 
 from ..core.errors import InputError, ModelUnavailable
 from ..core.i18n import N_, _
+from ..core.inputs import MAX_UPLOAD_MB
 from ..core.loader import LOADER, Progress
 from ..core.registry import Demo, Param, register
 from ..vision.body import POSE
 
 VIDEO = Path("/usr/share/doc/opencv-doc/examples/data/vtest.avi")
 INSTALL = "sudo apt-get install --no-install-recommends opencv-doc"
-MAX_MB, MAX_SECONDS, MAX_FRAMES, MAX_SIDE = 50, 120, 60, 1920
+MAX_SECONDS, MAX_FRAMES, MAX_SIDE = 120, 60, 1920
+MAX_MB = MAX_UPLOAD_MB  # the one upload limit
 WARMUP = 40          # frames the background model sees before the first analysed one
 MIN_AREA = 400       # px; smaller moving regions are noise at 768 x 576 (scaled with the frame's area)
 
