@@ -314,33 +314,44 @@ class ModelLoader:
                 return entry
         if progress and self._load.locked():
             progress(None, _("Waiting for another model to finish loading"))
-        with self._load:
-            with self._book:  # another thread may have built it while we waited
-                entry = self._models.get(spec.id)
-                if entry is not None:
+        evicted: list[Loaded] = []
+        try:
+            with self._load:
+                with self._book:  # another thread may have built it while we waited
+                    entry = self._models.get(spec.id)
+                    if entry is not None:
+                        entry.users += 1
+                        self._models.move_to_end(spec.id)
+                        return entry
+                if spec.ram_mb and spec.ram_mb > self.budget_mb:
+                    raise ModelUnavailable(
+                        _("{name} needs about {ram_mb:.0f} MB, more than the model memory budget ({budget_mb:.0f} MB).").format(name=spec.name, ram_mb=spec.ram_mb, budget_mb=self.budget_mb), hint=_("Raise GALLERY_MODEL_BUDGET_MB to load it."))
+                evicted += self._make_room(spec.ram_mb or 0.0)
+                entry = self._build(spec, progress)
+                with self._book:
                     entry.users += 1
-                    self._models.move_to_end(spec.id)
-                    return entry
-            if spec.ram_mb and spec.ram_mb > self.budget_mb:
-                raise ModelUnavailable(
-                    _("{name} needs about {ram_mb:.0f} MB, more than the model memory budget ({budget_mb:.0f} MB).").format(name=spec.name, ram_mb=spec.ram_mb, budget_mb=self.budget_mb), hint=_("Raise GALLERY_MODEL_BUDGET_MB to load it."))
-            self._make_room(spec.ram_mb or 0.0)
-            entry = self._build(spec, progress)
-            with self._book:
-                entry.users += 1
-                self._models[spec.id] = entry
-                self._make_room(0.0)  # measured RAM may exceed the estimate
-            return entry
+                    self._models[spec.id] = entry
+                    evicted += self._make_room(0.0)  # measured RAM may exceed the estimate
+                return entry
+        finally:
+            # Memory goes back only after a real eviction, and outside the load lock: a full collection of this
+            # heap takes hundreds of ms, and nobody's acquire should wait behind one that freed nothing.
+            if evicted:
+                evicted.clear()
+                release_memory()
 
-    def _make_room(self, need_mb: float) -> None:
+    def _make_room(self, need_mb: float) -> list[Loaded]:
+        """Evict idle models, least recently used first, until `need_mb` fits; the evicted entries are returned
+        (the caller gives their memory back once it holds no lock)."""
+        dropped = []
         with self._book:
             for mid in list(self._models):
                 if self.used_mb() + need_mb <= self.budget_mb:
                     break
                 if self._models[mid].users == 0:
-                    del self._models[mid]
+                    dropped.append(self._models.pop(mid))
                     self.evictions.append(mid)
-        release_memory()
+        return dropped
 
     def _build(self, spec: ModelSpec, progress: Progress | None) -> Loaded:
         ad = ADAPTERS.get(spec.adapter)
@@ -359,7 +370,6 @@ class ModelLoader:
         except Exception as e:  # foreign weights fail in library-specific ways (SafetensorError, ...)
             raise ModelUnavailable(_("{name} could not be loaded: {error}").format(name=spec.name, error=e).splitlines()[0]) from e
         load_s = time.perf_counter() - t0
-        gc.collect()
         measured = max(rss_mb() - before, weights_mb(model))
         if progress:
             progress(1.0, _("Loaded {name} in {load_s:.1f} s").format(name=spec.name, load_s=load_s))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from waits import until
 
 import domains
 import domains.vision  # noqa: F401  (registers the hf_image_classification adapter the tiny models use)
@@ -170,14 +171,12 @@ def test_waiting_callers_are_served_in_order_and_told_their_place(tiny_hub):
 
     t0 = threading.Thread(target=hold)
     t0.start()
-    while loader.loaded()[0]["queued"] < 1:
-        time.sleep(0.01)
+    until(lambda: loader.loaded()[0]["queued"] >= 1, "the first call to hold the model")
     threads = []
     for i, name in enumerate(["w1", "w2", "w3"]):
         threads.append(threading.Thread(target=waiter, args=(name,)))
         threads[-1].start()
-        while loader.loaded()[0]["queued"] < i + 2:  # arrival order is the queue order
-            time.sleep(0.01)
+        until(lambda: loader.loaded()[0]["queued"] >= i + 2, f"{name} in the queue")  # arrival order = queue order
     assert "1 request ahead of yours, about 1 s" in heard["w1"][-1]
     assert "3 requests ahead of yours" in heard["w3"][-1]
     # a caller with a short limit gives up with a clear error; the queue skips its ticket
@@ -232,10 +231,12 @@ def test_a_waiter_stopped_while_queued_does_not_jam_the_queue(tiny_hub):
     threads = [threading.Thread(target=f) for f in (hold, stopped, behind)]
     threads[0].start()
     assert holding.wait(20)
-    for t in threads[1:]:
-        t.start()
-        time.sleep(0.3)
-    assert raised and "1 request ahead of yours" in raised[0]
+    threads[1].start()
+    until(lambda: bool(raised), "the stopped caller to hear its place and stop")
+    until(lambda: loader.loaded()[0]["queued"] == 1, "the stopped caller's ticket given up")
+    threads[2].start()
+    until(lambda: loader.loaded()[0]["queued"] == 2, "the caller behind it in the queue")
+    assert "1 request ahead of yours" in raised[0]
     release.set()
     assert done.wait(20), "the caller behind a stopped one must get its turn"
     for t in threads:
@@ -374,13 +375,11 @@ def test_requests_that_queue_together_run_as_one_batch(tiny_hub):
 
     t0 = threading.Thread(target=hold)
     t0.start()
-    while loader.loaded()[0]["queued"] < 1:
-        time.sleep(0.01)
+    until(lambda: loader.loaded()[0]["queued"] >= 1, "the call holding the model")
     askers = [threading.Thread(target=ask, args=(x,)) for x in (10, 20, 30, 40, 50)]
     for t in askers:
         t.start()
-    while loader.loaded()[0]["queued"] < 6:
-        time.sleep(0.01)
+    until(lambda: loader.loaded()[0]["queued"] >= 6, "five requests queued behind it")
     release.set()
     for t in [t0, *askers]:
         t.join(20)
@@ -397,13 +396,38 @@ def test_requests_that_queue_together_run_as_one_batch(tiny_hub):
 
 def test_batched_search_queries_get_the_same_answers_as_single_ones():
     """language.search with queries arriving together (one batch) ranks exactly as the same queries one by one."""
+    from domains.core.loader import LOADER
     queries = ["how do vaccines work", "stock market crash", "training a neural network", "football world cup"]
     alone = {q: [h.text for h in domains.run("language.search", q).hits] for q in queries}
+    spec = domains.get("language.search").default_model
     together: dict = {}
+    sizes: list[int] = []
+    hold, held = threading.Event(), threading.Event()
+
+    def holder():  # the encoder busy with somebody else's call while the four queries arrive
+        with LOADER.use(spec) as emb:
+            real = emb.encode
+            emb.encode = lambda texts, *a, **k: (sizes.append(len(texts)), real(texts, *a, **k))[1]
+            held.set()
+            hold.wait(60)
+        return real
+
+    t0 = threading.Thread(target=holder)
+    t0.start()
+    assert held.wait(60)
+    before = next(m["queued"] for m in LOADER.loaded() if m["id"] == spec.id)
     threads = [threading.Thread(target=lambda q=q: together.__setitem__(
         q, [h.text for h in domains.run("language.search", q).hits])) for q in queries]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
+    try:
+        for t in threads:
+            t.start()
+        until(lambda: next(m["queued"] for m in LOADER.loaded() if m["id"] == spec.id) == before + 4,
+              "the four queries queued behind the busy encoder")
+    finally:
+        hold.set()
+        for t in [t0, *threads]:
+            t.join(120)
+        with LOADER.use(spec) as emb:
+            emb.__dict__.pop("encode", None)  # the instance's spy goes; the class's method serves again
     assert together == alone
+    assert 4 in sizes, f"the queries that waited together were not encoded as one batch: {sizes}"
