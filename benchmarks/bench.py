@@ -3,6 +3,7 @@ overhead over the bare model forward in the same process. Not a test: it reports
 
     ./gallery.sh bench            # print the table
     ./gallery.sh bench --write    # also write docs/benchmarks.md
+    ./gallery.sh bench --only loader   # one group of rows, printed
 """
 from __future__ import annotations
 
@@ -475,7 +476,74 @@ def concurrency_rows(seconds: float = 8.0, callers: int = 4) -> list[tuple[str, 
             for p, label in policies.items()]
 
 
+def loader_rows(loads: int = 4) -> list[tuple[str, str]]:
+    """A warm acquire of a loaded model (Lite0) while another caller loads a different one (Lite2, no eviction),
+    with the loader as it is (memory given back only after an eviction, outside the load lock) and as it was
+    (the heap collected and trimmed on every load, three full collections, inside the lock): each acquire's
+    latency while the loads run, in one run, interleaved."""
+    import gc
+    import threading
+    import domains
+    from domains.core import examples
+    from domains.core.loader import LOADER, ModelLoader, release_memory
+
+    class EveryLoad(ModelLoader):  # the policy before issue 30
+        def _make_room(self, need_mb):
+            out = super()._make_room(need_mb)
+            release_memory()
+            return out
+
+        def _build(self, spec, progress):
+            entry = super()._build(spec, progress)
+            gc.collect()
+            return entry
+
+    for d in ("vision.classify", "language.search", "speech.transcribe"):  # a server's heap: torch and models
+        demo = domains.get(d)
+        domains.run(d, *demo.example()[:1], **demo.example()[1]) if demo.example else None
+    warm = domains.get("vision.classify").default_model
+    other = domains.get("vision.classify").model("efficientnet-lite2")
+
+    def during(cls) -> list[float]:
+        stop, lat = threading.Event(), []
+
+        def acquire():
+            while not stop.is_set():
+                t0 = time.perf_counter()
+                with LOADER.use(warm):
+                    pass
+                lat.append((time.perf_counter() - t0) * 1000)
+                time.sleep(0.002)
+        t = threading.Thread(target=acquire)
+        t.start()
+        with cls(budget_mb=100_000).use(other):  # a different model, loaded by another session's loader call
+            pass
+        stop.set()
+        t.join()
+        return lat
+
+    res = {"now": [], "before": []}
+    for _ in range(loads):
+        for name, cls in (("now", ModelLoader), ("before", EveryLoad)):
+            res[name] += during(cls)
+            gc.collect()
+    q = {k: (statistics.median(v), sorted(v)[int(0.99 * (len(v) - 1))], max(v)) for k, v in res.items()}
+    return [(f"Warm acquire of a loaded model while another session loads a different one ({loads} loads of "
+             "Lite2 each, interleaved; Lite0, MiniLM and Whisper in memory): median / p99 / max, memory given "
+             "back only after an eviction (now) vs on every load inside the lock (before)",
+             f"{q['now'][0]:.2f} / {q['now'][1]:.0f} / {q['now'][2]:.0f} ms vs "
+             f"{q['before'][0]:.2f} / {q['before'][1]:.0f} / {q['before'][2]:.0f} ms")]
+
+
+ONLY = {"loader": loader_rows}  # `bench.py --only NAME`: one group's rows, printed (for the docs by hand)
+
+
 def main() -> None:
+    if "--only" in sys.argv:
+        name = sys.argv[sys.argv.index("--only") + 1]
+        for a, b in ONLY[name]():
+            print(f"| {a} | {b} |")
+        return
     import torch
     import domains
     from domains.core import examples
@@ -509,6 +577,7 @@ def main() -> None:
                  f"{statistics.median(zh) / statistics.median(en):.2f}x"))
 
     rows += concurrency_rows()
+    rows += loader_rows()
     rows += batching_rows()
     rows += speech_rows()
     rows += trained_rows()

@@ -17,7 +17,7 @@ from ..core.loader import LOADER, Progress, adapter
 from ..core.trained import built_note
 from ..core.registry import Demo, ModelSpec, Param, register
 
-SEEDS, EPOCHS, CODE_VERSION, LENGTH = (0, 1, 2), 60, 1, 427
+SEEDS, EPOCHS, LENGTH = (0, 1, 2), 60, 427
 SPECIES = [N_("Vine maple (Acer circinatum)"), N_("Rocky Mountain maple (Acer glabrum)"),
            N_("Bigleaf maple (Acer macrophyllum)"), N_("Boxelder (Acer negundo)"),
            N_("Oregon white oak (Quercus garryana)"), N_("California black oak (Quercus kelloggii)")]
@@ -94,7 +94,7 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
     from ..core.threads import single_thread
     from ..core.training import fit
     data = Xtr, ytr, Xte, yte = osuleaf()
-    key = {"data": trained.fingerprint(Xtr, ytr), "code": CODE_VERSION, "seeds": list(SEEDS), "epochs": EPOCHS}
+    key = {"data": trained.fingerprint(Xtr, ytr), "seeds": list(SEEDS), "epochs": EPOCHS}
 
     def build(progress):
         t0 = time.perf_counter()

@@ -16,7 +16,7 @@ from ..core.loader import LOADER, Progress, adapter
 from ..core.trained import built_note
 from ..core.registry import Demo, ModelSpec, Param, register
 
-SEED, EPOCHS, CODE_VERSION = 0, 150, 1
+SEED, EPOCHS = 0, 150
 
 
 def flavia():
@@ -59,7 +59,7 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
     X, codes, names, tr, te = flavia()
     scaler = StandardScaler().fit(X[tr])
     A, B = scaler.transform(X[tr]), scaler.transform(X[te])
-    key = {"data": trained.fingerprint(X, codes, tr), "code": CODE_VERSION, "seed": SEED, "epochs": EPOCHS}
+    key = {"data": trained.fingerprint(X, codes, tr), "seed": SEED, "epochs": EPOCHS}
 
     def build(progress):
         t0 = time.perf_counter()

@@ -17,7 +17,7 @@ from ..core.loader import LOADER, Progress, adapter
 from ..core.trained import built_note
 from ..core.registry import Demo, ModelSpec, Param, register
 
-SEEDS, EPOCHS, CODE_VERSION = (0, 1, 2), 150, 1
+SEEDS, EPOCHS = (0, 1, 2), 150
 NUM = ["size", "seed", "urea", "phosphate", "pesticide", "hiredlabor", "famlabor", "pseed", "purea", "pphosph", "wage",
        "price"]
 CATS = ["status", "varieties", "bimas", "region"]
@@ -83,7 +83,7 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
     with single_thread():
         cobb = LinearRegression().fit(X[tr], y[tr])
         boosting = HistGradientBoostingRegressor(max_iter=300, learning_rate=0.05, random_state=0).fit(X[tr], y[tr])
-    key = {"data": trained.fingerprint(X, y, tr), "code": CODE_VERSION, "seeds": list(SEEDS), "epochs": EPOCHS}
+    key = {"data": trained.fingerprint(X, y, tr), "seeds": list(SEEDS), "epochs": EPOCHS}
 
     def build(progress):
         t0 = time.perf_counter()

@@ -15,7 +15,7 @@ from ..core.loader import LOADER, Progress, adapter
 from ..core.trained import built_note
 from ..core.registry import Demo, ModelSpec, Param, register
 
-SEEDS, EPOCHS, HIDDEN, WINDOW, AR_LAGS, CODE_VERSION = (0, 1, 2), 150, 32, 20, 9, 2
+SEEDS, EPOCHS, HIDDEN, WINDOW, AR_LAGS = (0, 1, 2), 150, 32, 20, 9
 TEST_FROM, HORIZON = 1930, 11
 
 
@@ -78,7 +78,7 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
     years, y = sunspots()
     split = int(np.where(years == TEST_FROM)[0][0])
     mean, std = float(y[:split].mean()), float(y[:split].std())
-    key = {"data": trained.fingerprint(y), "code": CODE_VERSION, "seeds": list(SEEDS), "epochs": EPOCHS, "hidden": HIDDEN,
+    key = {"data": trained.fingerprint(y), "seeds": list(SEEDS), "epochs": EPOCHS, "hidden": HIDDEN,
            "window": WINDOW}
     Model = _lstm_class()
 

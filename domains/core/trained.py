@@ -1,8 +1,9 @@
 """The third model source: models the project trains itself on bundled data.
 
 Built on first use (with progress), saved as safetensors plus a JSON of metadata (metrics, config),
-and loaded from disk after. The cache key covers the data, the code version, the seed and the
-hyper-parameters, so a change to any of them rebuilds the model.
+and loaded from disk after. One key per model: the demo's key (its data's content, every setting it trains
+with) plus its training code, read from the source itself (`code_fingerprint`), so a change to any of them
+rebuilds the model and its published metrics; nothing is versioned by hand.
 """
 from __future__ import annotations
 
@@ -40,12 +41,57 @@ def fingerprint(*parts: Any) -> str:
     return h.hexdigest()[:16]
 
 
+def code_fingerprint(build: Callable) -> str:
+    """A hash of the training code behind `build`: the source of every module `training_modules` names."""
+    import sys
+    h = hashlib.sha256()
+    for m in sorted(training_modules(build)):
+        f = getattr(sys.modules.get(m), "__file__", None)
+        h.update(m.encode() + (Path(f).read_bytes() if f else b""))
+    return h.hexdigest()[:16]
+
+
+def training_modules(build: Callable) -> set[str]:
+    """The module that defines `build` and every gallery module whose functions or classes it (or a function
+    nested in it) names or holds in its closure."""
+    import types
+    modules, codes, seen = {build.__module__}, [build.__code__], set()
+    objects = [c.cell_contents for c in (build.__closure__ or ()) if _filled(c)]
+    while codes:
+        code = codes.pop()
+        if code in seen:
+            continue
+        seen.add(code)
+        objects += [build.__globals__.get(n) for n in code.co_names]
+        codes += [c for c in code.co_consts if isinstance(c, types.CodeType)]
+    for o in objects:
+        m = getattr(o, "__module__", None) if callable(o) else getattr(o, "__name__", None) \
+            if isinstance(o, types.ModuleType) else None
+        if isinstance(m, str) and m.startswith(__name__.split(".")[0] + "."):
+            modules.add(m)
+    return modules
+
+
+def _filled(cell) -> bool:
+    try:
+        cell.cell_contents
+        return True
+    except ValueError:  # a closure variable not assigned yet
+        return False
+
+
+def folder_for(name: str, key: dict[str, Any], build: Callable) -> Path:
+    """Where this model lives: its name and one hash of its key and its training code."""
+    return cache_dir() / f"{name}-{fingerprint({**key, '__code__': code_fingerprint(build)})}"
+
+
 def cached_model(name: str, key: dict[str, Any], build: Callable[[Progress | None], tuple[dict, dict]],
                  progress: Progress | None = None) -> tuple[dict, dict, bool]:
-    """(tensors, meta, built_now). `build(progress)` returns (state_dict of tensors, JSON-able meta)."""
+    """(tensors, meta, built_now). `build(progress)` returns (state_dict of tensors, JSON-able meta). `key`: what the
+    model is trained from and with (data fingerprints, seeds, epochs, every other setting); the code is added here."""
     from safetensors.torch import load_file, save_file
 
-    folder = cache_dir() / f"{name}-{fingerprint(key)}"
+    folder = folder_for(name, key, build)
     with _locks_guard:
         lock = _locks.setdefault(str(folder), threading.Lock())
     folder.parent.mkdir(parents=True, exist_ok=True)

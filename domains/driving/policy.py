@@ -34,7 +34,6 @@ VALIDATION, TEST = range(500, 520), range(1000, 1050)
 # in two minutes; its numbers mean nothing. The full model is built by `python -m domains train driving.policy`.
 QUICK = dict(steps=1_500, checkpoints=(1_000, 1_500), validation=range(500, 503), test=range(1000, 1008))
 DENSITY = (0.5, 2.0)          # traffic density a user may pick; the policy was trained at 1.0
-CODE_VERSION = 1
 DQN_SETTINGS = dict(learning_rate=5e-4, buffer_size=15_000, learning_starts=200, batch_size=32, gamma=0.95,
                     train_freq=1, gradient_steps=1, target_update_interval=50, exploration_fraction=0.7)
 
@@ -204,7 +203,7 @@ class Drivers:
 def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
     from ..core import trained
     b = budget()
-    key = {"code": CODE_VERSION, "steps": b["steps"], "checkpoints": list(b["checkpoints"]), "dqn": DQN_SETTINGS,
+    key = {"steps": b["steps"], "checkpoints": list(b["checkpoints"]), "dqn": DQN_SETTINGS,
            "validation": [b["validation"].start, b["validation"].stop], "test": [b["test"].start, b["test"].stop]}
     tensors, meta, built = trained.cached_model("highway-dqn", key, train, progress)
     nets = []

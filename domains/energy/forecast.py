@@ -24,7 +24,7 @@ from ..core.training import fit, pinball, sorted_quantiles
 
 QS = (0.1, 0.5, 0.9)
 NUM = ["Temperature", "tmax_day", "temp_lag2", "WorkDay", "lag48", "lag336", "yday_mean", "doy_s", "doy_c"]
-SEEDS, EPOCHS, CODE_VERSION = (0, 1, 2), 20, 1
+SEEDS, EPOCHS = (0, 1, 2), 20
 FIT_END, CAL_END = "2014-10-01", "2014-11-01"   # fit before, calibrate in October, test from November
 MODELS = {"network": N_("quantile network (trained here)"), "boosting": N_("gradient boosting"),
           "ridge": N_("ridge regression"), "last_week": N_("same half-hour last week")}
@@ -132,7 +132,7 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
         ridge = Ridge(alpha=1.0).fit(ridge_prep(fit_), y)
         boosting = HistGradientBoostingRegressor(max_iter=400, learning_rate=0.05, random_state=0).fit(
             fit_[NUM + ["hh", "dow"]].to_numpy(), y)
-    key = {"data": trained.fingerprint(df.Demand.to_numpy(), df.Temperature.to_numpy()), "code": CODE_VERSION,
+    key = {"data": trained.fingerprint(df.Demand.to_numpy(), df.Temperature.to_numpy()),
            "seeds": list(SEEDS), "epochs": EPOCHS}
     Net = _net_class()
     shell = DemandModels([], scaler, ym, ys, boosting, ridge, ridge_prep, 0.0, {})

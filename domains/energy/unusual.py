@@ -15,7 +15,7 @@ from ..core.loader import LOADER, Progress, adapter
 from ..core.trained import built_note
 from ..core.registry import Demo, ModelSpec, Param, register
 
-SEED, EPOCHS, CODE_VERSION = 0, 100, 2
+SEED, EPOCHS = 0, 100
 METHODS = {"pca": N_("PCA, 2 components"), "autoencoder": N_("autoencoder (trained here)")}
 
 
@@ -53,7 +53,7 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
     X = D[weekday] / D[weekday].mean(1, keepdims=True)
     Z = (X - X.mean(0)) / X.std(0)
     holiday = (workday[weekday] == 0).astype(int)
-    key = {"data": trained.fingerprint(Z), "code": CODE_VERSION, "seed": SEED, "epochs": EPOCHS}
+    key = {"data": trained.fingerprint(Z), "seed": SEED, "epochs": EPOCHS}
     Zt = torch.tensor(Z, dtype=torch.float32)
 
     def build(progress):

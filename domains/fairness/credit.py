@@ -25,7 +25,7 @@ GROUPINGS = {"age": N_("age band"), "marital": N_("marital status")}
 AGE_BANDS = ([0, 25, 35, 50, 200], ["18-25", "26-35", "36-50", "51+"])
 MODELS = {"full": N_("network that sees every column"), "unaware": N_("network without Age and Marital"),
           "mitigated": N_("network + a threshold per age band (ThresholdOptimizer)")}
-SEED, EPOCHS, CODE_VERSION = 0, 60, 1
+SEED, EPOCHS = 0, 60
 
 
 def frame():
@@ -101,7 +101,7 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
         mean, std = X[tr].mean(0), X[tr].std(0) + 1e-6
         inputs[name] = {"X": ((X - mean) / std).astype("float32"), "columns": [cols[j] for j in keep]}
     y = df["bad"].to_numpy()
-    key = {"data": trained.fingerprint(y), "code": CODE_VERSION, "seed": SEED, "epochs": EPOCHS}
+    key = {"data": trained.fingerprint(y, tr, *(v["X"] for v in inputs.values())), "seed": SEED, "epochs": EPOCHS}
 
     def build(progress):
         t0 = time.perf_counter()

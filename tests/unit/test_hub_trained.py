@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 from domains.core import trained
 from domains.core.loader import ModelLoader, adapter, ADAPTERS
@@ -98,3 +99,72 @@ def test_trained_source_through_the_loader():
             assert net.weight.shape == (1, 30)
     finally:
         ADAPTERS.pop("test_bc")
+
+
+class _Stop(Exception):
+    pass
+
+
+def _folder_of(monkeypatch, load, spec):
+    """Where a trained demo's adapter would find (or build) its model: its one key, computed the way it is for
+    real, without training (cached_model replaced by a spy that stops there)."""
+    seen = []
+
+    def spy(name, key, build, progress=None):
+        seen.append(trained.folder_for(name, key, build))
+        raise _Stop
+    monkeypatch.setattr(trained, "cached_model", spy)
+    with pytest.raises(_Stop):
+        load(spec, None, None)
+    monkeypatch.undo()
+    return seen[0]
+
+
+def test_a_trained_demos_key_covers_every_setting_and_its_training_code(monkeypatch):
+    """Differential privacy's model: the clipping norm and the seed are in its key (they were not), and its
+    training code is read from the source, so a changed setting or a changed line rebuilds it."""
+    import domains
+    from domains.privacy import dp
+    spec = domains.get("privacy.dp").default_model
+    first = _folder_of(monkeypatch, dp._load, spec)
+    assert _folder_of(monkeypatch, dp._load, spec) == first  # stable: the same model is found again
+    for name, value in (("CLIP", 2.0), ("SEED", 1), ("DELTA", 1e-6), ("EPSILONS", (1.0, 4.0))):
+        monkeypatch.setattr(dp, name, value)
+        changed = _folder_of(monkeypatch, dp._load, spec)
+        assert changed != first, f"{name} is not in the key: the old model would be served"
+    # the training code: the module of the build function and the gallery modules it calls
+    captured = []
+
+    def spy(name, key, build, progress=None):
+        captured.append(build)
+        raise _Stop
+    monkeypatch.setattr(trained, "cached_model", spy)
+    with pytest.raises(_Stop):
+        dp._load(spec, None, None)
+    monkeypatch.undo()
+    assert {"domains.privacy.dp", "domains.core.threads"} <= trained.training_modules(captured[0])
+
+
+def test_a_changed_line_of_training_code_changes_the_key(tmp_path, monkeypatch):
+    import importlib.util
+    src = tmp_path / "keytest_module.py"
+    src.write_text("EPOCHS = 3\n\ndef build(progress):\n    return {}, {'epochs': EPOCHS}\n")
+    spec = importlib.util.spec_from_file_location("domains.keytest_module", src)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["domains.keytest_module"] = mod
+    try:
+        spec.loader.exec_module(mod)
+        before = trained.code_fingerprint(mod.build)
+        src.write_text("EPOCHS = 3\n\ndef build(progress):\n    return {}, {'epochs': EPOCHS + 1}\n")
+        assert trained.code_fingerprint(mod.build) != before
+    finally:
+        sys.modules.pop("domains.keytest_module", None)
+
+
+def test_no_model_is_versioned_by_hand():
+    import re
+    from pathlib import Path
+    root = Path(trained.__file__).resolve().parents[1]
+    hand = [str(p.relative_to(root)) for p in root.rglob("*.py")
+            if re.search(r"\b[A-Z_]*VERSION\b\s*=|[\"']v[\"']\s*:\s*\d", p.read_text())]
+    assert not hand, f"cache keys with hand-bumped versions (the code is in the key already): {hand}"
