@@ -1,37 +1,36 @@
-"""Thread counts. Training small models: one BLAS thread and one torch thread (on busy shared cores a second
-thread spin-waits for the first: the same tiny training step ran about 10 times slower with two threads than
-with one). Model calls: the cores shared among the calls running at that moment (`per_call`)."""
+"""Thread counts: the one policy, stated here.
+
+What torch does (torch 2.13, tested in tests/unit/test_threads.py): `torch.set_num_threads` sets the count for the
+calling thread, and a thread that has not used torch yet starts with the count set last anywhere. Each Streamlit
+session runs in its own thread, so the count is set around each piece of work, in the thread doing it, and put
+back after:
+
+- a model call (`per_call`): the cores shared among the model calls running at that moment, so concurrent calls do
+  not oversubscribe the cores and a lone call gets them all. Chosen by benchmarks/bench.py (docs/benchmarks.md): a
+  lone EfficientNet-Lite2 call 37.6 ms with two threads against 60.0 ms with one; four concurrent callers 39.4
+  calls/s shared, 40.6 with one thread each (a tie), 36.0 with two each. `GALLERY_TORCH_THREADS=N` fixes N.
+- training a small model (`single_thread`): one torch thread and one BLAS thread (on busy shared cores a second
+  thread spin-waits for the first: the same tiny training step ran about 10 times slower with two).
+"""
 from __future__ import annotations
 
 import contextlib
 import threading
 from typing import Iterator
 
-_guard = threading.Lock()
-_depth = 0
-_saved = 1
-
 
 @contextlib.contextmanager
 def single_thread() -> Iterator[None]:
-    """Inside: NumPy/SciPy's BLAS and torch use one thread each; torch's setting is put back after the last
-    nested user leaves (torch's thread count is process-wide)."""
-    global _depth, _saved
+    """Inside: NumPy/SciPy's BLAS and torch use one thread each, in this thread; put back after."""
     from threadpoolctl import threadpool_limits
     import torch
-    with _guard:
-        if _depth == 0:
-            _saved = torch.get_num_threads()
-            torch.set_num_threads(1)
-        _depth += 1
+    saved = torch.get_num_threads()
+    torch.set_num_threads(1)
     try:
         with threadpool_limits(1):
             yield
     finally:
-        with _guard:
-            _depth -= 1
-            if _depth == 0:
-                torch.set_num_threads(_saved)
+        torch.set_num_threads(saved)
 
 
 _calls = 0  # model calls running now, in every session of this process
@@ -39,9 +38,7 @@ _calls_guard = threading.Lock()
 
 
 def call_threads(active: int) -> int:
-    """Torch threads for one model call while `active` calls run: GALLERY_TORCH_THREADS (a number), or by default
-    the cores shared among the calls running now, so that concurrent calls do not oversubscribe the cores (measured
-    by benchmarks/bench.py, `concurrency_rows`: the shared policy beat one and two threads per call)."""
+    """Torch threads for one model call while `active` calls run (the policy above)."""
     import os
     want = os.environ.get("GALLERY_TORCH_THREADS", "auto")
     if want.isdigit() and int(want) > 0:
@@ -51,8 +48,7 @@ def call_threads(active: int) -> int:
 
 @contextlib.contextmanager
 def per_call() -> Iterator[None]:
-    """Around one model call: set the calling thread's torch thread count (torch keeps it per thread; each
-    Streamlit session runs in its own thread) from how many calls are running now."""
+    """Around one model call: the calling thread's torch thread count from how many calls are running now."""
     global _calls
     import sys
     with _calls_guard:

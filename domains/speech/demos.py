@@ -343,8 +343,8 @@ def synthesize(text: Any, *, model: str | None = None, speed: float = 1.0, varia
 
 # ---------------------------------------------------------------- voice activity
 def _silero():
-    """The silero_vad module. Importing it calls torch.set_num_threads(1) for the whole process, which would
-    halve every other torch demo's speed: the thread count is put back."""
+    """The silero_vad module. Importing it calls torch.set_num_threads(1), which would also become the count of
+    every thread that has not used torch yet (domains/core/threads.py says how torch keeps it): put back."""
     import torch
     threads = torch.get_num_threads()
     import silero_vad
