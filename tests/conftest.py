@@ -108,6 +108,13 @@ def tiny_whisper_hub():
     yield from _installed("SPEECH_PIPELINES")
 
 
+def pytest_runtest_setup(item):
+    """`@skips.needs(ok, reason)` on a test or module: the one skip helper decides (tests/skips.py)."""
+    for mark in item.iter_markers("needs_missing"):
+        from skips import need
+        need(False, mark.kwargs["reason"])
+
+
 @pytest.fixture(autouse=True)
 def _english_unless_asked():
     """Every test starts in English: the language is per context, and a page run in this thread may have set it."""

@@ -1,7 +1,7 @@
 """Driving, biology and social networks under AppTest."""
 from __future__ import annotations
 
-import pytest
+from skips import needs
 
 from test_pages import errors, open_section, texts
 from domains.driving import pedestrians as ped
@@ -17,7 +17,7 @@ def test_driving_policy_shows_both_drivers_and_every_policy_on_the_test_seeds():
     assert not dense.exception and any("density 1" in w.value for w in dense.warning)
 
 
-@pytest.mark.skipif(not ped.VIDEO.is_file(), reason="opencv-doc's vtest.avi is not installed")
+@needs(ped.VIDEO.is_file(), "opencv-doc's vtest.avi is not installed (apt-get install opencv-doc)")
 def test_pedestrians_scrub_through_frames():
     at = open_section("pages/driving.py", "pedestrians", ped_seconds=3)
     assert not at.exception and not errors(at)

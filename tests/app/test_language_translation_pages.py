@@ -6,6 +6,7 @@ import json
 import shutil
 
 import pytest
+from skips import needs
 from streamlit.testing.v1 import AppTest
 
 from test_pages import errors, open_section, texts
@@ -71,7 +72,7 @@ def test_translate_utf8_upload_is_translated():
     assert not at.exception and not errors(at) and "Bom dia" in at.code[0].value
 
 
-@pytest.mark.skipif(not shutil.which("apertium"), reason="Apertium not installed")
+@needs(bool(shutil.which("apertium")), "Apertium not installed (apt-get install apertium apertium-eng-spa)")
 def test_neural_vs_rule_based_section():
     at = translation("compare")
     assert not at.exception and not errors(at)

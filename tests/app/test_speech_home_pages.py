@@ -3,6 +3,7 @@ is fed WAV bytes, and the audio bad-input list and bad text give messages, never
 from __future__ import annotations
 
 import pytest
+from skips import need
 from streamlit.testing.v1 import AppTest
 from testmedia import bad_audio
 
@@ -73,8 +74,7 @@ def test_synthesis_offers_a_download():
 
 
 def test_speaker_with_a_real_voice_is_different():
-    if "alsa_front_center" not in speech.example_ids():
-        pytest.skip("alsa-utils not installed")
+    need("alsa_front_center" in speech.example_ids(), "alsa-utils not installed (apt-get install alsa-utils)")
     at = speech_page("speaker")
     next(b for b in at.button if b.key == "spk2_ex_alsa_front_center").click().run()
     assert "### Different speakers" in texts(at)

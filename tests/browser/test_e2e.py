@@ -13,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from skips import need
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("servers")]  # one worker: one server, one Chromium
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,10 +32,7 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"Chromium not found at {CHROMIUM}; .ci/run installs it with apt")
-        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    need(Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM} (apt-get install chromium)")
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
                              "--server.address", "127.0.0.1", "--server.headless", "true"],

@@ -4,7 +4,6 @@ The models run in each replica's process here: stickiness does not depend on whe
 is tested in tests/serve)."""
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -13,6 +12,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from skips import need
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "deploy"))
 from cluster import start_nginx, stop_nginx  # noqa: E402
@@ -21,11 +21,6 @@ from test_e2e import ARGS, CHROMIUM, ROOT, free_port, shot  # noqa: E402
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("servers")]
 
 
-def _need(ok: bool, reason: str) -> None:
-    if not ok:
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
 
 
 def _health(url: str, cookie: str | None = None) -> str | None:
@@ -36,8 +31,8 @@ def _health(url: str, cookie: str | None = None) -> str | None:
 
 @pytest.fixture(scope="module")
 def proxy(tmp_path_factory):
-    _need(Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM} (apt-get install chromium)")
-    _need(bool(shutil.which("nginx")), "nginx is not installed (apt-get install nginx)")
+    need(Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    need(bool(shutil.which("nginx")), "nginx is not installed (apt-get install nginx)")
     ports = [free_port(), free_port()]
     procs = [subprocess.Popen([sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(p),
                                "--server.address", "127.0.0.1", "--server.headless", "true"],

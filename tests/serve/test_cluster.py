@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from skips import need
 
 ROOT = Path(__file__).resolve().parents[2]
 # On the browser tests' worker, after them: a two-node Ray cluster beside a browser test held both cores (load 7)
@@ -20,17 +21,12 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.xdist_group("servers")
 
 
-def _need(ok: bool, reason: str) -> None:
-    if not ok:
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
 
 
 def in_namespace(*args: str, timeout: float, env: dict | None = None) -> subprocess.CompletedProcess:
-    _need(importlib.util.find_spec("ray") is not None,
+    need(importlib.util.find_spec("ray") is not None,
           "Ray is not installed: .venv/bin/python -m pip install -r requirements-serve.txt")
-    _need(hasattr(os, "geteuid") and os.geteuid() == 0 and bool(shutil.which("unshare")) and bool(shutil.which("ip")),
+    need(hasattr(os, "geteuid") and os.geteuid() == 0 and bool(shutil.which("unshare")) and bool(shutil.which("ip")),
           "a private network namespace needs root, unshare and ip (util-linux, iproute2)")
     cmd = ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$@"', "sh", sys.executable, *args]
     return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
@@ -61,7 +57,7 @@ def test_cluster_up_serves_a_visitor_through_nginx_and_down_stops_it():
     """The operator's commands: `cluster up` (two Ray nodes, the model server, two Streamlit replicas, nginx) ends
     with the Serve URL; a visitor through nginx gets the Vision page's result, computed on the model server;
     `status` lists the deployments; `down` leaves nothing listening."""
-    _need(bool(shutil.which("nginx")), "nginx is not installed (apt-get install nginx)")
+    need(bool(shutil.which("nginx")), "nginx is not installed (apt-get install nginx)")
     with tempfile.TemporaryDirectory(prefix="gct", dir="/tmp") as run:
         r = in_namespace("tests/serve/cluster_up_check.py", timeout=1200, env={"GALLERY_CLUSTER_DIR": run})
     lines = r.stdout.strip().splitlines()

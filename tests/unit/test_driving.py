@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from skips import needs
 
 import domains
 from domains.core.errors import InputError
@@ -56,7 +57,7 @@ def test_warnings_and_refusals():
         domains.run("driving.policy", seed=-1)
 
 
-pytestmark_video = pytest.mark.skipif(not ped.VIDEO.is_file(), reason="opencv-doc's vtest.avi is not installed")
+pytestmark_video = needs(ped.VIDEO.is_file(), "opencv-doc's vtest.avi is not installed (apt-get install opencv-doc)")
 
 
 @pytestmark_video

@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from skips import need
 
 import domains
 from domains.core import i18n
@@ -144,8 +145,7 @@ def test_pictures_the_gallery_draws_can_carry_chinese():
     from PIL import Image
     from domains.core import draw
     font = draw._font(20)
-    if not any(Path(p).exists() for p in draw.CJK_FONTS):
-        pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
+    need(any(Path(p).exists() for p in draw.CJK_FONTS), "no CJK font installed (apt-get install fonts-noto-cjk)")
     assert "CJK" in " ".join(font.getname())
     img = draw.boxes(Image.new("RGB", (200, 120), "white"), [((20, 40, 100, 60), "人脸 95%")])
     glyph = font.getmask("人").getbbox()

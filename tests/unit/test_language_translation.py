@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import threading
 
@@ -14,11 +13,11 @@ from domains.core.errors import InputError, ModelUnavailable
 from domains.core.inputs import load_text
 from domains.core.loader import LOADER
 from domains.core.text import sentences
+from skips import needs
 from test_registry_cli import cli
 
 APERTIUM = shutil.which("apertium") is not None
-needs_apertium = pytest.mark.skipif(not APERTIUM and not os.environ.get("CI"),
-                                    reason="Apertium not installed (sudo apt-get install apertium apertium-eng-spa)")
+needs_apertium = needs(APERTIUM, "Apertium not installed (apt-get install apertium apertium-eng-spa)")
 NEWS = ("Apple CEO Tim Cook met German Chancellor Olaf Scholz in Berlin on Tuesday to discuss a $2 billion "
         "investment in a new chip plant.")
 

@@ -198,7 +198,6 @@ def test_waiting_callers_are_served_in_order_and_told_their_place(tiny_hub):
 def test_a_waiter_stopped_while_queued_does_not_jam_the_queue(tiny_hub):
     """Streamlit stops a script run (the visitor clicked elsewhere) by raising inside its next call, which can be
     the queue's progress message: that ticket is skipped, and the callers behind it still get their turn."""
-    import time
 
     class Stopped(Exception):
         pass
@@ -354,7 +353,6 @@ def test_requests_that_queue_together_run_as_one_batch(tiny_hub):
     """Dynamic batching: while the model is busy, five requests queue; the first to get the turn runs all five as
     one batch, each caller gets its own output, the others return without a turn of their own. A lone request
     is not delayed: a batch of one. An error in the batch reaches every caller in it."""
-    import time
     loader = ModelLoader(budget_mb=1000, wait_limit_s=30)
     a = tiny("tiny-org/vit-a")
     calls: list[list] = []

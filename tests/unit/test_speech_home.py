@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import os
 
 import numpy as np
 import pytest
@@ -14,11 +13,11 @@ import domains
 from domains import smart_home, speech
 from domains.core import audio
 from domains.core.errors import InputError
+from skips import needs
 from test_registry_cli import cli
 
 REAL = (speech.REAL_VOICE / "Front_Center.wav").exists()
-needs_real_voice = pytest.mark.skipif(not REAL and not os.environ.get("CI"),
-                                      reason="alsa-utils not installed (its clips are a real voice)")
+needs_real_voice = needs(REAL, "alsa-utils not installed (its clips are a real voice): apt-get install alsa-utils")
 
 
 @pytest.fixture(scope="module")

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import io
 import json
-import os
 
 import numpy as np
 import pytest
+from skips import need
 from testmedia import bad_images, encode
 
 import domains
@@ -76,10 +76,7 @@ def test_pose_has_33_named_keypoints_with_shoulders_above_hips():
 
 
 def test_hands_finds_the_hand_in_a_real_photo():
-    if not any(e.id == "hand" for e in examples.IMAGES):
-        if os.environ.get("CI"):
-            pytest.fail("Debian's opencv-doc is not installed; .ci/run installs it")
-        pytest.skip("no hand photo: apt-get install opencv-doc")
+    need(any(e.id == "hand" for e in examples.IMAGES), "no hand photo: apt-get install opencv-doc")
     r = domains.run("vision.hands", examples.image("hand"))
     assert len(r.hands) == 1 and len(r.hands[0].keypoints) == 21 and r.hands[0].score > 0.5
     k = {p.name: p for p in r.hands[0].keypoints}  # the photo's hand lies flat, fingers pointing right
