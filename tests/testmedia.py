@@ -81,6 +81,10 @@ def bad_images() -> dict[str, tuple[bytes, str]]:
         "16-bit": (_photo("I;16"), "ok"),
         "1x1": (encode(Image.new("RGB", (1, 1), (120, 80, 60))), "error"),
         "20000x20000": (encode(Image.new("1", (20000, 20000))), "error"),
+        # long and thin: fine as uploaded, a line of pixels as the model would see it (1024 x 1)
+        "20000x20": (encode(Image.new("RGB", (20000, 20), (120, 80, 60))), "error"),
+        "20x20000": (encode(Image.new("RGB", (20, 20000), (120, 80, 60))), "error"),
+        "16x5000": (encode(Image.new("RGB", (16, 5000), (120, 80, 60))), "error"),
         "truncated-jpeg": (_truncated_jpeg(), "error"),
         "text-as-png": (b"this is a text file, not a picture\n" * 20, "error"),
         "decompression-bomb": (_png_bomb(), "error"),

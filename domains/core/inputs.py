@@ -137,6 +137,7 @@ def load_image(src: Any, *, max_side: int = MAX_SIDE) -> tuple[Any, ImageInfo]:
     if isinstance(src, Guarded) and src.kind == "image":  # checked and decoded by the front end
         if not (isinstance(src.value, Image.Image) and isinstance(src.info, ImageInfo)):
             raise InputError(_("The input arrived damaged; send it again."))
+        _check_shape(src.value.width, src.value.height, max_side)
         img = src.value.convert("RGB")
         img.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
         return img, dataclasses.replace(src.info, used_width=img.width, used_height=img.height)
@@ -169,6 +170,7 @@ def load_image(src: Any, *, max_side: int = MAX_SIDE) -> tuple[Any, ImageInfo]:
     if min(width, height) < MIN_SIDE:
         raise InputError(_("The image is {width} x {height} pixels: too small to show anything a model could "
                            "recognise. Use a picture at least {MIN_SIDE} pixels on each side.").format(width=width, height=height, MIN_SIDE=MIN_SIDE))
+    _check_shape(width, height, max_side)
     exif = bool(img.getexif()) if hasattr(img, "getexif") else False
     try:
         img = ImageOps.exif_transpose(img)  # honour the camera's orientation, then drop the metadata
@@ -211,6 +213,17 @@ def read_bytes(src: Any, *, limit: int | None = None, what: str = "image") -> by
     if len(data) > limit:
         raise _too_big(len(data), limit)
     return data
+
+
+def _check_shape(width: int, height: int, max_side: int) -> None:
+    """The picture the model will see, not only the upload: shrunk to fit `max_side`, a very long and thin image
+    (20000 x 20) would be a line of pixels (1024 x 1)."""
+    scale = min(1.0, max_side / max(width, height))
+    w, h = max(1, round(width * scale)), max(1, round(height * scale))
+    if min(w, h) < MIN_SIDE <= min(width, height):
+        raise InputError(_("The image is {width} x {height} pixels: too long and thin. Shrunk to {w} x {h}, as the "
+                           "model would see it, one side is under {min_side} pixels. Crop it closer to what it "
+                           "shows.").format(width=width, height=height, w=w, h=h, min_side=MIN_SIDE))
 
 
 def _too_big(n: int, limit: int) -> InputError:
