@@ -23,6 +23,8 @@ def _input(demo, raw: str | None) -> Any:
     if demo.input_kind == "none":
         return None
     if raw is None:
+        if demo.input_optional:
+            return None
         raise InputError(_("{id} needs an input ({input_kind}).").format(id=demo.id, input_kind=demo.input_kind))
     if demo.input_kind == "image" and raw.startswith("example:"):
         return examples.image(raw.split(":", 1)[1])

@@ -67,7 +67,7 @@ def load_audio(src: Any, *, rate: int = RATE, max_seconds: float = MAX_SECONDS) 
         try:
             info = sf.info(io.BytesIO(raw))
         except Exception:
-            raise InputError(_("This is not an audio file soundfile can read (WAV, FLAC, OGG or MP3 expected), or "
+            raise InputError(_("This is not an audio file we can read (WAV, FLAC, OGG or MP3 expected), or "
                                "it is damaged.")) from None
         if info.frames == 0 or info.samplerate <= 0:
             raise InputError(_("The audio file has a header but no samples."))

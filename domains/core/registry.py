@@ -153,6 +153,14 @@ class Demo:
         return not any(m.offline for m in self.models)
 
     @property
+    def input_optional(self) -> bool:
+        """True when the demo's function may be called without an input (its first parameter has a default): the
+        CLI then runs it without one too (concepts.cnn reads a held-out digit)."""
+        import inspect
+        first = next(iter(inspect.signature(self.fn).parameters.values()), None)
+        return first is not None and first.default is not inspect.Parameter.empty
+
+    @property
     def default_model(self) -> ModelSpec:
         return self.models[0]
 

@@ -188,3 +188,16 @@ def test_cli_runs_the_playground_with_the_contract_fields():
     bad = subprocess.run([sys.executable, "-m", "domains", "run", "concepts.playground", "--param", "layers=99"],
                          capture_output=True, text=True, timeout=300, cwd=root)
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_the_cli_runs_a_demo_whose_input_may_be_omitted_without_one():
+    """concepts.cnn reads a held-out digit when no picture is given: the command line needs none either, while a
+    demo that needs its input still says so (exit 2, one line)."""
+    import json
+    from test_registry_cli import cli
+    r = cli("run", "concepts.cnn", "--param", "sample=3", "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["prediction"] in range(10) and out["truth"] in range(10)  # a held-out digit, with its label
+    r = cli("run", "vision.classify")
+    assert r.returncode == 2 and "needs an input (image)" in r.stderr and len(r.stderr.strip().splitlines()) == 1
