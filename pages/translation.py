@@ -31,7 +31,11 @@ if section == "translate":
     st.caption(join(_(demo.summary), _("Offline: English ↔ Portuguese (neural) and English ↔ Spanish (rule-based, "
                                          "if Apertium is installed). Other pairs use OPUS-MT models from the hub.")))
     a, b, c = st.columns([2, 2, 3])
-    src = a.selectbox(_("From"), list(LANGS), format_func=LANGS.get, key="tr_src")
+    def example_in_source() -> None:  # the box follows the language: its example, or empty (never a refusal first)
+        title = next((t for t, lang in FROM.items() if lang == st.session_state.tr_src), None)
+        st.session_state["tr_text"] = EXAMPLES[title] if title else ""
+
+    src = a.selectbox(_("From"), list(LANGS), format_func=LANGS.get, key="tr_src", on_change=example_in_source)
     tgt_options = sorted({p.split("-")[1] for p in translation.supported_pairs() if p.startswith(src + "-")},
                          key=list(LANGS).index)
     tgt = b.selectbox(_("To"), tgt_options, format_func=LANGS.get, key="tr_tgt")

@@ -39,6 +39,16 @@ def test_translate_portuguese_example_switches_the_language():
     assert "central bank" in at.code[0].value.lower()
 
 
+def test_choosing_the_source_language_puts_its_example_in_the_box_or_empties_it():
+    """From = Spanish shows the Spanish example; From = 中文 (no offline model reads it) an empty box, not the
+    English example refused."""
+    at = translation("translate")
+    at.selectbox(key="tr_src").set_value("es").run()
+    assert at.text_area(key="tr_text").value.startswith("El banco central") and not errors(at)
+    at.selectbox(key="tr_src").set_value("zh").run()
+    assert not at.exception and at.text_area(key="tr_text").value == "" and not errors(at)
+
+
 def test_translate_target_list_offers_only_supported_pairs_and_a_hub_pair_explains_itself():
     at = translation("translate")
     assert set(at.selectbox(key="tr_tgt").options) == {"Portuguese", "Spanish", "Chinese", "German", "French"}
