@@ -15,6 +15,7 @@ from .inputs import MAX_BYTES, read_bytes
 from .i18n import _
 
 RATE = 16_000  # what the speech models take
+QUIET_DB = -50.0  # spectrogram power (dB) under which a clip is drawn as quiet, however loud its own peak
 MAX_SECONDS = float(os.environ.get("GALLERY_MAX_AUDIO_S", "300"))
 
 
@@ -130,7 +131,9 @@ def spectrogram(samples, rate: int = RATE, max_columns: int = 400) -> Spectrogra
     hop = max(160, len(samples) // max_columns)
     f, t, s = spec(samples, fs=rate, nperseg=400, noverlap=max(0, 400 - hop))
     db = 10 * np.log10(s + 1e-12)
-    db = np.clip(db - db.max(), -80, 0)
+    # 0 dB is the clip's loudest point, but never below a quiet level: a silent or near-silent clip is drawn dark,
+    # as it sounds, not stretched until its noise floor looks as loud as speech
+    db = np.clip(db - max(float(db.max()), QUIET_DB), -80, 0)
     return Spectrogram(np.round(t, 3).tolist(), np.round(f, 1).tolist(), np.round(db, 1).tolist())
 
 

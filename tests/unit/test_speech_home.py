@@ -257,3 +257,13 @@ def test_speech_leaves_torch_threads_alone(clips):
     domains.run("speech.transcribe", clips["lights"])
     domains.run("speech.vad", clips["lights"])
     assert torch.get_num_threads() == before
+
+
+def test_the_spectrogram_draws_silence_dark_and_a_tone_bright():
+    """Digital silence was stretched to the brightest colour (0 dB relative to its own floor): it read as loud."""
+    import numpy as np
+    t = np.arange(16000) / 16000
+    silent = audio.spectrogram(np.zeros(16000, np.float32))
+    tone = audio.spectrogram((0.3 * np.sin(2 * np.pi * 300 * t)).astype(np.float32))
+    assert max(map(max, silent.db)) <= -60
+    assert max(map(max, tone.db)) == 0 and min(map(min, tone.db)) >= -80
