@@ -162,6 +162,19 @@ def sentences(text: str) -> list[str]:
     return out
 
 
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def join_sentences(parts: list[str]) -> str:
+    """Sentences back into text: a space between them, except beside Chinese or Japanese, which use none."""
+    out = ""
+    for p in parts:
+        if out and not (_CJK.match(out[-1]) or _CJK.match(p[:1])):
+            out += " "
+        out += p
+    return out
+
+
 # ---------------------------------------------------------------- hub pipelines
 IMAGE_TASKS = ("object-detection", "image-segmentation", "depth-estimation", "zero-shot-image-classification",
                "image-text-to-text", "image-classification")

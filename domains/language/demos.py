@@ -15,7 +15,7 @@ from ..core.evaluation import Evaluation
 from ..core.inputs import load_text, script_check
 from ..core.loader import LOADER, Progress, adapter
 from ..core.registry import Demo, ModelSpec, Param, register
-from ..core.text import EMBEDDERS, sentences
+from ..core.text import EMBEDDERS, join_sentences, sentences
 from ..core.i18n import N_, _
 
 ASSETS = Path(__file__).parent / "assets"
@@ -91,12 +91,13 @@ def ner(text: Any, *, model: str | None = None, progress: Progress | None = None
 
 # ---------------------------------------------------------------- semantic search
 def _prose(topic: str) -> tuple[str, list[str]]:
-    """A pydoc help topic -> (title, prose paragraphs): grammar blocks, code and underlines dropped."""
+    """A pydoc help topic -> (title, prose paragraphs): grammar blocks, code, underlines and tables (reST grid
+    tables' "+---+" and "| ... |" rows, which read as a wall of symbols once flattened) dropped."""
     lines = topic.splitlines()
     title = lines[0].strip() if lines else ""
     paras, cur = [], []
     for line in lines[2:]:
-        if line.strip() and not line.startswith((" ", "\t", "*", "=", "-")):
+        if line.strip() and not line.startswith((" ", "\t", "*", "=", "-", "+", "|")):
             cur.append(line.strip())
         elif cur:
             paras.append(" ".join(cur))
@@ -128,6 +129,7 @@ def python_docs() -> list[tuple[str, str]]:
     return out
 
 
+TIE = 0.5  # top scores closer than this many standard deviations of the corpus's scores are not a ranking
 CORPORA = {"python-docs": N_("Python language reference (help topics shipped with Python)"), "custom": N_("your own text")}
 
 
@@ -199,6 +201,12 @@ def search(query: Any, *, model: str | None = None, corpus: str = "python-docs",
     if spec.id == "all-minilm-l6-v2" and any(ord(c) > 0x2E80 for c in query):
         notes.append(_("MiniLM was trained on English: for Chinese, Japanese or Korean queries pick the "
                        "multilingual model."))
+    # too close to rank: the top scores closer together than half the spread (standard deviation) of all the
+    # corpus's scores for this query (each model has its own range: E5's cosines sit near 0.8, MiniLM's near 0.2)
+    if len(hits) > 1 and len(scores) > 10 and hits[0].score - hits[-1].score < TIE * float(scores.std()):
+        notes.append(_("The top {n} scores are within {d:.3f} of each other: the model cannot tell these passages "
+                       "apart for this query, so their order means little.").format(
+                           n=len(hits), d=hits[0].score - hits[-1].score))
     return SearchResult(query, hits, corpus, len(passages), spec.id, round(ms, 1), notes)
 
 
@@ -360,7 +368,7 @@ def summarize(text: Any, *, model: str | None = None, sentences_out: int = 3, me
     ms += (time.perf_counter() - t0) * 1000  # ranking is part of the answer
     chosen = set(np.argsort(scores)[::-1][:n].tolist())
     out = [SummarySentence(i, s, round(float(scores[i]), 5), i in chosen) for i, s in enumerate(sents)]
-    return SummaryResult(" ".join(s.text for s in out if s.chosen), out, method, spec.id, round(ms, 1),
+    return SummaryResult(join_sentences([s.text for s in out if s.chosen]), out, method, spec.id, round(ms, 1),
                          script_check(text, spec, refuse=False))
 
 

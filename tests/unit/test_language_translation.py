@@ -246,3 +246,25 @@ def test_copied_through_sentences_are_never_scored_as_a_perfect_round_trip():
     assert "came back unchanged" in " ".join(tr.notes)
     good = domains.run("translation.compare", "The bank raised interest rates. Prices rose quickly.")
     assert all(s.untranslated == 0 and s.similarity > 0.7 for s in good.systems)
+
+
+def test_the_search_corpus_has_no_flattened_tables_and_close_scores_are_called_a_tie():
+    import re
+    from domains.language.demos import python_docs
+    docs = python_docs()
+    assert docs and not [t for t, p in docs if re.search(r"[-=+|]{4,}", p)]  # reST grid tables dropped
+    assert {"Operator precedence", "Function definitions"} <= {t for t, __ in docs}  # headings kept
+    best = domains.run("language.search", "loop over items in a list")
+    assert best.hits[0].title == 'The "for" statement' and not best.notes  # the showcase: the model at its best
+    weak = domains.run("language.search", "run cleanup code when leaving a block")  # the labelled failure
+    assert any("cannot tell these passages apart" in n for n in weak.notes)
+    zh = domains.run("language.search", "如何定义一个函数", model="multilingual-e5-small")
+    assert zh.hits[0].title == "Function definitions" and not zh.notes
+
+
+def test_sentences_join_back_without_spaces_between_chinese_ones():
+    from domains.core.text import join_sentences
+    assert join_sentences(["第一句。", "第二句！", "Third one.", "Fourth."]) == "第一句。第二句！Third one. Fourth."
+    r = domains.run("language.summarize", "今天下雨了。我们在家看书。晚上雨停了。明天会是晴天。孩子们想去公园。",
+                    model="multilingual-e5-small", sentences_out=2)
+    assert " " not in r.summary and r.summary.count("。") == 2
