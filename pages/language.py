@@ -25,9 +25,15 @@ NEWS = {
     N_("Business news"): "Apple CEO Tim Cook met German Chancellor Olaf Scholz in Berlin on Tuesday to discuss a "
                      "$2 billion investment in a new chip plant. The plant, near Dresden, would employ 1,500 people "
                      "by 2027, according to the Saxony state government.",
-    N_("History"): "On July 20, 1969, Neil Armstrong and Buzz Aldrin landed on the Moon aboard Apollo 11, while "
-               "Michael Collins orbited above. About 650 million people watched the NASA broadcast.",
-    N_("Mixed scripts, emoji"): "Maria Silva flew from São Paulo to 北京 on Friday 🎉 with Lufthansa, paying €1,200.",
+    N_("History"): "Marie Curie moved from Warsaw to Paris in 1891 and studied at the University of Paris, where "
+                   "she met Pierre Curie. They married in 1895.",
+    # the small English model's mistakes, kept on purpose and labelled: the Moon a PERSON, Apollo 11 a LAW; São
+    # Paulo a PERSON, 北京 missed
+    N_("Where it fails: the Moon landing"): "On July 20, 1969, Neil Armstrong and Buzz Aldrin landed on the Moon "
+                                            "aboard Apollo 11, while Michael Collins orbited above. About 650 million "
+                                            "people watched the NASA broadcast.",
+    N_("Where it fails: mixed scripts, emoji"): "Maria Silva flew from São Paulo to 北京 on Friday 🎉 with Lufthansa, "
+                                                "paying €1,200.",
 }
 
 
@@ -201,7 +207,7 @@ elif section == "hub":
         spec = _ui.model_picker(demo, f"{task}_model")
         params = {}
         if task == "language.qa":
-            params["question"] = st.text_input(_("Question"), "Who landed on the Moon?", key="qa_q")
+            params["question"] = st.text_input(_("Question"), "Whom did Marie Curie meet in Paris?", key="qa_q")
         elif task == "language.nli_zero_shot":
             params["labels"] = st.text_input(_("Labels, comma-separated"), "sports, business, technology, health", key="nli_l")
         text = _ui.text_input(f"hub_{task}", {**NEWS, N_("Review"): "The waiter was rude and the soup was cold. Never again."},

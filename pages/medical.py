@@ -23,23 +23,29 @@ if section == "skin":
         return {"sex": a.selectbox(_("Sex"), medical.SEXES, format_func=_, key="skin_sex"),
                 "site": b.selectbox(_("Body site"), medical.SITES, format_func=_, key="skin_site"), "age": age}
 
+    KIND = {"Malign": N_("malignant"), "Benign": N_("benign")}  # the package's words, as a reader says them
+
     def show(result, source, caption):
         best = result.classes[0]
         st.markdown(f"### {_(best.name)} · {_ui.pct(best.score)}")
+        if st.session_state.get("skin_src", (None,))[0] == "example":  # said beside the answer, not below the page
+            st.warning(_("This example is a drawing, not a photograph of a lesion: the answer shows how the model "
+                         "works and means nothing medically."), icon=":material/draw:")
         _ui.warnings(result)
-        st.caption(_("{severity} class in HAM10000 terms ({label}).").format(severity=_(best.severity), label=best.label))
+        st.caption(_("A {severity} class in HAM10000 terms ({label}).").format(
+            severity=_(KIND.get(best.severity, best.severity)), label=best.label))
         _ui.bar([_(c.name) for c in result.classes], [c.score for c in result.classes])
-        _ui.table([{_("diagnosis"): _(c.name), _("code"): c.label, _("kind"): _(c.severity),
+        _ui.table([{_("diagnosis"): _(c.name), _("code"): c.label, _("kind"): _(KIND.get(c.severity, c.severity)),
                     _("probability"): _ui.pct(c.score), _("found in its test set"): f"{c.recall:.0%}"}
                    for c in result.classes])
         st.caption(_("Published on its package's test set ({test_images} images): accuracy {accuracy:.1%}, "
                      "macro-F1 {macro_f1:.2f}. It finds only {v:.0%} of melanomas. {model} · {latency_ms:.0f} ms.").format(test_images=result.published['test_images'], accuracy=result.published['accuracy'], macro_f1=result.published['macro_f1'], v=next(c.recall for c in result.classes if c.label == 'mel'), model=result.model, latency_ms=result.latency_ms))
         st.image(source, caption=caption, width=320)
 
-    _ui.image_demo(get("medical.skin"), "skin", examples.tagged("skin"), "spot_irregular", show, knobs)
     st.info(_("The one-click examples are drawings, so their answers mean nothing medically: they only show the "
               "mechanics. The model expects a dermatoscope photo of one lesion, like the HAM10000 images (CC BY-NC "
               "4.0, ViDIR Group, Medical University of Vienna)."), icon=":material/info:")
+    _ui.image_demo(get("medical.skin"), "skin", examples.tagged("skin"), "spot_irregular", show, knobs)
 
 elif section == "images":
     st.subheader(_("Medical images: a viewer"))

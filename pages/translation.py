@@ -16,14 +16,17 @@ LANGS = {code: _(name) for code, name in translation.LANGS.items()}
 EXAMPLES = {  # titles in the catalog; the texts are what the models read
     N_("Medical note (en)"): "The patient has had a high fever and a headache for three days. "
                          "She should drink plenty of water and rest. Come back if the fever does not go down.",
-    N_("Bank news (en)"): "The central bank raised interest rates to fight inflation. Prices rose quickly last year, "
-                      "and wages did not keep up.",
+    N_("Bank news (en)"): "The central bank raised interest rates to fight inflation. Prices rose quickly in 2022, "
+                      "and many families now spend more on food.",
     N_("Notícia (pt)"): "O banco central aumentou as taxas de juros para combater a inflação. "
                     "Os preços subiram rapidamente no ano passado.",
     N_("Noticia (es)"): "El banco central subió los tipos de interés para combatir la inflación. "
                     "Los precios subieron rápidamente el año pasado.",
 }
-FROM = {"Medical note (en)": "en", "Bank news (en)": "en", "Notícia (pt)": "pt", "Noticia (es)": "es"}
+# kept on purpose, and labelled: the neural model writes "não ano passado" ("not last year") for "last year"
+EXAMPLES[N_("Where it fails: last year (en)")] = ("Prices rose quickly last year, and wages did not keep up.")
+FROM = {"Medical note (en)": "en", "Bank news (en)": "en", "Notícia (pt)": "pt", "Noticia (es)": "es",
+        "Where it fails: last year (en)": "en"}
 
 if section == "translate":
     demo = get("translation.translate")

@@ -102,9 +102,30 @@ def test_language_section_default_example(section, expected):
     assert at.json
 
 
+def test_the_entity_examples_show_the_model_right_and_its_failures_labelled():
+    """A presenter's first click is a text the model reads right; its mistakes stay, under 'Where it fails'."""
+    at = language("ner")
+    next(b for b in at.button if b.label == "History").click().run()
+    table = at.dataframe[0].value
+    assert list(zip(table["entity"], table["type"])) == [
+        ("Marie Curie", "PERSON"), ("Warsaw", "GPE"), ("Paris", "GPE"), ("1891", "DATE"),
+        ("the University of Paris", "ORG"), ("Pierre Curie", "PERSON"), ("1895", "DATE")], table
+    next(b for b in at.button if b.label == "Where it fails: the Moon landing").click().run()
+    table = at.dataframe[0].value
+    assert ("Moon", "PERSON") in list(zip(table["entity"], table["type"]))  # the label tells the truth
+
+
+def test_the_translation_examples_are_translated_right_and_the_failure_is_labelled():
+    at = translation("translate")
+    next(b for b in at.button if b.label == "Bank news (en)").click().run()
+    assert "em 2022" in at.code[0].value and "não ano passado" not in at.code[0].value
+    next(b for b in at.button if b.label == "Where it fails: last year (en)").click().run()
+    assert "não ano passado" in at.code[0].value
+
+
 def test_ner_mixed_scripts_and_emoji_example():
     at = language("ner")
-    next(b for b in at.button if b.label == "Mixed scripts, emoji").click().run()
+    next(b for b in at.button if b.label == "Where it fails: mixed scripts, emoji").click().run()
     assert not at.exception and not errors(at)
     assert "Maria Silva" in at.dataframe[0].value["entity"].tolist()
 
