@@ -77,8 +77,14 @@ def _post(body: bytes, model_id: str) -> dict[str, Any]:
                 return wire.loads(resp.read())
         except urllib.error.HTTPError as e:
             last = f"HTTP {e.code}"
-            if e.code < 500:
-                break  # the server understood and refused: a retry gets the same answer
+            if e.code < 500:  # the server understood and refused: its reason, if it gave one (no retry)
+                try:
+                    reply = wire.loads(e.read())
+                except (OSError, wire.WireError):
+                    break
+                if isinstance(reply, dict) and isinstance(reply.get("error"), dict):
+                    return reply
+                break
         except (urllib.error.URLError, ConnectionError, socket.timeout, TimeoutError) as e:
             last = str(getattr(e, "reason", e)) or type(e).__name__
         except wire.WireError as e:

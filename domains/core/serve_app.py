@@ -75,13 +75,19 @@ class Router:
     async def __call__(self, request: Request) -> Response:
         if request.method == "GET":
             return JSONResponse(await self.status())
-        try:  # the body's size before reading it where the client declares it, and after
-            declared = int(request.headers.get("content-length") or 0)
+        too_large = JSONResponse({"error": {"type": "InputError", "message": "Request too large."}}, status_code=413)
+        try:  # the size the client declares, before reading anything
+            if int(request.headers.get("content-length") or 0) > remote.MAX_BODY:
+                return too_large
         except ValueError:
-            declared = 0
-        body = b"" if declared > remote.MAX_BODY else await request.body()
-        if declared > remote.MAX_BODY or len(body) > remote.MAX_BODY:
-            return JSONResponse({"error": {"type": "InputError", "message": "Request too large."}}, status_code=413)
+            return JSONResponse({"error": {"type": "InputError", "message": "Bad Content-Length."}}, status_code=400)
+        chunks, size = [], 0
+        async for chunk in request.stream():  # and the size it sends (chunked bodies declare none)
+            size += len(chunk)
+            if size > remote.MAX_BODY:
+                return too_large
+            chunks.append(chunk)
+        body = b"".join(chunks)
         model_id = request.headers.get(remote.HEADER, "")
         handle = self.dedicated.get(model_id, self.long_tail)
         try:

@@ -336,3 +336,12 @@ def test_a_page_runs_its_demo_on_the_server_and_the_sidebar_says_so(served, lang
             assert f"模型在位于 {served.url} 的集群上运行" in sidebar and "1 个副本在运行" in sidebar
     finally:
         i18n.set_language("en")
+
+
+def test_a_refusal_over_http_reaches_the_caller_as_its_own_error(served, tmp_path):
+    """A 400 from the server carries its reason: the front end raises it (no retry), not 'did not answer'."""
+    posts = served.posts
+    reply = remote._post(remote.request("vision.classify", str(tmp_path / "x.png"), None, {}, "en"), "efficientnet-lite0")
+    assert served.posts == posts + 1  # refused once, not retried
+    err = remote._error(reply["error"])
+    assert isinstance(err, InputError) and "not str" in str(err)
