@@ -132,7 +132,8 @@ elif section == "tabular":
                        if str(r.value).strip() != o.value}
         result = _ui.run_demo(demo.id, None, model=demo.default_model, case=case, features=changes) if changes else base
         if result is not None:
-            verdict = f"### P(malignant) = {_ui.pct(result.probability_malignant)} → {_(result.prediction)}"
+            verdict = "### " + _("P(malignant) = {p} → {verdict}").format(p=_ui.md(_ui.pct(result.probability_malignant)),
+                                                                           verdict=_(result.prediction))
             st.markdown(verdict)
             st.caption(_("Recorded diagnosis: {truth}").format(truth=_(result.truth)) if result.truth else
                        n_("Edited case ({n} change): no recorded diagnosis.", "Edited case ({n} changes): no recorded diagnosis.", len(changes)).format(n=len(changes)))

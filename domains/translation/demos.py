@@ -200,7 +200,9 @@ def translate(text, *, model: str | None = None, src: str = "en", tgt: str = "pt
     pairs_ = [SentencePair(s, t) for s, t in zip(sents, out)]
     same = sum(_copied(sents, out))
     if same:
-        notes.append(n_("{same} of {n} sentence came back unchanged: {name} left {v} untranslated.", "{same} of {n} sentences came back unchanged: {name} left {v} untranslated.", len(sents)).format(same=same, n=len(sents), name=spec.name, v='it' if same == 1 else 'them'))
+        notes.append(n_("{same} of {n} sentences came back unchanged: {name} left it untranslated.",
+                        "{same} of {n} sentences came back unchanged: {name} left them untranslated.",
+                        same).format(same=same, n=len(sents), name=spec.name))  # no English word in a translation
     joiner = "" if tgt in ("zh",) else " "
     return TranslateResult(joiner.join(out), pairs_, src, tgt, spec.id, spec.needs.get("kind", "neural"), ms, notes)
 
