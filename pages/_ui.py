@@ -597,7 +597,11 @@ def table(rows: Any) -> None:
     """A small result table whose every cell is read whole: long names and reasons wrap inside their column
     (an interactive grid cuts them off at its column width). For up to a few dozen rows."""
     import pandas as pd
-    st.table(rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows), hide_index=True)
+    frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows)
+    # st.table reads its cells as Markdown: every string, the app's own values too (">99.9%" became a block
+    # quote), goes through the one plain-text path
+    frame = frame.map(lambda v: md(v) if isinstance(v, str) else v).rename(columns=lambda c: md(c))
+    st.table(frame, hide_index=True)
 
 
 def bar(labels: list[str], scores: list[float], x_title: str = N_("probability"), key: str | None = None) -> None:

@@ -1,14 +1,14 @@
 """Manufacturing and Energy under AppTest: every section runs to its result, says who wins, and takes input."""
 from __future__ import annotations
 
-from test_pages import errors, open_section, texts
+from test_pages import errors, open_section, texts, table
 
 
 def test_quality_control_reads_a_sample_and_judges_it_against_the_limit():
     at = open_section("pages/manufacturing.py", "spectra")
     assert not at.exception and not errors(at)
     assert "### Fat 46.3 % (lab: 46.3 %) · FAIL against ≤ 20 %" in texts(at)
-    assert "a tie" in texts(at) and "PLS regression (chemometrics standard)" in at.table[0].value.to_string()
+    assert "a tie" in texts(at) and "PLS regression (chemometrics standard)" in table(at, 0).to_string()
     ok = open_section("pages/manufacturing.py", "spectra", nir_sample=3, nir_limit=55.0)
     assert not ok.exception and "· PASS against ≤ 55 %" in texts(ok)
 
@@ -22,7 +22,7 @@ def test_concrete_designer_answers_and_says_boosting_is_more_accurate():
     at = open_section("pages/manufacturing.py", "concrete")
     assert not at.exception and not errors(at)
     assert "MPa at 28 days" in texts(at) and "the baseline wins" in texts(at)
-    rows = at.table[0].value
+    rows = table(at, 0)
     assert list(rows["method"])[0] == "gradient boosting"
     at.slider(key="mix_cement").set_value(500).run()
     stronger = [m.value for m in at.markdown if "MPa at 28 days" in m.value][0]

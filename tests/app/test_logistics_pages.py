@@ -1,14 +1,14 @@
 """Logistics under AppTest."""
 from __future__ import annotations
 
-from test_pages import errors, open_section, texts
+from test_pages import errors, open_section, texts, table
 
 
 def test_delivery_section_promises_a_time_and_shows_the_calibration():
     at = open_section("pages/logistics.py", "delivery")
     assert not at.exception and not errors(at)
     assert "### Promise 37 minutes (by 18:37)" in texts(at) and "a tie" in texts(at)
-    rows = at.table[0].value
+    rows = table(at, 0)
     assert list(rows["window"]) == ["calibrated network (this page)", "network, raw", "gradient boosting, quantiles"]
     lunch = open_section("pages/logistics.py", "delivery", dl_hour=12.0)
     assert not lunch.exception and "(by 12:1" in texts(lunch)

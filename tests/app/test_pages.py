@@ -33,6 +33,13 @@ def errors(at: AppTest) -> list[str]:
     return [re.sub(r"\\(.)", r"\1", e.value) for e in at.error]
 
 
+def table(at: AppTest, i: int = 0):
+    """A drawn table as a user reads it (the page escapes Markdown in every cell: st.table renders it)."""
+    def plain(v):
+        return re.sub(r"\\(.)", r"\1", v).replace("\u2060", "") if isinstance(v, str) else v
+    return at.table[i].value.map(plain).rename(columns=plain)
+
+
 def texts(at: AppTest) -> str:
     """Every text element as a user reads it (Markdown escapes in quoted user or model text undone)."""
     return re.sub(r"\\(.)", r"\1", "\n".join(str(e.value) for kind in ("markdown", "caption", "title", "subheader",

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from test_pages import errors, open_section, texts
+from test_pages import errors, open_section, texts, table
 
 
 def rec(section: str, **state) -> AppTest:
@@ -69,7 +69,7 @@ def test_credit_form_moves_the_estimate_and_shows_fairness():
     at.radio(key="cr_rec").set_value("yes").run()
     after = json.loads(at.json[0].value)["probability_default"]
     assert after > before + 0.2
-    groups = at.table[-1].value
+    groups = table(at, -1)
     assert "under 30" in groups.group.tolist() and "approved (network)" in groups.columns
 
 
