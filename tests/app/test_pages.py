@@ -273,3 +273,14 @@ def test_model_cards_fill_their_descriptions_placeholders_in_both_languages():
         captions = "\n".join(c.value for c in at.caption)
         assert "{params_m}" not in captions and "224x224" in captions, captions[:500]
     i18n.set_language("en")
+
+
+def test_a_table_shows_the_apps_own_values_as_plain_text():
+    """st.table reads cells as Markdown: '>99.9%' (a probability the app formats) was drawn as a block quote."""
+    def page_with_a_table():
+        from pages import _ui
+        _ui.table([{"sure": ">99.9%", "name": "**not bold** <b>x</b>"}])
+    at = AppTest.from_function(page_with_a_table).run()
+    raw = at.table[0].value
+    assert raw["sure"].item() == "\\>99\\.9%" and raw["name"].item().startswith("\\*\\*not bold")
+    assert table(at)["sure"].item() == ">99.9%"
