@@ -44,8 +44,8 @@ def fingerprint(*parts: Any) -> str:
 def code_fingerprint(build: Callable) -> str:
     """A hash of the training code behind `build`: the source of every module `training_modules` names."""
     import sys
-    h = hashlib.sha256()
-    for m in sorted(training_modules(build)):
+    h = hashlib.sha256(Path(build.__code__.co_filename).read_bytes())  # its own file, whatever its module's name
+    for m in sorted(training_modules(build) - {build.__module__}):
         f = getattr(sys.modules.get(m), "__file__", None)
         h.update(m.encode() + (Path(f).read_bytes() if f else b""))
     return h.hexdigest()[:16]
