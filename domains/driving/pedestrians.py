@@ -17,7 +17,7 @@ from ..core.i18n import N_, _
 from ..core.inputs import MAX_UPLOAD_MB
 from ..core.loader import LOADER, Progress
 from ..core.registry import Demo, Param, register
-from ..vision.body import POSE
+from ..vision.body import POSE, import_mediapipe
 
 VIDEO = Path("/usr/share/doc/opencv-doc/examples/data/vtest.avi")
 INSTALL = "sudo apt-get install --no-install-recommends opencv-doc"
@@ -130,7 +130,6 @@ def pedestrians(video: Any = None, *, model: str | None = None, start_s: float =
     import cv2
     from PIL import Image
     from ..core import draw
-    from ..vision.body import _quiet_mediapipe
     spec = PEDESTRIANS.model(model)
     start_s, seconds, every = (PEDESTRIANS.param(n).parse(v) for n, v in
                                (("start_s", start_s), ("seconds", seconds), ("every", every)))
@@ -161,7 +160,7 @@ def pedestrians(video: Any = None, *, model: str | None = None, start_s: float =
             warnings.append(_("The first {n} frames teach the background model what stands still; regions found "
                               "before that are less reliable.").format(n=WARMUP))
         min_area = MIN_AREA * (w * h) / (768 * 576)
-        _quiet_mediapipe()
+        import_mediapipe()
 
         def analyse(solution):
             sub = cv2.createBackgroundSubtractorMOG2(history=200, varThreshold=25, detectShadows=True)
@@ -192,6 +191,7 @@ def pedestrians(video: Any = None, *, model: str | None = None, start_s: float =
             os.unlink(tmp)
     if not frames:
         raise InputError(_("No frame could be read in that stretch of the video."))
+    import_mediapipe()  # one thread at a time (see there)
     from mediapipe.python.solutions.pose import POSE_CONNECTIONS
     edges = [tuple(e) for e in POSE_CONNECTIONS]
     annotated = []

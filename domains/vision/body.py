@@ -3,6 +3,7 @@ solutions, whose TFLite models ship inside the mediapipe 0.10.21 wheel."""
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,15 +19,27 @@ MP_HOME = "https://ai.google.dev/edge/mediapipe/solutions/guide"
 SIDES = (N_("Left"), N_("Right"))  # the model's words for a hand, in the catalog so pages can translate them
 
 
-def _quiet_mediapipe():
+_MP_IMPORT = threading.Lock()
+
+
+def import_mediapipe():
+    """mediapipe and the solution modules the demos draw with, imported by one thread at a time (and quiet): two
+    sessions importing them at once met a half-initialised module (Python breaks the import deadlock that way), and
+    mediapipe then failed for every visitor of the process ("name 'framework' is not defined"; the load test found
+    it). Every use of mediapipe goes through here first."""
     os.environ.setdefault("GLOG_minloglevel", "2")  # before mediapipe's C++ logging starts
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    with _MP_IMPORT:
+        import mediapipe
+        import mediapipe.python.solutions.face_mesh_connections  # noqa: F401
+        import mediapipe.python.solutions.hands  # noqa: F401
+        import mediapipe.python.solutions.pose  # noqa: F401
+    return mediapipe
 
 
 @adapter("mediapipe", imports=("cv2",))
 def _load_mediapipe(spec: ModelSpec, path: str | None, progress: Progress | None):
-    _quiet_mediapipe()
-    import mediapipe as mp
+    mp = import_mediapipe()
     kind, kwargs = spec.needs["solution"], dict(spec.needs.get("kwargs", {}))
     module = getattr(mp.solutions, kind)
     cls = {"face_detection": "FaceDetection", "face_mesh": "FaceMesh", "pose": "Pose", "hands": "Hands",
@@ -134,7 +147,7 @@ class MeshResult:
 def face_mesh(image: Any, *, model: str | None = None, max_faces: int = 5,
               progress: Progress | None = None) -> MeshResult:
     from ..core import draw
-    _quiet_mediapipe()
+    import_mediapipe()
     from mediapipe.python.solutions.face_mesh_connections import FACEMESH_TESSELATION
     max_faces = FACE_MESH_DEMO.param("max_faces").parse(max_faces)
     spec, img, info, res, latency = _process(FACE_MESH_DEMO, model, image, progress)
@@ -174,7 +187,7 @@ class PoseResult:
 def pose(image: Any, *, model: str | None = None, min_visibility: float = 0.5,
          progress: Progress | None = None) -> PoseResult:
     from ..core import draw
-    _quiet_mediapipe()
+    import_mediapipe()
     from mediapipe.python.solutions.pose import POSE_CONNECTIONS, PoseLandmark
     min_vis = POSE_DEMO.param("min_visibility").parse(min_visibility)
     spec, img, info, res, latency = _process(POSE_DEMO, model, image, progress)
@@ -208,7 +221,7 @@ class HandsResult:
 def hands(image: Any, *, model: str | None = None, max_hands: int = 4,
           progress: Progress | None = None) -> HandsResult:
     from ..core import draw
-    _quiet_mediapipe()
+    import_mediapipe()
     from mediapipe.python.solutions.hands import HAND_CONNECTIONS, HandLandmark
     max_hands = HANDS_DEMO.param("max_hands").parse(max_hands)
     spec, img, info, res, latency = _process(HANDS_DEMO, model, image, progress)

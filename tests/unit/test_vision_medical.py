@@ -259,3 +259,33 @@ def test_ocr_puts_back_the_spaces_between_english_words():
     assert "background. These markers" in lines[2] and "histogram of grey values:" in lines
     zh = domains.run("vision.ocr", examples.image("zh_sign")).text
     assert "人民路→火车站" in zh and "Railway Station" in zh
+
+
+def test_four_mediapipe_demos_started_at_once_in_a_fresh_process_all_work():
+    """Two sessions importing mediapipe at once met a half-initialised module: Python's import deadlock breaker
+    left mediapipe broken for the whole process ("name 'framework' is not defined"; the CI load test found it).
+    A fresh process, four mediapipe demos started together by a barrier: every one gives its result."""
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[2]
+    script = (
+        "import sys, threading\n"
+        "import domains\n"
+        "from domains.core import examples\n"
+        "img = examples.image('astronaut')\n"
+        "ids = ['vision.hands', 'vision.faces', 'vision.face_mesh', 'vision.pose']\n"
+        "start, errs = threading.Barrier(len(ids)), []\n"
+        "def go(d):\n"
+        "    start.wait()\n"
+        "    try:\n"
+        "        domains.run(d, img)\n"
+        "    except Exception as e:\n"
+        "        errs.append(f'{d}: {e!r}')\n"
+        "ts = [threading.Thread(target=go, args=(d,)) for d in ids]\n"
+        "[t.start() for t in ts]\n"
+        "[t.join() for t in ts]\n"
+        "print('ERRORS', errs)\n")
+    r = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=300)
+    line = [l for l in r.stdout.splitlines() if l.startswith("ERRORS")]
+    assert line == ["ERRORS []"], (r.stdout[-2000:], r.stderr[-2000:])
