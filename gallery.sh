@@ -75,7 +75,9 @@ case "$cmd" in
   app)   setup; prepare; operator_link "$@"; exec .venv/bin/python -m streamlit run streamlit_app.py "$@" ;;
   test)  setup; exec .venv/bin/python -m pytest -n "${GALLERY_TEST_WORKERS:-2}" --dist loadgroup "$@" ;;
   bench) setup; exec .venv/bin/python benchmarks/bench.py "$@" ;;
+  # the README's pictures, English and Chinese, retaken in Chromium into docs/screenshots/
+  screenshots) setup; exec .venv/bin/python -m pytest -p no:xdist -q tests/browser/screenshots.py "$@" ;;
   setup-serve) setup_serve ;;
   cluster) setup_serve; prepare; exec .venv/bin/python deploy/cluster.py "$@" ;;
-  *) echo "usage: ./gallery.sh app | test [pytest args] | bench [--write] | setup | cluster up|down|status" >&2; exit 2 ;;
+  *) echo "usage: ./gallery.sh app | test [pytest args] | bench [--write] | screenshots | setup | cluster up|down|status" >&2; exit 2 ;;
 esac

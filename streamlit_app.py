@@ -87,7 +87,7 @@ def home() -> None:
                 with st.expander(n_("{n} model, its license and size", "{n} models, their licenses and sizes",
                                     len(models)).format(n=len(models))):
                     for m in models:
-                        st.markdown(f"{m.name} &nbsp; {_ui.badges(m)}")
+                        st.markdown(f"{m.label} &nbsp; {_ui.badges(m)}")
                 if st.button(_("Open {title}").format(title=_(d.title)), key=f"open_{d.id}", icon=":material/arrow_forward:", width="stretch"):
                     st.switch_page(PAGES[d.id])
 

@@ -169,7 +169,7 @@ def _train(args) -> int:
 
     for spec in specs:
         t0 = time.perf_counter()
-        print(_("{name}:").format(name=spec.name), file=sys.stderr, flush=True)
+        print(_("{name}:").format(name=spec.label), file=sys.stderr, flush=True)
         with LOADER.use(spec, progress):
             pass
         print(_("  ready in {s:.1f} s").format(s=time.perf_counter() - t0), file=sys.stderr, flush=True)

@@ -130,7 +130,7 @@ def _ensure_router() -> None:
 def model_label(spec: ModelSpec) -> str:
     where = _("offline") if spec.offline else _("hub")
     size = f" · {spec.size_mb:.0f} MB" if spec.size_mb else ""
-    return f"{spec.name} ({where}{size})"
+    return f"{spec.label} ({where}{size})"
 
 
 def model_picker(demo: Demo, key: str, models: list[ModelSpec] | None = None) -> ModelSpec | None:
@@ -169,7 +169,7 @@ def badges(spec: ModelSpec) -> str:
         size = f"{spec.size_mb:.0f} MB" if spec.size_mb >= 1 else _("under 1 MB")
         parts.append(":gray-badge[{}]".format(_("{size} on disk").format(size=size)))
     if spec.ram_mb:
-        parts.append(":gray-badge[{}]".format(_("~{ram_mb:.0f} MB RAM").format(ram_mb=spec.ram_mb)))
+        parts.append(":gray-badge[{}]".format(_("~{ram_mb:.0f} MB RAM (estimate)").format(ram_mb=spec.ram_mb)))
     return " ".join(parts)
 
 
@@ -196,11 +196,11 @@ def model_card(spec: ModelSpec, demo: Demo | None = None) -> None:
 
 def _model_card(spec: ModelSpec) -> None:
     with st.container(border=True):
-        st.markdown(_("**{name}** &nbsp; {v}").format(name=spec.name, v=badges(spec)))
+        st.markdown(_("**{name}** &nbsp; {v}").format(name=spec.label, v=badges(spec)))
         if spec.description:
             st.caption(spec.text("description"))  # placeholders filled (sizes, languages)
         rows = {_("Source"): {"package": _("installed package `{ref}`"), "hub": _("hub `{ref}`"),
-                              "trained": _("trained here on `{ref}`")}[spec.source].format(ref=spec.ref)}
+                              "trained": _("trained here on `{ref}`")}[spec.source].format(ref=_(spec.ref))}
         if spec.revision and len(spec.revision) == 40:
             rows[_("Revision")] = _("`{revision}` (pinned)").format(revision=spec.revision[:12])
         elif spec.revision:
@@ -219,7 +219,10 @@ def _model_card(spec: ModelSpec) -> None:
         if there:  # the model server runs it: a replica there holds it
             rows[_("In memory")] = _("on the model server: loaded")
         elif loaded:
-            rows[_("In memory")] = _("yes, {ram_mb:.0f} MB (counted as in the sidebar)").format(ram_mb=loaded["ram_mb"])
+            # measured, beside the badge's estimate: the growth counts libraries this model was the first to use
+            rows[_("In memory")] = _("yes: the process grew {measured_mb:.0f} MB while loading it (libraries it used "
+                                     "first count too); the budget counts {ram_mb:.0f} MB, as in the sidebar").format(
+                measured_mb=loaded["measured_mb"], ram_mb=loaded["ram_mb"])
         else:
             rows[_("In memory")] = _("on the model server: not loaded yet") if remote.enabled() else _("not loaded yet")
         st.markdown("  \n".join(f"{k}: {v}" for k, v in rows.items()))
@@ -240,7 +243,7 @@ def hub_only_notice(demo: Demo, selector: str = "", sections: dict[str, str] | N
                   "runs on this computer.").format(title=_(demo.title)), icon=":material/cloud:")
         return True
     if hub.cached(spec.ref, spec.revision):
-        st.caption(_(":material/inventory_2: {name} is in this computer's model cache, so {title} runs without a hub.").format(name=spec.name, title=_(demo.title)))
+        st.caption(_(":material/inventory_2: {name} is in this computer's model cache, so {title} runs without a hub.").format(name=spec.label, title=_(demo.title)))
         return True
     other = domains.get(demo.offline_instead) if demo.offline_instead else None
     here = bool(other and selector and (sections or {}).get(other.id))
@@ -252,7 +255,7 @@ def hub_only_notice(demo: Demo, selector: str = "", sections: dict[str, str] | N
             st.button(_("Try {title} instead: it works offline").format(title=_(other.title)), key=f"goto_{demo.id}",
                       icon=":material/wifi_off:", on_click=lambda: st.session_state.update({selector: sections[other.id]}))
     st.caption(_("It runs on this computer once {name} is in the local Hugging Face cache (e.g. after one run with "
-                 "a hub reachable).").format(name=spec.name))
+                 "a hub reachable).").format(name=spec.label))
     return False
 
 
@@ -266,7 +269,9 @@ def run_demo(demo_id: str, input: Any, *, model: ModelSpec | None, **params) -> 
         slot.progress(0.0 if fraction is None else float(fraction), text=message)
 
     try:
-        with st.spinner(_("Working…"), show_time=True):  # appears only when a run takes more than a moment
+        # appears only when a run takes more than a moment; Streamlit writes its clock in English ("3.3 seconds"),
+        # so other languages rely on the stage messages' own clock
+        with st.spinner(_("Working…"), show_time=i18n.current() == "en"):
             result = domains.run(demo_id, input, model=model.id if model else None, progress=progress,
                                  lang=i18n.current(), **params)
         _remember(demo_id, model, input, params, result)
@@ -321,7 +326,7 @@ def show_error(err: GalleryError, demo_id: str | None = None) -> None:
     alt = getattr(err, "alternative", None)
     if isinstance(err, ModelUnavailable) and alt and demo_id:
         spec = domains.get(demo_id).model(alt)
-        st.info(_("**{name}** works offline on this machine: pick it in the Model box.").format(name=spec.name),
+        st.info(_("**{name}** works offline on this machine: pick it in the Model box.").format(name=spec.label),
                 icon=":material/wifi_off:")
     if err.retry:  # busy, or the model server did not answer: a click reruns the page, and with it the request
         st.button(_("Try again"), key=f"retry_{demo_id}_{id(err)}", icon=":material/refresh:")
@@ -539,6 +544,71 @@ def image_demo(demo: Demo, key: str, examples, default: str | None, render: Call
     return result
 
 
+def delta_style(change: float | None, higher_is_better: bool | None) -> dict:
+    """How a figure's second line is drawn. A comparison (change None: "raw band: 61%") gets no arrow and no
+    colour: it is not a change, and an up arrow under a smaller value reads as a rise. A signed change gets the
+    arrow of its sign, green when it is an improvement, red when not, grey when neither direction is better."""
+    if change is None:
+        return {"delta_color": "off", "delta_arrow": "off"}
+    if change == 0:
+        return {"delta_color": "off", "delta_arrow": "off"}
+    colour = "off" if higher_is_better is None else ("normal" if higher_is_better else "inverse")
+    return {"delta_color": colour, "delta_arrow": "auto"}
+
+
+def figure(where: Any, label: str, value: Any, *, beside: str | None = None, change: float | None = None,
+           change_text: str | None = None, higher_is_better: bool | None = None, help: str | None = None) -> None:
+    """The one way to show a headline number: `beside` is a comparison shown under it without an arrow; `change`
+    a signed difference (written as `change_text`, default its sign and three digits) shown with its arrow."""
+    if change is not None:
+        text = change_text if change_text is not None else f"{change:+.3g}"
+        if change < 0 and not text.lstrip().startswith(("-", "−")):
+            text = "-" + text  # Streamlit draws the arrow from the text's sign
+        where.metric(label, value, text, help=help, **delta_style(change, higher_is_better))
+    else:
+        where.metric(label, value, beside, help=help, **delta_style(None, None))
+
+
+_UNSET = object()
+NUMBER_WIDTH = 260  # px: a number box as wide as a number, not the page
+
+
+def number(label: str, lo: float | None = None, hi: float | None = None, value: Any = _UNSET,
+           step: float | None = None, *, key: str, where: Any = None, format: str | None = None,
+           help: str | None = None, width: int | str = NUMBER_WIDTH) -> Any:
+    """The one number box. Streamlit's own bounds keep an out-of-range value in the box with a red outline while
+    the script silently goes on with the old one, and an integer box reads "1e12" as 1: here every number typed
+    reaches the page, one outside [lo, hi] is refused in words beside the box (the nearest allowed value is
+    used, and the page says so), and a whole-number box rounds and says so. Returns an int when the bounds,
+    value and step are all whole numbers, else a float; None for a blank box that allows one (value=None)."""
+    where = where or st
+    given = [x for x in (lo, hi, step) if x is not None] + ([value] if value not in (_UNSET, None) else [])
+    whole = all(isinstance(x, int) for x in given)
+    kwargs: dict[str, Any] = {"key": key, "help": help, "width": width,
+                              "format": format or ("%.0f" if whole else None),
+                              "step": float(step if step is not None else 1)}
+    if value is not _UNSET:
+        kwargs["value"] = None if value is None else float(value)
+    state = st.session_state.get(key)
+    if isinstance(state, int) and not isinstance(state, bool):  # a value a page set before: the box is a float box
+        st.session_state[key] = float(state)
+    got = where.number_input(label, **kwargs)
+    if got is None:
+        return None
+    used = float(got)
+    if whole and used != round(used):
+        used = float(round(used))
+    if lo is not None and used < lo or hi is not None and used > hi:
+        used = float(min(max(used, lo if lo is not None else used), hi if hi is not None else used))
+    if used != float(got):
+        where.warning(
+            _("{label}: {value:g} is refused (allowed: {lo:g} to {hi:g}{whole}); the page uses {used:g}.").format(
+                label=label, value=float(got), lo=lo if lo is not None else float("-inf"),
+                hi=hi if hi is not None else float("inf"), used=used,
+                whole=_(", whole numbers") if whole else ""), icon=":material/block:")
+    return int(used) if whole else used
+
+
 def weekday(date: str, width: str = "EEE") -> str:
     """A date's weekday name in the page's language ("Mon" / "周一"; width "EEEE" for "Monday" / "星期一")."""
     import datetime as dt
@@ -565,9 +635,14 @@ def warnings(result: Any) -> None:
 
 def latency(result: Any, extra: str = "") -> None:
     """The one line under every result: which model, and how long the call took with the model loaded."""
-    where = (_("{model} · **{latency_ms:.0f} ms** on the model server (model already loaded){extra}") if remote.enabled()
-             else _("{model} · **{latency_ms:.0f} ms** on this CPU (model already loaded){extra}"))
-    st.caption(where.format(model=result.model, latency_ms=result.latency_ms, extra=extra))
+    where = (_("{model} · **{ms} ms** on the model server (model already loaded){extra}") if remote.enabled()
+             else _("{model} · **{ms} ms** on this CPU (model already loaded){extra}"))
+    st.caption(where.format(model=result.model, ms=milliseconds(result.latency_ms), extra=extra))
+
+
+def milliseconds(ms: float) -> str:
+    """A call's duration as read aloud: "<1" rather than "0" for a sub-millisecond call, one decimal below 10."""
+    return "<1" if ms < 1 else f"{ms:.1f}" if ms < 10 else f"{ms:.0f}"
 
 
 VERDICT_BADGE = {"model": N_(":green-badge[:material/trending_up: the model wins]"),
@@ -584,9 +659,10 @@ def evaluation(ev: Any, model_name: str = N_("this model (trained here)"), note:
         st.markdown(_("**How good is it?** &nbsp; {v}").format(v=_(VERDICT_BADGE[ev.verdict])))
         st.markdown(ev.sentence())
         method, metric = _("method"), _(ev.metric)
-        rows = [{method: _(model_name), metric: ev.model}] + [{method: _(k), metric: v}
-                                                              for k, v in ev.baselines.items()]
-        st.dataframe(rows, hide_index=True, width="stretch")
+        # a table, not a grid: a grid cuts its value column off on a phone; every score in the record's one format
+        rows = [{method: _(model_name), metric: ev.fmt(ev.model) + ev.unit}] + [
+            {method: _(k), metric: ev.fmt(v) + ev.unit} for k, v in ev.baselines.items()]
+        table(rows)
         better = _("Higher is better") if ev.higher_is_better else _("Lower is better")
         st.caption(_("Data: {data}. Split: {split}. {better}; differences within {tolerance}{unit} count as a "
                      "tie.").format(data=_(ev.data), split=_(ev.split), better=better,
@@ -610,10 +686,32 @@ def bar(labels: list[str], scores: list[float], x_title: str = N_("probability")
     import plotly.graph_objects as go
     percent = x_title in ("probability", "share of pixels")  # English ids, translated for the axis below
     order = sorted(range(len(scores)), key=lambda i: scores[i])
+    # every bar labelled with its value; the labels are categories (digits "0".."9" would make a numeric axis that
+    # names every other digit and ignores the order)
     fig = go.Figure(go.Bar(x=[scores[i] for i in order], y=[str(labels[i]) for i in order], orientation="h",
+                           text=[pct(scores[i]) if percent else f"{scores[i]:.3g}" for i in order],
+                           textposition="auto", cliponaxis=False,
                            hovertemplate="%{y}: %{x:" + (".1%" if percent else ".3f") + "}<extra></extra>"))
     fig.update_layout(height=32 * len(labels) + 70, margin={"l": 10, "r": 10, "t": 10, "b": 40},
-                      xaxis_title=_(x_title), xaxis_tickformat=".0%" if percent else None, yaxis_automargin=True)
+                      xaxis_title=_(x_title), xaxis_tickformat=".0%" if percent else None, yaxis_automargin=True,
+                      yaxis_type="category")
+    st.plotly_chart(fig, key=key)
+
+
+# every chart's legend: a row above the plot that grows upwards when a phone wraps it (a legend anchored by its top
+# at y > 1 wraps down over the curves)
+LEGEND_ABOVE = {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0}
+
+
+def lines(frame: Any, x_title: str, y_title: str, key: str, height: int = 260, percent: bool = False) -> None:
+    """Curves over steps (loss, accuracy by epoch): one line per column against the index, the axis fitted to the
+    data (a loss near 0.3 is not squashed against 0), both axes titled in full, the legend above the plot."""
+    import plotly.graph_objects as go
+    fig = go.Figure([go.Scatter(x=list(frame.index), y=list(frame[c]), name=str(c), mode="lines")
+                     for c in frame.columns])
+    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10}, xaxis_title=x_title,
+                      yaxis_title=y_title, yaxis_tickformat=".0%" if percent else None,
+                      legend=LEGEND_ABOVE)
     st.plotly_chart(fig, key=key)
 
 
@@ -692,10 +790,10 @@ def loaded_models_panel() -> None:
         operator = is_operator()
         for m in loaded:
             c1, c2 = st.columns([3, 1], vertical_alignment="center") if operator else (st.container(), None)
-            c1.markdown(n_("**{name}**  \n{ram_mb:.0f} MB · loaded in {load_s:.1f} s · {calls} call", "**{name}**  \n{ram_mb:.0f} MB · loaded in {load_s:.1f} s · {calls} calls", m['calls']).format(name=m['name'], ram_mb=m['ram_mb'], load_s=m['load_s'], calls=m['calls']))
+            c1.markdown(n_("**{name}**  \n{ram_mb:.0f} MB · loaded in {load_s:.1f} s · {calls} call", "**{name}**  \n{ram_mb:.0f} MB · loaded in {load_s:.1f} s · {calls} calls", m['calls']).format(name=_(m['name']), ram_mb=m['ram_mb'], load_s=m['load_s'], calls=m['calls']))
             if operator:
-                c2.button(":material/eject:", key=f"unload_{m['id']}", help=_("Unload {name}").format(name=m['name']),
-                          on_click=_unload, args=(m["id"], m["name"]), disabled=m["in_use"])
+                c2.button(":material/eject:", key=f"unload_{m['id']}", help=_("Unload {name}").format(name=_(m['name'])),
+                          on_click=_unload, args=(m["id"], _(m["name"])), disabled=m["in_use"])
         if loaded:
             st.caption(_("MB counted: the larger of the memory the process grew by while the model loaded and the "
                          "model's own estimate (weights mapped from disk are not all in memory at first)."))

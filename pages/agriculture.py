@@ -15,8 +15,7 @@ SECTIONS = {"leaf": _(":material/eco: Leaf outline"), "map": _(":material/scatte
 section = _ui.demo_selector("agriculture_demo", SECTIONS)
 
 
-def species_name(raw: str) -> str:
-    return raw.replace("_", " ")
+species_name = agriculture.leaf_map.species_label  # Flavia's species, in the page's language
 
 
 def leaf_section() -> None:
@@ -97,7 +96,7 @@ def map_section() -> None:
     demo = get("agriculture.leaf_map")
     st.subheader(_(demo.title))
     st.caption(_(demo.summary))
-    leaf = st.number_input(_("Highlight leaf number"), 0, 1906, 0, key="map_leaf")
+    leaf = _ui.number(_("Highlight leaf number"), 0, 1906, 0, key="map_leaf")
     result = _ui.run_demo(demo.id, None, model=demo.default_model, leaf=int(leaf))
     if result is None:
         return
@@ -123,10 +122,6 @@ def map_section() -> None:
         st.caption(_("Each dot is a leaf, coloured by species; the star is the one you chose. Five nearest neighbours "
                      "on the learned map name {map:.1%} of held-out leaves; on PCA's map {pca:.1%}.").format(
                          **result.knn_2d))
-    acc = result.accuracy
-    _ui.table([{_("method"): _("network (trained here)"), _("held-out accuracy"): f"{acc['network']:.1%}"},
-               {_("method"): _("logistic regression"), _("held-out accuracy"): f"{acc['logistic']:.1%}"},
-               {_("method"): _("gradient boosting"), _("held-out accuracy"): f"{acc['boosting']:.1%}"}])
     _ui.evaluation(result.evaluation, N_("network (trained here)"),
                    N_("Every method names the species almost perfectly from these 59 measurements; the network's "
                       "squeeze through two numbers costs it a little. What it adds is the map."))
@@ -141,19 +136,19 @@ def rice_section() -> None:
     demo = get("agriculture.rice")
     st.subheader(_(demo.title))
     st.caption(_(demo.summary))
-    base = _ui.run_demo(demo.id, None, model=demo.default_model, farm=int(st.session_state.get("rice_farm", 0)))
+    left, right = st.columns([2, 3], gap="large")
+    with left:  # drawn first: the farm is what the rest starts from
+        farm = _ui.number(_("Start from farm-season"), 0, 1025, 0, key="rice_farm")
+    base = _ui.run_demo(demo.id, None, model=demo.default_model, farm=farm)
     if base is None:
         return
-    left, right = st.columns([2, 3], gap="large")
     with left:
-        st.number_input(_("Start from farm-season"), 0, 1025, 0, key="rice_farm")
         st.caption(_("Change the inputs; each box accepts only what these farms used."))
         changes = {}
         for k, label in agriculture.INPUTS.items():
             lo, hi = base.ranges[k]
-            changes[k] = st.number_input(_(label), value=float(base.inputs[k]), min_value=float(lo),
-                                         max_value=float(hi), key=f"rice_{k}_{base.farm}",
-                                         format="%.2f" if k == "size" else "%.0f")
+            changes[k] = _ui.number(_(label), float(lo), float(hi), float(base.inputs[k]), key=f"rice_{k}_{base.farm}",
+                                    format="%.2f" if k == "size" else "%.0f")
     changed = {k: v for k, v in changes.items() if abs(v - base.inputs[k]) > 1e-9}
     result = _ui.run_demo(demo.id, None, model=demo.default_model, farm=base.farm, inputs=changed) if changed else base
     if result is None:
@@ -165,7 +160,7 @@ def rice_section() -> None:
         st.markdown(_("### {kg:,.0f} kg of rice{recorded}").format(kg=result.output_kg["boosting"], recorded=recorded))
         st.caption(_("Gradient boosting's estimate, the most accurate of the three on farms it never saw."))
         _ui.table([{_("method"): names[k], _("output (kg)"): f"{v:,.0f}", _("per hectare (kg)"):
-                    f"{result.per_hectare[k]:,.0f}", _("R², held-out farms"): f"{result.r2[k]:.3f}"}
+                    f"{result.per_hectare[k]:,.0f}", _("R², held-out farms"): result.evaluation.fmt(result.r2[k])}
                    for k, v in result.output_kg.items()])
         st.markdown(_("**What 1 % more of each input adds to output (Cobb-Douglas elasticities)**"))
         el = result.elasticities

@@ -34,13 +34,12 @@ def antibody_section() -> None:
     _ui.warnings(result)
     with st.container(key="ab_result"):
         c1, c2, c3 = st.columns(3)
-        c1.metric(_("chain"), {"heavy": _("heavy"), "light": _("light")}[result.chain],
-                  _ui.pct(result.chain_probabilities[result.chain]), delta_color="off", delta_arrow="off")
-        c2.metric(_("species"), _(biology.antibody.SPECIES_NAMES[result.species]),
-                  _ui.pct(result.species_probabilities[result.species]), delta_color="off", delta_arrow="off")
-        c3.metric(_("masked residues recovered"), f"{result.recovery:.0%}",
-                  _("{b:.0%} for the most common residue").format(b=result.baseline), delta_color="off",
-                  delta_arrow="off")
+        _ui.figure(c1, _("chain"), {"heavy": _("heavy"), "light": _("light")}[result.chain],
+                   beside=_ui.pct(result.chain_probabilities[result.chain]))
+        _ui.figure(c2, _("species"), _(biology.antibody.SPECIES_NAMES[result.species]),
+                   beside=_ui.pct(result.species_probabilities[result.species]))
+        _ui.figure(c3, _("masked residues recovered"), f"{result.recovery:.0%}",
+                   beside=_("{b:.0%} for the most common residue").format(b=result.baseline))
         if result.masked:
             st.markdown(_("#### What the model puts in the masked positions"))
             _ui.table([{_("position"): p.position, _("in the chain"): p.residue,
@@ -74,7 +73,7 @@ def antibody_section() -> None:
             fig.add_scatter(x=[m["x"][-1]], y=[m["y"][-1]], mode="markers", name=_("this chain"),
                             marker={"color": "#000", "size": 16, "symbol": "star"})
             fig.update_layout(height=300, margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                              legend={"orientation": "h", "y": -0.15}, xaxis_visible=False, yaxis_visible=False)
+                              legend=_ui.LEGEND_ABOVE, xaxis_visible=False, yaxis_visible=False)
             st.plotly_chart(fig, key="ab_map")
             st.caption(_("The model's summary of each chain (its last layer, averaged), flattened to 2-D: heavy and "
                          "light chains fall apart without being told which is which."))
@@ -128,7 +127,7 @@ def dna_section() -> None:
                                text=name, showarrow=False, font={"size": 9})
         fig.update_layout(height=360, margin={"l": 10, "r": 10, "t": 30, "b": 10}, yaxis_range=[-0.05, 1.15],
                           xaxis_title=_("position in the genome (bp)") if result.source == "genome" else _("position (bp)"),
-                          yaxis_title=_("probability of coding"), legend={"orientation": "h", "y": -0.25})
+                          yaxis_title=_("probability of coding"), legend=_ui.LEGEND_ABOVE)
         st.plotly_chart(fig, key="dna_track")
         if result.source == "genome":
             st.caption(_("Each point is a 200-bp window. Green bands: protein-coding genes (tRNA and rRNA genes in "

@@ -62,13 +62,13 @@ def backprop_section() -> None:
         st.session_state.bp_steps_taken = st.session_state.get("bp_steps_taken", 0) + 1
 
     a, b, c, d, e = st.columns(5)
-    i1 = a.number_input(_("Input i1"), -10.0, 10.0, 0.05, 0.01, key="bp_i1")
-    i2 = b.number_input(_("Input i2"), -10.0, 10.0, 0.10, 0.01, key="bp_i2")
-    t1 = c.number_input(_("Target for o1"), 0.0, 1.0, 0.01, 0.01, key="bp_t1")
-    t2 = d.number_input(_("Target for o2"), 0.0, 1.0, 0.99, 0.01, key="bp_t2")
-    lr = e.number_input(_("Learning rate"), 0.0, 100.0, 0.5, 0.1, key="bp_lr")
+    i1 = _ui.number(_("Input i1"), -10.0, 10.0, 0.05, 0.01, key="bp_i1", where=a, width="stretch")
+    i2 = _ui.number(_("Input i2"), -10.0, 10.0, 0.10, 0.01, key="bp_i2", where=b, width="stretch")
+    t1 = _ui.number(_("Target for o1"), 0.0, 1.0, 0.01, 0.01, key="bp_t1", where=c, width="stretch")
+    t2 = _ui.number(_("Target for o2"), 0.0, 1.0, 0.99, 0.01, key="bp_t2", where=d, width="stretch")
+    lr = _ui.number(_("Learning rate"), 0.0, 100.0, 0.5, 0.1, key="bp_lr", where=e, width="stretch")
     cols = st.columns(8)
-    weights = [cols[k].number_input(f"w{k + 1}", -1000.0, 1000.0, key=f"bp_w{k + 1}", format="%.6f")
+    weights = [_ui.number(f"w{k + 1}", -1000.0, 1000.0, key=f"bp_w{k + 1}", format="%.6f", where=cols[k], width="stretch")
                for k in range(8)]
     result = _ui.run_demo(demo.id, None, model=demo.default_model, inputs=[i1, i2], targets=[t1, t2],
                           weights=weights, learning_rate=lr)
@@ -92,8 +92,10 @@ def backprop_section() -> None:
                 st.latex(r"\begin{aligned}\delta_{o} &= (o - t)\,o\,(1-o) & \tfrac{\partial E}{\partial w_5} &= "
                          r"\delta_{o_1} h_1 \\ \delta_{h_1} &= (\delta_{o_1} w_5 + \delta_{o_2} w_7)\, h_1 (1-h_1) & "
                          r"\tfrac{\partial E}{\partial w_1} &= \delta_{h_1} i_1\end{aligned}")
-                _ui.table([{_("weight"): k, _("by hand"): f"{v:.12f}", _("torch autograd"): f"{result.autograd_gradients[k]:.12f}",
-                            _("after the step"): f"{result.weights_after[k]:.9f}" if k in result.weights_after else "–"}
+                # nine decimals, as the worked example prints them: four columns of twelve fit no phone; how
+                # closely the two agree is the figure beside
+                _ui.table([{_("weight"): k, _("by hand"): f"{v:.9f}", _("torch autograd"): f"{result.autograd_gradients[k]:.9f}",
+                            _("after the step"): f"{result.weights_after[k]:.6f}" if k in result.weights_after else "–"}
                            for k, v in result.gradients.items()])
             with right:
                 st.markdown(_("**Checked against torch**"))
@@ -106,9 +108,9 @@ def backprop_section() -> None:
                     extra = _ui.run_demo(demo.id, None, model=demo.default_model, inputs=[i1, i2], targets=[t1, t2],
                                          weights=weights, learning_rate=lr, steps=more)
                     if extra is not None:
-                        st.metric(_("Error after {n} more steps").format(n=more),
-                                  f"{extra.error_after_more_steps:.3g}",
-                                  delta=f"{extra.error_after_more_steps - result.error:.3g}", delta_color="inverse")
+                        _ui.figure(st, _("Error after {n} more steps").format(n=more),
+                                   f"{extra.error_after_more_steps:.3g}",
+                                   change=extra.error_after_more_steps - result.error, higher_is_better=False)
         _ui.reproduce(demo, demo.default_model, {"inputs": [i1, i2], "targets": [t1, t2], "weights": weights,
                                                   "learning_rate": lr}, result)
     _ui.model_card(demo.default_model, demo)
@@ -120,6 +122,7 @@ REG_RATES = [0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
 PG_DEFAULTS = {"pg_dataset": "circles", "pg_noise": 0.05, "pg_train": 50, "pg_layers": 2, "pg_neurons": 8,
                "pg_activation": "tanh", "pg_lr": 0.03, "pg_reg": "none", "pg_reg_rate": 0.0, "pg_batch": 10,
                "pg_seed": 0}
+PG_SEED_MAX = 10_000
 PG_SPEED = 10          # mini-batch steps per frame
 PG_MAX_STEPS = 20_000  # playing stops here (a forgotten tab does not train forever)
 
@@ -141,7 +144,7 @@ def _from_url() -> None:
         allowed = {"pg_dataset": concepts.DATASETS, "pg_activation": concepts.ACTIVATIONS,
                    "pg_reg": ("none", "l1", "l2"), "pg_lr": LEARNING_RATES, "pg_reg_rate": REG_RATES}.get(key)
         bounds = {"pg_noise": (0.0, 0.5), "pg_train": (10, 90), "pg_layers": (0, 6), "pg_neurons": (1, 8),
-                  "pg_batch": (1, 30), "pg_seed": (0, 10_000)}.get(key)
+                  "pg_batch": (1, 30), "pg_seed": (0, PG_SEED_MAX)}.get(key)
         if (allowed is not None and value not in allowed) or (bounds and not bounds[0] <= value <= bounds[1]):
             continue
         st.session_state[key] = value
@@ -151,7 +154,8 @@ def _settings() -> dict:
     s = st.session_state
     return {"dataset": s.pg_dataset, "noise": s.pg_noise, "train_fraction": s.pg_train / 100,
             "layers": [s.pg_neurons] * s.pg_layers, "activation": s.pg_activation, "learning_rate": s.pg_lr,
-            "regularization": s.pg_reg, "reg_rate": s.pg_reg_rate, "batch_size": s.pg_batch, "seed": s.pg_seed}
+            "regularization": s.pg_reg, "reg_rate": s.pg_reg_rate, "batch_size": s.pg_batch,
+            "seed": int(min(max(s.pg_seed, 0), PG_SEED_MAX))}  # the box's value as the box refuses it
 
 
 def _network() -> "concepts.Playground":
@@ -181,7 +185,7 @@ def playground_section() -> None:
         a.slider(_("Noise"), 0.0, 0.5, step=0.05, key="pg_noise")
         b.slider(_("Training share (%)"), 10, 90, step=10, key="pg_train")
         a.select_slider(_("Batch size"), list(range(1, 31)), key="pg_batch")
-        b.number_input(_("Seed"), 0, 10_000, step=1, key="pg_seed")
+        _ui.number(_("Seed"), 0, PG_SEED_MAX, step=1, key="pg_seed", where=b, width="stretch")
     with net_col:
         a, b, c = st.columns(3)
         a.slider(_("Hidden layers"), 0, 6, key="pg_layers")
@@ -250,8 +254,8 @@ def playground_section() -> None:
                                                                  "the same plane → the output. Lines: weights (blue "
                                                                  "positive, orange negative, thicker larger)."))
             curve = pd.DataFrame(net.history, columns=["step", "epoch", _("training loss"), _("test loss")])
-            st.line_chart(curve, x="epoch", y=[_("training loss"), _("test loss")], height=160,
-                          x_label=_("epoch"), y_label=_("loss"))
+            _ui.lines(curve.set_index("epoch")[[_("training loss"), _("test loss")]], _("epoch"), _("loss"),
+                      key="pg_loss", height=220)
 
     live()
     if not playing and pg.steps == 0:
@@ -403,9 +407,9 @@ def cnn_section() -> None:
     _ui.evaluation(result.evaluation, N_("convolutional network"),
                    N_("With the same number of weights, the plain network must learn each stroke at every position "
                       "separately; a convolution learns it once and slides it everywhere."))
-    st.line_chart(pd.DataFrame({names["cnn"]: result.curves["cnn"], names["mlp"]: result.curves["mlp"]},
-                               index=range(1, len(result.curves["cnn"]) + 1)), height=200, x_label=_("epoch"),
-                  y_label=_("held-out accuracy"))
+    _ui.lines(pd.DataFrame({names["cnn"]: result.curves["cnn"], names["mlp"]: result.curves["mlp"]},
+                           index=range(1, len(result.curves["cnn"]) + 1)), _("epoch"), _("held-out accuracy"),
+              key="cnn_curves", percent=True)
     for n in result.notes:
         st.caption(n)
     _ui.latency(result)
@@ -434,7 +438,7 @@ def rnn_section() -> None:
         fig.add_vrect(x0=1929.5, x1=result.years[-1] + 0.5, fillcolor="#eee", opacity=0.4, line_width=0,
                       annotation_text=_("test years"), annotation_position="top left")
         fig.update_layout(height=320, margin={"l": 10, "r": 10, "t": 30, "b": 10}, yaxis_title=_("sunspot number"),
-                          legend={"orientation": "h", "y": 1.12})
+                          legend=_ui.LEGEND_ABOVE)
         st.plotly_chart(fig, key="rnn_series")
         _ui.table([{_("method"): names[k], _("RMSE"): f"{result.rmse[k]:.1f}", _("MAE"): f"{result.mae[k]:.1f}"}
                    for k in ("lstm", "ar", "persistence", "seasonal_naive")])
@@ -452,7 +456,7 @@ def rnn_section() -> None:
                             line={"color": "#2ca02c", "dash": "dash"})
             rec.add_scatter(x=result.recursive["years"], y=result.recursive["lstm"], name=names["lstm"],
                             line={"color": "#d62728", "dash": "dash"})
-            rec.update_layout(height=300, margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend={"orientation": "h"})
+            rec.update_layout(height=300, margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend=_ui.LEGEND_ABOVE)
             st.plotly_chart(rec, key="rnn_recursive")
             if result.recursive_rmse:
                 st.caption(_("RMSE over these years: LSTM {lstm:g}, AR(9) {ar:g}. Each year's forecast becomes "

@@ -21,8 +21,8 @@ def policy_section() -> None:
     st.subheader(_(demo.title))
     st.caption(_(demo.summary))
     a, b = st.columns(2)
-    seed = a.number_input(_("Traffic (simulator seed)"), 0, 99_999, 2026, key="drv_seed",
-                          help=_("The same seed gives both drivers the same traffic. Seeds 1000-1049 are the test "
+    seed = _ui.number(_("Traffic (simulator seed)"), 0, 99_999, 2026, key="drv_seed", where=a,
+                     help=_("The same seed gives both drivers the same traffic. Seeds 1000-1049 are the test "
                                  "seeds the scores below come from."))
     density = b.slider(_("Traffic density"), 0.5, 2.0, 1.0, 0.25, key="drv_density",
                        help=_("1 is the density the driver was trained in."))
@@ -54,7 +54,7 @@ def policy_section() -> None:
                             text=[_(driving.policy.ACTION_NAMES[a]) for a in e["actions"]],
                             hovertemplate=_("second %{x}: %{y:.1f} m/s, %{text}") + "<extra></extra>")
         fig.update_layout(height=280, margin={"l": 10, "r": 10, "t": 10, "b": 10}, xaxis_title=_("second"),
-                          yaxis_title=_("speed, m/s"), legend={"orientation": "h", "y": 1.15})
+                          yaxis_title=_("speed, m/s"), legend=_ui.LEGEND_ABOVE)
         st.plotly_chart(fig, key="drv_speed")
         st.caption(_("Hover a point for the action chosen at that second."))
 
@@ -105,7 +105,7 @@ def pedestrians_section() -> None:
             return
         video = f.getvalue()
     a, b, c = st.columns(3)
-    start = a.number_input(_("Start at second"), 0.0, 120.0, 8.0, 1.0, key="ped_start")
+    start = _ui.number(_("Start at second"), 0.0, 120.0, 8.0, 1.0, key="ped_start", where=a)
     seconds = b.slider(_("Seconds to analyse"), 1, 30, 12, key="ped_seconds")
     every = c.select_slider(_("Analyse every n-th frame"), [2, 5, 10, 20], 10, key="ped_every")
     result = _ui.run_demo(demo.id, video, model=demo.default_model, start_s=float(start), seconds=float(seconds),
@@ -132,7 +132,7 @@ def pedestrians_section() -> None:
                     y=[sum(not r.body for r in fr.regions) for fr in result.frames], name=_("other motion"),
                     marker_color="#ff7f0e")
         fig.update_layout(barmode="stack", height=220, margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                          xaxis_title=_("second"), yaxis_title=_("regions"), legend={"orientation": "h", "y": 1.2})
+                          xaxis_title=_("second"), yaxis_title=_("regions"), legend=_ui.LEGEND_ABOVE)
         st.plotly_chart(fig, key="ped_counts")
     st.caption(_("Two steps: background subtraction (OpenCV's MOG2, not deep learning) finds what moves; BlazePose, a "
                  "network, looks for a human body in each moving region. A parked car that starts to move is motion "

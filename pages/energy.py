@@ -45,7 +45,7 @@ def forecast_section() -> None:
             fig.add_scatter(x=t, y=f[k], name=_(NAMES[k]), line={"color": COLOURS[k], "width": 1.5,
                                                                  "dash": "dot" if k == "last_week" else None})
         fig.update_layout(height=360, margin={"l": 10, "r": 10, "t": 10, "b": 10}, yaxis_title=_("demand (GW)"),
-                          legend={"orientation": "h", "y": 1.15}, xaxis={"nticks": 12})
+                          legend=_ui.LEGEND_ABOVE, xaxis={"nticks": 12})
         st.plotly_chart(fig, key="el_chart")
         temp = go.Figure(go.Scatter(x=t, y=result.temperature, line={"color": "#ff7f0e"}, name=_("temperature")))
         lo, hi = result.temperature_range
@@ -65,15 +65,15 @@ def forecast_section() -> None:
             st.caption(_("A what-if at {shift:+g} °C: there is no actual demand to compare with. Where the models part "
                          "ways, they are guessing.").format(shift=result.temperature_shift))
         rows = [{_("method"): _(NAMES[k]), _("MAE this day (GW)"): "–" if result.day_mae[k] is None else
-                 f"{result.day_mae[k]:.3f}", _("MAE Nov-Dec (GW)"): f"{result.mae[k]:.3f}",
+                 result.evaluation.fmt(result.day_mae[k]), _("MAE Nov-Dec (GW)"): result.evaluation.fmt(result.mae[k]),
                  _("MAPE Nov-Dec"): f"{result.mape[k]:.1f} %"} for k in NAMES]
         _ui.table(rows)
         c, w = result.coverage, result.band_width
         m1, m2 = st.columns(2)
-        m1.metric(_("Band coverage, Nov-Dec (nominal 80 %)"), f"{c['calibrated']:.0%}",
-                  delta=_("raw band: {raw:.0%}").format(raw=c["raw"]), delta_color="off")
-        m2.metric(_("Average band width"), f"{w['calibrated']:.2f} GW",
-                  delta=_("raw band: {raw:.2f} GW").format(raw=w["raw"]), delta_color="off")
+        _ui.figure(m1, _("Band coverage, Nov-Dec (nominal 80 %)"), f"{c['calibrated']:.0%}",
+                   beside=_("raw band: {raw:.0%}").format(raw=c["raw"]))
+        _ui.figure(m2, _("Average band width"), f"{w['calibrated']:.2f} GW",
+                   beside=_("raw band: {raw:.2f} GW").format(raw=w["raw"]))
         st.caption(_("The network's own P10-P90 band held only {raw:.0%} of the test half-hours. Split conformal "
                      "prediction widens it by the amount that makes 80 % of October's half-hours fall inside; on the "
                      "test months it then holds {cal:.0%}.").format(raw=c["raw"], cal=c["calibrated"]))
@@ -117,7 +117,7 @@ def unusual_section() -> None:
         heat.add_scatter(x=holidays["week"], y=[days[d] for d in holidays["dow"]], mode="markers",
                          name=_("public holiday"), marker={"symbol": "x", "size": 7, "color": "#000"})
         heat.update_layout(height=300, margin={"l": 10, "r": 10, "t": 10, "b": 10}, xaxis_title=_("week of 2014"),
-                           yaxis={"autorange": "reversed"}, legend={"orientation": "h", "y": 1.2})
+                           yaxis={"autorange": "reversed"}, legend=_ui.LEGEND_ABOVE)
         st.plotly_chart(heat, key="ud_calendar")
         st.caption(_("Each square is a day of 2014, coloured by its mean demand. Blue boxes: the days flagged; "
                      "crosses: weekday public holidays, which neither method was shown."))
@@ -135,24 +135,25 @@ def unusual_section() -> None:
                 if k != "typical":
                     shape.add_scatter(x=hours, y=v, name=k, line={"width": 1.2})
             shape.update_layout(height=320, margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                                yaxis_title=_("demand / the day's mean"), legend={"orientation": "h", "y": -0.2},
+                                yaxis_title=_("demand / the day's mean"), legend=_ui.LEGEND_ABOVE,
                                 xaxis={"nticks": 8})
             st.plotly_chart(shape, key="ud_shapes")
             st.caption(_("The shape of the five most unusual days against a typical workday: holidays start late, "
                          "like a weekend."))
-    auc = result.auc
-    _ui.table([{_("method"): _(energy.unusual.METHODS["pca"]), "AUC": f"{auc['pca']:.3f}",
+    auc, ev = result.auc, result.evaluation
+    _ui.table([{_("method"): _(energy.unusual.METHODS["pca"]), "AUC": ev.fmt(auc['pca']),
                 _("holidays in the top 10"): str(result.holidays_in_top10["pca"])},
-               {_("method"): _(energy.unusual.METHODS["autoencoder"]), "AUC": f"{auc['autoencoder']:.3f}",
+               {_("method"): _(energy.unusual.METHODS["autoencoder"]), "AUC": ev.fmt(auc['autoencoder']),
                 _("holidays in the top 10"): str(result.holidays_in_top10["autoencoder"])},
-               {_("method"): _("the day's maximum temperature"), "AUC": f"{auc['temperature']:.3f}",
+               {_("method"): _("the day's maximum temperature"), "AUC": ev.fmt(auc['temperature']),
                 _("holidays in the top 10"): "–"}])
     _ui.evaluation(result.evaluation, N_("autoencoder (trained here)"),
                    N_("The autoencoder learns to rebuild the holidays too; two straight axes of PCA cannot, so the "
                       "holidays stand out. Use PCA here."))
     for n in result.notes:
         st.caption(n)
-    _ui.latency(result)
+    # one trained bundle holds both methods: the line names the one that flagged these days
+    _ui.latency(result, " · " + _("days flagged by {method}").format(method=_(energy.unusual.METHODS[method])))
     _ui.reproduce(demo, demo.default_model, {"method": method, "top": top}, result)
     _ui.model_card(demo.default_model, demo)
 

@@ -34,7 +34,7 @@ def credit_section() -> None:
     a, b = st.columns([1, 1])
     grouping = a.radio(_("Groups"), list(fairness.GROUPINGS), format_func=lambda g: _(fairness.GROUPINGS[g]),
                        horizontal=True, key="fair_group")
-    applicant = b.number_input(_("Explain the decision for test applicant"), 0, 1336, 3, key="fair_applicant")
+    applicant = _ui.number(_("Explain the decision for test applicant"), 0, 1336, 3, key="fair_applicant", where=b)
     result = _ui.run_demo(demo.id, None, model=demo.default_model, grouping=grouping, applicant=int(applicant))
     if result is None:
         return
@@ -46,7 +46,7 @@ def credit_section() -> None:
             fig.add_bar(x=groups, y=[result.groups[m][g]["approval"] for g in groups], name=_(names[m]),
                         marker_color=COLOURS[m], hovertemplate="%{x}: %{y:.0%}<extra></extra>")
         fig.update_layout(barmode="group", height=320, margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                          yaxis_tickformat=".0%", yaxis_title=_("approved"), legend={"orientation": "h", "y": -0.2})
+                          yaxis_tickformat=".0%", yaxis_title=_("approved"), legend=_ui.LEGEND_ABOVE)
         st.plotly_chart(fig, key="fair_chart")
         rows = []
         for m in names:
@@ -170,7 +170,7 @@ def embeddings_section() -> None:
         fig.update_layout(height=max(260, 18 * n + 100), margin={"l": 10, "r": 10, "t": 10, "b": 10},
                           yaxis={"categoryorder": "array", "categoryarray": sorted(scores, key=scores.get),
                                  "automargin": True, "tickfont": {"size": 11 if n <= 30 else 9}},
-                          legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"},
+                          legend=_ui.LEGEND_ABOVE,
                           xaxis_title=_("nearer {b} ← → nearer {a}").format(a=names["A"], b=names["B"]))
         st.plotly_chart(fig, key="weat_words")
         st.caption(_("Each target word's mean similarity to the first attribute set minus its mean similarity to the "
@@ -225,7 +225,7 @@ def resumes_section() -> None:
             fig.add_bar(x=[_(fairness.resumes.LEVELS.get(lv, lv)) for lv in levels], y=[result.breakdown[lv][g] for lv in levels], name=_(groups[g]),
                         marker_color=colour, hovertemplate="%{x}: %{y:.1%}<extra></extra>")
         fig.update_layout(barmode="group", height=320, margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                          yaxis_tickformat=".0%", yaxis_title=_("called back"), legend={"orientation": "h", "y": -0.25})
+                          yaxis_tickformat=".0%", yaxis_title=_("called back"), legend=_ui.LEGEND_ABOVE)
         st.plotly_chart(fig, key="cv_chart")
         st.markdown(_("#### A screening model trained on these callbacks"))
         ln = result.learned

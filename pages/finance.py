@@ -68,12 +68,12 @@ elif section == "credit":
     with left:
         st.markdown(_("**Applicant**"))
         app = {
-            "Age": st.number_input(_("Age (years)"), value=35, key="cr_age"),
-            "Income": st.number_input(_("Monthly income (in the data's currency units)"), value=130, key="cr_income"),
-            "Amount": st.number_input(_("Loan amount (in the data's currency units)"), value=1000, step=100, key="cr_amount"),
-            "Price": st.number_input(_("Price of the purchase (same units)"), value=1400, step=100, key="cr_price"),
+            "Age": _ui.number(_("Age (years)"), value=35, key="cr_age"),
+            "Income": _ui.number(_("Monthly income (in the data's currency units)"), value=130, key="cr_income"),
+            "Amount": _ui.number(_("Loan amount (in the data's currency units)"), value=1000, step=100, key="cr_amount"),
+            "Price": _ui.number(_("Price of the purchase (same units)"), value=1400, step=100, key="cr_price"),
             "Time": st.select_slider(_("Term (months)"), [12, 24, 36, 48, 60], 48, key="cr_time"),
-            "Seniority": st.number_input(_("Years with current employer"), value=5, key="cr_sen"),
+            "Seniority": _ui.number(_("Years with current employer"), value=5, key="cr_sen"),
             "Home": st.selectbox(p_("credit field", "Home"), [N_("owner"), N_("rent"), N_("parents"), N_("priv"), N_("other"),
                                              N_("ignore")], format_func=_, key="cr_home"),
             "Job": st.selectbox(_("Job"), [N_("fixed"), N_("freelance"), N_("partime"), N_("others")], format_func=_,
@@ -89,9 +89,9 @@ elif section == "credit":
             with st.container(key="cr_result"):
                 st.markdown(_("### P(default) = {v} → {decision}").format(v=_ui.pct(result.probability_default), decision=_(result.decision)))
                 st.caption(_("Approve below {approve_below:.0%}. Fields not given take the typical applicant's "
-                             "value: {v}.").format(approve_below=result.metrics["approve_below"], v=", ".join(result.filled) or _("none")))
+                             "value: {v}.").format(approve_below=result.metrics["approve_below"], v=", ".join(map(finance.field_name, result.filled)) or _("none")))
                 top = result.attributions[:8]
-                _ui.bar([f"{p_('credit field', a.feature) if a.feature == 'Home' else _(a.feature)} = {_(a.value) if isinstance(a.value, str) else a.value}" for a in top], [a.contribution for a in top],
+                _ui.bar([f"{finance.field_name(a.feature)} = {_(a.value) if isinstance(a.value, str) else a.value}" for a in top], [a.contribution for a in top],
                         N_("toward default (log-odds)"), key="cr_attr")
                 st.caption(_("Each bar: how much this value moves the estimate, against the same field's values "
                              "among 200 real applicants (positive: toward default)."))

@@ -164,7 +164,7 @@ elif section == "summarize":
     a, b, c = st.columns([3, 1, 1])
     with a:
         spec = _ui.model_picker(demo, "sum_model")
-    n = b.number_input(_("Sentences"), 1, 10, 3, key="sum_n")
+    n = _ui.number(_("Sentences"), 1, 10, 3, key="sum_n", where=b)
     method = c.radio(_("Method"), ["textrank", "centroid"], key="sum_method")
     examples = {N_("Python: exceptions"): language.python_topic("exceptions"),
                 N_("Python: the with statement"): language.python_topic("with"),

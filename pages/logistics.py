@@ -6,9 +6,10 @@ from domains import get, logistics
 from domains.core.i18n import N_, _
 from pages import _ui
 
-_ui.page_header("logistics", N_("A dispatcher's promise on 10,000 real food orders: when will this order arrive, and "
-                                "what time can you promise so that only about one order in ten is late? Each model "
-                                "is trained here beside the dispatcher's baselines."))
+_ui.page_header("logistics", N_("A dispatcher's promise on 10,000 real food orders (when will this order arrive, and "
+                                "what time can you promise so that only about one order in ten is late?) and a "
+                                "flight's risk of leaving late. Each model is trained here beside the baselines a "
+                                "dispatcher would use."))
 SECTIONS = {"delivery": _(":material/local_shipping: Delivery promise"), "delays": _(":material/flight_takeoff: Flight delays")}
 section = _ui.demo_selector("logistics_demo", SECTIONS)
 NAMES = logistics.delivery.MODELS
@@ -29,8 +30,12 @@ def delivery_section() -> None:
     day = a.selectbox(_("Weekday"), logistics.DAYS, index=4, format_func=lambda d: _(DAY_NAMES[d]), key="dl_day")
     hour = b.slider(_("Order time (hour of day)"), 11.0, 20.5, 18.0, 0.25, key="dl_hour")
     distance = c.slider(_("Distance (miles)"), 1.75, 11.0, 3.0, 0.25, key="dl_distance")
+    # the data set names its menu items by number only: say so rather than show "item_04"
     chosen = st.multiselect(_("Items in the basket (one of each)"), logistics.delivery.ITEMS,
-                            default=list(logistics.delivery.DEFAULT_BASKET), key="dl_items")
+                            default=list(logistics.delivery.DEFAULT_BASKET), key="dl_items",
+                            format_func=lambda i: _("menu item {n}").format(n=int(i.split("_")[1])),
+                            help=_("The data names its 27 menu items by number only; 4, 11 and 24 are the three "
+                                   "most ordered."))
     if not chosen:
         st.info(_("Add at least one item to the basket."), icon=":material/shopping_basket:")
         _ui.model_card(demo.default_model, demo)
@@ -45,10 +50,10 @@ def delivery_section() -> None:
             p90=m["p90"], at=clock(hour + m["p90"] / 60), p50=m["p50"]))
         c1, c2, c3 = st.columns(3)
         c1.metric(_("P10: as early as"), _("{v:.0f} min").format(v=m["p10"]))
-        c2.metric(_("P50: most likely"), _("{v:.0f} min").format(v=m["p50"]), delta=_("boosting: {v:.0f} min").format(
-            v=result.boosting), delta_color="off")
-        c3.metric(_("P90: the promise"), _("{v:.0f} min").format(v=m["p90"]), delta=_("raw window: {v:.0f} min").format(
-            v=result.raw_window["p90"]), delta_color="off")
+        _ui.figure(c2, _("P50: most likely"), _("{v:.0f} min").format(v=m["p50"]),
+                   beside=_("boosting: {v:.0f} min").format(v=result.boosting))
+        _ui.figure(c3, _("P90: the promise"), _("{v:.0f} min").format(v=m["p90"]),
+                   beside=_("raw window: {v:.0f} min").format(v=result.raw_window["p90"]))
         by = result.by_hour
         x = [clock(h) for h in by["hours"]]
         fig = go.Figure()
@@ -58,7 +63,7 @@ def delivery_section() -> None:
         fig.add_scatter(x=x, y=by["p90"], name=_("P90: the promise"), line={"color": "#d62728", "dash": "dash"})
         fig.add_vline(x=clock(round(hour * 2) / 2), line={"color": "#888", "dash": "dot"})
         fig.update_layout(height=320, margin={"l": 10, "r": 10, "t": 10, "b": 10}, yaxis_title=_("minutes to delivery"),
-                          xaxis_title=_("order time"), legend={"orientation": "h", "y": 1.15})
+                          xaxis_title=_("order time"), legend=_ui.LEGEND_ABOVE)
         st.plotly_chart(fig, key="dl_chart")
         st.caption(_("The same basket ordered at every hour of the day: the dinner rush is learned from the data."))
         late, cover = result.late, result.coverage

@@ -1,4 +1,5 @@
 """Manufacturing: quality control from a near-infrared spectrum, and a concrete mix designer."""
+import math
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -34,7 +35,7 @@ def spectra_section() -> None:
                 _ui.model_card(demo.default_model, demo)
                 return
             spectrum = up.getvalue()
-        limit = st.number_input(_("Spec limit: fat % at most"), 0.0, 60.0, 20.0, 0.5, key="nir_limit")
+        limit = _ui.number(_("Spec limit: fat % at most"), 0.0, 60.0, 20.0, 0.5, key="nir_limit")
         params["limit"] = limit
     result = _ui.run_demo(demo.id, spectrum, model=demo.default_model, **params)
     if result is None:
@@ -43,7 +44,7 @@ def spectra_section() -> None:
         verdict = _("PASS") if result.passed else _("FAIL")
         lab = "" if result.lab_value is None else " " + _("(lab: {v:.1f} %)").format(v=result.lab_value)
         st.markdown(_("### Fat {fat:.1f} %{lab} · {verdict} against ≤ {limit:g} %").format(
-            fat=result.fat_percent, lab=lab, verdict=verdict, limit=result.limit))
+            fat=result.fat_percent, lab=lab, verdict=verdict, limit=result.limit).replace(" %", "\u00a0%"))  # "%" never alone on a line
         if result.near_limit:
             st.warning(_("Within the model's typical error ({rmse:.2f} points) of the limit: confirm in the lab.")
                        .format(rmse=result.rmse["cnn"]), icon=":material/science:")
@@ -57,8 +58,9 @@ def spectra_section() -> None:
         fig.add_scatter(x=result.wavelengths, y=result.saliency, name=_("sensitivity (0-1)"), yaxis="y2",
                         line={"color": "#ff7f0e", "dash": "dot"})
         fig.update_layout(height=300, margin={"l": 10, "r": 10, "t": 10, "b": 10}, xaxis_title=_("wavelength (nm)"),
-                          yaxis_title=_("absorbance"), legend={"orientation": "h", "y": 1.15},
-                          yaxis2={"overlaying": "y", "side": "right", "range": [0, 1.05], "showgrid": False})
+                          yaxis_title=_("absorbance"), legend=_ui.LEGEND_ABOVE,
+                          yaxis2={"overlaying": "y", "side": "right", "range": [0, 1.05], "showgrid": False,
+                                  "title": _("sensitivity (0-1)"), "tickvals": [0, 0.5, 1]})
         st.plotly_chart(fig, key="nir_spectrum")
         st.caption(_("Shaded: the wavelengths where a change moves the prediction most ({waves} nm), around "
                      "the 930-950 nm band where fat's C-H bonds absorb.").format(
@@ -74,7 +76,7 @@ def spectra_section() -> None:
                           yaxis_title=_("predicted fat %"), showlegend=False)
         st.plotly_chart(par, key="nir_parity")
     with b:
-        _ui.table([{_("method"): _(NAMES[k]), _("RMSE, fat %"): f"{v:.2f}"}
+        _ui.table([{_("method"): _(NAMES[k]), _("RMSE, fat %"): result.evaluation.fmt(v)}
                    for k, v in sorted(result.rmse.items(), key=lambda kv: kv[1])])
         st.caption(_("The three CNNs answered {seeds} for this sample; their spread is a rough sense of doubt.").format(
             seeds=", ".join(f"{v:.2f}" for v in result.by_seed)))
@@ -103,15 +105,19 @@ def concrete_section() -> None:
                for k, (lo, hi, default) in ranges.items()}
         a, b = st.columns(2)
         age = a.select_slider(_("Age (days)"), manufacturing.concrete.AGES, 28, key="mix_age")
-        target = b.number_input(_("Target at 28 days (MPa)"), 5.0, 100.0, 40.0, 2.5, key="mix_target")
+        target = _ui.number(_("Target at 28 days (MPa)"), 5.0, 100.0, 40.0, 2.5, key="mix_target", where=b)
     result = _ui.run_demo(demo.id, None, model=demo.default_model, mix=mix, age=age, target=target)
     if result is None:
         return
     with right, st.container(key="mix_result"):
-        st.markdown(_("### {strength:.1f} MPa at {age} days").format(strength=result.strength, age=result.age))
+        # the headline says whose number it is: the more accurate method is named beside it
+        st.markdown(_("### {strength:.1f} MPa at {age} days · network ensemble").format(strength=result.strength,
+                                                                                      age=result.age))
         verdict = (_("At 28 days the network ensemble meets the {target:g} MPa target.") if result.meets_target else
                    _("At 28 days the network ensemble misses the {target:g} MPa target."))
-        st.markdown(join(_("Gradient boosting says {gb:.1f} MPa.").format(gb=result.boosting),
+        boosting = (_("Gradient boosting, the more accurate on held-out recipes, says {gb:.1f} MPa.")
+                    if result.evaluation.verdict == "baseline" else _("Gradient boosting says {gb:.1f} MPa."))
+        st.markdown(join(boosting.format(gb=result.boosting),
                          verdict.format(target=result.target),
                          _("Water/cement ratio {wc:.2f}.").format(wc=mix["water"] / mix["cement"])))
         _ui.warnings(result)
@@ -125,17 +131,22 @@ def concrete_section() -> None:
         fig.add_scatter(x=c["ages"], y=c["boosting"], name=_("gradient boosting"), line={"color": "#2ca02c",
                         "shape": "hv"}, mode="lines+markers")
         fig.add_scatter(x=c["ages"], y=c["linear"], name=_("linear regression"), line={"color": "#999", "dash": "dot"})
-        fig.add_hline(y=result.target, line={"color": "#555", "dash": "dash"}, annotation_text=_("target"))
+        fig.add_hline(y=result.target, line={"color": "#555", "dash": "dash"}, annotation_text=_("target"),
+                      annotation_position="top left", annotation_bgcolor="rgba(255,255,255,0.8)")
         fig.add_vline(x=28, line={"color": "#bbb", "width": 1})
-        fig.update_layout(height=340, margin={"l": 10, "r": 10, "t": 10, "b": 10}, xaxis_type="log",
-                          xaxis_title=_("age (days, log scale)"), yaxis_title=_("compressive strength (MPa)"),
-                          legend={"orientation": "h", "y": 1.18})
+        # an annotation on a log axis takes log10 of its x (at x=28 it stretched the axis to 1e28)
+        fig.add_annotation(x=math.log10(28), y=0, yref="paper", yanchor="bottom", xanchor="left", showarrow=False,
+                           text=_("28 days"), font={"size": 11, "color": "#777"})
+        fig.update_layout(height=340, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                          xaxis={"type": "log", "tickvals": c["ages"], "title": _("age (days, log scale)")},
+                          yaxis_title=_("compressive strength (MPa)"),
+                          legend=_ui.LEGEND_ABOVE)
         st.plotly_chart(fig, key="mix_curve")
         st.caption(_("The ensemble's curve rises smoothly with age, as cement hydration does; gradient boosting's "
                      "moves in steps and can give the same strength at 1 and 3 days. The shaded band is the five "
                      "networks' disagreement: it ranks doubt, but it is narrower than the real error."))
-    s = result.scores
-    _ui.table([{_("method"): name, "R²": f"{s[k]['r2']:.3f}", _("RMSE (MPa)"): f"{s[k]['rmse']:.2f}"}
+    s, ev = result.scores, result.evaluation
+    _ui.table([{_("method"): name, "R²": ev.fmt(s[k]["r2"]), _("RMSE (MPa)"): ev.fmt(s[k]["rmse"])}
                for k, name in (("boosting", _("gradient boosting")), ("ensemble", _("network ensemble (trained here)")),
                                ("linear", _("linear regression")))])
     _ui.evaluation(result.evaluation, N_("network ensemble (trained here)"),

@@ -19,7 +19,7 @@ section = _ui.demo_selector("medical_demo", SECTIONS)
 if section == "skin":
     def knobs():
         a, b, c = st.columns(3)
-        age = c.number_input(_("Age (blank: unknown)"), 0, 90, None, key="skin_age")
+        age = _ui.number(_("Age (blank: unknown)"), 0, 90, None, key="skin_age", where=c)
         return {"sex": a.selectbox(_("Sex"), medical.SEXES, format_func=_, key="skin_sex"),
                 "site": b.selectbox(_("Body site"), medical.SITES, format_func=_, key="skin_site"), "age": age}
 
@@ -102,8 +102,8 @@ elif section == "tabular":
     st.subheader(_(demo.title))
     st.caption(_("The Wisconsin breast-cancer table (569 fine-needle biopsies, 30 measurements of cell nuclei "
                  "each): a small network trained here on 75 % of the cases, tested on the other 25 %."))
-    case = st.number_input(_("Held-out case"), 0, 142, 0, key="bc_case",
-                           help=_("One of the 143 cases the network never saw while training."))
+    case = _ui.number(_("Held-out case"), 0, 142, 0, key="bc_case",
+                      help=_("One of the 143 cases the network never saw while training."))
     base = _ui.run_demo(demo.id, None, model=demo.default_model, case=case)
     if base is not None:
         m = base.metrics
@@ -122,11 +122,14 @@ elif section == "tabular":
         with b:
             st.markdown(_("**Edit the case and watch the prediction move**"))
             table = pd.DataFrame({"feature": [x.feature for x in base.attributions],
+                                  "shown": [medical.feature_label(x.feature) for x in base.attributions],
                                   "value": [f"{x.value:g}" for x in base.attributions]})
             # text, not a number column: the browser would read "1e12" as 112; as text the measurement guard
-            # reads what was typed and says what is wrong with it
-            edited = st.data_editor(table, disabled=["feature"], hide_index=True, height=260, key=f"bc_edit_{case}",
-                                    column_config={"feature": st.column_config.TextColumn(_("feature")),
+            # reads what was typed and says what is wrong with it. The data's own column name stays the key
+            # (hidden); the page's language names it.
+            edited = st.data_editor(table, disabled=["feature", "shown"], hide_index=True, height=260,
+                                    key=f"bc_edit_{case}", column_order=("shown", "value"),
+                                    column_config={"shown": st.column_config.TextColumn(_("feature")),
                                                    "value": st.column_config.TextColumn(_("value"))})
             changes = {r.feature: str(r.value).strip() for r, o in zip(edited.itertuples(), table.itertuples())
                        if str(r.value).strip() != o.value}
@@ -141,8 +144,7 @@ elif section == "tabular":
                 st.caption(note)
             top = result.attributions[:10]
             st.markdown(_("**What pushed this prediction** (log-odds against each feature at its average)"))
-            feature, toward = _("feature"), _("toward malignant")
-            st.bar_chart(pd.DataFrame({feature: [x.feature for x in top], toward: [x.contribution for x in top]}),
-                         x=feature, y=toward, horizontal=True, height=340)
+            _ui.bar([medical.feature_label(x.feature) for x in top], [x.contribution for x in top],
+                    N_("toward malignant (log-odds)"), key="bc_attr")
             _ui.model_card(demo.default_model, demo)
             _ui.reproduce(demo, demo.default_model, {"case": case, "features": changes or None}, result)

@@ -82,8 +82,8 @@ def communities_section() -> None:
             g=legend))
         if result.accuracy:
             c1, c2, c3 = st.columns(3)
-            c1.metric(_("graph network"), f"{result.accuracy['gcn']:.0%}",
-                      _("± {sd:.0%} over seeds").format(sd=result.accuracy["gcn_std"]), delta_color="off")
+            _ui.figure(c1, _("graph network"), f"{result.accuracy['gcn']:.0%}",
+                       beside=_("± {sd:.0%} over seeds").format(sd=result.accuracy["gcn_std"]))
             c2.metric(_("label propagation"), f"{result.accuracy['propagation']:.0%}")
             c3.metric(_("largest group for everyone"), f"{result.accuracy['majority']:.0%}")
         else:

@@ -27,7 +27,7 @@ if section == "transcribe":
     a, b, c = st.columns([3, 1, 1])
     with a:
         spec = _ui.model_picker(demo, "asr_model")
-    beams = b.number_input(_("Beam size"), 1, 5, 1, key="asr_beams", help=_("1 = greedy, fastest"))
+    beams = _ui.number(_("Beam size"), 1, 5, 1, key="asr_beams", where=b, help=_("1 = greedy, fastest"))
     lang = c.text_input(_("Language"), "", key="asr_lang", placeholder=_("auto"),
                         help=_("For multilingual models only: en, zh, de, ..."))
     left, right = st.columns(2, gap="large")

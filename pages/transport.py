@@ -40,12 +40,14 @@ def ridership_section() -> None:
                 changes=i18n.join_list([_(transport.WHAT_IFS[w][0]) for w in result.what_if])))
         cols = st.columns(4)
         for col, k in zip(cols, ("boosting", "network", "linear", "naive")):
-            delta = None
-            if k in result.change and result.what_if:
-                delta = _("{v:+.2f} k from the what-if").format(v=result.change[k])
-            elif result.actual is not None:
-                delta = _("{v:+.2f} k off").format(v=p[k] - result.actual)
-            col.metric(_(NAMES[k]), f"{p[k]:.2f} k", delta=delta, delta_color="off")
+            if k in result.change and result.what_if:  # a change the what-if makes: its arrow, no judgement
+                _ui.figure(col, _(NAMES[k]), f"{p[k]:.2f} k", change=result.change[k],
+                           change_text=_("{v:+.2f} k from the what-if").format(v=result.change[k]))
+            elif result.actual is not None:  # the miss against the real count: a comparison, not a change
+                _ui.figure(col, _(NAMES[k]), f"{p[k]:.2f} k",
+                           beside=_("{v:+.2f} k off").format(v=p[k] - result.actual))
+            else:
+                _ui.figure(col, _(NAMES[k]), f"{p[k]:.2f} k")
         if result.what_if:
             st.caption(_("Weather barely moves weekday commuting; a holiday empties the Loop. Every what-if stays "
                          "inside what the data has seen (rain and snow at the 99th percentile of the training days): "
@@ -57,13 +59,14 @@ def ridership_section() -> None:
             fig.add_scatter(x=h["dates"], y=h[k], name=_(NAMES[k]), line={"color": COLOURS[k], "width": 1.3})
         fig.add_vline(x=result.day, line={"color": "#888", "dash": "dash"})
         fig.update_layout(height=320, margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                          yaxis_title=_("thousand riders a day"), legend={"orientation": "h", "y": 1.15})
+                          yaxis_title=_("thousand riders a day"), legend=_ui.LEGEND_ABOVE)
         st.plotly_chart(fig, key="tr_chart")
         st.caption(_("Four weeks either side of the day, each forecast made 14 days ahead. Weekends and holidays are "
                      "the deep dips."))
-        _ui.table([{_("method"): _(NAMES[k]), _("MAE, all test days"): f"{result.mae[k]:.3f}",
-                    _("weekdays"): f"{result.mae_weekday[k]:.3f}", _("weekends and holidays"):
-                    f"{result.mae_weekend[k]:.3f}"} for k in ("boosting", "network", "linear", "naive")])
+        fmt = result.evaluation.fmt  # the record's one format: its scores read the same in both tables
+        _ui.table([{_("method"): _(NAMES[k]), _("MAE, all test days"): fmt(result.mae[k]),
+                    _("weekdays"): fmt(result.mae_weekday[k]), _("weekends and holidays"):
+                    fmt(result.mae_weekend[k])} for k in ("boosting", "network", "linear", "naive")])
         st.caption(_("Thousand riders, 2015-01-01 to 2016-08-28. The gap between the network and gradient boosting "
                      "is widest on weekends and holidays, the rare days."))
     _ui.evaluation(result.evaluation, N_("network (trained here)"))

@@ -111,7 +111,7 @@ elif section == "faces":
     def knobs():
         a, b = st.columns(2)
         return {"min_score": a.slider(_("Minimum confidence"), 0.0, 1.0, 0.5, 0.05, key="face_min"),
-                "max_faces": b.number_input(_("At most faces"), 1, 50, 10, key="face_max")}
+                "max_faces": _ui.number(_("At most faces"), 1, 50, 10, key="face_max", where=b)}
 
     def show(result, source, caption):
         st.markdown(n_("### {n} face", "### {n} faces", len(result.faces)).format(n=len(result.faces)))
@@ -130,7 +130,7 @@ elif section == "mesh":
         caption_line(result)
 
     _ui.image_demo(get("vision.face_mesh"), "mesh", people, "grace_hopper", show,
-                   lambda: {"max_faces": st.number_input(_("At most faces"), 1, 5, 5, key="mesh_max")})
+                   lambda: {"max_faces": _ui.number(_("At most faces"), 1, 5, 5, key="mesh_max")})
 
 elif section == "pose":
     def show(result, source, caption):
@@ -163,7 +163,7 @@ elif section == "hands":
 
     hands = examples.tagged("hands", "people")  # the open-hand photo where Debian's opencv-doc is installed
     _ui.image_demo(get("vision.hands"), "hands", hands, hands[0].id, show,
-                   lambda: {"max_hands": st.number_input(_("At most hands"), 1, 4, 4, key="hands_max")})
+                   lambda: {"max_hands": _ui.number(_("At most hands"), 1, 4, 4, key="hands_max")})
 
 elif section == "segment":
     def effect():

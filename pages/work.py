@@ -66,6 +66,7 @@ def exposure_section() -> None:
         if result.own:
             own = result.own
             st.markdown(_("#### Your description"))
+            _ui.warnings(result)
             st.markdown(_("Similarity score **{s:.3f}**, higher than {p:.0f} % of the occupations. It reads most like: "
                           "{n}.").format(s=own["score"], p=own["percentile"],
                                          n="; ".join(_ui.md(o["title"]) for o in own["nearest"][:3])))
@@ -82,9 +83,14 @@ def exposure_section() -> None:
             fig.add_scatter(x=[sel["median_wage"]], y=[sel["score"]], mode="markers+text", text=[sel["title"]],
                             textposition="top center", name=_("chosen"), showlegend=False,
                             marker={"size": 16, "color": "rgba(0,0,0,0)", "line": {"width": 2, "color": "black"}})
-        fig.update_layout(height=520, margin={"l": 10, "r": 10, "t": 10, "b": 10}, xaxis_type="log",
-                          xaxis_title=_("median annual wage (USD, log scale)"), yaxis_title=_("similarity score"),
-                          legend={"font": {"size": 10}})
+        # the legend (22 groups) goes under the plot, where it takes height, not the plot's width; the log axis
+        # is labelled in round wages, not plotly's "3 4 ... 9 100k 2 3"
+        wages = [20_000, 30_000, 50_000, 100_000, 200_000]
+        fig.update_layout(height=760, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                          xaxis={"type": "log", "tickvals": wages, "ticktext": [f"${w // 1000}k" for w in wages],
+                                 "title": _("median annual wage (USD, log scale)")},
+                          yaxis_title=_("similarity score"),
+                          legend={"font": {"size": 10}, "orientation": "h", "y": -0.12, "yanchor": "top"})
         st.plotly_chart(fig, key="work_scatter")
         wc = result.wage_correlation
         reading = (_("by this measure, exposure is hardly related to pay") if abs(wc["spearman"]) < 0.2 else
@@ -136,8 +142,8 @@ def sectors_section() -> None:
     a, b = st.columns([3, 1])
     start, end = a.slider(_("From … to"), work.sectors.FIRST + work.sectors.MIN_TREND_YEARS, work.sectors.LAST,
                           (1990, 2019), key="work_years")
-    trend_years = b.number_input(_("Trend learns from (years)"), work.sectors.MIN_TREND_YEARS, 60, 20,
-                                 key="work_trend_years")
+    trend_years = _ui.number(_("Trend learns from (years)"), work.sectors.MIN_TREND_YEARS, 60, 20,
+                            key="work_trend_years", where=b)
     if not chosen:
         st.info(_("Pick at least one sector."), icon=":material/timeline:")
         return
@@ -163,7 +169,7 @@ def sectors_section() -> None:
                                 hovertemplate=_("trend pointed to %{y:.2f} M") + "<extra></extra>")
         fig.add_vrect(x0=result.start, x1=result.end, fillcolor="#888", opacity=0.08, line_width=0)
         fig.update_layout(height=440, margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                          yaxis_title=_("employed each January (millions)"), legend={"orientation": "h", "y": -0.15})
+                          yaxis_title=_("employed each January (millions)"), legend=_ui.LEGEND_ABOVE)
         st.plotly_chart(fig, key="sectors_chart")
         st.caption(_("Dotted: where the trend of the {n} years before {s} pointed for {e}.").format(
             n=int(trend_years), s=result.start, e=result.end))

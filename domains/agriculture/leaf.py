@@ -123,8 +123,8 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
 
 
 NET = ModelSpec(
-    id="leaf-outline-cnn", name="Leaf outline CNN (trained here)", source="trained", adapter="leaf_outline_cnn",
-    license="MIT (this project's code); data: OSULeaf (UCR archive, free for research), via sktime", size_mb=0.2,
+    id="leaf-outline-cnn", name=N_("Leaf outline CNN (trained here)"), source="trained", adapter="leaf_outline_cnn",
+    license=N_("MIT (this project's code); data: OSULeaf (UCR archive, free for research), via sktime"), size_mb=0.2,
     ram_mb=20, offline=True, ref="sktime/datasets/data/OSULeaf", homepage="https://www.timeseriesclassification.com",
     description=N_("Four 1-D convolution blocks with circular padding (an outline has no start) and mean+max "
                    "pooling, trained by this project three times (seeds 0-2, averaged) for {epochs} epochs on 200 "

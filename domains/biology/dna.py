@@ -194,8 +194,8 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
 
 
 SPEC = ModelSpec(
-    id="dna-cnn", name="DNA CNN (trained here)", source="trained", adapter="dna_cnn",
-    license="MIT (this project's code); genome: NCBI NC_000932 (public domain)", size_mb=0.7, ram_mb=40,
+    id="dna-cnn", name=N_("DNA CNN (trained here)"), source="trained", adapter="dna_cnn",
+    license=N_("MIT (this project's code); genome: NCBI NC_000932 (public domain)"), size_mb=0.7, ram_mb=40,
     offline=True, ref="python-biopython-doc NC_000932.gb.gz", homepage="https://www.ncbi.nlm.nih.gov/nuccore/NC_000932",
     description=N_("Three 1-D convolution layers (64 filters) over one-hot DNA, trained by this project three times "
                    "(seeds 0-2, averaged) for {epochs} epochs on 200-bp windows of the Arabidopsis chloroplast genome, "

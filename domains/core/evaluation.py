@@ -11,6 +11,26 @@ from .i18n import _
 VERDICTS = ("model", "tie", "baseline")
 
 
+def number(value: float) -> str:
+    """A measured number with three significant digits, in plain notation: 0.4631 -> 0.463, 0.25 -> 0.25,
+    61.23 -> 61.2, 1415.2 -> 1,415, 0.00012 -> 0.00012; a digit more where rounding would reach the next
+    power of ten (0.9996 stays 0.9996: "1" would claim a perfect score)."""
+    import math
+    v = float(value)
+    if not math.isfinite(v):
+        return str(v)
+    if abs(v) >= 1000:
+        return f"{v:,.0f}"
+    if v == 0:
+        return "0"
+    magnitude = math.floor(math.log10(abs(v)))
+    decimals = max(0, 2 - magnitude)
+    if abs(round(v, decimals)) >= 10 ** (magnitude + 1):
+        decimals += 1
+    text = f"{v:.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 @dataclass(frozen=True)
 class Evaluation:
     data: str                   # what it was measured on, e.g. "scikit-learn breast-cancer table (569 cases)"
@@ -44,12 +64,17 @@ class Evaluation:
         name = pick(self.baselines, key=self.baselines.get)
         return name, self.baselines[name]
 
+    def fmt(self, value: float) -> str:
+        """A score as every table and sentence of the record shows it: three significant digits (0.463, 0.18,
+        61.2, 1,415), never in exponent notation, so one score reads the same wherever it appears."""
+        return number(value)
+
     def sentence(self) -> str:
         """The verdict in one plain sentence."""
         name, score = self.best_baseline
         u = self.unit
         pair = _("{model}{unit} against {score}{unit} for {name}").format(
-            model=f"{self.model:g}", score=f"{score:g}", unit=u, name=_(name))
+            model=self.fmt(self.model), score=self.fmt(score), unit=u, name=_(name))
         metric = _(self.metric)
         return {"model": _("The model wins on {metric}: {pair}."),
                 "tie": _("A tie on {metric}: {pair} (within {tolerance}{unit})."),

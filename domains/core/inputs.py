@@ -337,5 +337,5 @@ def script_check(text: str, spec: Any, letters_required: bool = True, refuse: bo
     """`check_script` against what a model spec says it reads (nothing to check when it names no scripts)."""
     if not getattr(spec, "scripts", ()):
         return []
-    return check_script(text, spec.scripts, spec.name, spec.text("languages") or _("its own languages"),
+    return check_script(text, spec.scripts, spec.label, spec.text("languages") or _("its own languages"),
                         letters_required, refuse)

@@ -97,9 +97,9 @@ class Loaded:
                         continue
                 if left <= 0:
                     raise Busy(_("{name} is busy with other people's requests ({n} ahead of yours).").format(
-                        name=self.spec.name, n=ahead), hint=_("Try again in a moment."))
+                        name=self.spec.label, n=ahead), hint=_("Try again in a moment."))
                 if progress:  # outside the lock: a page's progress call may be slow, or raise (Streamlit stops a
-                    progress(None, waiting_message(self.spec.name, ahead, self.call_s))  # run by raising in it)
+                    progress(None, waiting_message(self.spec.label, ahead, self.call_s))  # run by raising in it)
                 said = ahead
         except BaseException:
             self.give_up(ticket)  # the queue skips it; the others keep their turn
@@ -207,7 +207,7 @@ class ModelLoader:
         the time it took recently on this machine."""
         from .progress import stage
         with self.use(spec, progress) as model:
-            with stage(progress, f"call:{spec.id}:{step}", _(step or N_("Running {name}")).format(name=spec.name)):
+            with stage(progress, f"call:{spec.id}:{step}", _(step or N_("Running {name}")).format(name=spec.label)):
                 t0 = time.perf_counter()
                 out = fn(model)
                 return Timed(out, round((time.perf_counter() - t0) * 1000, 1))
@@ -245,7 +245,7 @@ class ModelLoader:
                         entry.calls += 1
                         try:
                             with per_call(), stage(progress, f"call:{spec.id}:batch",
-                                                   _(N_("Running {name}")).format(name=spec.name)):
+                                                   _(N_("Running {name}")).format(name=spec.label)):
                                 outs, err = list(fn(entry.model, [j["item"] for j in batch])), None
                             assert len(outs) == len(batch), "a batch function returns one output per item"
                         except Exception as e:  # every job of the batch gets the error
@@ -325,7 +325,7 @@ class ModelLoader:
                         return entry
                 if spec.ram_mb and spec.ram_mb > self.budget_mb:
                     raise ModelUnavailable(
-                        _("{name} needs about {ram_mb:.0f} MB, more than the model memory budget ({budget_mb:.0f} MB).").format(name=spec.name, ram_mb=spec.ram_mb, budget_mb=self.budget_mb), hint=_("Raise GALLERY_MODEL_BUDGET_MB to load it."))
+                        _("{name} needs about {ram_mb:.0f} MB, more than the model memory budget ({budget_mb:.0f} MB).").format(name=spec.label, ram_mb=spec.ram_mb, budget_mb=self.budget_mb), hint=_("Raise GALLERY_MODEL_BUDGET_MB to load it."))
                 evicted += self._make_room(spec.ram_mb or 0.0)
                 entry = self._build(spec, progress)
                 with self._book:
@@ -356,23 +356,23 @@ class ModelLoader:
     def _build(self, spec: ModelSpec, progress: Progress | None) -> Loaded:
         ad = ADAPTERS.get(spec.adapter)
         if ad is None:
-            raise ModelUnavailable(_("No adapter '{adapter}' for {name}.").format(adapter=spec.adapter, name=spec.name))
+            raise ModelUnavailable(_("No adapter '{adapter}' for {name}.").format(adapter=spec.adapter, name=spec.label))
         path = self._resolve(spec, progress)
         for mod in ad.imports:  # library import costs are not the model's RAM
             __import__(mod)
         from .progress import stage
         before, t0 = rss_mb(), time.perf_counter()
         try:
-            with stage(progress, f"load:{spec.id}", _("Loading {name}").format(name=spec.name)):
+            with stage(progress, f"load:{spec.id}", _("Loading {name}").format(name=spec.label)):
                 model = ad.load(spec, path, progress)
         except GalleryError:
             raise
         except Exception as e:  # foreign weights fail in library-specific ways (SafetensorError, ...)
-            raise ModelUnavailable(_("{name} could not be loaded: {error}").format(name=spec.name, error=e).splitlines()[0]) from e
+            raise ModelUnavailable(_("{name} could not be loaded: {error}").format(name=spec.label, error=e).splitlines()[0]) from e
         load_s = time.perf_counter() - t0
         measured = max(rss_mb() - before, weights_mb(model))
         if progress:
-            progress(1.0, _("Loaded {name} in {load_s:.1f} s").format(name=spec.name, load_s=load_s))
+            progress(1.0, _("Loaded {name} in {load_s:.1f} s").format(name=spec.label, load_s=load_s))
         # RSS growth under-counts lazily mapped weights, so the budget takes the larger figure.
         return Loaded(spec, model, max(measured, spec.ram_mb or 0.0), measured, load_s)
 
@@ -384,7 +384,7 @@ class ModelLoader:
         if spec.source == "package" and "apt" not in spec.needs:  # system programs: their adapter checks
             if importlib.util.find_spec(spec.ref) is None:
                 pkg = spec.needs.get("pip", spec.ref)
-                raise ModelUnavailable(_("{name} needs the package '{pkg}', which is not installed.").format(name=spec.name, pkg=pkg),
+                raise ModelUnavailable(_("{name} needs the package '{pkg}', which is not installed.").format(name=spec.label, pkg=pkg),
                                        hint=_("pip install {pkg}").format(pkg=pkg))
         return None  # package and trained adapters find their own files
 

@@ -39,6 +39,12 @@ class ModelSpec:
     scripts: tuple[str, ...] = ()  # Unicode scripts of its input text (("LATIN",)); empty: any or not text
     text_args: dict[str, Any] = field(default_factory=dict)  # fills {placeholders} in description and languages
 
+    @property
+    def label(self) -> str:
+        """The model's name in the current language (names that hold words, "... (trained here)", are in the
+        catalog; product names come back as they are)."""
+        return _(self.name)
+
     def text(self, name: str) -> str:
         """`description` or `languages` in the current language, placeholders filled (strings translated too)."""
         raw = getattr(self, name)

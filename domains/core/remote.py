@@ -60,7 +60,7 @@ def run(demo: Any, input: Any, *, model: str | None, params: dict[str, Any], pro
     from .inputs import guard
     spec = demo.model(model)
     body = request(demo.id, guard(demo.input_kind, input), model, params, current())
-    with stage(progress, f"remote:{spec.id}", _("Running {name} on the model server").format(name=spec.name)):
+    with stage(progress, f"remote:{spec.id}", _("Running {name} on the model server").format(name=spec.label)):
         reply = _post(body, spec.id)
     if "error" in reply:
         raise _error(reply["error"])

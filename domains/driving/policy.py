@@ -216,8 +216,8 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
 
 
 DQN_SPEC = ModelSpec(
-    id="highway-dqn", name="DQN driver (trained here)", source="trained", adapter="highway_dqn",
-    license="MIT (this project's code); simulator: highway-env (MIT)", size_mb=0.3, ram_mb=60,
+    id="highway-dqn", name=N_("DQN driver (trained here)"), source="trained", adapter="highway_dqn",
+    license=N_("MIT (this project's code); simulator: highway-env (MIT)"), size_mb=0.3, ram_mb=60,
     offline=True, ref="highway-env highway-fast-v0", homepage="https://github.com/Farama-Foundation/HighwayEnv",
     description=N_("A deep Q-network (two layers of 256) trained by this project with stable-baselines3 for "
                    "{steps:,} decisions in highway-env, a crash costing -2; of the checkpoints at {ckpts} steps, the "

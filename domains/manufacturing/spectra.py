@@ -146,8 +146,8 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
 
 
 NET = ModelSpec(
-    id="tecator-cnn", name="Spectrum CNN (trained here)", source="trained", adapter="tecator_cnn",
-    license="MIT (this project's code); data: Tecator (StatLib, free for research), via sktime", size_mb=0.2,
+    id="tecator-cnn", name=N_("Spectrum CNN (trained here)"), source="trained", adapter="tecator_cnn",
+    license=N_("MIT (this project's code); data: Tecator (StatLib, free for research), via sktime"), size_mb=0.2,
     ram_mb=20, offline=True, ref="sktime/datasets/data/Tecator", homepage="http://lib.stat.cmu.edu/datasets/tecator",
     description=N_("Two 1-D convolution layers and a small dense head ({params} weights), trained by this project "
                    "three times (seeds 0, 1, 2; answers averaged) for {epochs} epochs on the first derivative of "

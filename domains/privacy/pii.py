@@ -35,7 +35,7 @@ TYPES = {"PERSON": N_("person"), "EMAIL_ADDRESS": N_("e-mail"), "PHONE_NUMBER": 
          "US_BANK_NUMBER": N_("US bank account"), "US_ITIN": N_("US tax number")}
 SCORED = ("PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "LOCATION")
 OPERATORS = {"replace": N_("replace with its type"), "mask": N_("mask with asterisks"),
-             "hash": N_("pseudonym (salted hash: the same name gives the same code in every text)"),
+             "hash": N_("pseudonym (salted hash)"),  # the page says what the salt does when it is chosen
              "redact": N_("delete")}
 SALT = "dl-gallery-demo-salt-2026"   # fixed, so pseudonyms link across texts; a real deployment keeps its own secret
 THRESHOLD = 0.35
@@ -77,7 +77,7 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
 
 SPEC = ModelSpec(
     id="presidio-spacy-sm", name="Presidio + spaCy en_core_web_sm", source="package", adapter="presidio",
-    license="MIT (Presidio); MIT (spaCy model)", size_mb=13, ram_mb=150, offline=True, ref="presidio_analyzer",
+    license=N_("MIT (Presidio); MIT (spaCy model)"), size_mb=13, ram_mb=150, offline=True, ref="presidio_analyzer",
     homepage="https://microsoft.github.io/presidio/", languages=N_("English"), scripts=("LATIN",),
     description=N_("Microsoft Presidio: pattern recognizers with checksums for e-mails, phone numbers, card numbers, "
                    "IBANs and more, plus spaCy's small English network for names and places; the anonymizer "

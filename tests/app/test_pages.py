@@ -40,6 +40,14 @@ def table(at: AppTest, i: int = 0):
     return at.table[i].value.map(plain).rename(columns=plain)
 
 
+def evaluation_rows(at: AppTest, i: int = 0):
+    """The i-th evaluation record's table ("How good is it?") as a user reads it: two columns, the method and the
+    record's metric, every score formatted as the record formats it."""
+    found = [t for t in (table(at, k) for k in range(len(at.table))) if list(t.columns)[:1] == ["method"]
+             and len(t.columns) == 2]
+    return found[i]
+
+
 def texts(at: AppTest) -> str:
     """Every text element as a user reads it (Markdown escapes in quoted user or model text undone)."""
     return re.sub(r"\\(.)", r"\1", "\n".join(str(e.value) for kind in ("markdown", "caption", "title", "subheader",
@@ -230,7 +238,8 @@ def test_model_card_and_sidebar_count_the_same_memory_and_unloading_says_what_ca
     assert not at.exception
     from domains.core.loader import LOADER
     counted = next(m for m in LOADER.loaded() if m["id"] == "efficientnet-lite0")["ram_mb"]
-    assert f"yes, {counted:.0f} MB (counted as in the sidebar)" in texts(at)
+    assert f"the budget counts {counted:.0f} MB, as in the sidebar" in texts(at)
+    assert "MB RAM (estimate)" in texts(at)  # the badge's figure says it is an estimate
     assert "Reads" not in texts(at)  # an image model: no language row
     # the sidebar as the operator sees it: the model with the same count, and its unload button
     op = operator_app(monkeypatch).run()

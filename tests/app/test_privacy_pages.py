@@ -9,6 +9,8 @@ def test_pii_section_shows_finds_side_by_side_and_the_measured_misses():
     assert not at.exception and not errors(at)
     assert "Shared instead" in texts(at) and "How much does it catch? 30 labelled sentences" in texts(at)
     assert "<PERSON>" in at.code[0].value and "maria.garcia@example.com" not in at.code[0].value
+    # the first example shows the model at its best: nothing personal left, nothing tagged as what it is not
+    assert "London" not in at.code[0].value and "DATE_TIME" not in at.code[0].value
     at.text_area(key="pii_text").set_value("").run()
     assert not at.exception and "Paste English text" in at.info[0].value
     html = open_section("pages/privacy.py", "pii", pii_text="<b>Alice Johnson</b> <img src=x onerror=alert(1)>")

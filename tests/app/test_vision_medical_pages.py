@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from testmedia import bad_images
 
-from test_pages import errors as shown_errors, open_section, texts, table
+from test_pages import errors as shown_errors, evaluation_rows, open_section, texts, table
 
 VISION_SECTIONS = {  # section -> what its default example must show
     "explain": "### tiger cat",
@@ -172,7 +172,7 @@ def test_medical_tabular_shows_metrics_baseline_verdict_and_attributions():
     assert not at.exception and not at.error
     body = texts(at)
     assert "P(malignant)" in body and "Recorded diagnosis" in body
-    assert "logistic regression" in at.dataframe[0].value.to_string()
+    assert "logistic regression" in evaluation_rows(at).to_string()
     at.number_input(key="bc_case").set_value(5).run()
     assert not at.exception and json.loads(at.json[0].value)["case"] == 5
 

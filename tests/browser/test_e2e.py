@@ -170,7 +170,31 @@ def test_every_section_in_a_browser(server, page, query, selector, text):
     page.get_by_text(text).filter(visible=True).first.wait_for()  # tables keep hidden copies of cells
     main = page.locator("[data-testid=stMain]").inner_text()
     assert "Traceback" not in main and "Something went wrong" not in main
-    shot(page, query.replace("?demo=", "-").replace("&task=vision.", "-").replace("&task=language.", "-") + ".png")
+    name = query.replace("?demo=", "-").replace("&task=vision.", "-").replace("&task=language.", "-")
+    shot(page, name + ".png")
+    # the same section on a phone: no table cell, button or pill cut off, every evaluation record's scores in sight
+    page.set_viewport_size({"width": 390, "height": 844})
+    idle(page)
+    time.sleep(1.0)  # the layout settles
+    assert cut_off(page) == [], f"cut off on a phone: {cut_off(page)}"
+    for record in page.locator("[class*=st-key-evaluation_]").all():
+        for cell in record.locator("td").all():
+            assert cell.is_visible() and cell.inner_text().strip(), "an evaluation score out of sight on a phone"
+    # the whole section in one picture (Streamlit scrolls its main area, not the page): a viewport as tall as it
+    tall = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
+    page.set_viewport_size({"width": 390, "height": min(int(tall) + 50, 16_000)})
+    shot(page, "phone-" + name + ".png")
+
+
+def cut_off(pg) -> list[str]:
+    """Texts the page cuts at their box's edge: table cells, buttons and pills whose content is wider than the box
+    that shows it (what a phone's narrow columns do to a grid, a long label or a row of choices)."""
+    return pg.evaluate("""() => [...document.querySelectorAll(
+        '[data-testid=stMain] [data-testid=stTable] td, [data-testid=stMain] [data-testid=stTable] th,'
+        + '[data-testid=stMain] [data-testid=stTable], [data-testid=stMain] [data-testid=stCode] pre,'
+        + '[data-testid=stMain] button p, [data-testid=stMain] [data-testid=stButtonGroup] button')]
+        .filter(e => e.offsetParent !== null && e.innerText.trim() && e.scrollWidth > e.clientWidth + 1)
+        .map(e => e.innerText.slice(0, 60))""")
 
 
 # result tables whose cells held long names or reasons that an interactive grid cut off
@@ -187,12 +211,7 @@ def test_result_tables_show_every_cell_whole(server, page, query, selector, text
     page.locator(selector).first.wait_for()
     page.get_by_text(text).filter(visible=True).first.wait_for()
     page.locator("[data-testid=stMain] [data-testid=stTable]").first.wait_for()
-    clipped = page.evaluate("""() => [...document.querySelectorAll(
-        '[data-testid=stMain] [data-testid=stTable] td, [data-testid=stMain] [data-testid=stTable] th,'
-        + '[data-testid=stMain] [data-testid=stTable], [data-testid=stMain] [data-testid=stCode] pre')]
-        .filter(e => e.offsetParent !== null && e.innerText.trim() && e.scrollWidth > e.clientWidth + 1)
-        .map(e => e.innerText.slice(0, 60))""")
-    assert clipped == [], f"cut off: {clipped}"
+    assert cut_off(page) == [], f"cut off: {cut_off(page)}"
 
 
 def test_smart_home_typed_command_changes_the_panel(server, page):
@@ -205,6 +224,25 @@ def test_smart_home_typed_command_changes_the_panel(server, page):
     assert "Lights on in the kitchen" in result.inner_text()
     page.get_by_text("changed").first.wait_for()
     shot(page, "smart-home.png")
+
+
+def test_typed_numbers_reach_the_page_whole_and_out_of_range_ones_are_refused_in_words(server, page):
+    """"1e12" typed as a loan is 1e12, not 1 (an integer box read only its first digit), and the model's guard
+    refuses it; a target past the box's range is refused in words, not kept in a red box in silence."""
+    page.goto(server + "/finance?demo=credit")
+    amount = page.get_by_label("Loan amount (in the data's currency units)")
+    seen(amount, "the loan amount box")
+    seen(page.get_by_text("P(default) ="), "the first estimate")
+    amount.fill("1e12")
+    amount.press("Enter")
+    seen(page.get_by_text("Amount = 1e+12 is outside what is plausible"), "the refusal of a 1e12 loan")
+    page.goto(server + "/manufacturing?demo=concrete")
+    target = page.get_by_label("Target at 28 days (MPa)")
+    seen(target, "the target box")
+    target.fill("100000")
+    target.press("Enter")
+    seen(page.get_by_text("100000 is refused (allowed: 5 to 100); the page uses 100."), "the refusal of the target")
+    shot(page, "number-refused.png")
 
 
 def test_session_report_of_three_pages_downloads_and_opens_offline(server, page, browser, tmp_path):

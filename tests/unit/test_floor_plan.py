@@ -107,6 +107,17 @@ def test_evaluation_verdict(higher, model, base, verdict):
     assert {"model", "tie", "baseline"} >= {ev.verdict} and ev.sentence()
 
 
+@pytest.mark.parametrize("value,shown", [
+    (0.4631, "0.463"), (0.25, "0.25"), (0.18014, "0.18"), (61.23, "61.2"), (1415.2, "1,415"), (0.0012, "0.0012"),
+    (0.9996, "0.9996"), (99.96, "99.96"), (0, "0"), (-0.0234, "-0.0234"), (12.0, "12")])
+def test_one_format_for_every_score_of_a_record(value, shown):
+    from domains.core.evaluation import number
+    assert number(value) == shown
+    ev = Evaluation.judge(data="d", split="s", metric="m", higher_is_better=True, model=value, baselines={"b": 0.5},
+                          tolerance=0.005)
+    assert ev.fmt(ev.model) == shown and f"{shown} against 0.5 for b" in ev.sentence()
+
+
 @pytest.mark.parametrize("demo_id,params,verdict", [
     ("medical.breast_cancer", {"case": 0}, "baseline"),   # logistic regression wins on AUC, and the page says so
     ("finance.credit", {}, "tie"),

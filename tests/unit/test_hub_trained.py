@@ -68,16 +68,18 @@ def _train_breast_cancer(epochs: int):
 
 
 def test_trained_model_builds_once_then_loads_and_rebuilds_on_change():
+    import uuid
     key, build = _train_breast_cancer(epochs=60)
     seen = []
-    t1, meta1, built1 = trained.cached_model("bc-test", key, build, progress=lambda f, m: seen.append(m))
+    name = f"bc-test-{uuid.uuid4().hex[:8]}"  # its own: a cache kept from an earlier run holds "bc-test" already
+    t1, meta1, built1 = trained.cached_model(name, key, build, progress=lambda f, m: seen.append(m))
     assert built1 and any(m.startswith("Training") for m in seen) and "epoch 60" in seen
     assert meta1["test_accuracy"] > meta1["baseline_accuracy"] + 0.2  # beats the majority class on held-out data
-    t2, meta2, built2 = trained.cached_model("bc-test", key, build)
+    t2, meta2, built2 = trained.cached_model(name, key, build)
     assert not built2 and meta2["test_accuracy"] == meta1["test_accuracy"]
     assert all(np.array_equal(t1[k].numpy(), t2[k].numpy()) for k in t1)
     key3, build3 = _train_breast_cancer(epochs=61)  # a changed hyper-parameter (or data, or code) rebuilds
-    _, _, built3 = trained.cached_model("bc-test", key3, build3)
+    _, _, built3 = trained.cached_model(name, key3, build3)
     assert built3
 
 

@@ -40,3 +40,15 @@ def test_streamlit_takes_the_galleries_limit():
         assert config.get_option("server.maxUploadSize") == MAX_UPLOAD_MB
     finally:
         config.set_option("server.maxUploadSize", before)
+
+
+def test_every_readme_screenshot_is_retaken_by_one_command_in_both_languages():
+    """README's pictures come from `./gallery.sh screenshots` (tests/browser/screenshots.py): each one it shows is
+    on that list, in English and Chinese, and on disk."""
+    shown = set(re.findall(r"docs/screenshots/([\w.-]+)\.png", (ROOT / "README.md").read_text()))
+    listed = re.findall(r'\("([\w-]+)", "[\w?=&]*", "', (ROOT / "tests/browser/screenshots.py").read_text())
+    made = {n for name in listed for n in (name, f"zh-{name}")}
+    assert len(listed) >= 12 and shown and shown <= made, sorted(shown - made)
+    assert {f"zh-{n}" for n in listed} & shown, "no Chinese screenshot in the README"
+    assert all((ROOT / "docs" / "screenshots" / f"{n}.png").is_file() for n in shown)
+    assert "screenshots) " in (ROOT / "gallery.sh").read_text()

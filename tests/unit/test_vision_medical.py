@@ -258,7 +258,15 @@ def test_ocr_puts_back_the_spaces_between_english_words():
     assert lines[0] == "Region-based segmentation"
     assert "background. These markers" in lines[2] and "histogram of grey values:" in lines
     zh = domains.run("vision.ocr", examples.image("zh_sign")).text
-    assert "人民路→火车站" in zh and "Railway Station" in zh
+    assert "人民路→火车站" in zh and "Renmin Rd→Railway Station" in zh  # the recogniser read "RenminRd"
+
+
+@pytest.mark.parametrize("read,shown", [("RenminRd", "Renmin Rd"), ("BeijingRoad", "Beijing Road"),
+                                        ("iPhone", "iPhone"), ("McDonald", "McDonald"), ("YouTube", "YouTube"),
+                                        ("火车站", "火车站")])
+def test_respace_splits_a_sign_word_that_starts_after_four_letters(read, shown):
+    from domains.vision.ocr import respace
+    assert respace(read) == shown
 
 
 def test_four_mediapipe_demos_started_at_once_in_a_fresh_process_all_work():

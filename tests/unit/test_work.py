@@ -35,9 +35,12 @@ def test_exposure_ranks_translators_and_office_work_high_and_manual_work_low(csr
 def test_own_description_is_scored_and_guarded():
     r = domains.run("work.exposure", description="I translate legal contracts and letters from Spanish into English.")
     assert r.own["nearest"][0]["title"] == "Interpreters and Translators" and r.own["percentile"] > 90
+    assert r.warnings == []
     for bad in ("Too short here", "我在工厂里组装汽车零件，每天工作八个小时。", "x" * 3000):
         with pytest.raises(InputError):
             domains.run("work.exposure", description=bad)
+    tale = domains.run("work.exposure", description="Once upon a time a princess lived in a castle by the sea.")
+    assert tale.own["score"] > 0 and any("does not read much like a job description" in w for w in tale.warnings)
 
 
 def test_occupation_lookup_by_code_title_and_part():
