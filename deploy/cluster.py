@@ -132,8 +132,18 @@ def up(port: int) -> int:
     say(f"Ray head up ({time.perf_counter() - t0:.0f} s)")
     ray("start", f"--address=127.0.0.1:{GCS_PORT}", "--num-cpus=4", "--disable-usage-stats", env=env)
     say(f"second Ray node joined ({time.perf_counter() - t0:.0f} s)")
-    subprocess.run([str(BIN / "serve"), "deploy", str(ROOT / "deploy" / "serve.yaml"),
-                    "--address", f"http://127.0.0.1:{DASHBOARD_PORT}"], check=True, env=env, cwd=ROOT)
+    # `serve deploy` is declarative (the same file again gives the same applications). On a busy machine its first
+    # call can fail while Serve's own proxy actor is still starting (seen in CI under load: "ProxyActor ... cancelled
+    # before it started", HTTP 500): it is tried three times, 15 s apart, before `up` fails.
+    deploy = [str(BIN / "serve"), "deploy", str(ROOT / "deploy" / "serve.yaml"),
+              "--address", f"http://127.0.0.1:{DASHBOARD_PORT}"]
+    for attempt in range(1, 4):
+        if subprocess.run(deploy, env=env, cwd=ROOT).returncode == 0:
+            break
+        if attempt == 3:
+            raise subprocess.CalledProcessError(1, deploy)
+        say(f"`serve deploy` failed (attempt {attempt} of 3); trying again in 15 s")
+        time.sleep(15)
     serve_url = f"http://127.0.0.1:{SERVE_PORT}"
     if not wait_for(serve_url + "/-/gallery", 600, serve_ready):
         say("The model server did not become healthy in 10 minutes: `./gallery.sh cluster status`, Ray's logs in "

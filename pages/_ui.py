@@ -688,14 +688,25 @@ def bar(labels: list[str], scores: list[float], x_title: str = N_("probability")
     order = sorted(range(len(scores)), key=lambda i: scores[i])
     # every bar labelled with its value; the labels are categories (digits "0".."9" would make a numeric axis that
     # names every other digit and ignores the order)
-    fig = go.Figure(go.Bar(x=[scores[i] for i in order], y=[str(labels[i]) for i in order], orientation="h",
+    fig = go.Figure(go.Bar(x=[scores[i] for i in order], y=[wrap(labels[i]) for i in order], orientation="h",
                            text=[pct(scores[i]) if percent else f"{scores[i]:.3g}" for i in order],
                            textposition="auto", cliponaxis=False,
                            hovertemplate="%{y}: %{x:" + (".1%" if percent else ".3f") + "}<extra></extra>"))
     fig.update_layout(height=32 * len(labels) + 70, margin={"l": 10, "r": 10, "t": 10, "b": 40},
-                      xaxis_title=_(x_title), xaxis_tickformat=".0%" if percent else None, yaxis_automargin=True,
-                      yaxis_type="category")
+                      xaxis_title=wrap(_(x_title), 36), xaxis_tickformat=".0%" if percent else None,
+                      yaxis_automargin=True, yaxis_type="category")
     st.plotly_chart(fig, key=key)
+
+
+def wrap(label: Any, width: int = 26) -> str:
+    """A chart label broken into lines of about `width` characters (plotly's <br>): a long axis label is cut at the
+    plot's edge on a phone, not wrapped. Text without spaces (Chinese) is broken every `width` characters."""
+    import textwrap
+    text = str(label)
+    if " " in text:
+        return text if len(text) <= width else "<br>".join(textwrap.wrap(text, width))
+    step = width // 2  # a Chinese character is two columns wide
+    return "<br>".join(text[i:i + step] for i in range(0, len(text), step))
 
 
 # every chart's legend: a row above the plot that grows upwards when a phone wraps it (a legend anchored by its top

@@ -24,8 +24,11 @@ def ridership_section() -> None:
     st.caption(_(demo.summary))
     a, b = st.columns([1, 2])
     day = a.date_input(_("Day"), dt.date(2015, 6, 10), dt.date(2015, 1, 1), dt.date(2016, 8, 28), key="tr_day")
-    picks = b.pills(_("What if there were"), list(transport.WHAT_IFS), selection_mode="multi",
-                    format_func=lambda k: _(transport.WHAT_IFS[k][0]), key="tr_whatif")
+    # one box each, in a row that wraps: a row of pills does not wrap, and a phone cut the last two off
+    b.markdown(_("What if there were"))
+    with b.container(horizontal=True):
+        picks = [k for k, (label, _changes) in transport.WHAT_IFS.items()
+                 if st.checkbox(_(label), key=f"tr_whatif_{k}")]
     result = _ui.run_demo(demo.id, None, model=demo.default_model, day=str(day), what_if=",".join(picks or []))
     if result is None:
         return
