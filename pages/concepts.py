@@ -7,7 +7,7 @@ import streamlit as st
 
 from domains import concepts, get
 from domains.core.errors import GalleryError
-from domains.core.i18n import N_, _
+from domains.core.i18n import N_, _, n_
 from pages import _ui
 
 _ui.page_header("concepts", N_("How does a network learn? Watch one learn to separate points, follow one learning "
@@ -18,7 +18,9 @@ SECTIONS = {"playground": _(":material/scatter_plot: Playground"), "backprop": _
             "cnn": _(":material/grid_on: Convolutional networks"), "rnn": _(":material/timeline: Recurrent networks")}
 section = _ui.demo_selector("concepts_demo", SECTIONS)
 DEFAULT_WEIGHTS = [float(v) for v in concepts.WEIGHTS.split(",")]
-POS = {"i1": (0, 1), "i2": (0, 0), "h1": (1, 1), "h2": (1, 0), "o1": (2, 1), "o2": (2, 0)}
+# layers from top to bottom, two units side by side: it reads on a phone (three layers across left each weight's
+# label no room between the nodes at 390 px)
+POS = {"i1": (0, 2), "i2": (1, 2), "h1": (0, 1), "h2": (1, 1), "o1": (0, 0), "o2": (1, 0)}
 EDGES = [("i1", "h1", "w1"), ("i2", "h1", "w2"), ("i1", "h2", "w3"), ("i2", "h2", "w4"),
          ("h1", "o1", "w5"), ("h2", "o1", "w6"), ("h1", "o2", "w7"), ("h2", "o2", "w8")]
 
@@ -31,17 +33,24 @@ def network_figure(r) -> go.Figure:
         g = r.gradients[w]
         fig.add_scatter(x=[x0, x1], y=[y0, y1], mode="lines", hoverinfo="skip", showlegend=False,
                         line={"color": "#d62728" if g > 0 else "#1f77b4", "width": 1 + min(8, abs(g) * 60)})
-        t = 0.3 if a.startswith("i") else 0.7
-        fig.add_annotation(x=x0 + (x1 - x0) * t, y=y0 + (y1 - y0) * t, showarrow=False, bgcolor="white",
-                           text=f"{w} = {st.session_state[f'bp_{w}']:.4g}<br>∂E/∂{w} = {g:.4g}", font={"size": 11})
+        label = dict(showarrow=False, bgcolor="white", font={"size": 10},
+                     text=f"{w} = {st.session_state[f'bp_{w}']:.4g}<br>∂E/∂{w} = {g:.4g}")
+        if x0 == x1:  # a straight edge: the label beside it, outside the pair
+            fig.add_annotation(x=x0 + (0.08 if x0 else -0.08), y=(y0 + y1) / 2, xanchor="left" if x0 else "right",
+                               **label)
+        else:  # the crossing pair: one label near its top, the other near its bottom, both in the middle
+            t = 0.25 if x0 == 0 else 0.75
+            fig.add_annotation(x=x0 + (x1 - x0) * t, y=y0 + (y1 - y0) * t, **label)
     values = {"i1": r.inputs[0], "i2": r.inputs[1], **r.hidden, **r.outputs}
     deltas = {**r.hidden_deltas, **r.output_deltas}
     text = [f"<b>{n}</b><br>{values[n]:.4f}" + (f"<br>δ {deltas[n]:.3g}" if n in deltas else "") for n in POS]
     fig.add_scatter(x=[p[0] for p in POS.values()], y=[p[1] for p in POS.values()], mode="markers+text", text=text,
                     textposition="middle center", showlegend=False, hoverinfo="skip",
-                    marker={"size": 78, "color": "#f4f4f4", "line": {"color": "#555", "width": 1.5}})
-    fig.update_layout(height=360, margin={"l": 10, "r": 10, "t": 10, "b": 10}, plot_bgcolor="white",
-                      xaxis={"visible": False, "range": [-0.35, 2.35]}, yaxis={"visible": False, "range": [-0.35, 1.35]})
+                    marker={"size": 60, "color": "#f4f4f4", "line": {"color": "#555", "width": 1.5}},
+                    textfont={"size": 10})
+    fig.update_layout(height=560, margin={"l": 4, "r": 4, "t": 4, "b": 4}, plot_bgcolor="white",
+                      xaxis={"visible": False, "range": [-0.75, 1.75], "fixedrange": True},
+                      yaxis={"visible": False, "range": [-0.3, 2.3], "fixedrange": True})
     return fig
 
 
@@ -270,7 +279,11 @@ def playground_section() -> None:
                               "hidden layer."))
             _ui.reproduce(demo, demo.default_model, {**{k: v for k, v in _settings().items()}, "steps": pg.steps},
                           result)
-    _ui.model_card(demo.default_model, demo)
+    # the network lives in this visitor's session, not in the shared loader
+    _ui.model_card(demo.default_model, demo, in_memory=n_(
+        "yes, in this session only: {n:,} weights and biases, trained {steps:,} step",
+        "yes, in this session only: {n:,} weights and biases, trained {steps:,} steps", pg.steps).format(
+            n=pg.n_params, steps=pg.steps) if pg.steps else _("not trained yet: press Play or Step"))
 
 
 def engine_snapshot(demo):

@@ -48,17 +48,20 @@ def credit_section() -> None:
         fig.update_layout(barmode="group", height=320, margin={"l": 10, "r": 10, "t": 10, "b": 10},
                           yaxis_tickformat=".0%", yaxis_title=_("approved"), legend=_ui.LEGEND_ABOVE)
         st.plotly_chart(fig, key="fair_chart")
-        rows = []
-        for m in names:
-            gap = result.gaps[m]
-            rows.append({_("model"): _(names[m]), _("accuracy"): f"{result.accuracy[m]:.1%}",
-                         _("approval gap"): f"{gap['approval_gap']:.2f}",
-                         _("lowest / highest approval"): f"{gap['approval_ratio']:.2f}",
-                         _("equalised-odds gap"): f"{gap['odds_gap']:.2f}"})
-        _ui.table(rows)
-        st.caption(_("Approval gap: the largest difference in approval rate between two groups; the ratio below 0.8 "
+        # measures down, the three models across under short names (the legend above has the long ones): five
+        # columns of long names ran past a phone's edge
+        short = {m: _(fairness.credit.SHORT[m]) for m in names}
+        measures = {N_("accuracy"): lambda m: f"{result.accuracy[m]:.1%}",
+                    N_("approval gap"): lambda m: f"{result.gaps[m]['approval_gap']:.2f}",
+                    N_("lowest / highest approval"): lambda m: f"{result.gaps[m]['approval_ratio']:.2f}",
+                    N_("equalised-odds gap"): lambda m: f"{result.gaps[m]['odds_gap']:.2f}"}
+        _ui.table([{_("network"): _(k), **{short[m]: f(m) for m in names}} for k, f in measures.items()])
+        st.caption(i18n.join(_("“{full}”: the network that sees every column. “{unaware}”: the same network "
+                               "trained without those two columns. “{mitigated}”: the first network with a "
+                               "decision threshold per age band (ThresholdOptimizer).").format(**short), _(
+                     "Approval gap: the largest difference in approval rate between two groups; the ratio below 0.8 "
                      "fails the 'four-fifths rule' US regulators use as a warning sign. Equalised-odds gap: the larger "
-                     "of the differences in approving good payers and in approving defaulters."))
+                     "of the differences in approving good payers and in approving defaulters.")))
         detail = [{_("group"): g, _("applicants"): result.groups["full"][g]["applicants"],
                    _("approved"): f"{result.groups['full'][g]['approval']:.0%}",
                    _("good payers approved"): f"{result.groups['full'][g]['tpr']:.0%}",

@@ -14,8 +14,9 @@ _ui.page_header("speech", N_("Networks trained on thousands of hours of recordin
 SECTIONS = {"transcribe": _(":material/mic: Recognise"), "synthesize": _(":material/record_voice_over: Speak"),
             "vad": _(":material/graphic_eq: Voice activity"), "speaker": _(":material/fingerprint: Same speaker?"),
             "roundtrip": _(":material/sync: Round trip")}
-ENGLISH_ONLY = N_("The offline voices and the offline recogniser are English-only (no Chinese speech model ships "
-                  "in a package), so the examples are English.")
+ENGLISH_ONLY = N_("The offline voice speaks English only (no Chinese voice ships in a package). Of the offline "
+                  "recognisers, Whisper tiny.en hears English only and Whisper base hears 99 languages, Mandarin "
+                  "included; tiny.en asks base which language a clip is in before its words are trusted.")
 section = _ui.demo_selector("speech_demo", SECTIONS)
 st.caption(_(ENGLISH_ONLY))
 
@@ -32,7 +33,7 @@ if section == "transcribe":
                         help=_("For multilingual models only: en, zh, de, ..."))
     left, right = st.columns(2, gap="large")
     with left:
-        picked = _ui.audio_input("asr", "gallery")
+        picked = _ui.audio_input("asr", "gallery", languages=("en", "zh"))
         if picked:
             st.audio(picked[0])
     with right:
@@ -40,13 +41,19 @@ if section == "transcribe":
             result = _ui.run_demo(demo.id, picked[0], model=spec, beams=beams, language=lang)
             if result is not None:
                 with st.container(key="asr_result"):
+                    _ui.warnings(result)
                     st.markdown(f"### “{_ui.md(result.text)}”" if result.text else _("### (no words)"))
+                    if result.language:
+                        st.caption(_("Spoken language: {language} ({p:.0%}, Whisper base's language check)").format(
+                            language=speech.language_name(result.language), p=result.language_probability))
                     if result.segments:
                         st.dataframe(pd.DataFrame([{_("start (s)"): s.start, _("end (s)"): s.end, _("text"): s.text}
                                                    for s in result.segments]), hide_index=True, width="stretch")
                     said = speech.example_text(st.session_state.get("asr_src", (None, None))[1] or "")
                     if said and st.session_state["asr_src"][0] == "example":
-                        st.caption(_("The clip says: “{v}” · word error rate {v2:.0%}").format(v=_ui.md(said), v2=speech.wer(said, result.text)))
+                        what, rate = speech.error_rate(said, result.text)
+                        st.caption(_("The clip says: “{v}” · {what} {v2:.0%}").format(v=_ui.md(said), what=_(what),
+                                                                                   v2=rate))
                     for n in result.notes:
                         st.caption(n)
                     _ui.latency(result, " " + _("for {seconds:.1f} s of audio · real-time factor {rtf:.2f}").format(

@@ -80,8 +80,13 @@ def exposure_section() -> None:
                                     "color": PALETTE[i % len(PALETTE)], "opacity": 0.7},
                             hovertemplate="%{text}<br>%{x:$,.0f} · %{y:.3f}<extra></extra>")
         if sel and sel["median_wage"]:
-            fig.add_scatter(x=[sel["median_wage"]], y=[sel["score"]], mode="markers+text", text=[sel["title"]],
-                            textposition="top center", name=_("chosen"), showlegend=False,
+            # its name runs away from the nearer side of the plot (centred, a low wage's name was cut at the left)
+            import math
+            ws = [math.log(r["median_wage"]) for r in rows if r["median_wage"]]
+            at = (math.log(sel["median_wage"]) - min(ws)) / max(1e-9, max(ws) - min(ws))
+            side = "top right" if at < 0.35 else "top left" if at > 0.65 else "top center"
+            fig.add_scatter(x=[sel["median_wage"]], y=[sel["score"]], mode="markers+text",
+                            text=[_ui.wrap(sel["title"], 24)], textposition=side, name=_("chosen"), showlegend=False,
                             marker={"size": 16, "color": "rgba(0,0,0,0)", "line": {"width": 2, "color": "black"}})
         # the legend (22 groups) goes under the plot, where it takes height, not the plot's width; the log axis
         # is labelled in round wages, not plotly's "3 4 ... 9 100k 2 3"
@@ -99,9 +104,10 @@ def exposure_section() -> None:
         st.caption(_("Each dot is an occupation, sized by employment. Rank correlation between score and wage: "
                      "{r:+.2f} (p = {p:.2f}): {reading}.").format(r=wc["spearman"], p=wc["p"], reading=reading))
         top = sorted(rows, key=lambda r: -r["score"])
-        table = lambda rs: [{_("occupation"): r["title"], _("employed"): f"{r['employment']:,}" if r["employment"] else "—",  # noqa: E731
-                             _("median wage"): money(r["median_wage"]), _("score"): f"{r['score']:.3f}",
-                             _("closest statement"): _(r["closest"])} for r in rs]
+        # three columns, the job's numbers under its name: five columns ran past a phone's edge
+        table = lambda rs: [{_("occupation (employed, median wage)"): _("{title} ({n}, {wage})").format(  # noqa: E731
+            title=r["title"], n=f"{r['employment']:,}" if r["employment"] else "—", wage=money(r["median_wage"])),
+            _("score"): f"{r['score']:.3f}", _("closest statement"): _(r["closest"])} for r in rs]
         st.markdown(_("**Highest scores**"))
         _ui.table(table(top[:8]))
         with st.expander(_("Lowest scores")):

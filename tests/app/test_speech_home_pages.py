@@ -41,6 +41,20 @@ def test_microphone_recording_is_transcribed():
     assert "kitchen lights" in texts(at).lower()
 
 
+def test_mandarin_is_flagged_by_the_english_recogniser_and_read_by_whisper_base():
+    at = speech_page("transcribe")
+    at.button(key="asr_ex_mandarin").click().run()
+    assert not at.exception and not errors(at)
+    warned = [w.value for w in at.warning]
+    assert any("does not sound like English" in w for w in warned), warned
+    at.selectbox(key="asr_model").set_value("whisper-base").run()
+    at.text_input(key="asr_lang").set_value("zh").run()
+    assert not at.exception and not errors(at) and not at.warning
+    heading = next(m.value for m in at.markdown if m.value.startswith("### “"))
+    assert sum("\u4e00" <= ch <= "\u9fff" for ch in heading) >= 8, heading
+    assert "character error rate" in texts(at)
+
+
 @pytest.mark.parametrize("section,key", [("transcribe", "asr"), ("vad", "vad")])
 def test_bad_audio_uploads(section, key):
     at = speech_page(section)

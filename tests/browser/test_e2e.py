@@ -191,17 +191,19 @@ def cut_off(pg) -> list[str]:
     that shows it (what a phone's narrow columns do to a grid, a long label or a row of choices)."""
     # cut inside its own box (a cell, a label with an ellipsis), or running past the main area's right edge (a row
     # of pills that does not wrap is clipped by its scrolling parent: each pill whole, the last ones out of sight)
-    # EDGE (past the main area's right edge) is off until every section passes it: it found Fairness/credit at 390 px
-    # (issue 37, open); GALLERY_PHONE_EDGE=1 turns it on
-    return pg.evaluate("""() => { const EDGE = """ + ("true" if os.environ.get("GALLERY_PHONE_EDGE") == "1" else "false")
-                       + """; const edge = document.querySelector('[data-testid=stMain]')
+    return pg.evaluate("""() => { const edge = document.querySelector('[data-testid=stMain]')
         .getBoundingClientRect().right; return [...document.querySelectorAll(
         '[data-testid=stMain] [data-testid=stTable] td, [data-testid=stMain] [data-testid=stTable] th,'
         + '[data-testid=stMain] [data-testid=stTable], [data-testid=stMain] [data-testid=stCode] pre,'
         + '[data-testid=stMain] button p, [data-testid=stMain] [data-testid=stButtonGroup] button')]
         .filter(e => e.offsetParent !== null && e.innerText.trim()
-                && (e.scrollWidth > e.clientWidth + 1 || EDGE && e.getBoundingClientRect().right > edge + 1))
-        .map(e => e.innerText.slice(0, 60)) }""")
+                && (e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right > edge + 1))
+        .map(e => e.innerText.slice(0, 60))
+        // a table wider than its frame: the frame scrolls or clips it, and the frame's own widths stay equal
+        .concat([...document.querySelectorAll('[data-testid=stMain] [data-testid=stTable]')]
+            .filter(t => t.offsetParent !== null && t.innerText.trim() && t.querySelector('table')
+                    && t.querySelector('table').getBoundingClientRect().width > t.clientWidth + 1)
+            .map(t => 'table wider than its frame: ' + t.innerText.slice(0, 60))) }""")
 
 
 # result tables whose cells held long names or reasons that an interactive grid cut off

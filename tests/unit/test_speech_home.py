@@ -90,6 +90,37 @@ def test_english_only_model_refuses_a_language():
         domains.run("speech.transcribe", speech.example_clip("lights"), language="zh")
 
 
+def test_english_speech_is_heard_as_english_and_trusted(clips):
+    r = domains.run("speech.transcribe", clips["gallery"])
+    assert r.language == "en" and r.language_probability > 0.8 and r.warnings == []
+
+
+def test_the_english_only_recogniser_flags_mandarin_and_whisper_base_hears_chinese():
+    """Whisper tiny.en wrote confident English over Mandarin ("The End" for 你好): the spoken-language check by
+    the multilingual Whisper base flags it, and base itself, told the language, writes Chinese characters."""
+    clip = speech.example_clip("mandarin")
+    said = speech.example_text("mandarin")
+    en = domains.run("speech.transcribe", clip)
+    assert en.language != "en" and "does not sound like English" in en.warnings[0], (en.language, en.warnings)
+    assert "Chinese" in en.warnings[0]  # robotic espeak-ng Mandarin: heard as Thai or Chinese, both named
+    zh = domains.run("speech.transcribe", clip, model="whisper-base", language="zh")
+    assert zh.warnings == [] and zh.segments
+    what, rate = speech.error_rate(said, zh.text)
+    # espeak-ng's formant voice, not a person: a third to half of the characters come back as near-homophones
+    # (天气 -> 见气); tiny.en's English guesses would score 100 %
+    assert what == "character error rate" and rate < 0.75, (zh.text, rate)
+    assert speech.error_rate(said, en.text)[1] >= 1.0  # English letters: no character right, some extra
+    auto = domains.run("speech.transcribe", clip, model="whisper-base")
+    assert auto.language in ("zh", "th") and auto.warnings == []
+    assert auto.language_probability < 0.6 and any("unsure" in n for n in auto.notes)
+
+
+def test_error_rate_counts_words_in_english_and_characters_in_chinese():
+    assert speech.error_rate("turn on the light", "turn off the light") == ("word error rate", 0.25)
+    assert speech.error_rate("你好，世界。", "你好世界") == ("character error rate", 0.0)
+    assert speech.error_rate("你好世界", "你好世间")[1] == 0.25
+
+
 @needs_real_voice
 def test_real_voice_clip():
     r = domains.run("speech.transcribe", speech.example_clip("alsa_front_center"))
