@@ -146,7 +146,9 @@ def build_whisper_folder(dest: Path, model_id: str = "whisper-tiny.en") -> Path:
     ids = {t: tok.convert_tokens_to_ids(f"<|{t}|>") for t in
            ("endoftext", "startoftranscript", "notimestamps", "translate", "transcribe", "startofprev")}
     eot, sot = ids["endoftext"], ids["startoftranscript"]
-    multilingual = bool(ct.get("lang_ids"))
+    # as Whisper itself tells them apart: the English-only models have one token less (their tokenizer and config
+    # list the language tokens too)
+    multilingual = V["decoder/embeddings/weight"].shape[0] >= 51865
     L = sum(1 for k in V if k.startswith("encoder/layer_") and k.endswith("ffn/linear_0/weight"))
     d, H = V["encoder/conv1/weight"].shape[0], int(V["encoder/num_heads"])
     cfg = WhisperConfig(vocab_size=V["decoder/embeddings/weight"].shape[0], num_mel_bins=V["encoder/conv1/weight"].shape[1],

@@ -90,6 +90,18 @@ def test_english_only_model_refuses_a_language():
         domains.run("speech.transcribe", speech.example_clip("lights"), language="zh")
 
 
+def test_conversion_tells_the_english_only_whisper_from_the_multilingual_one(tmp_path):
+    """tiny.en's own config lists the language tokens too: read as multilingual, its converted copy heard nothing
+    (found by a clean-clone run; a kept conversion had hidden it). The vocabulary size tells them apart."""
+    from transformers import GenerationConfig
+    en = GenerationConfig.from_pretrained(speech.build_whisper_folder(tmp_path / "en"))
+    assert en.is_multilingual is False and not getattr(en, "lang_to_id", None)
+    assert (en.decoder_start_token_id, en.no_timestamps_token_id) == (50257, 50362)
+    base = GenerationConfig.from_pretrained(speech.build_whisper_folder(tmp_path / "base", "whisper-base"))
+    assert base.is_multilingual is True and len(base.lang_to_id) == 99 and base.lang_to_id["<|zh|>"] == 50260
+    assert (base.decoder_start_token_id, base.no_timestamps_token_id) == (50258, 50363)
+
+
 def test_english_speech_is_heard_as_english_and_trusted(clips):
     r = domains.run("speech.transcribe", clips["gallery"])
     assert r.language == "en" and r.language_probability > 0.8 and r.warnings == []
