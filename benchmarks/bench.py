@@ -102,7 +102,8 @@ SPEECH_COLD = """
 import time, sys
 sys.path.insert(0, ".")
 from domains import speech
-clip = speech.example_clip("gallery")
+from domains.core import examples
+clip = examples.clip("gallery")
 t0 = time.perf_counter()
 r = speech.transcribe(clip)
 print(time.perf_counter() - t0, r.audio.duration_s)
@@ -113,6 +114,7 @@ def speech_rows() -> list[tuple[str, str]]:
     """Real-time factors (processing time / audio duration) and model memory for the speech models."""
     import tempfile
     from domains import speech
+    from domains.core import examples
     from domains.core.audio import load_audio
     from domains.core.loader import LOADER
     rows = []
@@ -125,7 +127,7 @@ def speech_rows() -> list[tuple[str, str]]:
         speech.build_whisper_folder(Path(d) / "b", "whisper-base")
         rows.append(("Whisper base (multilingual): join the two halves, check the SHA-256, convert (once, then cached)",
                      f"{time.perf_counter() - t0:.1f} s"))
-    clip = speech.example_clip("gallery")
+    clip = examples.clip("gallery")
     dur = load_audio(clip)[1].duration_s
     cold = []
     for _ in range(3):
@@ -145,9 +147,9 @@ def speech_rows() -> list[tuple[str, str]]:
     plain = median_ms(lambda: speech.transcribe(clip, language="en"), 5)
     rows.append(("Recognition with tiny.en, warm: with the spoken-language check / without it (median of 5 each)",
                  f"{checked:.0f} / {plain:.0f} ms ({checked / plain:.2f}x)"))
-    zh = speech.example_clip("mandarin")
+    zh = examples.clip("mandarin")
     zh_dur = load_audio(zh)[1].duration_s
-    said = speech.example_text("mandarin")
+    said = examples.clip_text("mandarin")
     res = speech.transcribe(zh, model="whisper-base", language="zh")
     ms = median_ms(lambda: speech.transcribe(zh, model="whisper-base", language="zh"), 5)
     rows.append((f"Whisper base, Mandarin ({zh_dur:.1f} s robotic espeak-ng clip): RTF warm, beam 1 (median of 5); "
@@ -205,9 +207,9 @@ def field_rows() -> list[tuple[str, str]]:
     import json
     import domains
     from domains.biology import EXAMPLES
-    from domains.core import trained
+    from domains.core import paths
     rows = []
-    meta = sorted(trained.cache_dir().glob("highway-dqn-*/meta.json"))
+    meta = sorted(paths.cache_dir().glob("highway-dqn-*/meta.json"))
     if meta:
         m = json.loads(meta[-1].read_text())
         rows.append(("DQN driver, full build as recorded in its cache (DQN training / with checkpoint choice and "

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))  # replicas
 
 import domains  # noqa: E402
-from domains.core import remote  # noqa: E402
+from domains.serving import remote  # noqa: E402
 
 PORT = int(os.environ.get("GALLERY_SERVE_TEST_PORT", "28300"))
 URL = f"http://127.0.0.1:{PORT}"
@@ -53,7 +53,7 @@ class Cluster:
         import ray
         from ray import serve
         from ray.cluster_utils import Cluster as RayCluster
-        from domains.core import serve_app
+        from domains.serving import serve_app
         t0 = time.perf_counter()
         per_node = self.cpus // self.nodes
         os.environ["RAY_TMPDIR"] = self.tmp  # Ray's session files and its address file, removed at exit
@@ -216,7 +216,7 @@ def pct(xs: list[float], q: float) -> float:
 
 def redeploy(replicas: int) -> None:
     from ray import serve
-    from domains.core import serve_app
+    from domains.serving import serve_app
     serve.run(serve_app.build({"replicas": {CLASSIFIER: replicas}}), name="gallery", route_prefix="/")
     classify_load(3)  # every replica warm (models loaded) before it is measured
 
@@ -257,7 +257,7 @@ def write_doc(out: dict) -> None:
 
 
 def serve_name(model_id: str) -> str:
-    from domains.core.serve_app import deployment_name
+    from domains.serving.serve_app import deployment_name
     return deployment_name(model_id)
 
 

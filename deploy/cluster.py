@@ -92,7 +92,7 @@ def start_nginx(run: Path, port: int, app_ports) -> None:
     for d in ("logs", "temp"):
         (run / d).mkdir(parents=True, exist_ok=True)
     conf = (ROOT / "deploy" / "nginx.conf").read_text()
-    from domains.core.inputs import MAX_UPLOAD_MB
+    from domains.core.media import MAX_UPLOAD_MB
     conf = conf.replace("@MAX_BODY@", f"{MAX_UPLOAD_MB + 1}m").replace("@LISTEN@", f"127.0.0.1:{port}").replace(
         "@UPSTREAMS@", "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;" for p in app_ports))
     (run / "nginx.conf").write_text(conf)

@@ -27,7 +27,7 @@ from .core.i18n import language as _in_language  # not `language`: that name is 
 __all__ = ["run", "to_dict", "check", "report", "record", "demos", "domains", "get", "Run", "Evaluation",
            "GalleryError", "InputError", "ModelUnavailable", "UnknownDemo"]
 
-SHARED = "core"  # the one sub-package that is not a domain
+NOT_DOMAINS = ("core", "serving")  # the shared ground floor, and the model server above the domains
 _found = False
 _finding = False
 _discovery = threading.RLock()  # re-entrant: a domain's import may look a demo up (same thread, returns at once)
@@ -45,7 +45,7 @@ def _discover() -> None:
         _finding = True
         try:
             for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-                if info.ispkg and info.name != SHARED and not info.name.startswith("_"):
+                if info.ispkg and info.name not in NOT_DOMAINS and not info.name.startswith("_"):
                     importlib.import_module(f"{__name__}.{info.name}")
             _found = True
         finally:
@@ -69,7 +69,7 @@ def run(demo_id: str, input: Any = None, *, model: str | None = None, progress=N
 def _run(demo_id: str, input: Any = None, *, model: str | None = None, progress=None, **params: Any) -> Any:
     demo = get(demo_id)
     kwargs = demo.parse_params(params)
-    from .core import remote
+    from .serving import remote
     if remote.enabled(demo):  # GALLERY_SERVE_URL: the model server runs it (its own errors come back whole)
         return remote.run(demo, input, model=model, params=kwargs, progress=progress)
     return local_run(demo, input, model=model, progress=progress, **kwargs)

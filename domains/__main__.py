@@ -29,8 +29,7 @@ def _input(demo, raw: str | None) -> Any:
     if demo.input_kind == "image" and raw.startswith("example:"):
         return examples.image(raw.split(":", 1)[1])
     if demo.input_kind == "audio" and raw.startswith("example:"):
-        from .speech import example_clip
-        return example_clip(raw.split(":", 1)[1])
+        return examples.clip(raw.split(":", 1)[1])
     if demo.input_kind == "text" and raw == "-":
         return sys.stdin.buffer.read()  # bytes: the text guard decodes (and rejects invalid UTF-8)
     if demo.input_kind == "text" and raw.startswith("file:"):

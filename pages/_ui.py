@@ -12,7 +12,8 @@ import streamlit as st
 
 import domains
 import domains.core.examples
-from domains.core import hub, i18n, remote
+from domains.core import hub, i18n
+from domains.serving import remote
 from domains.core.errors import GalleryError, InputError, ModelUnavailable
 from domains.core.inputs import load_image
 from domains.core.loader import LOADER
@@ -353,7 +354,7 @@ def show_error(err: GalleryError, demo_id: str | None = None) -> None:
 # ---------------------------------------------------------------- inputs
 def uploader(label: str, key: str, **kwargs: Any) -> Any:
     """The one file upload box: the gallery's one upload limit (GALLERY_MAX_UPLOAD_MB) in the browser too."""
-    from domains.core.inputs import MAX_UPLOAD_MB
+    from domains.core.media import MAX_UPLOAD_MB
     return st.file_uploader(label, key=key, max_upload_size=MAX_UPLOAD_MB, **kwargs)
 
 
@@ -361,7 +362,7 @@ def apply_upload_limit() -> None:
     """Streamlit's server refuses uploads past `server.maxUploadSize`: the gallery's limit, set from the one
     place it lives (the browser learns it per upload box)."""
     from streamlit import config
-    from domains.core.inputs import MAX_UPLOAD_MB
+    from domains.core.media import MAX_UPLOAD_MB
     if config.get_option("server.maxUploadSize") != MAX_UPLOAD_MB:
         config.set_option("server.maxUploadSize", MAX_UPLOAD_MB)
 
@@ -436,7 +437,6 @@ def audio_input(key: str, default: str | None = None, label: str = N_("Clip"),
     """One-click example clips (made by the project's own voice, plus real-voice clips when installed; clips in
     other `languages` where the demo reads them), an upload (WAV, FLAC, OGG, MP3) or the microphone. Returns
     (audio bytes, caption) or None."""
-    from domains import speech
     state = f"{key}_src"
     if state not in st.session_state and default:
         st.session_state[state] = ("example", default)
@@ -447,7 +447,7 @@ def audio_input(key: str, default: str | None = None, label: str = N_("Clip"),
     ex_tab, up_tab, mic_tab = st.tabs([_(":material/library_music: Examples"), _(":material/upload: Upload"),
                                        _(":material/mic: Microphone")])
     with ex_tab:
-        ids = speech.example_ids(languages)
+        ids = domains.core.examples.clip_ids(languages)
         with st.container(horizontal=True):  # buttons wrap, each as wide as its title: none is cut off
             for ex, title in ids.items():
                 st.button(title, key=f"{key}_ex_{ex}", on_click=choose, args=("example", ex), width="content")
@@ -459,7 +459,7 @@ def audio_input(key: str, default: str | None = None, label: str = N_("Clip"),
     kind, value = st.session_state.get(state, (None, None))
     if kind == "example":
         try:
-            return speech.example_clip(value), ids.get(value, value)
+            return domains.core.examples.clip(value), ids.get(value, value)
         except GalleryError as e:
             show_error(e)
             return None

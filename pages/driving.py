@@ -4,7 +4,7 @@ import streamlit as st
 
 from domains import driving, get
 from domains.core.i18n import N_, _
-from domains.core.inputs import MAX_UPLOAD_MB
+from domains.core.media import MAX_UPLOAD_MB
 from pages import _ui
 
 _ui.page_header("driving", N_("Two sides of a self-driving car: deciding what to do in traffic (a policy learned by "

@@ -3,6 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from domains import get, speech
+from domains.core import examples
 from pages import _ui
 from domains.core.i18n import N_, _, n_, join
 
@@ -49,7 +50,7 @@ if section == "transcribe":
                     if result.segments:
                         st.dataframe(pd.DataFrame([{_("start (s)"): s.start, _("end (s)"): s.end, _("text"): s.text}
                                                    for s in result.segments]), hide_index=True, width="stretch")
-                    said = speech.example_text(st.session_state.get("asr_src", (None, None))[1] or "")
+                    said = examples.clip_text(st.session_state.get("asr_src", (None, None))[1] or "")
                     if said and st.session_state["asr_src"][0] == "example":
                         what, rate = speech.error_rate(said, result.text)
                         st.caption(_("The clip says: “{v}” · {what} {v2:.0%}").format(v=_ui.md(said), what=_(what),

@@ -199,7 +199,7 @@ def whisper(p: Path) -> None:
     from domains.core.loader import LOADER
     with LOADER.use(speech.WHISPER):  # makes sure the converted folder exists
         pass
-    from domains.core.trained import cache_dir
+    from domains.core.paths import cache_dir
     src = cache_dir().parent / "converted" / "whisper-tiny.en-v1"
     proc = WhisperProcessor.from_pretrained(src)
     cfg = WhisperConfig(vocab_size=51864, num_mel_bins=80, encoder_layers=1, decoder_layers=1, d_model=16,

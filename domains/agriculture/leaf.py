@@ -16,6 +16,7 @@ from ..core.i18n import N_, _
 from ..core.loader import LOADER, Progress, adapter
 from ..core.trained import built_note
 from ..core.registry import Demo, ModelSpec, Param, register
+from ..core.responsible import Card
 
 SEEDS, EPOCHS, LENGTH = (0, 1, 2), 60, 427
 SPECIES = [N_("Vine maple (Acer circinatum)"), N_("Rocky Mountain maple (Acer glabrum)"),
@@ -252,4 +253,8 @@ LEAF = register(Demo(
             Param("rotation", int, 0, N_("start the outline this many points further along the edge (0-426)"),
                   min=0, max=LENGTH - 1)),
     example=lambda: (None, {"sample": 0}),
+    responsible=Card(
+        N_("OSULeaf: 442 leaf outlines of six tree species from Oregon State University."),
+        N_("Other species (it names one of its six anyway), damaged or overlapping leaves."),
+        N_("Identifying plants for eating or medicine."), "work"),
 ))

@@ -15,6 +15,7 @@ from ..core.i18n import N_, _
 from ..core.loader import LOADER, Progress, adapter
 from ..core.trained import built_note
 from ..core.registry import Demo, ModelSpec, Param, register
+from ..core.responsible import Card
 
 SEED, EPOCHS = 0, 150
 
@@ -207,4 +208,8 @@ LEAF_MAP = register(Demo(
     input_kind="none", fn=leaf_map, models=(NET,),
     params=(Param("leaf", int, 0, N_("which leaf to highlight (0-1906)"), min=0, max=1906),),
     example=lambda: (None, {"leaf": 0}),
+    responsible=Card(
+        N_("Flavia: 1,907 leaves of 32 plant species photographed in China."),
+        N_("Species outside the 32 and leaves photographed differently."),
+        N_("Identifying plants for eating or medicine."), "work"),
 ))

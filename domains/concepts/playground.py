@@ -17,6 +17,8 @@ from ..core.i18n import N_, _
 from ..core.inputs import items
 from ..core.loader import LOADER, Progress, adapter
 from ..core.registry import Demo, ModelSpec, Param, register
+from ..core.responsible import Card
+from .teaching import SYNTHETIC_TEACHING, TEACHING_ONLY
 
 DATASETS = {"circles": N_("circles"), "xor": N_("XOR"), "gauss": N_("two clusters"), "spiral": N_("spiral"),
             "moons": N_("moons")}
@@ -381,4 +383,5 @@ PLAYGROUND = register(Demo(
             Param("batch_size", int, 10, N_("points per step"), min=1, max=400),
             Param("seed", int, 0, N_("seed of the points and the first weights"), min=0, max=10_000)),
     example=lambda: (None, {"dataset": "circles", "steps": 300}),
+    responsible=Card(N_("Points generated on the page."), SYNTHETIC_TEACHING, TEACHING_ONLY, "work"),
 ))

@@ -14,6 +14,8 @@ from ..core.i18n import N_, _
 from ..core.loader import LOADER, Progress, adapter
 from ..core.trained import built_note
 from ..core.registry import Demo, ModelSpec, Param, register
+from ..core.responsible import Card
+from .teaching import SYNTHETIC_TEACHING, TEACHING_ONLY
 
 SEEDS, EPOCHS, HIDDEN, WINDOW, AR_LAGS = (0, 1, 2), 150, 32, 20, 9
 TEST_FROM, HORIZON = 1930, 11
@@ -230,4 +232,5 @@ RNN = register(Demo(
     params=(Param("start", int, 1997, N_("first year of the 11-year recursive forecast (1930-2008)"), min=1930,
                   max=2008),),
     example=lambda: (None, {"start": 1997}),
+    responsible=Card(N_("Yearly sunspot numbers, 1720-2008."), SYNTHETIC_TEACHING, TEACHING_ONLY, "work"),
 ))

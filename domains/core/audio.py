@@ -11,30 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import InputError
-from .inputs import MAX_BYTES, read_bytes
+from .media import MAX_BYTES, AudioInfo, Guarded, read_bytes
 from .i18n import _
 
 RATE = 16_000  # what the speech models take
 QUIET_DB = -50.0  # spectrogram power (dB) under which a clip is drawn as quiet, however loud its own peak
 MAX_SECONDS = float(os.environ.get("GALLERY_MAX_AUDIO_S", "300"))
-
-
-@dataclass
-class AudioInfo:
-    duration_s: float
-    sample_rate: int    # as uploaded
-    channels: int
-    format: str         # WAV, FLAC, OGG, MP3
-    peak: float         # largest absolute sample, 0..1
-    rms_db: float       # loudness in dBFS; about -90 is digital silence
-
-    def __post_init__(self):  # also when rebuilt from a message (wire): only plausible values
-        import math
-        nums = (self.duration_s, self.peak, self.rms_db)
-        if not (all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in nums)
-                and type(self.sample_rate) is int and self.sample_rate > 0 and type(self.channels) is int
-                and self.channels > 0 and isinstance(self.format, str)):
-            raise ValueError("not an audio clip's description")
 
 
 def load_audio(src: Any, *, rate: int = RATE, max_seconds: float = MAX_SECONDS) -> tuple[Any, AudioInfo]:
@@ -45,7 +27,6 @@ def load_audio(src: Any, *, rate: int = RATE, max_seconds: float = MAX_SECONDS) 
     import soundfile as sf
     from scipy.signal import resample_poly
 
-    from .inputs import Guarded
     if isinstance(src, Guarded) and src.kind == "audio" and rate == RATE:  # checked and decoded by the front end
         if not (isinstance(src.value, np.ndarray) and src.value.ndim == 1 and src.value.dtype == np.float32
                 and src.value.size > 0 and isinstance(src.info, AudioInfo) and np.isfinite(src.value).all()):

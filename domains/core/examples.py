@@ -120,3 +120,82 @@ def thumbnail(example_id: str, size: int = 240):
 def example(example_id: str, **params):
     """A demo's health-check example: the bundled photo `example_id`, with these params (see Demo.example)."""
     return lambda: (image(example_id), params)
+
+
+# ---------------------------------------------------------------- example clips (audio)
+REAL_VOICE = Path("/usr/share/sounds/alsa")  # Debian alsa-utils: a real human voice, 48 kHz
+
+
+@dataclass(frozen=True)
+class Clip:
+    """An example recording. `load(progress)` -> its bytes (WAV, FLAC). Clips made by a model (the speech domain's
+    own voice) are added by that domain (`add_clip`); files that ship with the gallery or the system are here."""
+
+    id: str
+    title: str                          # in the catalog
+    text: str | None                    # what it says; None when its title says it (the real-voice clips)
+    load: Callable[..., bytes]
+    languages: tuple[str, ...] = ("en",)
+    synthetic: bool = True              # a voice made by software, not a person: the picker says so
+    order: int = 50                     # place in the picker
+
+
+def _bundled(name: str) -> Callable[..., bytes]:
+    return lambda progress=None: (ASSETS / name).read_bytes()
+
+
+def _real_voice(name: str) -> Callable[..., bytes]:
+    def load(progress=None) -> bytes:
+        path = REAL_VOICE / name
+        if not path.is_file():
+            raise InputError(_("No example '{example_id}': install alsa-utils for the real-voice clips.").format(
+                example_id=name))
+        return path.read_bytes()
+    return load
+
+
+_CLIPS: dict[str, Clip] = {c.id: c for c in (
+    Clip("mandarin", N_("Mandarin, robotic espeak-ng voice"), "你好。今天天气很好，我们一起去火车站买票吧。",
+         _bundled("zh_speech.flac"), ("zh",), order=60),
+    Clip("alsa_front_center", N_("“Front center” (real voice, alsa-utils)"), None, _real_voice("Front_Center.wav"),
+         synthetic=False, order=70),
+    Clip("alsa_rear_right", N_("“Rear right” (real voice, alsa-utils)"), None, _real_voice("Rear_Right.wav"),
+         synthetic=False, order=71),
+)}
+
+
+def add_clip(clip: Clip) -> Clip:
+    _CLIPS[clip.id] = clip
+    return clip
+
+
+def _all_clips() -> list[Clip]:
+    from . import registry
+    registry.domains()  # the domains add the clips their models make
+    return sorted(_CLIPS.values(), key=lambda c: c.order)
+
+
+def clip_ids(languages: tuple[str, ...] = ("en",)) -> dict[str, str]:
+    """Example clip ids and titles (translated) in these languages: the synthetic ones always, the real-voice ones
+    when alsa-utils is installed."""
+    out = {}
+    for c in _all_clips():
+        if not set(c.languages) & set(languages) or not c.synthetic and not (REAL_VOICE / "Front_Center.wav").exists():
+            continue
+        out[c.id] = _("{title} (synthetic voice)").format(title=_(c.title)) if c.synthetic else _(c.title)
+    return out
+
+
+def clip(example_id: str, progress=None) -> bytes:
+    """The example clip's bytes (a clip a model speaks is made on first use and kept on disk)."""
+    found = {c.id: c for c in _all_clips()}.get(example_id)
+    if found is None:
+        raise InputError(_("No example clip '{example_id}'. Known: {v}.").format(
+            example_id=example_id, v=', '.join(c.id for c in _all_clips())))
+    return found.load(progress)
+
+
+def clip_text(example_id: str) -> str | None:
+    """What an example clip says (None for the real-voice clips, whose words are in their titles)."""
+    found = {c.id: c for c in _all_clips()}.get(example_id)
+    return found.text if found else None

@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterator
 from .errors import Busy, GalleryError
 from .loader import LOADER
 from .registry import Demo
-from .trained import cache_dir
+from .paths import cache_dir
 from .i18n import _
 
 Progress = Callable[[float | None, str], None]

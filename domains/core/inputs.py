@@ -5,18 +5,12 @@ import io
 import os
 import warnings
 import dataclasses
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from .errors import InputError
 from .i18n import N_, _
+from .media import MAX_PIXELS, Guarded, ImageInfo, read_bytes
 
-# The one upload limit, per file (image, clip, video, table): the guards, the page texts, Streamlit's server
-# (set by the router from here) and nginx's body limit (deploy/cluster.py fills it in) all read this.
-MAX_UPLOAD_MB = int(os.environ.get("GALLERY_MAX_UPLOAD_MB", "50"))
-MAX_BYTES = MAX_UPLOAD_MB * 2**20
-MAX_PIXELS = 40_000_000   # well below Pillow's bomb warning (89 MP) and error (179 MP)
 MAX_SIDE = 1024           # downscaled to this before any model sees it
 MIN_SIDE = 16             # smaller than this on a side, a picture shows nothing a model could name
 
@@ -25,40 +19,6 @@ WHATS = (N_("image"), N_("audio"), N_("text"), N_("command"), N_("context"), N_(
          N_("label list"), N_("prompt"), N_("query"), N_("question"), N_("text to search"), N_("text to speak"),
          N_("The applicant"), N_("features"), N_("ratings"), N_("state"), N_("field: value"), N_("name: number"),
          N_('"Title (Year)": stars'), N_("device: settings"))
-
-
-@dataclass
-class ImageInfo:
-    width: int          # as uploaded
-    height: int
-    mode: str           # Pillow mode as uploaded (L, P, RGBA, CMYK, I;16, ...)
-    format: str | None  # JPEG, PNG, ...
-    used_width: int     # after the guard's downscale
-    used_height: int
-    exif_stripped: bool
-
-    def __post_init__(self):  # also when rebuilt from a message (wire): only plausible values
-        sizes = (self.width, self.height, self.used_width, self.used_height)
-        if not (all(type(v) is int and 0 < v <= 10**6 for v in sizes) and isinstance(self.mode, str)
-                and isinstance(self.format, (str, type(None))) and isinstance(self.exif_stripped, bool)):
-            raise ValueError("not an image's description")
-
-
-@dataclass
-class Guarded:
-    """An input the guard has already decoded and checked, in the form that travels to a model server: an image's
-    pixels (RGB, camera orientation applied, at most TRANSPORT_SIDE a side) or audio's samples (mono float32 at
-    16 kHz), with what the guard saw of the original. `load_image` / `load_audio` take it as it is."""
-
-    kind: str    # "image" | "audio"
-    value: Any
-    info: Any    # ImageInfo | AudioInfo
-
-    def __post_init__(self):  # also when rebuilt from a message (wire): the kind and its description agree
-        from .audio import AudioInfo
-        if {"image": ImageInfo, "audio": AudioInfo}.get(self.kind) is not type(self.info):
-            raise ValueError(f"not a guarded input: {str(self.kind)[:20]}")
-
 
 TRANSPORT_SIDE = 2048  # the largest side any demo asks the guard for (OCR): smaller pictures travel untouched
 
@@ -191,30 +151,6 @@ def small_image_note(info: ImageInfo, side: int) -> list[str]:
     return []
 
 
-def read_bytes(src: Any, *, limit: int | None = None, what: str = "image") -> bytes:
-    """Bytes, a path or a file object -> bytes, at most `limit` (default: the image cap); empty, missing and
-    oversized inputs raise InputError. Shared by the image and audio guards."""
-    limit = MAX_BYTES if limit is None else limit
-    if isinstance(src, (bytes, bytearray, memoryview)):
-        data = bytes(src)
-    elif isinstance(src, (str, Path)):
-        p = Path(src)
-        if not p.is_file():
-            raise InputError(_("No such {what} file: {p}").format(what=_(what), p=p))
-        if p.stat().st_size > limit:
-            raise _too_big(p.stat().st_size, limit)
-        data = p.read_bytes()
-    elif hasattr(src, "read"):
-        data = src.read(limit + 1)
-    else:
-        raise InputError(_("Expected the {what} as bytes, a path or a file, got {type}.").format(what=_(what), type=type(src).__name__))
-    if not data:
-        raise InputError(_("The file is empty."))
-    if len(data) > limit:
-        raise _too_big(len(data), limit)
-    return data
-
-
 def _check_shape(width: int, height: int, max_side: int) -> None:
     """The picture the model will see, not only the upload: shrunk to fit `max_side`, a very long and thin image
     (20000 x 20) would be a line of pixels (1024 x 1)."""
@@ -224,10 +160,6 @@ def _check_shape(width: int, height: int, max_side: int) -> None:
         raise InputError(_("The image is {width} x {height} pixels: too long and thin. Shrunk to {w} x {h}, as the "
                            "model would see it, one side is under {min_side} pixels. Crop it closer to what it "
                            "shows.").format(width=width, height=height, w=w, h=h, min_side=MIN_SIDE))
-
-
-def _too_big(n: int, limit: int) -> InputError:
-    return InputError(_("The file is {v:.1f} MB; the limit is {v2:.0f} MB.").format(v=n / 2**20, v2=limit / 2**20))
 
 
 def _too_many_pixels(w: int, h: int) -> InputError:

@@ -359,6 +359,8 @@ class ModelLoader:
             raise ModelUnavailable(_("No adapter '{adapter}' for {name}.").format(adapter=spec.adapter, name=spec.label))
         path = self._resolve(spec, progress)
         for mod in ad.imports:  # library import costs are not the model's RAM
+            if mod.split(".")[0] == __name__.split(".")[0]:  # libraries only: core never imports the gallery above it
+                raise ValueError(f"adapter {spec.adapter} names a gallery module to import: {mod}")
             __import__(mod)
         from .progress import stage
         before, t0 = rss_mb(), time.perf_counter()

@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
+from .paths import cache_root
+
 Progress = Callable[[float | None, str], None]
 SHOW_FROM_S = 1.0   # estimates under a second are not worth reading
 _lock = threading.Lock()
@@ -23,8 +25,7 @@ _cache: dict[str, float] | None = None
 
 
 def _path() -> Path:
-    from .trained import cache_dir
-    return cache_dir().parent / "timings.json"
+    return cache_root() / "timings.json"
 
 
 def _load() -> dict[str, float]:

@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from .errors import InputError, UnknownDemo
 from .i18n import N_, _
+from .responsible import Card
 
 SOURCES = ("package", "hub", "trained")
 HUB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")
@@ -153,6 +154,9 @@ class Demo:
     aliases: tuple[str, ...] = ()   # earlier ids, still accepted by the API and the CLI
     # The bundled example the health check runs: () -> (input, params). None: no input, default params.
     example: Callable[[], tuple[Any, dict[str, Any]]] | None = None
+    # What its model learned from, who it works worse for, what not to use it for (core.responsible.Card); every demo
+    # of the gallery has one (a test checks), a demo declared elsewhere may go without.
+    responsible: Card | None = None
 
     @property
     def online_only(self) -> bool:
@@ -197,12 +201,6 @@ class Demo:
         if unknown:
             raise InputError(_("Unknown parameter(s) for {id}: {v}. Known: {v2}.").format(id=self.id, v=', '.join(sorted(unknown)), v2=', '.join(by_name) or 'none'))
         return {k: by_name[k].parse(v) for k, v in raw.items()}
-
-    @property
-    def responsible(self):
-        """The demo's responsible-use card (core.responsible), or None for a demo declared outside the gallery."""
-        from .responsible import CARDS
-        return CARDS.get(self.id)
 
     def describe(self) -> dict[str, Any]:
         card = self.responsible
@@ -276,8 +274,8 @@ def domains() -> list[Domain]:
 
 
 def demos(domain: str | None = None) -> list[Demo]:
-    _discover()
-    return [d for d in _DEMOS.values() if domain is None or d.domain == domain]
+    _discover()  # by domain (the order discovery imports them, whichever imports another first), then as declared
+    return sorted((d for d in _DEMOS.values() if domain is None or d.domain == domain), key=lambda d: d.domain)
 
 
 def get(demo_id: str) -> Demo:

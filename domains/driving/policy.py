@@ -20,6 +20,7 @@ from ..core.i18n import N_, _
 from ..core.loader import LOADER, Progress, adapter
 from ..core.registry import Demo, ModelSpec, Param, register
 from ..core.trained import built_note
+from ..core.responsible import Card
 
 ENV_ID = "highway-fast-v0"
 ACTIONS = ("LANE_LEFT", "IDLE", "LANE_RIGHT", "FASTER", "SLOWER")
@@ -318,4 +319,8 @@ POLICY = register(Demo(
             Param("density", float, 1.0, N_("traffic density, 0.5-2 (trained at 1)")),
             Param("animate", bool, True, N_("draw the two drives as an animation"))),
     example=lambda: (None, {"seed": 1003, "animate": False}),
+    responsible=Card(
+        N_("Its own practice in highway-env, a simple 2-D motorway simulator."),
+        N_("Anything real: no pedestrians, weather, junctions or sensors; it still collides in some test runs."),
+        N_("Controlling any real vehicle."), "work"),
 ))

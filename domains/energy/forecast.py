@@ -21,6 +21,7 @@ from ..core.loader import LOADER, Progress, adapter
 from ..core.trained import built_note
 from ..core.registry import Demo, ModelSpec, Param, register
 from ..core.training import fit, pinball, sorted_quantiles
+from ..core.responsible import Card
 
 QS = (0.1, 0.5, 0.9)
 NUM = ["Temperature", "tmax_day", "temp_lag2", "WorkDay", "lag48", "lag336", "yday_mean", "doy_s", "doy_c"]
@@ -265,4 +266,8 @@ FORECAST = register(Demo(
             Param("temperature_shift", float, 0.0, N_("what if it were this many °C warmer (or cooler)"), min=-15.0,
                   max=15.0)),
     example=lambda: (None, {"day": "2014-12-01"}),
+    responsible=Card(
+        N_("Half-hourly electricity demand of Victoria, Australia, in 2014, with temperature."),
+        N_("Other grids, holidays and heat waves beyond 2014's range."),
+        N_("Running a grid without an operator's own forecasts."), "work"),
 ))

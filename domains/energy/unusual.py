@@ -14,6 +14,7 @@ from ..core.i18n import N_, _
 from ..core.loader import LOADER, Progress, adapter
 from ..core.trained import built_note
 from ..core.registry import Demo, ModelSpec, Param, register
+from ..core.responsible import Card
 
 SEED, EPOCHS = 0, 100
 METHODS = {"pca": N_("PCA, 2 components"), "autoencoder": N_("autoencoder (trained here)")}
@@ -162,4 +163,8 @@ UNUSUAL = register(Demo(
     params=(Param("method", str, "pca", N_("pca or autoencoder")),
             Param("top", int, 10, N_("how many days to flag"), min=1, max=60)),
     example=lambda: (None, {"method": "pca"}),
+    responsible=Card(
+        N_("Weekday load shapes of Victoria, Australia, in 2014."),
+        N_("Other grids; an unusual day is not necessarily a fault."),
+        N_("Inferring what individual households do (smart-meter data is personal data)."), "privacy"),
 ))

@@ -20,6 +20,7 @@ from ..core.i18n import N_, _
 from ..core.loader import LOADER, Progress, adapter
 from ..core.registry import Demo, ModelSpec, Param, register
 from ..core.trained import built_note
+from ..finance.demos import CREDIT_CARD
 
 GROUPINGS = {"age": N_("age band"), "marital": N_("marital status")}
 AGE_BANDS = ([0, 25, 35, 50, 200], ["18-25", "26-35", "36-50", "51+"])
@@ -277,4 +278,5 @@ FAIRNESS = register(Demo(
     params=(Param("grouping", str, "age", N_("age or marital")),
             Param("applicant", int, 0, N_("a test applicant's number, to explain their decision"))),
     example=lambda: (None, {"grouping": "age", "applicant": 0}),
+    responsible=CREDIT_CARD,
 ))

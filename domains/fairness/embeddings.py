@@ -19,6 +19,8 @@ from ..core.inputs import check_script, items
 from ..core.loader import LOADER, Progress
 from ..core.registry import Demo, Param, register
 from ..core.text import MINILM
+from ..core.responsible import Card
+from ..core.text import MINILM_DATA, MINILM_WEAKER
 
 # The published WEAT word lists (Caliskan et al. 2017, tests 1, 6, 7, 8): (title, X, Y, A, B, set names).
 TESTS: dict[str, dict[str, Any]] = {
@@ -228,4 +230,6 @@ EMBEDDING_BIAS = register(Demo(
             Param("a", str, "", N_("custom: attribute words A, comma-separated")),
             Param("b", str, "", N_("custom: attribute words B, comma-separated"))),
     example=lambda: (None, {"test": "career_family", "method": "templates"}),
+    responsible=Card(MINILM_DATA, MINILM_WEAKER,
+                                N_("Certifying a model as unbiased because one test passed."), "fairness"),
 ))

@@ -18,6 +18,7 @@ from ..core.evaluation import Evaluation
 from ..core.i18n import N_, _
 from ..core.loader import LOADER, Progress, adapter
 from ..core.registry import Demo, ModelSpec, Param, register
+from ..core.responsible import Card
 
 BREAKDOWNS = {"gender": N_("gender"), "quality": N_("CV quality"), "city": N_("city"), "industry": N_("industry")}
 GROUPS = {"cauc": N_("white-sounding names"), "afam": N_("African-American-sounding names")}
@@ -164,4 +165,8 @@ RESUMES = register(Demo(
     params=(Param("by", str, "gender", N_("break the rates down by gender, quality, city or industry"),
                   choices=tuple(BREAKDOWNS)),),
     example=lambda: (None, {"by": "gender"}),
+    responsible=Card(
+        N_("4,870 fictitious CVs sent to job adverts in Boston and Chicago in 2001-2002, and the callbacks."),
+        N_("The study's two cities and its time; it labels names by how they sound, not by anyone's identity."),
+        N_("Screening real applicants: a model trained on past callbacks repeats their bias."), "fairness"),
 ))

@@ -18,6 +18,16 @@ from ..core.loader import LOADER, Progress, adapter
 from ..core.registry import Demo, ModelSpec, Param, register
 from ..core.text import MINILM
 from ..core.i18n import N_, Np_, _, join, p_
+from ..core.responsible import Card
+from ..core.text import MINILM_DATA
+
+# responsible-use wording, for the cards of the demos below (and of others that use the same model or data)
+CREDIT_CARD = Card(
+    N_("4,454 past loans of one Spanish lender (modeldata credit_data): who repaid and who defaulted, decades ago."),
+    N_("Young applicants and some marital groups: the Fairness page measures the gaps in its approvals."),
+    N_("Real lending decisions. This is a teaching model, not a credit score."),
+    "fairness")
+
 
 NOT_ADVICE = N_("A teaching demo, not investment or lending advice. Past returns do not predict future ones.")
 
@@ -659,6 +669,10 @@ FORECAST = register(Demo(
     params=(Param("series", str, "sp500", "sp500 | djia", choices=tuple(SERIES)),
             Param("horizon", int, 5, N_("trading days ahead"), min=1, max=60)),
     example=lambda: (None, {"horizon": 5}),
+    responsible=Card(
+        N_("Daily closes of the S&P 500 (1950-2018) or the Dow Jones Industrial Average, 15 years at a time."),
+        N_("Crashes and regime changes it has not seen; no model here beats a naive forecast reliably."),
+        N_("Investment decisions. This is not financial advice."), "work"),
 ))
 CREDIT = register(Demo(
     id="finance.credit", domain="finance", task="tabular-classification", title=N_("Credit risk"),
@@ -666,16 +680,26 @@ CREDIT = register(Demo(
     input_kind="none", fn=credit, models=(CREDIT_SPEC,),
     params=(Param("applicant", str, "", N_("JSON object of applicant fields; missing ones take typical values")),),
     example=lambda: (None, {"applicant": {"Age": 30, "Income": 100}}),
+    responsible=CREDIT_CARD,
 ))
 HEADLINE = register(Demo(
     id="finance.headline", domain="finance", task="text-classification", title=N_("Headline sentiment"),
     summary=N_("Positive, negative or neutral, by similarity to labelled example headlines."), input_kind="text",
     fn=headline, models=(MINILM,),
     example=lambda: ("Profits soar as the company wins new orders", {}),
+    responsible=Card(
+        (MINILM_DATA, N_("Its labels: Financial PhraseBank, about 4,800 English news sentences labelled by finance "
+                    "experts.")),
+        N_("Headlines outside finance, irony, and other languages."),
+        N_("Trading on its output. This is not financial advice."), "work"),
 ))
 FINBERT_DEMO = register(Demo(
     id="finance.finbert", domain="finance", task="text-classification", title=N_("Headline sentiment (FinBERT)"),
     summary=N_("A transformer fine-tuned on financial sentences."), input_kind="text", fn=finbert, models=(FINBERT,),
     hub_adapter="hf_pipeline", offline_instead="finance.headline",
     example=lambda: ("Profits soar as the company wins new orders", {}),
+    responsible=Card(
+        N_("FinBERT: BERT further trained on financial news, fine-tuned on Financial PhraseBank."),
+        N_("Text outside finance, and other languages."),
+        N_("Trading on its output. This is not financial advice."), "work"),
 ))

@@ -17,6 +17,8 @@ from ..core.loader import LOADER, Progress, adapter
 from ..core.registry import Demo, ModelSpec, Param, register
 from ..core.text import EMBEDDERS, join_sentences, sentences
 from ..core.i18n import N_, _
+from ..core.responsible import Card
+from ..core.text import MINILM_DATA, MINILM_WEAKER
 
 ASSETS = Path(__file__).parent / "assets"
 
@@ -377,6 +379,10 @@ NER = register(Demo(
     summary=N_("People, organisations, places, dates and sums found in English text."),
     input_kind="text", fn=ner, models=(SPACY,),
     example=lambda: (NEWS, {}),
+    responsible=Card(
+        N_("spaCy's small English model: OntoNotes 5 (news, broadcast, web and telephone text, mostly American)."),
+        N_("Names from outside the English-speaking world are missed more often (the Privacy page shows some)."),
+        N_("Collecting people's names from text without a lawful reason."), "privacy"),
 ))
 SEARCH = register(Demo(
     id="language.search", aliases=("nlp.search",), domain="language", task="feature-extraction", title=N_("Semantic search"),
@@ -386,6 +392,9 @@ SEARCH = register(Demo(
             Param("documents", str, "", N_("for corpus=custom: passages, one per line")),
             Param("top_k", int, 5, N_("how many passages"), min=1, max=20)),
     example=lambda: ("How do I catch errors?", {}),
+    responsible=Card(MINILM_DATA, MINILM_WEAKER,
+                            N_("Ranking people (CVs, tenants) by similarity to a description without human review."),
+                            "fairness"),
 ))
 ZERO_SHOT = register(Demo(
     id="language.zero_shot", aliases=("nlp.zero_shot",), domain="language", task="zero-shot-classification", title=N_("Zero-shot labels"),
@@ -393,6 +402,7 @@ ZERO_SHOT = register(Demo(
     input_kind="text", fn=zero_shot, models=EMBEDDERS,
     params=(Param("labels", str, DEFAULT_TOPICS, N_("one per line, 'name: description'")),),
     example=lambda: ("The striker was sent off after a late tackle.", {}),
+    responsible=Card(MINILM_DATA, MINILM_WEAKER, N_("Deciding about people from how their text reads."), "fairness"),
 ))
 SUMMARIZE = register(Demo(
     id="language.summarize", aliases=("nlp.summarize",), domain="language", task="summarization", title=N_("Extractive summary"),
@@ -401,6 +411,9 @@ SUMMARIZE = register(Demo(
     params=(Param("sentences_out", int, 3, N_("sentences in the summary"), min=1, max=20),
             Param("method", str, "textrank", "textrank | centroid", choices=("textrank", "centroid"))),
     example=lambda: (python_topic("exceptions"), {}),
+    responsible=Card(MINILM_DATA, MINILM_WEAKER,
+                               N_("A summary that replaces reading the document where details matter (contracts, "
+                                  "medical notes)."), "fairness"),
 ))
 
 
@@ -493,6 +506,32 @@ _HUB_TASKS = (
           N_("OpenAI's GPT-2 small, trained on WebText. Writes fluent but unreliable text.")),
      "", (Param("max_new_tokens", int, 40, N_("tokens to add"), min=1, max=200),)),
 )
+_HUB_CARDS = {  # the responsible-use cards of the hub-only demos above
+    "language.sentiment": Card(
+        N_("DistilBERT fine-tuned on SST-2: 67,000 English film-review sentences."),
+        N_("Sarcasm, other domains, and dialects; sentiment models have been shown to rate the same sentence "
+           "differently when only a name or dialect changes."),
+        N_("Judging employees, customers or patients from their words."), "fairness"),
+    "language.abstractive": Card(
+        N_("DistilBART fine-tuned on CNN/Daily Mail news articles and their highlights."),
+        N_("Text that is not news; it can write sentences the source does not support."),
+        N_("Summaries presented as fact without checking them against the source."), "fairness"),
+    "language.qa": Card(
+        N_("DistilBERT fine-tuned on SQuAD: 100,000 questions on Wikipedia paragraphs."),
+        N_("Questions whose answer is not in the passage (it still picks a span) and long documents."),
+        N_("Medical, legal or financial answers without a qualified person checking."), "fairness"),
+    "language.nli_zero_shot": Card(
+        N_("BART-large fine-tuned on MultiNLI: 433,000 English sentence pairs."),
+        N_("Labels it has to guess from world knowledge; text unlike news, fiction and speech transcripts."),
+        N_("Classifying people by personal traits from their text."), "fairness"),
+    "language.generate": Card(
+        N_("GPT-2: 8 million web pages linked from Reddit (WebText)."),
+        N_("Facts: it writes fluent text with no notion of truth, and repeats the stereotypes of its web text "
+           "(OpenAI's model card)."),
+        N_("Anything presented as fact or as written by a person; impersonation; content about real people."),
+        "fairness"),
+}
 for _id, _task, _title, _summary, _fn, _spec, _instead, _params in _HUB_TASKS:
     register(Demo(id=_id, aliases=(_id.replace("language.", "nlp."),), domain="language", task=_task, title=_title, summary=_summary, input_kind="text", fn=_fn,
-                  models=(_spec,), hub_adapter=_spec.adapter, params=_params, offline_instead=_instead))
+                  models=(_spec,), hub_adapter=_spec.adapter, params=_params, offline_instead=_instead,
+                  responsible=_HUB_CARDS[_id]))

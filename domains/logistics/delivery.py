@@ -18,6 +18,7 @@ from ..core.loader import LOADER, Progress, adapter
 from ..core.trained import built_note
 from ..core.training import pinball, sorted_quantiles
 from ..core.registry import Demo, ModelSpec, Param, register
+from ..core.responsible import Card
 
 SEEDS, EPOCHS = (0,), 60
 QS = (0.1, 0.5, 0.9)
@@ -266,4 +267,8 @@ DELIVERY = register(Demo(
             Param("distance", float, 3.0, N_("miles"), min=0.0, max=50.0),
             Param("items", str, "", N_('JSON object of items, e.g. {"item_04": 2, "item_11": 1}'))),
     example=lambda: (None, {"day": "Fri", "hour": 18.0}),
+    responsible=Card(
+        N_("10,012 food deliveries of one service (modeldata deliveries)."),
+        N_("Other cities, services and traffic."),
+        N_("Judging or paying couriers by the model's promise."), "work"),
 ))

@@ -16,6 +16,7 @@ from ..core.inputs import json_object
 from ..core.loader import LOADER, Progress, adapter
 from ..core.trained import built_note
 from ..core.registry import Demo, ModelSpec, Param, register
+from ..core.responsible import Card
 
 MIX = ["cement", "blast_furnace_slag", "fly_ash", "water", "superplasticizer", "coarse_aggregate", "fine_aggregate"]
 LABELS = {"cement": N_("cement"), "blast_furnace_slag": N_("blast-furnace slag"), "fly_ash": N_("fly ash"),
@@ -213,4 +214,8 @@ CONCRETE = register(Demo(
             Param("age", int, 28, N_("age in days (1-365)"), min=1, max=365),
             Param("target", float, 40.0, N_("target strength at 28 days, MPa"), min=5.0, max=100.0)),
     example=lambda: (None, {"mix": {"cement": 350, "water": 180}, "age": 28}),
+    responsible=Card(
+        N_("1,030 concrete mixes and their measured strength (Yeh, 1998)."),
+        N_("Mixes outside the table's range: it warns, and its spread is only a rough sense of doubt."),
+        N_("Structural design: an engineer and lab tests decide the mix."), "work"),
 ))

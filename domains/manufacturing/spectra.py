@@ -16,6 +16,7 @@ from ..core.loader import LOADER, Progress, adapter
 from ..core.trained import built_note
 from ..core.registry import Demo, ModelSpec, Param, register
 from ..core.training import fit
+from ..core.responsible import Card
 
 SEEDS, EPOCHS = (0, 1, 2), 250
 WAVELENGTHS = [850 + 2 * k for k in range(100)]
@@ -274,4 +275,8 @@ SPECTRA = register(Demo(
     params=(Param("sample", int, 0, N_("index of a held-out sample (when no spectrum is given)"), min=0, max=42),
             Param("limit", float, 20.0, N_("spec limit: fat % at most"), min=0.0, max=60.0)),
     example=lambda: (None, {"sample": 0}),
+    responsible=Card(
+        N_("Tecator: 215 near-infrared spectra of chopped meat from one instrument."),
+        N_("Other instruments, products or temperatures."),
+        N_("Food safety or labelling decisions without lab checks."), "work"),
 ))

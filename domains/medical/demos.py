@@ -18,6 +18,7 @@ from ..core.examples import example
 from ..core.registry import Demo, ModelSpec, Param, register
 from ..core.i18n import N_, _
 from ..core.trained import built_note
+from ..core.responsible import Card
 
 
 DISCLAIMER = N_("A research demo, not a medical device and not a diagnosis. Do not use it to decide anything "
@@ -118,6 +119,11 @@ SKIN = register(Demo(
             Param("site", str, "unknown", N_("body site"), choices=SITES),
             Param("age", float, None, N_("age in years (empty: unknown)"), min=0, max=90)),
     example=example("spot_irregular", age=50, site="trunk"),
+    responsible=Card(
+        N_("HAM10000: 10,015 dermatoscope images, mostly of fair-skinned patients in Austria and Australia."),
+        N_("Dark skin (few examples in training), phone photos instead of dermatoscope images, and diagnoses outside "
+           "its seven."),
+        N_("Diagnosis. See a doctor about any skin change; this is a demonstration, not a medical device."), "fairness"),
 ))
 
 
@@ -333,6 +339,10 @@ BREAST_CANCER = register(Demo(
     params=(Param("case", int, 0, N_("index of a held-out case"), min=0, max=10_000),
             Param("features", str, "", N_('JSON object of edited measurements, e.g. {"mean radius": 20}'))),
     example=lambda: (None, {"case": 3}),
+    responsible=Card(
+        N_("The Wisconsin table: 569 fine-needle aspirates measured at one US hospital around 1995."),
+        N_("Other hospitals, other imaging and measuring methods, and other populations."),
+        N_("Diagnosis or treatment decisions: this is a demonstration, not a medical device."), "fairness"),
 ))
 
 

@@ -15,6 +15,8 @@ from ..core.i18n import N_, _
 from ..core.loader import LOADER, Progress, adapter
 from ..core.registry import Demo, ModelSpec, Param, register
 from ..core.trained import built_note
+from ..core.responsible import Card
+from ..finance.demos import CREDIT_CARD
 
 EPSILONS = (0.5, 1.0, 2.0, 4.0, 8.0)
 DELTA, CLIP, SEED = 1e-5, 1.0, 0
@@ -207,4 +209,6 @@ DP = register(Demo(
     input_kind="none", fn=dp, models=(SPEC,),
     params=(Param("epsilon", float, 4.0, N_("privacy budget: 0.5, 1, 2, 4 or 8 (smaller is more private)")),),
     example=lambda: (None, {"epsilon": 4.0}),
+    responsible=Card(CREDIT_CARD.data, CREDIT_CARD.weaker,
+                       N_("A privacy guarantee for other data or settings than the epsilon shown."), "privacy"),
 ))

@@ -15,6 +15,7 @@ from ..core.inputs import load_image, read_bytes
 from ..core.loader import LOADER, Progress
 from ..core.registry import Demo, Param, register
 from ..vision.body import FACE_FULL
+from ..core.responsible import Card
 
 METHODS = {"blur": N_("blur (scaled to the face)"), "pixelate": N_("pixelate (8 x 8 blocks)"),
            "box": N_("solid box (leaks nothing)")}
@@ -144,4 +145,8 @@ FACES = register(Demo(
     input_kind="image", fn=faces, models=(FACE_FULL,),
     params=(Param("method", str, "blur", N_("blur, pixelate or box")),),
     example=lambda: (examples.image("grace_hopper"), {"method": "blur"}),
+    responsible=Card(
+        N_("Google's BlazeFace training photos."),
+        N_("Small, turned or covered faces; tattoos, name tags, voices and EXIF are not faces and stay."),
+        N_("Publishing photos of people who did not agree, on the strength of blurred faces alone."), "privacy"),
 ))

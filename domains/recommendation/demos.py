@@ -17,6 +17,8 @@ from ..core.loader import LOADER, Progress, adapter
 from ..core.registry import Demo, ModelSpec, Param, register
 from ..core.text import MINILM
 from ..core.i18n import N_, _, join
+from ..core.responsible import Card
+from ..core.text import MINILM_DATA, MINILM_WEAKER
 
 # MovieLens genres, for the catalog: tables and the film map show them translated
 GENRES = (N_("Action"), N_("Adventure"), N_("Animation"), N_("Children"), N_("Comedy"), N_("Crime"),
@@ -350,10 +352,16 @@ RECOMMEND = register(Demo(
     params=(Param("ratings", str, "", N_('JSON object of "Title (Year)": stars (0.5 to 5)')),
             Param("n", int, 10, N_("how many films"), min=1, max=50)),
     example=lambda: (None, {"ratings": {"Toy Story (1995)": 5, "Alien (1979)": 2}}),
+    responsible=Card(
+        N_("MovieLens ml-latest-small: 100,000 ratings by 610 users of one US film site."),
+        N_("New users and rarely rated films: it favours what is already popular."),
+        N_("Choosing what people may see (news, jobs, housing) without a way to see why or to opt out."), "fairness"),
 ))
 SIMILAR = register(Demo(
     id="recommendation.similar", domain="recommendation", task="feature-extraction", title=N_("More like this"),
     summary=N_("Films whose title and genres read most alike."), input_kind="text", fn=similar, models=(MINILM,),
     params=(Param("n", int, 10, N_("how many films"), min=1, max=50),),
     example=lambda: ("Toy Story (1995)", {}),
+    responsible=Card(MINILM_DATA, MINILM_WEAKER,
+                                   N_("Inferring a person's traits from what they watch."), "privacy"),
 ))

@@ -18,6 +18,8 @@ from ..core.loader import LOADER, Progress
 from ..core.registry import Demo, Param, register
 from ..core.text import MINILM
 from ..core.i18n import N_, _
+from ..core.responsible import Card
+from ..core.text import MINILM_DATA
 
 
 ROOMS = ("kitchen", "living room", "bedroom")
@@ -255,4 +257,8 @@ COMMAND = register(Demo(
                   min=0.0, max=1.0),
             Param("voice", bool, False, N_("the input is a recording: audio only, through the audio guard"))),
     example=lambda: ("turn on the kitchen lights", {}),
+    responsible=Card(
+        (MINILM_DATA, N_("The commands are matched against example phrases written for the demo.")),
+        N_("Languages other than English, accents through speech recognition, and commands unlike the examples."),
+        N_("Locks, gas or heating without a confirmation step."), "privacy"),
 ))

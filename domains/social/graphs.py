@@ -20,6 +20,7 @@ from ..core.i18n import N_, _
 from ..core.inputs import items
 from ..core.loader import LOADER, Progress, adapter
 from ..core.registry import Demo, ModelSpec, Param, register
+from ..core.responsible import Card
 
 HARTFORD = Path("/usr/share/doc/python3-networkx/examples/algorithms/hartford_drug.edgelist")
 GRAPHS = {"karate": N_("Zachary's karate club (34 members, 78 friendships)"),
@@ -323,6 +324,11 @@ COMMUNITIES = register(Demo(
             Param("labelled", str, "", N_("members whose group is given, comma-separated: a name (karate: its group "
                                            "is revealed) or name=group"))),
     example=lambda: (None, {"graph": "karate", "task": "clubs"}),
+    responsible=Card(
+        N_("Small public social networks (a karate club, Les Misérables, Florentine families, Hartford drug users), "
+           "from the members you label."),
+        N_("Large or changing networks, and groups that are not visible in who knows whom."),
+        N_("Inferring real people's affiliations, beliefs or orientation from their contacts."), "privacy"),
 ))
 
 
@@ -457,4 +463,8 @@ LINKS = register(Demo(
     params=(Param("graph", str, "karate", N_("karate, lesmis, florentine or hartford")),
             Param("person", str, "", N_("whose suggestions (a name; default: the best-connected member)"))),
     example=lambda: (None, {"graph": "karate", "person": "#5"}),
+    responsible=Card(
+        N_("The friendships of the same small public networks."),
+        N_("Large networks and new members with few links."),
+        N_("Revealing or suggesting contacts people have not chosen to share."), "privacy"),
 ))

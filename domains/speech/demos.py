@@ -12,12 +12,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..core.audio import RATE, AudioInfo, load_audio, to_wav
+from ..core import examples
+from ..core.audio import RATE, load_audio, to_wav
+from ..core.media import AudioInfo
 from ..core.errors import InputError
 from ..core.inputs import load_text, script_check
 from ..core.loader import LOADER, Progress, adapter
 from ..core.registry import Demo, ModelSpec, Param, register
 from ..core.i18n import N_, _
+from ..core.responsible import Card
+
+# responsible-use wording, for the cards of the demos below (and of others that use the same model or data)
+WHISPER_CARD = Card(
+    N_("Whisper: 680,000 hours of audio with transcripts from the web, two thirds of it English."),
+    N_("Strong accents, children, noisy rooms, and most languages other than English (the .en models read English "
+       "only); on silence or music it can invent words."),
+    N_("Legal or medical records without a person checking them; recording people without their consent."),
+    "privacy")
+
 
 
 # ---------------------------------------------------------------- models
@@ -233,7 +245,7 @@ def _asr_pipeline(path: str, multilingual: bool) -> Recognizer:
 
 @adapter("whisper_ct2", imports=("torch", "transformers"))
 def _load_whisper_ct2(spec: ModelSpec, path: str | None, progress: Progress | None):
-    from ..core.trained import cache_dir
+    from ..core.paths import cache_dir
     folder = cache_dir().parent / "converted" / f"{spec.id}-v1"
     if not (folder / "model.safetensors").exists():
         from ..core.progress import stage
@@ -640,7 +652,8 @@ TRANSCRIBE = register(Demo(
     params=(Param("beams", int, 1, N_("beam size: more is slower and a little more accurate"), min=1, max=5),
             Param("language", str, "", N_("language code for multilingual models (en, zh, de...); empty: detect")),
             Param("vad_gate", bool, True, N_("no text when voice activity detection finds no speech"))),
-    example=lambda: (example_clip("gallery"), {}),
+    example=lambda: (examples.clip("gallery"), {}),
+    responsible=WHISPER_CARD,
 ))
 SYNTHESIZE = register(Demo(
     id="speech.synthesize", domain="speech", task="text-to-speech", title=N_("Speech synthesis"),
@@ -650,12 +663,20 @@ SYNTHESIZE = register(Demo(
                   min=0.0, max=1.5),
             Param("out", str, "", N_("write the speech to this WAV file"))),
     example=lambda: ("Every model in this gallery runs on this computer.", {}),
+    responsible=Card(
+        N_("Piper's 'joe' voice: hours of one US English speaker reading prompts."),
+        N_("Names and words from other languages, numbers and abbreviations it has not seen."),
+        N_("Passing a synthetic voice off as a real person's, or any deception."), "privacy"),
 ))
 VAD = register(Demo(
     id="speech.vad", domain="speech", task="voice-activity-detection", title=N_("Voice activity"),
     summary=N_("Finds the stretches of a recording where someone speaks."), input_kind="audio", fn=vad,
     models=(SILERO,), params=(Param("threshold", float, 0.5, N_("speech probability threshold"), min=0.1, max=0.9),),
-    example=lambda: (example_clip("weather"), {}),
+    example=lambda: (examples.clip("weather"), {}),
+    responsible=Card(
+        N_("Silero VAD: recordings of speech and noise in many languages."),
+        N_("Singing, speech over loud music, very quiet or distant voices."),
+        N_("Recording or monitoring people without their consent."), "privacy"),
 ))
 SPEAKER = register(Demo(
     id="speech.speaker", domain="speech", task="speaker-verification", title=N_("Same speaker?"),
@@ -663,7 +684,11 @@ SPEAKER = register(Demo(
     params=(Param("other", object, None, N_("the second clip (bytes or a path; on the CLI, a second input)")),
             Param("threshold", float, SAME_SPEAKER, N_("similarity at which two clips count as one speaker"),
                   min=0.0, max=1.0)),
-    example=lambda: (example_clip("lights"), {"other": example_clip("weather")}),
+    example=lambda: (examples.clip("lights"), {"other": examples.clip("weather")}),
+    responsible=Card(
+        N_("Resemblyzer's GE2E encoder: LibriSpeech, VoxCeleb 1 and 2 (thousands of mostly English-speaking voices)."),
+        N_("Voices unlike its training voices, children, short or noisy clips; a synthetic voice can fool it."),
+        N_("Security checks or identifying people from recordings: a voice is personal data."), "privacy"),
 ))
 ROUNDTRIP = register(Demo(
     id="speech.roundtrip", domain="speech", task="text-to-speech", title=N_("Round trip: speak, then listen"),
@@ -672,6 +697,7 @@ ROUNDTRIP = register(Demo(
     params=(Param("variation", float, 1.0, N_("the voice's random variation: 1 natural, 0 the same every time"),
                   min=0.0, max=1.5),),
     example=lambda: ("Deep learning turns speech into text on this laptop.", {}),
+    responsible=WHISPER_CARD,
 ))
 
 
@@ -683,47 +709,23 @@ EXAMPLES = {  # id -> (title, text): spoken by the project's own Piper voice on 
     "gallery": (N_("About this gallery"), "Every model in this gallery runs on this computer, without a network. "
                                       "Deep learning turns speech into text, and text back into speech."),
 }
-# bundled clips in other languages: id -> (title, what it says, file in core/assets)
-BUNDLED = {"mandarin": (N_("Mandarin, robotic espeak-ng voice"), "你好。今天天气很好，我们一起去火车站买票吧。",
-                        "zh_speech.flac")}
-REAL_VOICE = Path("/usr/share/sounds/alsa")  # Debian alsa-utils: a real human voice, 48 kHz
 
 
-def example_ids(languages: tuple[str, ...] = ("en",)) -> dict[str, str]:
-    """Example clip ids and titles: the synthetic ones always (the Mandarin one where "zh" is asked for: only a
-    multilingual recogniser reads it), real-voice ones when alsa-utils is installed."""
-    out = {k: _("{title} (synthetic voice)").format(title=_(t)) for k, (t, __) in EXAMPLES.items()}
-    if "zh" in languages:
-        out |= {k: _("{title} (synthetic voice)").format(title=_(t)) for k, (t, *__) in BUNDLED.items()}
-    if (REAL_VOICE / "Front_Center.wav").exists():
-        out |= {"alsa_front_center": _("“Front center” (real voice, alsa-utils)"),
-                "alsa_rear_right": _("“Rear right” (real voice, alsa-utils)")}
-    return out
+def _spoken(example_id: str):
+    """The example clip `example_id` as the project's own voice says it: synthesised once, kept on disk."""
+    def load(progress: Progress | None = None) -> bytes:
+        from ..core.paths import cache_root
+        from ..core.trained import fingerprint
+        text = EXAMPLES[example_id][1]
+        path = cache_root() / "examples" / f"{example_id}-{fingerprint(text, PIPER.id, 'variation 0')}.wav"
+        if not path.exists():  # variation 0: the same clip on every machine, so tests and screenshots agree
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".tmp{os.getpid()}")
+            tmp.write_bytes(synthesize(text, variation=0.0, progress=progress).wav)
+            os.replace(tmp, path)
+        return path.read_bytes()
+    return load
 
 
-def example_clip(example_id: str, progress: Progress | None = None) -> bytes:
-    """WAV bytes of an example clip (synthesised once and cached on disk)."""
-    if example_id.startswith("alsa_"):
-        p = REAL_VOICE / ("_".join(w.capitalize() for w in example_id[5:].split("_")) + ".wav")
-        if not p.exists():
-            raise InputError(_("No example '{example_id}': install alsa-utils for the real-voice clips.").format(example_id=example_id))
-        return p.read_bytes()
-    if example_id in BUNDLED:
-        return (Path(__file__).parents[1] / "core" / "assets" / BUNDLED[example_id][2]).read_bytes()
-    if example_id not in EXAMPLES:
-        raise InputError(_("No example clip '{example_id}'. Known: {v}.").format(
-            example_id=example_id, v=', '.join(example_ids(("en", "zh")))))
-    from ..core.trained import cache_dir, fingerprint
-    text = EXAMPLES[example_id][1]
-    path = cache_dir().parent / "examples" / f"{example_id}-{fingerprint(text, PIPER.id, 'variation 0')}.wav"
-    if not path.exists():  # variation 0: the same clip on every machine, so tests and screenshots agree
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_bytes(synthesize(text, variation=0.0, progress=progress).wav)
-        os.replace(tmp, path)
-    return path.read_bytes()
-
-
-def example_text(example_id: str) -> str | None:
-    """What an example clip says (None for the real-voice clips, whose words are in their names)."""
-    return {**EXAMPLES, **BUNDLED}[example_id][1] if example_id in EXAMPLES or example_id in BUNDLED else None
+for _i, (_id, (_title, _text)) in enumerate(EXAMPLES.items()):
+    examples.add_clip(examples.Clip(_id, _title, _text, _spoken(_id), ("en",), order=_i))

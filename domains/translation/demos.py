@@ -14,6 +14,17 @@ from ..core.loader import LOADER, Progress, adapter
 from ..core.registry import Demo, ModelSpec, Param, register
 from ..core.text import MINILM, sentences
 from ..core.i18n import N_, _, n_
+from ..core.responsible import Card
+
+# responsible-use wording, for the cards of the demos below (and of others that use the same model or data)
+TRANSLATION_CARD = Card(
+    N_("Bergamot/OPUS: parallel texts from the web, EU documents and subtitles; Apertium: hand-written rules and "
+       "dictionaries."),
+    N_("Idioms, slang, long sentences and specialist terms; it picks a gender where the source has none (doctor -> "
+       "he) more often than not."),
+    N_("Medical, legal or safety texts without a human translator."),
+    "fairness")
+
 
 
 LANGS = {"en": N_("English"), "pt": N_("Portuguese"), "es": N_("Spanish"), "zh": N_("Chinese"), "de": N_("German"),
@@ -273,10 +284,12 @@ TRANSLATE = register(Demo(
     params=(Param("src", str, "en", N_("source language code"), choices=tuple(LANGS)),
             Param("tgt", str, "pt", N_("target language code"), choices=tuple(LANGS))),
     example=lambda: (EXAMPLE, {"src": "en", "tgt": "pt"}),
+    responsible=TRANSLATION_CARD,
 ))
 COMPARE = register(Demo(
     id="translation.compare", domain="translation", task="translation", title=N_("Neural vs rule-based"),
     summary=N_("The same English text through a neural and a rule-based system, each translated back to English."),
     input_kind="text", fn=compare, models=(BERGAMOT, APERTIUM, MINILM),
     example=lambda: (EXAMPLE, {}),
+    responsible=TRANSLATION_CARD,
 ))

@@ -19,6 +19,7 @@ from ..core.inputs import items
 from ..core.loader import LOADER, Progress, adapter
 from ..core.trained import built_note
 from ..core.registry import Demo, ModelSpec, Param, register
+from ..core.responsible import Card
 
 SEEDS, EPOCHS = (0, 1, 2), 25
 SPLIT = "2015-01-01"
@@ -247,4 +248,8 @@ RIDERSHIP = register(Demo(
     params=(Param("day", str, "2015-06-10", N_("a test day, 2015-01-01 to 2016-08-28")),
             Param("what_if", str, "", N_("comma-separated: rain, snow, cold, game, holiday"))),
     example=lambda: (None, {"day": "2015-06-10"}),
+    responsible=Card(
+        N_("Daily entries at Chicago 'L' stations, 2001-2016, with weather and events."),
+        N_("Other cities, and days unlike the past (the pandemic changed travel after this data ends)."),
+        N_("Cutting service for a neighbourhood on a forecast alone."), "fairness"),
 ))

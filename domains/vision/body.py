@@ -12,6 +12,19 @@ from ..core.loader import LOADER, Progress, adapter
 from ..core.examples import example
 from ..core.registry import Demo, ModelSpec, Param, register
 from ..core.i18n import N_, _
+from ..core.responsible import Card
+
+# responsible-use wording, for the cards of the demos below (and of others that use the same model or data)
+FACE_NOT_FOR = N_("Identifying who a person is, tracking people without their consent, or inferring emotion, age, gender or "
+          "ethnicity from a face.")
+MEDIAPIPE_BODY = Card(
+    N_("Google's MediaPipe training photos of people (its model cards list the sets and a fairness evaluation across "
+       "skin tones and regions)."),
+    N_("People far away, partly hidden, in unusual poses or poor light; crowds (it follows one person); wheelchairs "
+       "and prostheses are under-represented."),
+    N_("Surveillance, or judging people's health, fitness or behaviour from their posture."),
+    "privacy")
+
 
 MP_PIP = "mediapipe==0.10.21 (--no-deps)"
 MP_HOME = "https://ai.google.dev/edge/mediapipe/solutions/guide"
@@ -290,6 +303,10 @@ FACES = register(Demo(
     params=(Param("min_score", float, 0.5, N_("hide faces below this confidence"), min=0.0, max=1.0),
             Param("max_faces", int, 10, N_("at most this many faces"), min=1, max=50)),
     example=example("astronaut"),
+    responsible=Card(
+        N_("Google's BlazeFace training photos (its model card reports similar accuracy across skin tones and regions)."),
+        N_("Small faces far from the camera (short-range model), faces in profile, masks and heavy shadow."),
+        FACE_NOT_FOR, "privacy"),
 ))
 FACE_MESH_DEMO = register(Demo(
     id="vision.face_mesh", domain="vision", task="face-landmarks", title=N_("Face mesh (478 points)"),
@@ -297,6 +314,9 @@ FACE_MESH_DEMO = register(Demo(
     input_kind="image", fn=face_mesh, models=(FACE_MESH,),
     params=(Param("max_faces", int, 5, N_("at most this many faces"), min=1, max=5),),
     example=example("grace_hopper"),
+    responsible=Card(
+        N_("Google's MediaPipe face photos, with 3-D face geometry fitted to them."),
+        N_("Faces turned far away, covered or in poor light."), FACE_NOT_FOR, "privacy"),
 ))
 POSE_DEMO = register(Demo(
     id="vision.pose", domain="vision", task="pose-estimation", title=N_("Body pose (33 points)"),
@@ -304,6 +324,7 @@ POSE_DEMO = register(Demo(
     input_kind="image", fn=pose, models=(POSE,),
     params=(Param("min_visibility", float, 0.5, N_("draw joints at least this visible"), min=0.0, max=1.0),),
     example=example("astronaut"),
+    responsible=MEDIAPIPE_BODY,
 ))
 def _hands_example():
     from ..core import examples
@@ -316,6 +337,10 @@ HANDS_DEMO = register(Demo(
     input_kind="image", fn=hands, models=(HANDS,),
     params=(Param("max_hands", int, 4, N_("at most this many hands"), min=1, max=4),),
     example=lambda: (_hands_example(), {}),
+    responsible=Card(
+        N_("Google's MediaPipe photos of hands, real and rendered."),
+        N_("Gloves, hands holding objects, several overlapping hands, poor light."),
+        N_("Surveillance, or identifying people from their hands or gestures."), "privacy"),
 ))
 SEGMENT = register(Demo(
     id="vision.segment_person", domain="vision", task="person-segmentation", title=N_("Person segmentation"),
@@ -325,4 +350,8 @@ SEGMENT = register(Demo(
             Param("threshold", float, 0.5, N_("mask threshold"), min=0.05, max=0.95),
             Param("out", str, "", N_("write the edited picture to this file"))),
     example=example("astronaut"),
+    responsible=Card(
+        N_("Google's MediaPipe selfie and video-call images."),
+        N_("People far from the camera, several people, and unusual clothing or hair against a similar background."),
+        N_("Hiding or inventing what was in a photo in evidence, news or documents."), "privacy"),
 ))

@@ -12,6 +12,16 @@ from ..core.loader import LOADER, Progress, adapter
 from ..core.examples import example
 from ..core.registry import Demo, ModelSpec, Param, register
 from ..core.i18n import N_, _
+from ..core.responsible import Card
+
+# responsible-use wording, for the cards of the demos below (and of others that use the same model or data)
+IMAGENET_CARD = Card(
+    N_("ImageNet: about 1.3 million web photos in 1,000 classes, mostly from North America and Western Europe."),
+    N_("Objects, homes and clothes from other parts of the world, drawings, and anything outside the 1,000 classes "
+       "(it still answers with one of them). Labels for people are unreliable and can be offensive."),
+    N_("Judging or labelling people from photos; decisions about a person without someone checking."),
+    "fairness")
+
 
 ASSETS = Path(__file__).parent / "assets"
 
@@ -264,6 +274,7 @@ CLASSIFY = register(Demo(
     params=(Param("top_k", int, 5, N_("how many classes to return"), min=1, max=20),),
     hub_adapter="hf_image_classification",
     example=example("coffee"),
+    responsible=IMAGENET_CARD,
 ))
 EXPLAIN = register(Demo(
     id="vision.explain", domain="vision", task="image-classification", title=N_("Why that label? (occlusion map)"),
@@ -272,6 +283,7 @@ EXPLAIN = register(Demo(
     params=(Param("grid", int, 8, N_("regions per side"), min=3, max=16),),
     hub_adapter="hf_image_classification",
     example=example("chelsea"),
+    responsible=IMAGENET_CARD,
 ))
 COMPARE = register(Demo(
     id="vision.compare", domain="vision", task="image-classification", title=N_("Two models side by side"),
@@ -281,4 +293,5 @@ COMPARE = register(Demo(
             Param("top_k", int, 5, N_("how many classes to return"), min=1, max=20)),
     hub_adapter="hf_image_classification",
     example=example("chelsea"),
+    responsible=IMAGENET_CARD,
 ))

@@ -14,6 +14,7 @@ from ..core.loader import LOADER, Progress
 from ..core.examples import example
 from ..core.registry import Demo, ModelSpec, Param, register
 from ..core.i18n import N_, _
+from ..core.responsible import Card
 
 
 def _hub(repo: str, name: str, task: str, license: str, size_mb: float, ram_mb: float, description: str,
@@ -180,6 +181,11 @@ DETECT = register(Demo(
     params=(Param("threshold", float, 0.7, N_("minimum confidence"), min=0.0, max=1.0),),
     offline_instead="vision.faces",
     example=example("astronaut"),
+    responsible=Card(
+        N_("COCO: 118,000 everyday photos with 80 kinds of object."),
+        N_("Objects outside the 80 kinds, small or crowded objects, scenes unlike Western everyday photos."),
+        N_("Counting or tracking people for surveillance; safety decisions (vehicles, machines) without a tested system."),
+        "privacy"),
 ))
 SEGMENT = register(Demo(
     id="vision.semantic_segment", domain="vision", task="image-segmentation", title=N_("Scene segmentation"),
@@ -187,6 +193,10 @@ SEGMENT = register(Demo(
     input_kind="image", fn=semantic_segment, models=(SEGFORMER,), hub_adapter="hf_pipeline",
     offline_instead="vision.segment_person",
     example=example("astronaut"),
+    responsible=Card(
+        N_("ADE20K: 20,000 scene photos labelled in 150 classes."),
+        N_("Scenes and objects outside the 150 classes; aerial, medical or industrial images."),
+        N_("Safety decisions about where it is safe to walk or drive."), "privacy"),
 ))
 DEPTH_DEMO = register(Demo(
     id="vision.depth", domain="vision", task="depth-estimation", title=N_("Depth from one photo"),
@@ -194,6 +204,10 @@ DEPTH_DEMO = register(Demo(
     input_kind="image", fn=depth, models=(DEPTH,), hub_adapter="hf_pipeline",
     offline_instead="vision.segment_person",
     example=example("astronaut"),
+    responsible=Card(
+        N_("Depth Anything V2: synthetic rendered scenes, then 62 million real photos labelled by a larger model."),
+        N_("Glass, mirrors, water and the sky; it gives relative depth, not metres."),
+        N_("Measuring distances for safety: it does not know the scale."), "privacy"),
 ))
 ZERO_SHOT = register(Demo(
     id="vision.zero_shot", domain="vision", task="zero-shot-image-classification", title=N_("Zero-shot labels (CLIP)"),
@@ -202,6 +216,11 @@ ZERO_SHOT = register(Demo(
     params=(Param("labels", str, "a cat, a dog, a cup of coffee, a rocket, a person", N_("comma-separated labels")),),
     offline_instead="vision.classify",
     example=example("astronaut"),
+    responsible=Card(
+        N_("CLIP: 400 million image-caption pairs from the web, unfiltered for bias."),
+        N_("Its own model card reports that it puts photos of people into crime-related and non-human classes at "
+           "different rates by race and gender."),
+        N_("Classifying people by race, gender, character or criminality, whatever labels are typed."), "fairness"),
 ))
 CAPTION = register(Demo(
     id="vision.caption", domain="vision", task="image-text-to-text", title=N_("Captioning"),
@@ -210,4 +229,9 @@ CAPTION = register(Demo(
     params=(Param("max_new_tokens", int, 30, N_("longest caption, in tokens"), min=5, max=100),),
     offline_instead="vision.classify",
     example=example("astronaut"),
+    responsible=Card(
+        N_("BLIP: COCO captions and 129 million web image-text pairs, with captions it generated and filtered itself."),
+        N_("Unusual scenes; it guesses gender and roles from appearance and can describe what is not there."),
+        N_("Alt text for public content without review; describing people's identity, gender or ethnicity."),
+        "fairness"),
 ))

@@ -9,6 +9,7 @@ from ..core.loader import LOADER, Progress, adapter
 from ..core.examples import example
 from ..core.registry import Demo, ModelSpec, Param, register
 from ..core.i18n import N_
+from ..core.responsible import Card
 
 OCR_MAX_SIDE = 2048  # text needs pixels: OCR gets a larger picture than the classifiers
 
@@ -89,4 +90,9 @@ OCR = register(Demo(
     input_kind="image", fn=ocr, models=(PPOCR,),
     params=(Param("min_score", float, 0.5, N_("drop lines read with less confidence"), min=0.0, max=1.0),),
     example=example("zh_sign"),
+    responsible=Card(
+        N_("PaddleOCR's printed Chinese and English text, real and synthetic."),
+        N_("Handwriting, curved or rotated lines, small or blurred print, and other scripts."),
+        N_("Reading other people's documents without their consent; a legally binding transcript without checking."),
+        "privacy"),
 ))

@@ -20,6 +20,8 @@ from ..core.inputs import load_text, script_check
 from ..core.loader import LOADER, Progress
 from ..core.registry import Demo, Param, register
 from ..core.text import MINILM
+from ..core.responsible import Card
+from ..core.text import MINILM_DATA
 
 CAPABILITIES = (   # what deep learning systems do today: the applications this gallery shows
     N_("recognise objects, faces and defects in images and video"),
@@ -66,7 +68,7 @@ def oews():
     import shutil
     import sqlite3
     import pandas as pd
-    from ..core.trained import cache_dir
+    from ..core.paths import cache_dir
     dst = cache_dir() / "oews-2025.sqlite"
     if not dst.exists():
         dst.parent.mkdir(parents=True, exist_ok=True)
@@ -265,4 +267,8 @@ EXPOSURE = register(Demo(
             Param("group", str, "all", N_("all, or a 2-digit SOC major group (43 = office and administrative)")),
             Param("description", str, "", N_("your own job described in English, to score it the same way"))),
     example=lambda: (None, {"occupation": "Customer Service Representatives"}),
+    responsible=Card(
+        (MINILM_DATA, N_("The occupations: O*NET 29.2 descriptions and BLS OEWS May 2025 figures.")),
+        N_("Jobs whose official description is out of date; the score knows nothing about cost, law or demand."),
+        N_("Forecasting job losses, or decisions about a person's job. It is text similarity."), "work"),
 ))

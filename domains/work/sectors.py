@@ -18,6 +18,7 @@ from ..core.i18n import N_, _
 from ..core.inputs import items
 from ..core.loader import LOADER, Progress, adapter
 from ..core.registry import Demo, ModelSpec, Param, register
+from ..core.responsible import Card
 
 SECTORS = {   # the CES supersectors (private) and government, as titled in the data
     "Mining and Logging": N_("Mining and logging"), "Construction": N_("Construction"),
@@ -146,4 +147,8 @@ SECTORS_DEMO = register(Demo(
             Param("trend_years", int, 20, N_("years before the start that the trend learns from"),
                   min=MIN_TREND_YEARS, max=60)),
     example=lambda: (None, {"start": 1990, "end": 2019}),
+    responsible=Card(
+        N_("BLS Current Employment Statistics, 1940-2019."),
+        N_("Years after 2019: the series ends before the pandemic and before deep learning's spread."),
+        N_("Forecasting employment: the trend is a direction, not a forecast."), "work"),
 ))

@@ -7,7 +7,7 @@ from skips import need
 from streamlit.testing.v1 import AppTest
 from testmedia import bad_audio
 
-from domains import speech
+from domains.core import examples
 from test_pages import errors, open_section, page, texts
 
 
@@ -36,7 +36,7 @@ def test_transcribe_shows_segments_wer_and_plots():
 
 def test_microphone_recording_is_transcribed():
     at = speech_page("transcribe")
-    at.audio_input(key="asr_mic").set_value(("recording.wav", speech.example_clip("lights"), "audio/wav")).run()
+    at.audio_input(key="asr_mic").set_value(("recording.wav", examples.clip("lights"), "audio/wav")).run()
     assert not at.exception and not errors(at)
     assert "kitchen lights" in texts(at).lower()
 
@@ -88,7 +88,7 @@ def test_synthesis_offers_a_download():
 
 
 def test_speaker_with_a_real_voice_is_different():
-    need("alsa_front_center" in speech.example_ids(), "alsa-utils not installed (apt-get install alsa-utils)")
+    need("alsa_front_center" in examples.clip_ids(), "alsa-utils not installed (apt-get install alsa-utils)")
     at = speech_page("speaker")
     next(b for b in at.button if b.key == "spk2_ex_alsa_front_center").click().run()
     assert "### Different speakers" in texts(at)
@@ -127,7 +127,7 @@ def test_home_refuses_unknown_and_reports_bad_values():
 def test_home_voice_command_from_the_microphone():
     at = home()
     at.radio(key="home_mode").set_value("Voice").run()
-    at.audio_input(key="home_audio_mic").set_value(("cmd.wav", speech.example_clip("lights"), "audio/wav")).run()
+    at.audio_input(key="home_audio_mic").set_value(("cmd.wav", examples.clip("lights"), "audio/wav")).run()
     at.button(key="home_go").click().run()
     assert not at.exception and "**Heard:**" in texts(at)
     assert at.session_state["home_state"]["lights"]["kitchen"] is True

@@ -89,8 +89,8 @@ def test_cli_list_json():
 
 
 def test_every_demo_has_a_responsible_use_card_and_the_cli_lists_it():
-    from domains.core.responsible import CARDS
-    assert {d.id for d in domains.demos()} == set(CARDS)           # none missing, none stale
+    from domains.core.responsible import Card
+    assert all(isinstance(d.responsible, Card) for d in domains.demos())  # declared with every demo
     items = {d["id"]: d for d in json.loads(cli("list", "--json").stdout)}
     for demo_id, item in items.items():
         card = item["responsible"]

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import domains
-from domains.core import remote, wire
+from domains.serving import remote, wire
 from domains.core.errors import Busy, GalleryError, InputError
 from domains.core.inputs import Guarded, ImageInfo, load_image
 
@@ -60,7 +60,7 @@ def test_wire_refuses_what_it_cannot_trust():
     for msg in ({"__wire__": "dc", "type": "subprocess:Popen", "v": {}},
                 {"__wire__": "dc", "type": "os:system", "v": {}},
                 {"__wire__": "dc", "type": "domains.core.inputs:load_image", "v": {}},
-                {"__wire__": "dc", "type": "domains.core.inputs:ImageInfo", "v": {"width": 1}},
+                {"__wire__": "dc", "type": "domains.core.media:ImageInfo", "v": {"width": 1}},
                 {"__wire__": "nd", "dtype": "|O", "shape": [1], "v": ""},
                 {"__wire__": "pickle", "v": "gASVAAAAAAAAAAA="},
                 {"__wire__": "img", "mode": "RGB", "size": [60000, 60000], "v": ""},   # a bomb by its size
@@ -210,10 +210,10 @@ def test_a_damaged_request_is_refused_not_run():
     code, body = remote.handle(b'{"demo": "vision.classify"}')
     assert code == 400 and "Bad request" in wire.loads(body)["error"]["message"]
     # a guarded image whose description is not one: the class's own check refuses it as it is rebuilt
-    info = {"__wire__": "dc", "type": "domains.core.inputs:ImageInfo",
+    info = {"__wire__": "dc", "type": "domains.core.media:ImageInfo",
             "v": {"width": "x", "height": 1, "mode": "RGB", "format": None, "used_width": 1, "used_height": 1,
                   "exif_stripped": False}}
-    code, body = remote.handle(_request({"__wire__": "dc", "type": "domains.core.inputs:Guarded",
+    code, body = remote.handle(_request({"__wire__": "dc", "type": "domains.core.media:Guarded",
                                          "v": {"kind": "image", "value": "not pixels", "info": info}}))
     assert code == 400 and "ImageInfo" in wire.loads(body)["error"]["message"]
     code, body = remote.handle(remote.request("vision.classify", None, None, {"top_k": 10**6}, "en"))
@@ -239,7 +239,8 @@ def test_the_server_never_opens_a_path_a_client_sends(tmp_path, monkeypatch, cof
 
 
 def test_the_server_measures_a_clip_instead_of_believing_its_description():
-    from domains.core.audio import AudioInfo, MAX_SECONDS, RATE
+    from domains.core.audio import MAX_SECONDS, RATE
+    from domains.core.media import AudioInfo
     long = np.zeros(int((MAX_SECONDS + 60) * RATE), np.float32)
     lie = Guarded("audio", long, AudioInfo(1.0, RATE, 1, "WAV", 0.0, -90.0))  # says one second
     code, body = remote.handle(remote.request("speech.vad", lie, None, {}, "en"))
@@ -263,13 +264,13 @@ def test_oversized_and_deeply_nested_requests_are_refused(monkeypatch):
 def test_a_type_off_the_allow_list_is_refused_without_importing_it():
     import sys
     before = set(sys.modules)
-    for name in ("domains.core.serve_app:Models", "domains.not_a_module:Result", "domains.core.loader:Loader",
+    for name in ("domains.serving.serve_app:Models", "domains.not_a_module:Result", "domains.core.loader:Loader",
                  "subprocess:Popen", "domains.core.inputs:load_image"):
         code, body = remote.handle(_request({"__wire__": "dc", "type": name, "v": {}}))
         assert code == 400 and "refused class" in wire.loads(body)["error"]["message"], name
     assert set(sys.modules) == before
     names = wire.allowed()
-    assert "domains.core.inputs:Guarded" in names and "domains.core.evaluation:Evaluation" in names
+    assert "domains.core.media:Guarded" in names and "domains.core.evaluation:Evaluation" in names
     assert all(name.startswith("domains.") for name in names)
 
 

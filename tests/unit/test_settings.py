@@ -32,7 +32,7 @@ def test_one_upload_limit_everywhere():
 
 def test_streamlit_takes_the_galleries_limit():
     from streamlit import config
-    from domains.core.inputs import MAX_UPLOAD_MB
+    from domains.core.media import MAX_UPLOAD_MB
     from pages import _ui
     before = config.get_option("server.maxUploadSize")
     try:

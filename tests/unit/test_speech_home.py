@@ -11,18 +11,18 @@ from testmedia import bad_audio, wav
 
 import domains
 from domains import smart_home, speech
-from domains.core import audio
+from domains.core import audio, examples
 from domains.core.errors import InputError
 from skips import needs
 from test_registry_cli import cli
 
-REAL = (speech.REAL_VOICE / "Front_Center.wav").exists()
+REAL = (examples.REAL_VOICE / "Front_Center.wav").exists()
 needs_real_voice = needs(REAL, "alsa-utils not installed (its clips are a real voice): apt-get install alsa-utils")
 
 
 @pytest.fixture(scope="module")
 def clips() -> dict[str, bytes]:
-    return {k: speech.example_clip(k) for k in speech.EXAMPLES}
+    return {k: examples.clip(k) for k in speech.EXAMPLES}
 
 
 # ---------------------------------------------------------------- the audio guard
@@ -62,7 +62,7 @@ def test_transcribes_the_projects_own_clips_with_low_wer(clips):
     wers = {}
     for k, data in clips.items():
         r = domains.run("speech.transcribe", data)
-        wers[k] = speech.wer(speech.example_text(k), r.text)
+        wers[k] = speech.wer(examples.clip_text(k), r.text)
         assert r.segments and r.segments[0].start == 0.0 and r.segments[-1].end <= r.audio.duration_s + 0.5
         assert r.rtf > 0
     # Piper's voice varies a little from run to run, so one short clip may lose a word; on average
@@ -73,7 +73,7 @@ def test_transcribes_the_projects_own_clips_with_low_wer(clips):
 def test_beam_search_and_timestamps(clips):
     r = domains.run("speech.transcribe", clips["gallery"], beams=4)
     assert len(r.segments) >= 2 and all(s.end > s.start for s in r.segments)
-    assert speech.wer(speech.example_text("gallery"), r.text) <= 0.15
+    assert speech.wer(examples.clip_text("gallery"), r.text) <= 0.15
 
 
 def test_silence_and_noise_give_no_invented_words():
@@ -87,7 +87,7 @@ def test_silence_and_noise_give_no_invented_words():
 
 def test_english_only_model_refuses_a_language():
     with pytest.raises(InputError, match="English only"):
-        domains.run("speech.transcribe", speech.example_clip("lights"), language="zh")
+        domains.run("speech.transcribe", examples.clip("lights"), language="zh")
 
 
 def test_conversion_tells_the_english_only_whisper_from_the_multilingual_one(tmp_path):
@@ -110,8 +110,8 @@ def test_english_speech_is_heard_as_english_and_trusted(clips):
 def test_the_english_only_recogniser_flags_mandarin_and_whisper_base_hears_chinese():
     """Whisper tiny.en wrote confident English over Mandarin ("The End" for 你好): the spoken-language check by
     the multilingual Whisper base flags it, and base itself, told the language, writes Chinese characters."""
-    clip = speech.example_clip("mandarin")
-    said = speech.example_text("mandarin")
+    clip = examples.clip("mandarin")
+    said = examples.clip_text("mandarin")
     en = domains.run("speech.transcribe", clip)
     assert en.language != "en" and "does not sound like English" in en.warnings[0], (en.language, en.warnings)
     assert "Chinese" in en.warnings[0]  # robotic espeak-ng Mandarin: heard as Thai or Chinese, both named
@@ -135,18 +135,18 @@ def test_error_rate_counts_words_in_english_and_characters_in_chinese():
 
 @needs_real_voice
 def test_real_voice_clip():
-    r = domains.run("speech.transcribe", speech.example_clip("alsa_front_center"))
+    r = domains.run("speech.transcribe", examples.clip("alsa_front_center"))
     assert "front" in r.text.lower() and "center" in r.text.lower()
 
 
 def test_hub_whisper_runs_from_the_local_cache(tiny_whisper_hub):
-    r = domains.run("speech.transcribe", speech.example_clip("lights"), model="openai/whisper-tiny", vad_gate=False)
+    r = domains.run("speech.transcribe", examples.clip("lights"), model="openai/whisper-tiny", vad_gate=False)
     assert r.model == "openai/whisper-tiny" and isinstance(r.text, str)
 
 
 def test_cli_transcribe_contract(tmp_path):
     path = tmp_path / "lights.wav"
-    path.write_bytes(speech.example_clip("lights"))
+    path.write_bytes(examples.clip("lights"))
     out = json.loads(cli("run", "speech.transcribe", str(path), "--json").stdout)
     assert "kitchen lights" in out["text"].lower()
     assert {"start", "end", "text"} <= set(out["segments"][0])
@@ -191,10 +191,10 @@ def test_same_voice_scores_above_the_threshold(clips):
 
 @needs_real_voice
 def test_different_voices_score_below_it(clips):
-    r = domains.run("speech.speaker", clips["lights"], other=speech.example_clip("alsa_front_center"))
+    r = domains.run("speech.speaker", clips["lights"], other=examples.clip("alsa_front_center"))
     assert not r.same_speaker and r.similarity < 0.65
-    assert domains.run("speech.speaker", speech.example_clip("alsa_front_center"),
-                       other=speech.example_clip("alsa_rear_right")).similarity > r.similarity
+    assert domains.run("speech.speaker", examples.clip("alsa_front_center"),
+                       other=examples.clip("alsa_rear_right")).similarity > r.similarity
 
 
 def test_speaker_needs_two_clips_and_cli_takes_both(tmp_path, clips):

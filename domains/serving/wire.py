@@ -69,9 +69,8 @@ def _walk(t: Any, into: dict[str, type]) -> None:
 def allowed() -> dict[str, type]:
     """Every dataclass a message may name: the registered demos' result types and what their fields hold, plus
     the request's input types (the guard's decoded image or audio)."""
-    from . import registry
-    from .audio import AudioInfo
-    from .inputs import Guarded, ImageInfo
+    from ..core import registry
+    from ..core.media import AudioInfo, Guarded, ImageInfo
     demos = registry.demos()
     if _ALLOWED_FOR[0] != len(demos):
         found: dict[str, type] = {}
@@ -205,7 +204,7 @@ def decode(raw: Any, depth: int = 0) -> Any:
         return a if tag == "nd" else a[()]
     if tag == "img":
         from PIL import Image
-        from .inputs import MAX_PIXELS
+        from ..core.media import MAX_PIXELS
         try:
             w, h = (int(x) for x in raw["size"])
         except (KeyError, TypeError, ValueError):
@@ -218,7 +217,7 @@ def decode(raw: Any, depth: int = 0) -> Any:
             raise WireError(f"bad image: {e}") from None
     if tag in ("png", "tiff"):
         from PIL import Image
-        from .inputs import MAX_PIXELS
+        from ..core.media import MAX_PIXELS
         try:
             img = Image.open(io.BytesIO(_unb64(v)))
             if img.width * img.height > MAX_PIXELS:  # from the header, before decoding: no bomb through the wire

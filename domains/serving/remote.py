@@ -1,6 +1,6 @@
 """Where demos run: in this process (the default), or on a model server when `GALLERY_SERVE_URL` is set.
 
-The model server is a Ray Serve application built from the registry (`domains/core/serve_app.py`, configured by
+The model server is a Ray Serve application built from the registry (`domains/serving/serve_app.py`, configured by
 `deploy/serve.yaml`): one POST per demo run to `GALLERY_SERVE_URL`, the model named in Serve's multiplexed-model
 header so the request reaches a replica that holds it. The input travels as the guard's checked, decoded form
 (`inputs.guard`: pixels or samples, never the user's file) and the result comes back as the same result
@@ -20,10 +20,11 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from . import errors, wire
-from .errors import GalleryError
-from .i18n import _, current
-from .progress import stage
+from ..core import errors
+from . import wire
+from ..core.errors import GalleryError
+from ..core.i18n import _, current
+from ..core.progress import stage
 
 ENV = "GALLERY_SERVE_URL"
 HEADER = "serve_multiplexed_model_id"   # Ray Serve's model-multiplexing header: routes to a replica holding it
@@ -57,7 +58,7 @@ def request(demo_id: str, input: Any, model: str | None, params: dict[str, Any],
 
 def run(demo: Any, input: Any, *, model: str | None, params: dict[str, Any], progress=None) -> Any:
     """Run `demo` on the model server: guard the input here, send it, return the result or raise its error."""
-    from .inputs import guard
+    from ..core.inputs import guard
     spec = demo.model(model)
     body = request(demo.id, guard(demo.input_kind, input), model, params, current())
     with stage(progress, f"remote:{spec.id}", _("Running {name} on the model server").format(name=spec.label)):
@@ -137,8 +138,8 @@ def handle(body: bytes) -> tuple[int, bytes]:
     client retries once (the traceback stays in the server's log)."""
     import logging
     import domains
-    from .i18n import language
-    from .inputs import from_client
+    from ..core.i18n import language
+    from ..core.inputs import from_client
     if len(body) > MAX_BODY:
         return 413, wire.dumps(error_reply(errors.InputError(f"Request too large ({len(body) / 2**20:.0f} MB).")))
     try:

@@ -40,7 +40,7 @@ class _Held:
     def __del__(self):  # Serve calls it when its LRU drops the model (and Python again at collection: once only)
         if not self.dropped:
             self.dropped = True
-            from .loader import LOADER
+            from ..core.loader import LOADER
             LOADER.unload(self.model_id)
 
 
@@ -63,7 +63,7 @@ class Models:
         return await asyncio.get_running_loop().run_in_executor(None, remote.handle, body)
 
     async def loaded(self) -> dict[str, Any]:
-        from .loader import LOADER, rss_mb
+        from ..core.loader import LOADER, rss_mb
         return {"pid": os.getpid(), "rss_mb": round(rss_mb()), "models": [m["id"] for m in LOADER.loaded()]}
 
 
@@ -113,7 +113,7 @@ class Router:
 
 
 def build(args: dict[str, Any] | None = None):
-    """The application (Serve's builder: `import_path: domains.core.serve_app:build`, `args:` from the YAML).
+    """The application (Serve's builder: `import_path: domains.serving.serve_app:build`, `args:` from the YAML).
     args: {"dedicated": [model ids with their own deployment], "replicas": {model id: replicas} (tests; an
     operator sets replicas and autoscaling per deployment in the YAML)}."""
     args = args or {}
