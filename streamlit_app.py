@@ -15,7 +15,9 @@ _ui.apply_upload_limit()  # the gallery's one upload limit, for Streamlit's serv
 _ui.read_operator_link()  # ?operator=<token>: this session may act on what every visitor shares
 st.set_page_config(page_title=_("Deep Learning Gallery"), page_icon=":material/neurology:", layout="wide")
 
-PAGES = {d.id: st.Page(d.page, title=_(d.title), icon=d.icon, url_path=d.id) for d in domains()}
+# a domain without a page file (all its demos of shapes the gallery draws) gets a page built from the registry
+PAGES = {d.id: st.Page(d.page or _ui.known_page(d.id), title=_(d.title), icon=d.icon, url_path=d.id)
+         for d in domains()}
 MARK = {"ok": ":green[:material/check_circle:]", "failed": ":red[:material/error:]",
         "online-only": ":gray[:material/cloud:]"}
 

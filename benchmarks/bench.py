@@ -165,23 +165,24 @@ def speech_rows() -> list[tuple[str, str]]:
     return rows
 
 
+def cached_trained_specs() -> list:
+    """Every model the project trains once and keeps on disk, from the registry (not those trained on each request
+    or live in the page, nor the minutes-long simulator driver: `python -m domains train driving.policy` times it)."""
+    import domains
+    specs = {m.id: m for d in domains.demos() for m in d.models if m.source == "trained" and "build" not in m.needs}
+    return list(specs.values())
+
+
 def trained_rows() -> list[tuple[str, str]]:
     """Models the project trains: first build (train) and reload from the disk cache, in a fresh cache."""
     import tempfile
-    from domains import (agriculture, biology, concepts, energy, fairness, finance, logistics, manufacturing,
-                         medical, privacy, recommendation, transport)
     from domains.core.loader import LOADER
     rows = []
     old = os.environ.get("GALLERY_CACHE_DIR")
     with tempfile.TemporaryDirectory() as d:
         os.environ["GALLERY_CACHE_DIR"] = d
         try:
-            for spec in (recommendation.BPR, finance.FC_SPECS["sp500"], finance.CREDIT_SPEC, medical.BC_SPEC,
-                         concepts.cnn.NET, concepts.rnn.NET, manufacturing.spectra.NET, manufacturing.concrete.NET,
-                         energy.forecast.NET, energy.unusual.NET, agriculture.leaf.NET,
-                         agriculture.leaf_map.NET, agriculture.rice.NET, transport.ridership.NET,
-                         logistics.delivery.NET, logistics.delays.NET, biology.dna.SPEC, privacy.dp.SPEC,
-                         fairness.credit.SPEC, fairness.resumes.SPEC):
+            for spec in cached_trained_specs():
                 LOADER.unload(spec.id)
                 t0 = time.perf_counter()
                 with LOADER.use(spec):
@@ -504,7 +505,6 @@ def loader_rows(loads: int = 4) -> list[tuple[str, str]]:
     import gc
     import threading
     import domains
-    from domains.core import examples
     from domains.core.loader import LOADER, ModelLoader, release_memory
 
     class EveryLoad(ModelLoader):  # the policy before issue 30
@@ -549,7 +549,7 @@ def loader_rows(loads: int = 4) -> list[tuple[str, str]]:
             gc.collect()
     q = {k: (statistics.median(v), sorted(v)[int(0.99 * (len(v) - 1))], max(v)) for k, v in res.items()}
     collect = statistics.median(median_ms(release_memory, 1) for _ in range(3))
-    return [(f"One full collection and trim of this heap (torch, Lite0, Lite2, MiniLM, Whisper loaded; median of "
+    return [("One full collection and trim of this heap (torch, Lite0, Lite2, MiniLM, Whisper loaded; median of "
              "3): what every load used to run three times, holding the GIL", f"{collect:.0f} ms"),
             (f"Warm acquire of a loaded model while another session loads a different one ({loads} loads of "
              "Lite2 each, interleaved; Lite0, MiniLM and Whisper in memory): median / p99 / max, memory given "

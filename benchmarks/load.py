@@ -39,7 +39,7 @@ from walk import SECTIONS  # noqa: E402
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync",
         "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage"]
-CLASSIFY = ("vision?demo=classify", ".st-key-cls_result", "espresso")
+CLASSIFY = ("vision?demo=classify", ".st-key-classify_result", "espresso")
 # what a session browses: every section with a result offline (the hub-only notices run no model)
 MIX = [s for s in SECTIONS if "_result" in s[1]]
 # a run ends when its result shows, or an error / exception element does

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import os
 import pkgutil
 import threading
 from typing import Any
@@ -28,6 +29,10 @@ __all__ = ["run", "to_dict", "check", "report", "record", "demos", "domains", "g
            "GalleryError", "InputError", "ModelUnavailable", "UnknownDemo"]
 
 NOT_DOMAINS = ("core", "serving")  # the shared ground floor, and the model server above the domains
+# Folders (os.pathsep-separated) of more domain packages, the operator's own: found like the gallery's, e.g. a demo
+# written in a workshop, run by `GALLERY_EXTRA_DOMAINS=~/my-demos ./gallery.sh app`. Set by whoever starts the
+# server; nothing a visitor sends names a module.
+EXTRA = "GALLERY_EXTRA_DOMAINS"
 _found = False
 _finding = False
 _discovery = threading.RLock()  # re-entrant: a domain's import may look a demo up (same thread, returns at once)
@@ -44,9 +49,15 @@ def _discover() -> None:
             return
         _finding = True
         try:
+            for folder in os.environ.get(EXTRA, "").split(os.pathsep):  # the operator's own domain packages
+                if folder and folder not in __path__:
+                    __path__.append(folder)
             for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
                 if info.ispkg and info.name not in NOT_DOMAINS and not info.name.startswith("_"):
-                    importlib.import_module(f"{__name__}.{info.name}")
+                    package = importlib.import_module(f"{__name__}.{info.name}")
+                    for module in pkgutil.iter_modules(package.__path__):  # a demo module needs no import line
+                        if not module.ispkg and not module.name.startswith("_"):
+                            importlib.import_module(f"{package.__name__}.{module.name}")
             _found = True
         finally:
             _finding = False

@@ -57,6 +57,10 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="cmd", required=True, parser_class=_Parser)
     p_list = sub.add_parser("list", help="list demos and their models")
     p_list.add_argument("--json", action="store_true")
+    p_list.add_argument("--markdown", action="store_true", help="README's table of demos (page, demo, models, "
+                                                                 "license, size, offline)")
+    p_list.add_argument("--write", metavar="README", help="with --markdown: put the table into this file, between its "
+                                                        "markers")
 
     p_run = sub.add_parser("run", help="run one demo")
     p_run.add_argument("demo")
@@ -109,6 +113,15 @@ def _main(args) -> int:
     if args.cmd == "train":
         return _train(args)
     if args.cmd == "list":
+        if args.markdown:
+            from .core import table
+            if args.write:
+                changed = table.write(args.write)
+                print(_("{path}: table of demos {state}.").format(
+                    path=args.write, state=_("rewritten") if changed else _("already up to date")), file=sys.stderr)
+            else:
+                print(table.markdown(), end="")
+            return 0
         items = [d.describe() for d in demos()]
         if args.json:
             print(json.dumps(items, indent=2, ensure_ascii=False))

@@ -12,7 +12,7 @@ import streamlit as st
 
 import domains
 import domains.core.examples
-from domains.core import hub, i18n
+from domains.core import hub, i18n, registry
 from domains.serving import remote
 from domains.core.errors import GalleryError, InputError, ModelUnavailable
 from domains.core.inputs import load_image
@@ -250,9 +250,9 @@ def _model_card(spec: ModelSpec, in_memory: str | None = None) -> None:
                          "already in the local Hugging Face cache."))
 
 
-def hub_only_notice(demo: Demo, selector: str = "", sections: dict[str, str] | None = None) -> bool:
+def hub_only_notice(demo: Demo, selector: str = "") -> bool:
     """For a demo with no offline model: say so calmly and, offline, offer the closest offline demo as a button
-    (switching the page's demo `selector` to its section). Returns whether the demo can run here (a hub is
+    (switching the page's demo `selector` to that demo's section, when it is on this page). Returns whether the demo can run here (a hub is
     reachable, or its model is already in the local cache): when not, the page shows no run controls."""
     if not demo.online_only:
         return True
@@ -265,14 +265,15 @@ def hub_only_notice(demo: Demo, selector: str = "", sections: dict[str, str] | N
         st.caption(_(":material/inventory_2: {name} is in this computer's model cache, so {title} runs without a hub.").format(name=spec.label, title=_(demo.title)))
         return True
     other = domains.get(demo.offline_instead) if demo.offline_instead else None
-    here = bool(other and selector and (sections or {}).get(other.id))
+    here = bool(other and selector and other.domain == demo.domain
+                and other.page_section in registry.sections(demo.domain))
     with st.container(border=True, key=f"hub_only_{demo.id.replace('.', '_')}"):
         st.markdown(_(":material/cloud_off: **{title} needs a model from the Hugging Face hub, and no hub is "
                       "reachable from this computer.** No model for this task ships inside a package, so there is "
                       "nothing to run here until one is downloaded once (its card below says how big it is).").format(title=_(demo.title)))
         if other and here:
             st.button(_("Try {title} instead: it works offline").format(title=_(other.title)), key=f"goto_{demo.id}",
-                      icon=":material/wifi_off:", on_click=lambda: st.session_state.update({selector: sections[other.id]}))
+                      icon=":material/wifi_off:", on_click=lambda: st.session_state.update({selector: other.page_section}))
     st.caption(_("It runs on this computer once {name} is in the local Hugging Face cache (e.g. after one run with "
                  "a hub reachable).").format(name=spec.label))
     return False
@@ -510,6 +511,16 @@ def highlighted(text: str, spans: list[tuple[int, int, str, str]]) -> None:
 
 
 # ---------------------------------------------------------------- layouts
+def sections(domain_id: str) -> dict[str, str]:
+    """The page's sections (section id -> translated label), as its demos and views declare them (registry)."""
+    return {k: _(v) for k, v in registry.sections(domain_id).items()}
+
+
+def hub_tasks(domain_id: str) -> dict[str, str]:
+    """The page's hub-only demos (demo id -> translated label), for the hub section's task picker."""
+    return {k: _(v) for k, v in registry.hub_tasks(domain_id).items()}
+
+
 def demo_selector(key: str, options: dict[str, str]) -> str:
     """Which demo of the page to show (only that one runs); kept in the URL as ?demo=... for links."""
     if key not in st.session_state:
@@ -553,7 +564,7 @@ def image_demo(demo: Demo, key: str, examples, default: str | None, render: Call
             result = run_demo(demo.id, picked[0], model=spec, **params)
         if result is not None:
             shown = load_image(picked[0])[0]  # the guarded RGB picture: raw uploads may be 16-bit, CMYK...
-            with st.container(key=f"{key}_result"):
+            with st.container(key=f"{demo.page_section}_result"):  # the walk finds every result by its section
                 render(result, shown, picked[1])
         elif not picked:
             st.info(_("Choose an example, upload an image, or take one with your camera."), icon=":material/image:")
@@ -742,6 +753,138 @@ def lines(frame: Any, x_title: str, y_title: str, key: str, height: int = 260, p
                       yaxis_title=y_title, yaxis_tickformat=".0%" if percent else None,
                       legend=LEGEND_ABOVE)
     st.plotly_chart(fig, key=key)
+
+
+# ---------------------------------------------------------------- known shapes: sections with no page code
+SPAN_COLOURS = ("#ffd166", "#a0c4ff", "#caffbf", "#ffc6ff", "#fdffb6", "#9bf6ff", "#ffadad", "#bdb2ff")
+
+
+def show_section(domain_id: str, section: str, custom: dict[str, Callable[[], None]]) -> None:
+    """A page's dispatch: its own function for a section it draws itself (`custom`), else the section of the demo
+    of a known shape there (the hub section: a task picker first)."""
+    if section in custom:
+        custom[section]()
+        return
+    if section == registry.HUB:
+        section_demos = [domains.get(task_picker(f"{domain_id}_hub_task", hub_tasks(domain_id)))]
+    else:
+        section_demos = [d for d in domains.demos(domain_id) if d.page_section == section and d.shape]
+    if not section_demos:  # a section with neither: the registry and the page disagree
+        show_error(GalleryError(_("This page has no section '{section}'.").format(section=section)))
+        return
+    known_section(section_demos[0])
+
+
+def known_page(domain_id: str) -> Callable[[], None]:
+    """The page of a domain with no page file: its header, its sections' selector, and each section drawn by its
+    demo's shape."""
+    def page() -> None:
+        page_header(domain_id)
+        show_section(domain_id, demo_selector(f"{domain_id}_demo", sections(domain_id)), {})
+    page.__name__ = f"{domain_id}_page"  # the router names the page by its url path; Streamlit wants a name too
+    return page
+
+
+def param_inputs(demo: Demo, key: str, values: dict[str, Any]) -> dict[str, Any]:
+    """A widget per parameter, from its declaration: a choice box, a toggle, a number box within its bounds, a
+    text box. Labelled by the parameter's description; `values` are the starting values (the bundled example's)."""
+    out: dict[str, Any] = {}
+    for p in demo.params:
+        if p.kind is object:  # a second input (a clip, a file): a known shape has one input
+            continue
+        label, value, k = _(p.help) or p.name, values.get(p.name, p.default), f"{key}_p_{p.name}"
+        if p.choices:
+            out[p.name] = st.selectbox(label, p.choices, index=list(p.choices).index(value) if value in p.choices
+                                       else 0, key=k)
+        elif p.kind is bool:
+            out[p.name] = st.toggle(label, value=bool(value), key=k)
+        elif p.kind in (int, float):
+            out[p.name] = number(label, p.min, p.max, p.kind(value) if value is not None else None, key=k,
+                                 step=1 if p.kind is int else None)
+        else:
+            out[p.name] = st.text_input(label, value="" if value is None else str(value), key=k)
+    return out
+
+
+def known_section(demo: Demo) -> None:
+    """A demo's section drawn from its declaration alone: title, model, parameters, an input of its kind (its
+    bundled example first), the run, the result by its shape (registry.SHAPES), then the code to reproduce it and
+    the model's card with its responsible-use fold."""
+    key = demo.id.replace(".", "_")
+    st.subheader(_(demo.title))
+    st.caption(_(demo.summary))
+    if not hub_only_notice(demo, f"{demo.domain}_demo"):
+        model_card(demo.default_model, demo)
+        return
+    spec = model_picker(demo, f"{key}_model") if len(demo.models) > 1 or demo.hub_adapter else demo.default_model
+    example, example_params = demo.example() if demo.example else (None, {})
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        params = param_inputs(demo, key, example_params)
+        x, ready = None, demo.input_kind == "none"
+        if demo.input_kind == "image":
+            picked = image_input(key, domains.core.examples.tagged("photo"), "coffee")
+            x, ready = (picked[0], True) if picked else (None, False)
+        elif demo.input_kind == "audio":
+            picked = audio_input(key, "gallery")
+            x, ready = (picked[0], True) if picked else (None, False)
+        elif demo.input_kind == "text":
+            x = text_input(key, {N_("Example"): example} if isinstance(example, str) else {}, N_("Example"))
+            ready = x is not None
+    result = run_demo(demo.id, x, model=spec, **params) if ready and spec is not None else None
+    with right:
+        if result is not None:
+            with st.container(key=f"{demo.page_section}_result"):
+                warnings(result)
+                SHAPE_DRAWINGS[demo.shape](result)
+                if hasattr(result, "latency_ms") and hasattr(result, "model"):
+                    latency(result)
+            reproduce(demo, spec, params, result)
+    if spec is not None:
+        model_card(spec, demo)
+
+
+def _items(result: Any, *names: str) -> list:
+    return next((list(getattr(result, n)) for n in names if getattr(result, n, None) is not None), [])
+
+
+def _draw_labels(result: Any) -> None:
+    labels = _items(result, "labels")
+    if not labels:
+        st.markdown(_("### No label"))
+        return
+    st.markdown(_("### {label} · {score}").format(label=md(labels[0].label), score=pct(labels[0].score)))
+    bar([str(x.label) for x in labels], [float(x.score) for x in labels])
+
+
+def _draw_spans(result: Any) -> None:
+    spans = _items(result, "spans", "entities")
+    kinds = sorted({str(x.label) for x in spans})
+    colour = {k: SPAN_COLOURS[i % len(SPAN_COLOURS)] for i, k in enumerate(kinds)}
+    st.markdown(n_("### {n} span found", "### {n} spans found", len(spans)).format(n=len(spans)))
+    highlighted(result.text, [(x.start, x.end, str(x.label), colour[str(x.label)]) for x in spans])
+    if spans:
+        table([{_("text"): result.text[x.start:x.end], _("type"): str(x.label), _("start"): x.start,
+                _("end"): x.end} for x in spans])
+
+
+def _draw_prediction(result: Any) -> None:
+    p = getattr(result, "probability", None)
+    head = md(_(str(result.prediction)))
+    st.markdown(f"### {head}" + (f" · {pct(p)}" if p is not None else ""))
+    evaluation(getattr(result, "evaluation", None))
+
+
+def _draw_transcript(result: Any) -> None:
+    st.markdown(f"### {md(result.text)}" if result.text.strip() else _("### Nothing heard"))
+    segments = _items(result, "segments")
+    if segments:
+        table([{_("from (s)"): f"{x.start:.1f}", _("to (s)"): f"{x.end:.1f}", _("text"): x.text} for x in segments])
+
+
+SHAPE_DRAWINGS: dict[str, Callable[[Any], None]] = {"labels": _draw_labels, "spans": _draw_spans,
+                                                    "prediction": _draw_prediction, "transcript": _draw_transcript}
+assert set(SHAPE_DRAWINGS) == set(registry.SHAPES)
 
 
 # ---------------------------------------------------------------- extras

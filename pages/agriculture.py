@@ -10,8 +10,7 @@ from pages import _ui
 _ui.page_header("agriculture", N_("Three questions from the field, on real data: which tree dropped this leaf, how "
                                   "a network arranges a thousand leaves, and what more fertiliser or labour is worth "
                                   "on a rice farm. Each model is trained here beside the agronomist's own methods."))
-SECTIONS = {"leaf": _(":material/eco: Leaf outline"), "map": _(":material/scatter_plot: Leaf map"),
-            "rice": _(":material/agriculture: Rice farms")}
+SECTIONS = _ui.sections("agriculture")  # declared with the demos (registry)
 section = _ui.demo_selector("agriculture_demo", SECTIONS)
 
 
@@ -176,4 +175,4 @@ def rice_section() -> None:
     _ui.model_card(demo.default_model, demo)
 
 
-{"leaf": leaf_section, "map": map_section, "rice": rice_section}[section]()
+_ui.show_section("agriculture", section, {"leaf": leaf_section, "map": map_section, "rice": rice_section})

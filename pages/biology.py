@@ -9,8 +9,7 @@ from pages import _ui
 _ui.page_header("biology", N_("Proteins and genomes are written in alphabets, so the models that read human language "
                               "can read them too: a language model trained on millions of antibodies, and a small "
                               "network trained here that finds genes in a plant's chloroplast DNA."))
-SECTIONS = {"antibody": _(":material/vaccines: Read an antibody"),
-            "dna": _(":material/genetics: Find the genes in a genome")}
+SECTIONS = _ui.sections("biology")  # declared with the demos (registry)
 section = _ui.demo_selector("biology_demo", SECTIONS)
 
 
@@ -32,7 +31,7 @@ def antibody_section() -> None:
     if result is None:
         return
     _ui.warnings(result)
-    with st.container(key="ab_result"):
+    with st.container(key="antibody_result"):
         c1, c2, c3 = st.columns(3)
         _ui.figure(c1, _("chain"), {"heavy": _("heavy"), "light": _("light")}[result.chain],
                    beside=_ui.pct(result.chain_probabilities[result.chain]))
@@ -145,4 +144,4 @@ def dna_section() -> None:
     _ui.model_card(demo.default_model, demo)
 
 
-{"antibody": antibody_section, "dna": dna_section}[section]()
+_ui.show_section("biology", section, {"antibody": antibody_section, "dna": dna_section})

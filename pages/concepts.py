@@ -14,8 +14,7 @@ _ui.page_header("concepts", N_("How does a network learn? Watch one learn to sep
                                "step with a pencil, and see why convolutions suit images and where a recurrent "
                                "network stands against a plain linear model. Everything here is trained on this "
                                "machine while you watch."))
-SECTIONS = {"playground": _(":material/scatter_plot: Playground"), "backprop": _(":material/function: Backpropagation"),
-            "cnn": _(":material/grid_on: Convolutional networks"), "rnn": _(":material/timeline: Recurrent networks")}
+SECTIONS = _ui.sections("concepts")  # declared with the demos (registry)
 section = _ui.demo_selector("concepts_demo", SECTIONS)
 DEFAULT_WEIGHTS = [float(v) for v in concepts.WEIGHTS.split(",")]
 # layers from top to bottom, two units side by side: it reads on a phone (three layers across left each weight's
@@ -82,7 +81,7 @@ def backprop_section() -> None:
     result = _ui.run_demo(demo.id, None, model=demo.default_model, inputs=[i1, i2], targets=[t1, t2],
                           weights=weights, learning_rate=lr)
     if result is not None:
-        with st.container(key="bp_result"):
+        with st.container(key="backprop_result"):
             taken = st.session_state.get("bp_steps_taken", 0)
             st.markdown(_("### Error {error:.9f} → {after:.9f} after this step").format(error=result.error,
                                                                                      after=result.error_after))
@@ -250,7 +249,7 @@ def playground_section() -> None:
                 st.rerun()
         from domains.concepts import playground as engine
         tr, te = net.history[-1][2], net.history[-1][3]
-        with st.container(key="pg_result"):
+        with st.container(key="playground_result"):
             m1, m2, m3, m4 = st.columns(4)
             m1.metric(_("Epoch"), f"{net.epochs:.1f}", help=_("{n} steps").format(n=net.steps))
             m2.metric(_("Training loss"), f"{tr:.3f}")
@@ -496,4 +495,4 @@ def rnn_section() -> None:
     _ui.model_card(demo.default_model, demo)
 
 
-{"playground": playground_section, "backprop": backprop_section, "cnn": cnn_section, "rnn": rnn_section}[section]()
+_ui.show_section("concepts", section, {"playground": playground_section, "backprop": backprop_section, "cnn": cnn_section, "rnn": rnn_section})

@@ -10,8 +10,7 @@ from pages import _ui
 _ui.page_header("driving", N_("Two sides of a self-driving car: deciding what to do in traffic (a policy learned by "
                               "trial and error in a simulator, beside a driver written by hand) and seeing who is on "
                               "the street (people found in a real video)."))
-SECTIONS = {"policy": _(":material/directions_car: A driver learned in a simulator"),
-            "pedestrians": _(":material/directions_walk: People in a street video")}
+SECTIONS = _ui.sections("driving")  # declared with the demos (registry)
 section = _ui.demo_selector("driving_demo", SECTIONS)
 COLOURS = {"learned": "#2ca02c", "rule": "#1f77b4", "idle": "#999", "random": "#d62728", "last": "#ff7f0e"}
 
@@ -30,7 +29,7 @@ def policy_section() -> None:
     if result is None:
         return
     _ui.warnings(result)
-    with st.container(key="drv_result"):
+    with st.container(key="policy_result"):
         st.markdown(_("**Above: the learned driver. Below: the rule driver.** Same road, same traffic; the green car "
                       "is the one driving, one decision a second."))
         st.image(result.animation, width="stretch")
@@ -113,7 +112,7 @@ def pedestrians_section() -> None:
     if result is None:
         return
     _ui.warnings(result)
-    with st.container(key="ped_result"):
+    with st.container(key="pedestrians_result"):
         n = len(result.frames)
         i = st.slider(_("Frame"), 1, n, 1, key="ped_frame") if n > 1 else 1
         f = result.frames[i - 1]
@@ -145,4 +144,4 @@ def pedestrians_section() -> None:
     _ui.model_card(demo.default_model, demo)
 
 
-{"policy": policy_section, "pedestrians": pedestrians_section}[section]()
+_ui.show_section("driving", section, {"policy": policy_section, "pedestrians": pedestrians_section})

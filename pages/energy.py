@@ -12,7 +12,7 @@ from pages import _ui
 _ui.page_header("energy", N_("A year of a real grid's half-hourly demand (Victoria, Australia, 2014): forecast "
                              "tomorrow with a band you can trust, and find the days that did not look like the "
                              "others. Each model is trained here beside the baselines a grid operator uses."))
-SECTIONS = {"forecast": _(":material/bolt: Tomorrow's demand"), "unusual": _(":material/event_busy: Unusual days")}
+SECTIONS = _ui.sections("energy")  # declared with the demos (registry)
 section = _ui.demo_selector("energy_demo", SECTIONS)
 NAMES = energy.forecast.MODELS
 COLOURS = {"network": "#d62728", "boosting": "#2ca02c", "ridge": "#9467bd", "last_week": "#999"}
@@ -29,7 +29,7 @@ def forecast_section() -> None:
     result = _ui.run_demo(demo.id, None, model=demo.default_model, day=str(day), temperature_shift=shift)
     if result is None:
         return
-    with st.container(key="el_result"):
+    with st.container(key="forecast_result"):
         st.markdown(_("### {day} ({weekday}): demand by half-hour").format(day=result.day, weekday=_ui.weekday(result.day)))
         st.info(_("The temperatures fed to the models are the ones observed that day, standing in for a weather "
                   "forecast: real day-ahead errors are larger than these."), icon=":material/thermostat:")
@@ -96,7 +96,7 @@ def unusual_section() -> None:
     result = _ui.run_demo(demo.id, None, model=demo.default_model, method=method, top=top)
     if result is None:
         return
-    with st.container(key="ud_result"):
+    with st.container(key="unusual_result"):
         hits = sum(f["holiday"] for f in result.flagged)
         st.markdown(_("### {hits} of the {n} most unusual weekdays were public holidays").format(hits=hits, n=top))
         cal = pd.DataFrame(result.calendar)
@@ -158,4 +158,4 @@ def unusual_section() -> None:
     _ui.model_card(demo.default_model, demo)
 
 
-{"forecast": forecast_section, "unusual": unusual_section}[section]()
+_ui.show_section("energy", section, {"forecast": forecast_section, "unusual": unusual_section})

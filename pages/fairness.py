@@ -11,9 +11,7 @@ from pages import _ui
 _ui.page_header("fairness", N_("A model learns from past decisions, and the past was not fair to everyone. Here the "
                                "gallery's own credit network is audited group by group, with the fix a bank might try "
                                "and what that fix costs."))
-SECTIONS = {"credit": _(":material/balance: Who gets the loan"),
-            "embeddings": _(":material/join_inner: Bias in word meanings"),
-            "resumes": _(":material/badge: Same CV, different name")}
+SECTIONS = _ui.sections("fairness")  # declared with the demos (registry)
 section = _ui.demo_selector("fairness_demo", SECTIONS)
 COLOURS = {"full": "#1f77b4", "unaware": "#ff7f0e", "mitigated": "#2ca02c"}
 
@@ -39,7 +37,7 @@ def credit_section() -> None:
     if result is None:
         return
     names = fairness.credit.MODELS
-    with st.container(key="fair_result"):
+    with st.container(key="credit_result"):
         groups = list(result.groups["full"])
         fig = go.Figure()
         for m in names:
@@ -133,7 +131,7 @@ def embeddings_section() -> None:
         return
     _ui.warnings(result)
     names = result.set_names
-    with st.container(key="weat_result"):
+    with st.container(key="embeddings_result"):
         c = st.columns(3)
         c[0].metric(_("Effect size d"), f"{result.effect_size:+.2f}",
                     help=_("Cohen's d: 0.2 small, 0.5 medium, 0.8 large. Positive: {x} sit nearer {a} and {y} nearer "
@@ -209,7 +207,7 @@ def resumes_section() -> None:
         return
     groups = fairness.resumes.GROUPS
     w, a = result.rates["cauc"], result.rates["afam"]
-    with st.container(key="cv_result"):
+    with st.container(key="resumes_result"):
         c = st.columns(3)
         c[0].metric(_(groups["cauc"]), f"{w['rate']:.1%}", help=_("{k} callbacks for {n:,} CVs").format(
             k=w["callbacks"], n=w["cvs"]))
@@ -253,4 +251,4 @@ def resumes_section() -> None:
     _ui.model_card(demo.default_model, demo)
 
 
-{"credit": credit_section, "embeddings": embeddings_section, "resumes": resumes_section}[section]()
+_ui.show_section("fairness", section, {"credit": credit_section, "embeddings": embeddings_section, "resumes": resumes_section})

@@ -12,8 +12,7 @@ from domains.core.i18n import N_, _, p_, join
 _ui.page_header("finance", N_("Models trained here on real market and lending data, each shown beside a simple "
                              "baseline, including where the baseline wins."))
 st.warning(_(finance.NOT_ADVICE), icon=":material/gavel:")
-SECTIONS = {"forecast": _(":material/show_chart: Forecast"), "credit": _(":material/credit_score: Credit risk"),
-            "headline": _(":material/newspaper: Headline sentiment")}
+SECTIONS = _ui.sections("finance")  # declared with the demos (registry)
 METHODS = {"lstm": N_("LSTM (trained here)"), "naive": N_("naive (no change)"), "moving_average": N_("moving average"),
            "drift": N_("drift")}
 section = _ui.demo_selector("finance_demo", SECTIONS)
@@ -27,7 +26,7 @@ if section == "forecast":
     horizon = b.slider(_("Trading days ahead"), 1, 60, 5, key="fc_h")
     result = _ui.run_demo(demo.id, None, model=None, series=name, horizon=horizon)
     if result is not None:
-        with st.container(key="fc_result"):
+        with st.container(key="forecast_result"):
             st.markdown(_("### {v}: last close {last_close:,.2f} on {last_date}").format(v=_(finance.SERIES[name][4]).split(",")[0].split("，")[0], last_close=result.last_close, last_date=result.last_date))
             hist = pd.DataFrame(result.history)
             fc = pd.DataFrame(result.forecast)
@@ -86,7 +85,7 @@ elif section == "credit":
     with right:
         result = _ui.run_demo(demo.id, None, model=demo.default_model, applicant=json.dumps(app))
         if result is not None:
-            with st.container(key="cr_result"):
+            with st.container(key="credit_result"):
                 st.markdown(_("### P(default) = {v} → {decision}").format(v=_ui.pct(result.probability_default), decision=_(result.decision)))
                 st.caption(_("Approve below {approve_below:.0%}. Fields not given take the typical applicant's "
                              "value: {v}.").format(approve_below=result.metrics["approve_below"], v=", ".join(map(finance.field_name, result.filled)) or _("none")))
@@ -136,7 +135,7 @@ elif section == "headline":
     if text is not None:
         result = _ui.run_demo(demo.id, text, model=demo.default_model)
         if result is not None:
-            with st.container(key="hl_result"):
+            with st.container(key="headline_result"):
                 st.markdown(f"### {_(result.label)}")
                 _ui.bar([_(k) for k in result.scores], list(result.scores.values()), N_("similarity"))
                 st.dataframe(pd.DataFrame(result.neighbours).rename(columns={
@@ -155,3 +154,6 @@ elif section == "headline":
         if fb is not None:
             st.markdown(_("### FinBERT: {label} · {v}").format(label=fb.label, v=_ui.pct(fb.score)))
     _ui.model_card(hub_demo.default_model, hub_demo)
+
+else:  # a demo of a known shape, drawn from its declaration
+    _ui.show_section("finance", section, {})

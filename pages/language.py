@@ -12,9 +12,7 @@ _ui.page_header("language", N_("Networks trained on large amounts of text can fi
                               "and sort or summarise it. The first four demos run on this computer; the hub-only "
                               "tasks need a model hub the first time."))
 
-SECTIONS = {"ner": _(":material/label: Entities"), "search": _(":material/search: Semantic search"),
-            "zero_shot": _(":material/sell: Zero-shot labels"), "summarize": _(":material/short_text: Summary"),
-            "hub": _(":material/cloud: Hub-only tasks")}
+SECTIONS = _ui.sections("language")  # declared with the demos (registry)
 section = _ui.demo_selector("language_demo", SECTIONS)
 zh = i18n.current() == "zh"  # a Chinese page offers the model that reads Chinese first
 COLOURS = {"PERSON": "#ffd6a5", "ORG": "#caffbf", "GPE": "#9bf6ff", "LOC": "#a0c4ff", "DATE": "#fdffb6",
@@ -93,7 +91,7 @@ elif section == "search":
     if query is not None and spec is not None:
         result = _ui.run_demo(demo.id, query, model=spec, corpus=corpus, documents=documents, top_k=top_k)
         if result is not None:
-            with st.container(key="srch_result"):
+            with st.container(key="search_result"):
                 st.markdown(_("### Best match: {score:.2f}").format(score=result.hits[0].score))
                 for h in result.hits:
                     with st.container(border=True):
@@ -132,7 +130,7 @@ elif section == "zero_shot":
     if text is not None and spec is not None:
         result = _ui.run_demo(demo.id, text, model=spec, labels=labels)
         if result is not None:
-            with st.container(key="zs_result"):
+            with st.container(key="zero_shot_result"):
                 _ui.warnings(result)
                 st.markdown(_("### {v} · score {score:.2f}").format(v=_ui.md(result.labels[0].label), score=result.labels[0].score))
                 _ui.bar([l.label for l in result.labels], [l.score for l in result.labels], N_("score"))
@@ -173,7 +171,7 @@ elif section == "summarize":
     if text is not None and spec is not None:
         result = _ui.run_demo(demo.id, text, model=spec, sentences_out=n, method=method)
         if result is not None:
-            with st.container(key="sum_result"):
+            with st.container(key="summarize_result"):
                 _ui.warnings(result)
                 st.markdown(_("### Summary: {v} of {n} sentences").format(v=sum(s.chosen for s in result.sentences), n=len(result.sentences)))
                 st.info(_ui.md(result.summary), icon=":material/short_text:")
@@ -192,13 +190,9 @@ elif section == "summarize":
         _ui.model_card(spec, demo)
 
 elif section == "hub":
-    TASKS = {"language.sentiment": _("Sentiment"), "language.abstractive": _("Abstractive summary"),
-             "language.qa": _("Question answering"), "language.nli_zero_shot": _("Zero-shot (NLI)"),
-             "language.generate": _("Text generation")}
-    task = _ui.task_picker("language_hub_task", TASKS)
+    task = _ui.task_picker("language_hub_task", _ui.hub_tasks("language"))
     demo = get(task)
-    runnable = _ui.hub_only_notice(demo, "language_demo", {"language.zero_shot": "zero_shot",
-                                                      "language.summarize": "summarize", "language.search": "search"})
+    runnable = _ui.hub_only_notice(demo, "language_demo")
     if not runnable:
         _ui.model_card(demo.default_model, demo)  # offline, not cached: no run controls
     else:
@@ -221,3 +215,6 @@ elif section == "hub":
                 _ui.reproduce(demo, spec, params, result)
         if spec is not None:
             _ui.model_card(spec, demo)
+
+elif section not in ("hub", "hub-unavailable"):  # a demo of a known shape, drawn from its declaration
+    _ui.show_section("language", section, {})

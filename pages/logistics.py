@@ -10,7 +10,7 @@ _ui.page_header("logistics", N_("A dispatcher's promise on 10,000 real food orde
                                 "what time can you promise so that only about one order in ten is late?) and a "
                                 "flight's risk of leaving late. Each model is trained here beside the baselines a "
                                 "dispatcher would use."))
-SECTIONS = {"delivery": _(":material/local_shipping: Delivery promise"), "delays": _(":material/flight_takeoff: Flight delays")}
+SECTIONS = _ui.sections("logistics")  # declared with the demos (registry)
 section = _ui.demo_selector("logistics_demo", SECTIONS)
 NAMES = logistics.delivery.MODELS
 DAY_NAMES = {"Mon": N_("Monday"), "Tue": N_("Tuesday"), "Wed": N_("Wednesday"), "Thu": N_("Thursday"),
@@ -44,7 +44,7 @@ def delivery_section() -> None:
     result = _ui.run_demo(demo.id, None, model=demo.default_model, day=day, hour=hour, distance=distance, items=items)
     if result is None:
         return
-    with st.container(key="dl_result"):
+    with st.container(key="delivery_result"):
         m = result.minutes
         st.markdown(_("### Promise {p90:.0f} minutes (by {at}) · most likely {p50:.0f}").format(
             p90=m["p90"], at=clock(hour + m["p90"] / 60), p50=m["p50"]))
@@ -106,7 +106,7 @@ def delays_section() -> None:
                           month=month, dow=dow, hour=hour, congestion=float(congestion), weather={"visib": visib})
     if result is None:
         return
-    with st.container(key="fd_result"):
+    with st.container(key="delays_result"):
         r = result.risk
         st.markdown(_("### {risk:.0%} risk of leaving more than 15 minutes late").format(risk=r["boosting"]))
         _ui.warnings(result)
@@ -139,4 +139,4 @@ def delays_section() -> None:
 
 NAMES_DELAY = logistics.delays.MODELS
 ORDER_DELAY = ["boosting", "logistic", "network", "boosting_no_congestion", "base_rate"]
-{"delivery": delivery_section, "delays": delays_section}[section]()
+_ui.show_section("logistics", section, {"delivery": delivery_section, "delays": delays_section})

@@ -10,7 +10,7 @@ from pages import _ui
 _ui.page_header("manufacturing", N_("Two jobs from a plant's lab, on real lab data: read a product's quality from "
                                     "the light it absorbs, and design a concrete mix for a strength. Each model is "
                                     "trained here and shown beside the method engineers already use."))
-SECTIONS = {"spectra": _(":material/science: Quality control"), "concrete": _(":material/foundation: Concrete mix")}
+SECTIONS = _ui.sections("manufacturing")  # declared with the demos (registry)
 section = _ui.demo_selector("manufacturing_demo", SECTIONS)
 NAMES = {"cnn": N_("1-D CNN (trained here)"), **manufacturing.spectra.BASELINES}
 
@@ -40,7 +40,7 @@ def spectra_section() -> None:
     result = _ui.run_demo(demo.id, spectrum, model=demo.default_model, **params)
     if result is None:
         return
-    with right, st.container(key="nir_result"):
+    with right, st.container(key="spectra_result"):
         verdict = _("PASS") if result.passed else _("FAIL")
         lab = "" if result.lab_value is None else " " + _("(lab: {v:.1f} %)").format(v=result.lab_value)
         st.markdown(_("### Fat {fat:.1f} %{lab} · {verdict} against ≤ {limit:g} %").format(
@@ -109,7 +109,7 @@ def concrete_section() -> None:
     result = _ui.run_demo(demo.id, None, model=demo.default_model, mix=mix, age=age, target=target)
     if result is None:
         return
-    with right, st.container(key="mix_result"):
+    with right, st.container(key="concrete_result"):
         # the headline says whose number it is: the more accurate method is named beside it
         st.markdown(_("### {strength:.1f} MPa at {age} days · network ensemble").format(strength=result.strength,
                                                                                       age=result.age))
@@ -159,4 +159,4 @@ def concrete_section() -> None:
     _ui.model_card(demo.default_model, demo)
 
 
-{"spectra": spectra_section, "concrete": concrete_section}[section]()
+_ui.show_section("manufacturing", section, {"spectra": spectra_section, "concrete": concrete_section})

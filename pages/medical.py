@@ -12,8 +12,7 @@ _ui.page_header("medical", N_("Networks read skin photos, scans and lab measurem
                              "model was trained on and how often it is right on data it never saw."))
 st.warning(_(medical.DISCLAIMER), icon=":material/health_and_safety:")
 
-SECTIONS = {"skin": _(":material/dermatology: Skin lesion"), "images": _(":material/radiology: Medical images"),
-            "tabular": _(":material/table_chart: Diagnosis from measurements")}
+SECTIONS = _ui.sections("medical")  # declared with the demos (registry)
 section = _ui.demo_selector("medical_demo", SECTIONS)
 
 if section == "skin":
@@ -81,7 +80,7 @@ elif section == "images":
                                key=f"med_c_{c0}")
             width = st.slider(_("Window width ({unit})").format(unit=unit), 1.0, 2 * (hi - lo) + 1, float(min(w0, 2 * (hi - lo) + 1)),
                               key=f"med_w_{w0}")
-    with right:
+    with right, st.container(key="images_result"):
         if img is not None:
             shown = medical.render(img, *((center, width) if img.window is not None else (None, None)))
             st.image(shown, caption=f"{_(img.description)} · {img.modality or _('image')} · {_(img.source)}",
@@ -137,7 +136,7 @@ elif section == "tabular":
         if result is not None:
             verdict = "### " + _("P(malignant) = {p} → {verdict}").format(p=_ui.md(_ui.pct(result.probability_malignant)),
                                                                            verdict=_(result.prediction))
-            st.markdown(verdict)
+            st.container(key="tabular_result").markdown(verdict)
             st.caption(_("Recorded diagnosis: {truth}").format(truth=_(result.truth)) if result.truth else
                        n_("Edited case ({n} change): no recorded diagnosis.", "Edited case ({n} changes): no recorded diagnosis.", len(changes)).format(n=len(changes)))
             for note in result.notes:
@@ -148,3 +147,6 @@ elif section == "tabular":
                     N_("toward malignant (log-odds)"), key="bc_attr")
             _ui.model_card(demo.default_model, demo)
             _ui.reproduce(demo, demo.default_model, {"case": case, "features": changes or None}, result)
+
+else:  # a demo of a known shape, drawn from its declaration
+    _ui.show_section("medical", section, {})

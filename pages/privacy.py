@@ -12,8 +12,7 @@ from pages import _ui
 _ui.page_header("privacy", N_("Models learn from data about people, and what goes in can come out. Three risks, "
                               "measured on real data and on the gallery's own models, with what helps against each "
                               "and what it costs."))
-SECTIONS = {"pii": _(":material/badge: Personal data in text"), "faces": _(":material/face: Faces in photos"),
-            "dp": _(":material/lock: Differential privacy")}
+SECTIONS = _ui.sections("privacy")  # declared with the demos (registry)
 section = _ui.demo_selector("privacy_demo", SECTIONS)
 COLOURS = {"PERSON": "#ffd6a5", "EMAIL_ADDRESS": "#caffbf", "PHONE_NUMBER": "#9bf6ff", "CREDIT_CARD": "#ffadad",
            "IBAN_CODE": "#ffc6ff", "LOCATION": "#fdffb6", "DATE_TIME": "#e0e0e0"}
@@ -97,7 +96,7 @@ def faces_section() -> None:
     if result is None:
         return
     _ui.warnings(result)
-    with st.container(key="fa_result"):
+    with st.container(key="faces_result"):
         left, right = st.columns(2)
         left.image(result.original, caption=_("Before: {n} face(s) found").format(n=len(result.faces)), width="stretch")
         right.image(result.image, caption=_("After: the detector finds {n} face(s)").format(n=len(result.faces_after)),
@@ -175,4 +174,4 @@ def dp_section() -> None:
     _ui.model_card(demo.default_model, demo)
 
 
-{"pii": pii_section, "faces": faces_section, "dp": dp_section}[section]()
+_ui.show_section("privacy", section, {"pii": pii_section, "faces": faces_section, "dp": dp_section})

@@ -13,8 +13,7 @@ from domains.core.i18n import N_, _, join
 _ui.page_header("recommendation", N_("A model trained here on 100,000 MovieLens ratings learns a few numbers per "
                                     "film and per person, so that films people liked score high. Rate some films; "
                                     "the model places you among them."))
-SECTIONS = {"recommend": _(":material/star: Recommend"), "similar": _(":material/movie_filter: More like this"),
-            "map": _(":material/scatter_plot: The film map")}
+SECTIONS = _ui.sections("recommendation")  # declared with the demos (registry)
 
 
 def genres(g: str) -> str:
@@ -48,7 +47,7 @@ if section == "recommend":
     with right:
         result = _ui.run_demo(demo.id, None, model=demo.default_model, ratings=json.dumps(rated), n=n)
         if result is not None:
-            with st.container(key="rec_result"):
+            with st.container(key="recommend_result"):
                 st.markdown(_("### Most popular films") if result.cold_start else _("### {n} films for you").format(n=len(result.items)))
                 _ui.table([{_("film"): i.title, _("why"): i.reason, _("genres"): genres(i.genres)}
                            for i in result.items])
@@ -76,7 +75,7 @@ elif section == "similar":
     film = st.selectbox(_("Film"), titles, index=titles.index("Toy Story (1995)"), key="sim_film")
     result = _ui.run_demo(demo.id, film, model=demo.default_model, n=10)
     if result is not None:
-        with st.container(key="sim_result"):
+        with st.container(key="similar_result"):
             st.markdown(_("### More like {v}").format(v=_ui.md(result.film)))
             _ui.table([{_("film"): i.title, _("similarity"): round(i.score, 3), _("genres"): genres(i.genres)}
                        for i in result.items])
@@ -105,3 +104,6 @@ elif section == "map":
         fig.update_layout(xaxis_title="", yaxis_title="", legend_title=_("first genre"))
         st.plotly_chart(fig, key="rec_map")
     _ui.model_card(get("recommendation.recommend").default_model, get("recommendation.recommend"))
+
+else:  # a demo of a known shape, drawn from its declaration
+    _ui.show_section("recommendation", section, {})

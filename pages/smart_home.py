@@ -22,7 +22,8 @@ def panel(state: dict, changed: list[str]) -> None:
     """The home, drawn as five device cards; what the last command changed is highlighted."""
     def badge(path: str, on: bool, yes: str, no: str) -> str:
         text = f":orange-badge[{yes}]" if on else f":gray-badge[{no}]"
-        return f"{text} :orange[:material/arrow_back: {_('changed')}]" if path in changed else text
+        mark = _("changed")  # outside the f-string, where the catalog's extractor sees it
+        return f"{text} :orange[:material/arrow_back: {mark}]" if path in changed else text
 
     cols = st.columns(5)
     with cols[0].container(border=True):
@@ -91,7 +92,7 @@ with right:
                                                  _("action"): result.action or _("refused"),
                                                  _("similarity"): result.confidence, _("reply"): result.response})
     if result is not None:
-        with st.container(key="home_result"):
+        with st.container(key="command_result"):
             icon = ":material/check_circle:" if result.understood else ":material/help:"
             st.markdown(f"### {result.response}")
             action = _("Action")

@@ -11,8 +11,7 @@ from pages import _ui
 _ui.page_header("social", N_("A social network is a graph: people are nodes, friendships are edges. Graph neural "
                              "networks learn from who is connected to whom; here they are trained on real networks and "
                              "set beside the simple rules that often do as well."))
-SECTIONS = {"communities": _(":material/groups: Who sides with whom"),
-            "links": _(":material/person_add: Who should befriend whom")}
+SECTIONS = _ui.sections("social")  # declared with the demos (registry)
 section = _ui.demo_selector("social_demo", SECTIONS)
 # Streamlit's colour names (for the legend in text) and the same colours for the chart
 PALETTE = [("blue", "#1f77b4"), ("orange", "#ff7f0e"), ("green", "#2ca02c"), ("violet", "#9467bd"),
@@ -60,7 +59,7 @@ def communities_section() -> None:
     if result is None:
         return
     _ui.warnings(result)
-    with st.container(key="soc_result"):
+    with st.container(key="communities_result"):
         show = st.radio(_("Colour by"), ["gcn", "propagation"] + (["truth"] if result.truth else []),
                         horizontal=True, key="soc_show",
                         format_func={"gcn": _("graph network's prediction"), "propagation": _("label propagation"),
@@ -127,7 +126,7 @@ def links_section() -> None:
     if result is None:
         return
     _ui.warnings(result)
-    with st.container(key="lnk_result"):
+    with st.container(key="links_result"):
         st.markdown(_("**{p}** has {n} friends here.").format(p=_ui.md(result.person), n=len(result.friends)))
         cols = st.columns(3)
         for col, k in zip(cols, ("gae", "adamic_adar", "common")):
@@ -166,4 +165,4 @@ def links_section() -> None:
     _ui.model_card(demo.default_model, demo)
 
 
-{"communities": communities_section, "links": links_section}[section]()
+_ui.show_section("social", section, {"communities": communities_section, "links": links_section})

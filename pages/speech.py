@@ -12,9 +12,7 @@ _ui.page_header("speech", N_("Networks trained on thousands of hours of recordin
                             "computer. The example clips are spoken by the gallery's own synthetic voice (made on "
                             "first use)."))
 
-SECTIONS = {"transcribe": _(":material/mic: Recognise"), "synthesize": _(":material/record_voice_over: Speak"),
-            "vad": _(":material/graphic_eq: Voice activity"), "speaker": _(":material/fingerprint: Same speaker?"),
-            "roundtrip": _(":material/sync: Round trip")}
+SECTIONS = _ui.sections("speech")  # declared with the demos (registry)
 ENGLISH_ONLY = N_("The offline voice speaks English only (no Chinese voice ships in a package). Of the offline "
                   "recognisers, Whisper tiny.en hears English only and Whisper base hears 99 languages, Mandarin "
                   "included; tiny.en asks base which language a clip is in before its words are trusted.")
@@ -41,7 +39,7 @@ if section == "transcribe":
         if picked and spec:
             result = _ui.run_demo(demo.id, picked[0], model=spec, beams=beams, language=lang)
             if result is not None:
-                with st.container(key="asr_result"):
+                with st.container(key="transcribe_result"):
                     _ui.warnings(result)
                     st.markdown(f"### “{_ui.md(result.text)}”" if result.text else _("### (no words)"))
                     if result.language:
@@ -79,7 +77,7 @@ elif section == "synthesize":
     if text is not None:
         result = _ui.run_demo(demo.id, text, model=demo.default_model, speed=speed)
         if result is not None:
-            with st.container(key="tts_result"):
+            with st.container(key="synthesize_result"):
                 _ui.warnings(result)
                 st.markdown(_("### {duration_s:.1f} s of speech").format(duration_s=result.duration_s))
                 st.audio(result.wav, format="audio/wav")
@@ -126,7 +124,7 @@ elif section == "speaker":
     if one and two:
         result = _ui.run_demo(demo.id, one[0], model=demo.default_model, other=two[0], threshold=threshold)
         if result is not None:
-            with st.container(key="spk_result"):
+            with st.container(key="speaker_result"):
                 verdict = _("Same speaker") if result.same_speaker else _("Different speakers")
                 st.markdown(_("### {verdict} · similarity {similarity:.2f}").format(verdict=verdict, similarity=result.similarity))
                 st.progress(max(0.0, min(1.0, result.similarity)),
@@ -153,7 +151,7 @@ elif section == "roundtrip":
     if text is not None:
         result = _ui.run_demo(demo.id, text, model=demo.default_model, variation=1.0 if natural else 0.0)
         if result is not None:
-            with st.container(key="rt_result"):
+            with st.container(key="roundtrip_result"):
                 _ui.warnings(result)
                 st.markdown(_("### Word error rate {wer:.0%}").format(wer=result.wer))
                 st.audio(result.wav, format="audio/wav")
@@ -165,3 +163,6 @@ elif section == "roundtrip":
             _ui.reproduce(demo, demo.default_model, {}, result)
     for spec in (get("speech.synthesize").default_model, demo.default_model):
         _ui.model_card(spec, demo if spec is demo.default_model else None)
+
+else:  # a demo of a known shape, drawn from its declaration
+    _ui.show_section("speech", section, {})

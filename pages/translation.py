@@ -10,7 +10,7 @@ _ui.page_header("translation", N_("Neural translation learns from millions of tr
                                  "translation follows dictionaries and grammar rules written by people. Try both "
                                  "on the same text, and translate back to see what survived."))
 
-SECTIONS = {"translate": _(":material/translate: Translate"), "compare": _(":material/balance: Neural vs rule-based")}
+SECTIONS = _ui.sections("translation")  # declared with the demos (registry)
 section = _ui.demo_selector("translation_demo", SECTIONS)
 LANGS = {code: _(name) for code, name in translation.LANGS.items()}
 EXAMPLES = {  # titles in the catalog; the texts are what the models read
@@ -52,7 +52,7 @@ if section == "translate":
     if text is not None and spec is not None:
         result = _ui.run_demo(demo.id, text, model=spec, src=src, tgt=tgt)
         if result is not None:
-            with st.container(key="tr_result"):
+            with st.container(key="translate_result"):
                 st.markdown(f"### {LANGS[tgt]}")
                 st.code(result.translation, language=None, wrap_lines=True)
                 st.dataframe(pd.DataFrame([{LANGS[src]: s.source, LANGS[tgt]: s.target} for s in result.sentences]),
@@ -77,7 +77,7 @@ elif section == "compare":
     if text is not None:
         result = _ui.run_demo(demo.id, text, model=None)
         if result is not None:
-            with st.container(key="cmpt_result"):
+            with st.container(key="compare_result"):
                 cols = st.columns(2, gap="large")
                 for col, kind in zip(cols, ("neural", "rule-based")):
                     with col:
@@ -112,3 +112,6 @@ elif section == "compare":
             _ui.reproduce(demo, demo.default_model, {}, result)
     for spec in demo.models:
         _ui.model_card(spec, demo if spec is demo.models[-1] else None)
+
+else:  # a demo of a known shape, drawn from its declaration
+    _ui.show_section("translation", section, {})

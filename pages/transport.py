@@ -12,7 +12,7 @@ from pages import _ui
 _ui.page_header("transport", N_("A city planner's question on 15 years of Chicago's 'L' trains: how many people will "
                                 "enter Clark/Lake station two weeks from now, and what would rain, snow, a game or a "
                                 "holiday change? Each model is trained here beside the planner's baselines."))
-SECTIONS = {"ridership": _(":material/train: Riders two weeks ahead")}
+SECTIONS = _ui.sections("transport")  # declared with the demos (registry)
 section = _ui.demo_selector("transport_demo", SECTIONS)
 NAMES = transport.ridership.MODELS
 COLOURS = {"network": "#d62728", "boosting": "#2ca02c", "linear": "#9467bd", "naive": "#999"}
@@ -32,7 +32,7 @@ def ridership_section() -> None:
     result = _ui.run_demo(demo.id, None, model=demo.default_model, day=str(day), what_if=",".join(picks or []))
     if result is None:
         return
-    with st.container(key="tr_result"):
+    with st.container(key="ridership_result"):
         p = result.predictions
         if result.actual is not None:
             st.markdown(_("### {day} ({weekday}): {actual:.1f} thousand riders entered").format(
@@ -80,4 +80,4 @@ def ridership_section() -> None:
     _ui.model_card(demo.default_model, demo)
 
 
-{"ridership": ridership_section}[section]()
+_ui.show_section("transport", section, {"ridership": ridership_section})

@@ -11,18 +11,11 @@ _ui.page_header("vision", N_("Networks trained on millions of pictures name obje
                             "computer; the hub-only tasks need a model hub the first time. Pick a demo, then a "
                             "photo."))
 
-SECTIONS = {"classify": _(":material/category: Classify"), "explain": _(":material/lightbulb: Explain"),
-            "compare": _(":material/compare: Compare"), "ocr": _(":material/text_fields: Read text"),
-            "faces": _(":material/face: Faces"), "mesh": _(":material/blur_on: Face mesh"),
-            "pose": _(":material/accessibility_new: Body pose"), "hands": _(":material/back_hand: Hands"),
-            "segment": _(":material/background_replace: Background"), "hub": _(":material/cloud: Hub-only tasks")}
+SECTIONS = _ui.sections("vision")  # declared with the demos (registry)
 section = _ui.demo_selector("vision_demo", SECTIONS)
 if section == "hub":  # one of five demos with no offline model; picked below, kept in the URL as ?task=
-    HUB_TASKS = {"vision.detect": _("Objects"), "vision.semantic_segment": _("Scene segmentation"),
-                 "vision.depth": _("Depth"), "vision.zero_shot": _("Zero-shot (CLIP)"), "vision.caption": _("Captioning")}
-    task = _ui.task_picker("vision_hub_task", HUB_TASKS)
-    runnable = _ui.hub_only_notice(get(task), "vision_demo", {"vision.faces": "faces", "vision.classify": "classify",
-                                                              "vision.segment_person": "segment"})
+    task = _ui.task_picker("vision_hub_task", _ui.hub_tasks("vision"))
+    runnable = _ui.hub_only_notice(get(task), "vision_demo")
     if not runnable:  # offline, not cached: the notice, the model's card, and no run controls
         _ui.model_card(get(task).default_model, get(task))
         section = "hub-unavailable"
@@ -230,3 +223,6 @@ elif section == "hub" and task == "vision.caption":
         caption_line(result)
 
     _ui.image_demo(get(task), "cap", photos, "astronaut", show)
+
+elif section not in ("hub", "hub-unavailable"):  # a demo of a known shape, drawn from its declaration
+    _ui.show_section("vision", section, {})

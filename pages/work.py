@@ -10,8 +10,7 @@ from pages import _ui
 _ui.page_header("work", N_("Jobs change when a technology arrives; which ones, and how, is argued over. This page keeps "
                            "to what can be shown: real employment and wages, one openly simple way to measure how "
                            "much a job reads like what deep learning does, and how jobs have already moved."))
-SECTIONS = {"exposure": _(":material/work: Which jobs read like deep learning"),
-            "sectors": _(":material/timeline: Jobs by sector since 1940")}
+SECTIONS = _ui.sections("work")  # declared with the demos (registry)
 section = _ui.demo_selector("work_demo", SECTIONS)
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
            "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354",
@@ -49,7 +48,7 @@ def exposure_section() -> None:
                           description=description)
     if result is None:
         return
-    with st.container(key="work_result"):
+    with st.container(key="exposure_result"):
         sel = result.selected
         if sel:
             st.markdown("#### " + _ui.md(f"{sel['title']} ({sel['soc']})"))
@@ -196,4 +195,4 @@ def sectors_section() -> None:
     _ui.model_card(demo.default_model, demo)
 
 
-{"exposure": exposure_section, "sectors": sectors_section}[section]()
+_ui.show_section("work", section, {"exposure": exposure_section, "sectors": sectors_section})

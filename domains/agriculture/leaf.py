@@ -257,4 +257,5 @@ LEAF = register(Demo(
         N_("OSULeaf: 442 leaf outlines of six tree species from Oregon State University."),
         N_("Other species (it names one of its six anyway), damaged or overlapping leaves."),
         N_("Identifying plants for eating or medicine."), "work"),
+    label=N_(":material/eco: Leaf outline"), shows="(correct)",
 ))

@@ -212,4 +212,5 @@ LEAF_MAP = register(Demo(
         N_("Flavia: 1,907 leaves of 32 plant species photographed in China."),
         N_("Species outside the 32 and leaves photographed differently."),
         N_("Identifying plants for eating or medicine."), "work"),
+    section="map", label=N_(":material/scatter_plot: Leaf map"), shows="the network says",
 ))

@@ -197,4 +197,5 @@ RICE = register(Demo(
         N_("171 rice farms in Indonesia, surveyed over six seasons (plm RiceFarms)."),
         N_("Other crops, countries and decades."),
         N_("Advice to real farms without local agronomists."), "work"),
+    label=N_(":material/agriculture: Rice farms"), shows="kg of rice",
 ))

@@ -288,4 +288,5 @@ ANTIBODY = register(Demo(
         N_("558 million antibody sequences from the Observed Antibody Space, mostly human and mouse."),
         N_("Species other than human and mouse, and engineered sequences unlike natural antibodies."),
         N_("Designing therapeutics without laboratory validation."), "work"),
+    label=N_(":material/vaccines: Read an antibody"), shows="masked residues recovered",
 ))

@@ -306,4 +306,5 @@ DNA = register(Demo(
         N_("One genome: the chloroplast of the plant Arabidopsis thaliana (NCBI NC_000932)."),
         N_("Any other genome, especially nuclear genes with introns: it has seen 154 kb of one chloroplast."),
         N_("Annotating genomes for research or medicine: use curated tools."), "work"),
+    label=N_(":material/genetics: Find the genes in a genome"), shows="200-bp window",
 ))

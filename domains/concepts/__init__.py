@@ -12,7 +12,7 @@ register_domain(Domain(
     order=90,
 ))
 
-from . import backprop, cnn, rnn, playground  # noqa: E402,F401,I001  (registers the demos)
+from . import playground, backprop, cnn, rnn  # noqa: E402,F401,I001  (registers the demos, in the page's order)
 from .backprop import WEIGHTS, BackpropResult  # noqa: E402,F401
 from .cnn import CnnResult, to_digit  # noqa: E402,F401
 from .rnn import RnnResult  # noqa: E402,F401

@@ -32,6 +32,7 @@ NET = ModelSpec(
     description=N_("Two inputs, two hidden and two output sigmoid units, squared error: small enough that every "
                    "number of a learning step fits on the screen. Gradients by the chain rule, written out, then "
                    "checked against torch autograd in float64."),
+    needs={"build": "in-page"},  # see ModelSpec.needs
 )
 
 
@@ -158,4 +159,5 @@ BACKPROP = register(Demo(
             Param("steps", int, 0, N_("more steps after the first, to watch the error fall"), min=0, max=MAX_STEPS)),
     example=lambda: (None, {}),
     responsible=Card(N_("One worked example, six numbers."), SYNTHETIC_TEACHING, TEACHING_ONLY, "work"),
+    label=N_(":material/function: Backpropagation"), shows="Largest difference",
 ))

@@ -301,4 +301,5 @@ CNN = register(Demo(
         N_("5,000 MNIST digits written by US Census employees and high-school students."),
         N_("Digits written in other styles, letters, and anything not a single centred digit."),
         N_("Reading cheques or forms for real."), "work"),
+    label=N_(":material/grid_on: Convolutional networks"), shows="The CNN reads",
 ))

@@ -286,6 +286,7 @@ NET = ModelSpec(
     description=N_("A small fully connected network (2 inputs, your hidden layers, 1 sigmoid output) written in "
                    "NumPy with backpropagation by hand and Adam, trained live on generated points; logistic "
                    "regression on the same points is the baseline."),
+    needs={"build": "in-page"},  # see ModelSpec.needs
 )
 
 
@@ -384,4 +385,5 @@ PLAYGROUND = register(Demo(
             Param("seed", int, 0, N_("seed of the points and the first weights"), min=0, max=10_000)),
     example=lambda: (None, {"dataset": "circles", "steps": 300}),
     responsible=Card(N_("Points generated on the page."), SYNTHETIC_TEACHING, TEACHING_ONLY, "work"),
+    label=N_(":material/scatter_plot: Playground"), shows="Test accuracy",
 ))

@@ -233,4 +233,5 @@ RNN = register(Demo(
                   max=2008),),
     example=lambda: (None, {"start": 1997}),
     responsible=Card(N_("Yearly sunspot numbers, 1720-2008."), SYNTHETIC_TEACHING, TEACHING_ONLY, "work"),
+    label=N_(":material/timeline: Recurrent networks"), shows="the baseline wins",
 ))

@@ -35,7 +35,9 @@ class ModelSpec:
     task: str = ""             # transformers pipeline task, where one applies
     homepage: str = ""
     description: str = ""
-    needs: dict[str, Any] = field(default_factory=dict)  # labels, preprocessing, ...
+    # labels, preprocessing, ...; for a trained model, "build": "per-call" (trained on each request), "in-page" (trained
+    # live in the page) or "long" (minutes: built ahead by `python -m domains train`); absent: built once, cached on disk
+    needs: dict[str, Any] = field(default_factory=dict)
     languages: str = ""        # the languages a text or speech model reads, as a user would say it ("English")
     scripts: tuple[str, ...] = ()  # Unicode scripts of its input text (("LATIN",)); empty: any or not text
     text_args: dict[str, Any] = field(default_factory=dict)  # fills {placeholders} in description and languages
@@ -126,6 +128,28 @@ class Param:
         return value
 
 
+# Result shapes the gallery draws with no page code (pages/_ui.known_section), and what a result of each holds:
+SHAPES = {
+    "labels": "labels: a list of items with .label and .score, best first (an image or a text in)",
+    "spans": "text: the text read; spans (or entities): items with .start, .end (characters) and .label",
+    "prediction": "prediction: the answer; probability: its probability or None; evaluation: the record or None",
+    "transcript": "text: what was heard; segments: items with .start, .end (seconds) and .text",
+}
+HUB = "hub"  # the page section that gathers a page's hub-only demos (a task picker, then the demo)
+HUB_LABEL = N_(":material/cloud: Hub-only tasks")
+
+
+@dataclass(frozen=True)
+class View:
+    """A page section with no demo behind it (a viewer, a map): in the page's selector, on the home page's card, and
+    in the browser walk, declared with its domain."""
+
+    section: str     # ?demo=<section>; the page draws it in a container keyed "<section>_result"
+    label: str       # its name in the page's selector, with its icon (":material/radiology: Medical images")
+    name: str        # its name on the home page's card ("Medical image viewer")
+    shows: str = ""  # words it shows when opened: what the browser walk waits for
+
+
 @dataclass(frozen=True)
 class Domain:
     id: str
@@ -133,9 +157,16 @@ class Domain:
     icon: str
     section: str
     blurb: str
-    page: str        # path of its page file, relative to the repo root: pages/<id>.py
+    # its page file, relative to the repo root (pages/<id>.py); "" for a domain whose demos are all of shapes the
+    # gallery draws (SHAPES): the router builds its page from the registry
+    page: str = ""
     order: int = 100  # place in the navigation and on the home page
-    extras: tuple[str, ...] = ()  # what the page offers besides its demos (a viewer, a map), for its card
+    views: tuple[View, ...] = ()  # what the page offers besides its demos (a viewer, a map)
+
+    @property
+    def extras(self) -> tuple[str, ...]:
+        """The views' names, for the home page's card."""
+        return tuple(v.name for v in self.views)
 
 
 @dataclass(frozen=True)
@@ -157,6 +188,19 @@ class Demo:
     # What its model learned from, who it works worse for, what not to use it for (core.responsible.Card); every demo
     # of the gallery has one (a test checks), a demo declared elsewhere may go without.
     responsible: Card | None = None
+    # Where its page shows it: the section (?demo=<section>; default the id's last part, or "hub" for a demo with no
+    # offline model), its name in the page's selector with its icon (or, for a hub-only demo, in the task picker),
+    # and words its result shows for the bundled example (what the browser walk waits for, in "<section>_result").
+    section: str = ""
+    label: str = ""
+    shows: str = ""
+    # The shape of its result (a key of SHAPES): the page draws it with no code of its own. "": its page has a
+    # section written for it.
+    shape: str = ""
+
+    @property
+    def page_section(self) -> str:
+        return self.section or (HUB if self.online_only else self.id.split(".", 1)[1])
 
     @property
     def online_only(self) -> bool:
@@ -241,6 +285,10 @@ def register(demo: Demo) -> Demo:
         raise ValueError(f"demo {demo.id} must start with its domain's id ({demo.domain}.)")
     if not demo.models:
         raise ValueError(f"demo {demo.id} has no model")
+    if demo.shape and demo.shape not in SHAPES:
+        raise ValueError(f"demo {demo.id}: unknown shape {demo.shape!r} (known: {', '.join(SHAPES)})")
+    if not demo.shape and not _DOMAINS[demo.domain].page:
+        raise ValueError(f"demo {demo.id}: its domain has no page file, so it needs a shape the gallery draws")
     _DEMOS[demo.id] = demo
     for alias in demo.aliases:
         _ALIASES[alias] = demo.id
@@ -276,6 +324,25 @@ def domains() -> list[Domain]:
 def demos(domain: str | None = None) -> list[Demo]:
     _discover()  # by domain (the order discovery imports them, whichever imports another first), then as declared
     return sorted((d for d in _DEMOS.values() if domain is None or d.domain == domain), key=lambda d: d.domain)
+
+
+def sections(domain_id: str) -> dict[str, str]:
+    """The page's sections, in order, section id -> label (untranslated): its demos as declared, then its views,
+    then one "hub" section when it has hub-only demos. A demo shown inside another's section declares that section
+    and no label."""
+    out: dict[str, str] = {}
+    hub = False
+    for d in demos(domain_id):
+        hub |= d.page_section == HUB
+        if d.page_section != HUB and d.page_section not in out and d.label:
+            out[d.page_section] = d.label
+    out |= {v.section: v.label for v in _DOMAINS[domain_id].views}
+    return out | ({HUB: HUB_LABEL} if hub else {})
+
+
+def hub_tasks(domain_id: str) -> dict[str, str]:
+    """The page's hub-only demos, demo id -> label (untranslated), for its task picker."""
+    return {d.id: d.label or d.title for d in demos(domain_id) if d.page_section == HUB}
 
 
 def get(demo_id: str) -> Demo:

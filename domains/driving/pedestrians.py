@@ -226,4 +226,5 @@ PEDESTRIANS = register(Demo(
         (MEDIAPIPE_BODY.data, N_("Moving regions come from a classical background model, not learning.")),
         N_("Still people, people behind others, darkness, crowds, and a moving camera."),
         N_("Safety decisions for vehicles or surveillance of people in the street."), "privacy"),
+    label=N_(":material/directions_walk: People in a street video"), shows="people (a body found)",
 ))

@@ -225,6 +225,7 @@ DQN_SPEC = ModelSpec(
                    "one with the best return on validation seeds 500-519 drives, and every policy is scored on test "
                    "seeds 1000-1049."),
     text_args={"steps": STEPS, "ckpts": ", ".join(f"{c:,}" for c in CHECKPOINTS)},
+    needs={"build": "long"},  # see ModelSpec.needs
 )
 
 
@@ -323,4 +324,5 @@ POLICY = register(Demo(
         N_("Its own practice in highway-env, a simple 2-D motorway simulator."),
         N_("Anything real: no pedestrians, weather, junctions or sensors; it still collides in some test runs."),
         N_("Controlling any real vehicle."), "work"),
+    label=N_(":material/directions_car: A driver learned in a simulator"), shows="Above: the learned driver",
 ))

@@ -270,4 +270,5 @@ FORECAST = register(Demo(
         N_("Half-hourly electricity demand of Victoria, Australia, in 2014, with temperature."),
         N_("Other grids, holidays and heat waves beyond 2014's range."),
         N_("Running a grid without an operator's own forecasts."), "work"),
+    label=N_(":material/bolt: Tomorrow's demand"), shows="demand by half-hour",
 ))

@@ -167,4 +167,5 @@ UNUSUAL = register(Demo(
         N_("Weekday load shapes of Victoria, Australia, in 2014."),
         N_("Other grids; an unusual day is not necessarily a fault."),
         N_("Inferring what individual households do (smart-meter data is personal data)."), "privacy"),
+    section="unusual", label=N_(":material/event_busy: Unusual days"), shows="were public holidays",
 ))

@@ -279,4 +279,5 @@ FAIRNESS = register(Demo(
             Param("applicant", int, 0, N_("a test applicant's number, to explain their decision"))),
     example=lambda: (None, {"grouping": "age", "applicant": 0}),
     responsible=CREDIT_CARD,
+    label=N_(":material/balance: Who gets the loan"), shows="Three lessons",
 ))

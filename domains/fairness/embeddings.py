@@ -232,4 +232,5 @@ EMBEDDING_BIAS = register(Demo(
     example=lambda: (None, {"test": "career_family", "method": "templates"}),
     responsible=Card(MINILM_DATA, MINILM_WEAKER,
                                 N_("Certifying a model as unbiased because one test passed."), "fairness"),
+    label=N_(":material/join_inner: Bias in word meanings"), shows="Occupations on a he–she axis",
 ))

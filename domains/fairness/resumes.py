@@ -169,4 +169,5 @@ RESUMES = register(Demo(
         N_("4,870 fictitious CVs sent to job adverts in Boston and Chicago in 2001-2002, and the callbacks."),
         N_("The study's two cities and its time; it labels names by how they sound, not by anyone's identity."),
         N_("Screening real applicants: a model trained on past callbacks repeats their bias."), "fairness"),
+    label=N_(":material/badge: Same CV, different name"), shows="A screening model trained on these callbacks",
 ))

@@ -673,6 +673,7 @@ FORECAST = register(Demo(
         N_("Daily closes of the S&P 500 (1950-2018) or the Dow Jones Industrial Average, 15 years at a time."),
         N_("Crashes and regime changes it has not seen; no model here beats a naive forecast reliably."),
         N_("Investment decisions. This is not financial advice."), "work"),
+    label=N_(":material/show_chart: Forecast"), shows="Held-out years",
 ))
 CREDIT = register(Demo(
     id="finance.credit", domain="finance", task="tabular-classification", title=N_("Credit risk"),
@@ -681,6 +682,7 @@ CREDIT = register(Demo(
     params=(Param("applicant", str, "", N_("JSON object of applicant fields; missing ones take typical values")),),
     example=lambda: (None, {"applicant": {"Age": 30, "Income": 100}}),
     responsible=CREDIT_CARD,
+    label=N_(":material/credit_score: Credit risk"), shows="P(default)",
 ))
 HEADLINE = register(Demo(
     id="finance.headline", domain="finance", task="text-classification", title=N_("Headline sentiment"),
@@ -692,6 +694,7 @@ HEADLINE = register(Demo(
                     "experts.")),
         N_("Headlines outside finance, irony, and other languages."),
         N_("Trading on its output. This is not financial advice."), "work"),
+    label=N_(":material/newspaper: Headline sentiment"), shows="positive",
 ))
 FINBERT_DEMO = register(Demo(
     id="finance.finbert", domain="finance", task="text-classification", title=N_("Headline sentiment (FinBERT)"),
@@ -702,4 +705,5 @@ FINBERT_DEMO = register(Demo(
         N_("FinBERT: BERT further trained on financial news, fine-tuned on Financial PhraseBank."),
         N_("Text outside finance, and other languages."),
         N_("Trading on its output. This is not financial advice."), "work"),
+    section="headline",
 ))

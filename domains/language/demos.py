@@ -383,6 +383,7 @@ NER = register(Demo(
         N_("spaCy's small English model: OntoNotes 5 (news, broadcast, web and telephone text, mostly American)."),
         N_("Names from outside the English-speaking world are missed more often (the Privacy page shows some)."),
         N_("Collecting people's names from text without a lawful reason."), "privacy"),
+    label=N_(":material/label: Entities"), shows="11 entities",
 ))
 SEARCH = register(Demo(
     id="language.search", aliases=("nlp.search",), domain="language", task="feature-extraction", title=N_("Semantic search"),
@@ -395,6 +396,7 @@ SEARCH = register(Demo(
     responsible=Card(MINILM_DATA, MINILM_WEAKER,
                             N_("Ranking people (CVs, tenants) by similarity to a description without human review."),
                             "fairness"),
+    label=N_(":material/search: Semantic search"), shows="Best match",
 ))
 ZERO_SHOT = register(Demo(
     id="language.zero_shot", aliases=("nlp.zero_shot",), domain="language", task="zero-shot-classification", title=N_("Zero-shot labels"),
@@ -403,6 +405,7 @@ ZERO_SHOT = register(Demo(
     params=(Param("labels", str, DEFAULT_TOPICS, N_("one per line, 'name: description'")),),
     example=lambda: ("The striker was sent off after a late tackle.", {}),
     responsible=Card(MINILM_DATA, MINILM_WEAKER, N_("Deciding about people from how their text reads."), "fairness"),
+    label=N_(":material/sell: Zero-shot labels"), shows="sports",
 ))
 SUMMARIZE = register(Demo(
     id="language.summarize", aliases=("nlp.summarize",), domain="language", task="summarization", title=N_("Extractive summary"),
@@ -414,6 +417,7 @@ SUMMARIZE = register(Demo(
     responsible=Card(MINILM_DATA, MINILM_WEAKER,
                                N_("A summary that replaces reading the document where details matter (contracts, "
                                   "medical notes)."), "fairness"),
+    label=N_(":material/short_text: Summary"), shows="Summary: 3 of",
 ))
 
 
@@ -531,7 +535,14 @@ _HUB_CARDS = {  # the responsible-use cards of the hub-only demos above
         N_("Anything presented as fact or as written by a person; impersonation; content about real people."),
         "fairness"),
 }
+_HUB_LABELS = {  # their names in the page's task picker
+    "language.abstractive": N_("Abstractive summary"),
+    "language.generate": N_("Text generation"),
+    "language.nli_zero_shot": N_("Zero-shot (NLI)"),
+    "language.qa": N_("Question answering"),
+    "language.sentiment": N_("Sentiment"),
+}
 for _id, _task, _title, _summary, _fn, _spec, _instead, _params in _HUB_TASKS:
     register(Demo(id=_id, aliases=(_id.replace("language.", "nlp."),), domain="language", task=_task, title=_title, summary=_summary, input_kind="text", fn=_fn,
                   models=(_spec,), hub_adapter=_spec.adapter, params=_params, offline_instead=_instead,
-                  responsible=_HUB_CARDS[_id]))
+                  responsible=_HUB_CARDS[_id], label=_HUB_LABELS[_id]))

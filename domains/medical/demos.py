@@ -124,6 +124,7 @@ SKIN = register(Demo(
         N_("Dark skin (few examples in training), phone photos instead of dermatoscope images, and diagnoses outside "
            "its seven."),
         N_("Diagnosis. See a doctor about any skin change; this is a demonstration, not a medical device."), "fairness"),
+    label=N_(":material/dermatology: Skin lesion"), shows="accuracy 82.5%",
 ))
 
 
@@ -343,6 +344,7 @@ BREAST_CANCER = register(Demo(
         N_("The Wisconsin table: 569 fine-needle aspirates measured at one US hospital around 1995."),
         N_("Other hospitals, other imaging and measuring methods, and other populations."),
         N_("Diagnosis or treatment decisions: this is a demonstration, not a medical device."), "fairness"),
+    section="tabular", label=N_(":material/table_chart: Diagnosis from measurements"), shows="P(malignant)",
 ))
 
 

@@ -211,4 +211,5 @@ DP = register(Demo(
     example=lambda: (None, {"epsilon": 4.0}),
     responsible=Card(CREDIT_CARD.data, CREDIT_CARD.weaker,
                        N_("A privacy guarantee for other data or settings than the epsilon shown."), "privacy"),
+    label=N_(":material/lock: Differential privacy"), shows="attack AUC",
 ))

@@ -149,4 +149,5 @@ FACES = register(Demo(
         N_("Google's BlazeFace training photos."),
         N_("Small, turned or covered faces; tattoos, name tags, voices and EXIF are not faces and stay."),
         N_("Publishing photos of people who did not agree, on the strength of blurred faces alone."), "privacy"),
+    label=N_(":material/face: Faces in photos"), shows="faces found after",
 ))

@@ -236,4 +236,5 @@ PII = register(Demo(
         N_("Names from outside the English-speaking world, addresses, and text in other languages: measured on this "
            "page, it misses some."),
         N_("Treating its output as proof that a text is anonymous: check what it missed before publishing."), "privacy"),
+    label=N_(":material/badge: Personal data in text"), shows="Shared instead",
 ))

@@ -2,14 +2,14 @@
 on each user's latest ratings against a popularity baseline; recommendations for ratings typed in the
 page, with a reason each; "more like this" from MiniLM embeddings of title and genres."""
 from ..core.i18n import N_
-from ..core.registry import Domain, register_domain
+from ..core.registry import Domain, View, register_domain
 
 register_domain(Domain(
     id="recommendation", title=N_("Recommendation"), icon=":material/movie:", section=N_("Everyday life"),
     blurb=N_("Rate a few films and get suggestions from a model trained here on 100,000 MovieLens ratings, each "
              "with a reason, and measured against simply recommending what is popular."),
     page="pages/recommendation.py",
-    extras=(N_("Film map"),),
+    views=(View("map", N_(":material/scatter_plot: The film map"), N_("Film map"), shows="The film map"),),
     order=70,
 ))
 

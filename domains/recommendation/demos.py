@@ -356,6 +356,7 @@ RECOMMEND = register(Demo(
         N_("MovieLens ml-latest-small: 100,000 ratings by 610 users of one US film site."),
         N_("New users and rarely rated films: it favours what is already popular."),
         N_("Choosing what people may see (news, jobs, housing) without a way to see why or to opt out."), "fairness"),
+    label=N_(":material/star: Recommend"), shows="films for you",
 ))
 SIMILAR = register(Demo(
     id="recommendation.similar", domain="recommendation", task="feature-extraction", title=N_("More like this"),
@@ -364,4 +365,5 @@ SIMILAR = register(Demo(
     example=lambda: ("Toy Story (1995)", {}),
     responsible=Card(MINILM_DATA, MINILM_WEAKER,
                                    N_("Inferring a person's traits from what they watch."), "privacy"),
+    label=N_(":material/movie_filter: More like this"), shows="More like",
 ))

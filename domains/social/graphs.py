@@ -169,6 +169,7 @@ GCN_SPEC = ModelSpec(
                    "project from the labelled members for {epochs} epochs each time you ask, {seeds} seeds averaged; "
                    "label propagation (networkx) answers the same question."),
     text_args={"epochs": GCN_EPOCHS, "seeds": SEEDS},
+    needs={"build": "per-call"},  # see ModelSpec.needs
 )
 GAE_SPEC = ModelSpec(
     id="graph-autoencoder", name=N_("Graph autoencoder (trained here)"), source="trained", adapter="pyg_graphs",
@@ -177,6 +178,7 @@ GAE_SPEC = ModelSpec(
     description=N_("A two-layer GCN encoder (32 then 16 units) with an inner-product decoder (Kipf and Welling, "
                    "2016), trained by this project for {epochs} epochs on each split's visible friendships."),
     text_args={"epochs": GAE_EPOCHS},
+    needs={"build": "per-call"},  # see ModelSpec.needs
 )
 
 
@@ -329,6 +331,7 @@ COMMUNITIES = register(Demo(
            "from the members you label."),
         N_("Large or changing networks, and groups that are not visible in who knows whom."),
         N_("Inferring real people's affiliations, beliefs or orientation from their contacts."), "privacy"),
+    label=N_(":material/groups: Who sides with whom"), shows="Stars: the labelled members",
 ))
 
 
@@ -467,4 +470,5 @@ LINKS = register(Demo(
         N_("The friendships of the same small public networks."),
         N_("Large networks and new members with few links."),
         N_("Revealing or suggesting contacts people have not chosen to share."), "privacy"),
+    label=N_(":material/person_add: Who should befriend whom"), shows="friends here",
 ))

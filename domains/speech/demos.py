@@ -654,6 +654,7 @@ TRANSCRIBE = register(Demo(
             Param("vad_gate", bool, True, N_("no text when voice activity detection finds no speech"))),
     example=lambda: (examples.clip("gallery"), {}),
     responsible=WHISPER_CARD,
+    label=N_(":material/mic: Recognise"), shows="this computer without a network",
 ))
 SYNTHESIZE = register(Demo(
     id="speech.synthesize", domain="speech", task="text-to-speech", title=N_("Speech synthesis"),
@@ -667,6 +668,7 @@ SYNTHESIZE = register(Demo(
         N_("Piper's 'joe' voice: hours of one US English speaker reading prompts."),
         N_("Names and words from other languages, numbers and abbreviations it has not seen."),
         N_("Passing a synthetic voice off as a real person's, or any deception."), "privacy"),
+    label=N_(":material/record_voice_over: Speak"), shows="s of speech",
 ))
 VAD = register(Demo(
     id="speech.vad", domain="speech", task="voice-activity-detection", title=N_("Voice activity"),
@@ -677,6 +679,7 @@ VAD = register(Demo(
         N_("Silero VAD: recordings of speech and noise in many languages."),
         N_("Singing, speech over loud music, very quiet or distant voices."),
         N_("Recording or monitoring people without their consent."), "privacy"),
+    label=N_(":material/graphic_eq: Voice activity"), shows="speech segment",
 ))
 SPEAKER = register(Demo(
     id="speech.speaker", domain="speech", task="speaker-verification", title=N_("Same speaker?"),
@@ -689,6 +692,7 @@ SPEAKER = register(Demo(
         N_("Resemblyzer's GE2E encoder: LibriSpeech, VoxCeleb 1 and 2 (thousands of mostly English-speaking voices)."),
         N_("Voices unlike its training voices, children, short or noisy clips; a synthetic voice can fool it."),
         N_("Security checks or identifying people from recordings: a voice is personal data."), "privacy"),
+    label=N_(":material/fingerprint: Same speaker?"), shows="Same speaker",
 ))
 ROUNDTRIP = register(Demo(
     id="speech.roundtrip", domain="speech", task="text-to-speech", title=N_("Round trip: speak, then listen"),
@@ -698,6 +702,7 @@ ROUNDTRIP = register(Demo(
                   min=0.0, max=1.5),),
     example=lambda: ("Deep learning turns speech into text on this laptop.", {}),
     responsible=WHISPER_CARD,
+    label=N_(":material/sync: Round trip"), shows="Word error rate",
 ))
 
 

@@ -285,6 +285,7 @@ TRANSLATE = register(Demo(
             Param("tgt", str, "pt", N_("target language code"), choices=tuple(LANGS))),
     example=lambda: (EXAMPLE, {"src": "en", "tgt": "pt"}),
     responsible=TRANSLATION_CARD,
+    label=N_(":material/translate: Translate"), shows="febre",
 ))
 COMPARE = register(Demo(
     id="translation.compare", domain="translation", task="translation", title=N_("Neural vs rule-based"),
@@ -292,4 +293,5 @@ COMPARE = register(Demo(
     input_kind="text", fn=compare, models=(BERGAMOT, APERTIUM, MINILM),
     example=lambda: (EXAMPLE, {}),
     responsible=TRANSLATION_CARD,
+    label=N_(":material/balance: Neural vs rule-based"), shows="round trip",
 ))

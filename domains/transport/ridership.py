@@ -252,4 +252,5 @@ RIDERSHIP = register(Demo(
         N_("Daily entries at Chicago 'L' stations, 2001-2016, with weather and events."),
         N_("Other cities, and days unlike the past (the pandemic changed travel after this data ends)."),
         N_("Cutting service for a neighbourhood on a forecast alone."), "fairness"),
+    label=N_(":material/train: Riders two weeks ahead"), shows="thousand riders entered",
 ))

@@ -307,6 +307,7 @@ FACES = register(Demo(
         N_("Google's BlazeFace training photos (its model card reports similar accuracy across skin tones and regions)."),
         N_("Small faces far from the camera (short-range model), faces in profile, masks and heavy shadow."),
         FACE_NOT_FOR, "privacy"),
+    label=N_(":material/face: Faces"), shows="1 face",
 ))
 FACE_MESH_DEMO = register(Demo(
     id="vision.face_mesh", domain="vision", task="face-landmarks", title=N_("Face mesh (478 points)"),
@@ -317,6 +318,7 @@ FACE_MESH_DEMO = register(Demo(
     responsible=Card(
         N_("Google's MediaPipe face photos, with 3-D face geometry fitted to them."),
         N_("Faces turned far away, covered or in poor light."), FACE_NOT_FOR, "privacy"),
+    section="mesh", label=N_(":material/blur_on: Face mesh"), shows="478 points",
 ))
 POSE_DEMO = register(Demo(
     id="vision.pose", domain="vision", task="pose-estimation", title=N_("Body pose (33 points)"),
@@ -325,6 +327,7 @@ POSE_DEMO = register(Demo(
     params=(Param("min_visibility", float, 0.5, N_("draw joints at least this visible"), min=0.0, max=1.0),),
     example=example("astronaut"),
     responsible=MEDIAPIPE_BODY,
+    label=N_(":material/accessibility_new: Body pose"), shows="33 joints",
 ))
 def _hands_example():
     from ..core import examples
@@ -341,6 +344,7 @@ HANDS_DEMO = register(Demo(
         N_("Google's MediaPipe photos of hands, real and rendered."),
         N_("Gloves, hands holding objects, several overlapping hands, poor light."),
         N_("Surveillance, or identifying people from their hands or gestures."), "privacy"),
+    label=N_(":material/back_hand: Hands"), shows="1 hand",
 ))
 SEGMENT = register(Demo(
     id="vision.segment_person", domain="vision", task="person-segmentation", title=N_("Person segmentation"),
@@ -354,4 +358,5 @@ SEGMENT = register(Demo(
         N_("Google's MediaPipe selfie and video-call images."),
         N_("People far from the camera, several people, and unusual clothing or hair against a similar background."),
         N_("Hiding or inventing what was in a photo in evidence, news or documents."), "privacy"),
+    section="segment", label=N_(":material/background_replace: Background"), shows="Person:",
 ))

@@ -275,6 +275,7 @@ CLASSIFY = register(Demo(
     hub_adapter="hf_image_classification",
     example=example("coffee"),
     responsible=IMAGENET_CARD,
+    label=N_(":material/category: Classify"), shows="espresso",
 ))
 EXPLAIN = register(Demo(
     id="vision.explain", domain="vision", task="image-classification", title=N_("Why that label? (occlusion map)"),
@@ -284,6 +285,7 @@ EXPLAIN = register(Demo(
     hub_adapter="hf_image_classification",
     example=example("chelsea"),
     responsible=IMAGENET_CARD,
+    label=N_(":material/lightbulb: Explain"), shows="forward passes",
 ))
 COMPARE = register(Demo(
     id="vision.compare", domain="vision", task="image-classification", title=N_("Two models side by side"),
@@ -294,4 +296,5 @@ COMPARE = register(Demo(
     hub_adapter="hf_image_classification",
     example=example("chelsea"),
     responsible=IMAGENET_CARD,
+    label=N_(":material/compare: Compare"), shows="They",
 ))

@@ -186,6 +186,7 @@ DETECT = register(Demo(
         N_("Objects outside the 80 kinds, small or crowded objects, scenes unlike Western everyday photos."),
         N_("Counting or tracking people for surveillance; safety decisions (vehicles, machines) without a tested system."),
         "privacy"),
+    label=N_("Objects"),
 ))
 SEGMENT = register(Demo(
     id="vision.semantic_segment", domain="vision", task="image-segmentation", title=N_("Scene segmentation"),
@@ -197,6 +198,7 @@ SEGMENT = register(Demo(
         N_("ADE20K: 20,000 scene photos labelled in 150 classes."),
         N_("Scenes and objects outside the 150 classes; aerial, medical or industrial images."),
         N_("Safety decisions about where it is safe to walk or drive."), "privacy"),
+    label=N_("Scene segmentation"),
 ))
 DEPTH_DEMO = register(Demo(
     id="vision.depth", domain="vision", task="depth-estimation", title=N_("Depth from one photo"),
@@ -208,6 +210,7 @@ DEPTH_DEMO = register(Demo(
         N_("Depth Anything V2: synthetic rendered scenes, then 62 million real photos labelled by a larger model."),
         N_("Glass, mirrors, water and the sky; it gives relative depth, not metres."),
         N_("Measuring distances for safety: it does not know the scale."), "privacy"),
+    label=N_("Depth"),
 ))
 ZERO_SHOT = register(Demo(
     id="vision.zero_shot", domain="vision", task="zero-shot-image-classification", title=N_("Zero-shot labels (CLIP)"),
@@ -221,6 +224,7 @@ ZERO_SHOT = register(Demo(
         N_("Its own model card reports that it puts photos of people into crime-related and non-human classes at "
            "different rates by race and gender."),
         N_("Classifying people by race, gender, character or criminality, whatever labels are typed."), "fairness"),
+    label=N_("Zero-shot (CLIP)"),
 ))
 CAPTION = register(Demo(
     id="vision.caption", domain="vision", task="image-text-to-text", title=N_("Captioning"),
@@ -234,4 +238,5 @@ CAPTION = register(Demo(
         N_("Unusual scenes; it guesses gender and roles from appearance and can describe what is not there."),
         N_("Alt text for public content without review; describing people's identity, gender or ethnicity."),
         "fairness"),
+    label=N_("Captioning"),
 ))

@@ -95,4 +95,5 @@ OCR = register(Demo(
         N_("Handwriting, curved or rotated lines, small or blurred print, and other scripts."),
         N_("Reading other people's documents without their consent; a legally binding transcript without checking."),
         "privacy"),
+    label=N_(":material/text_fields: Read text"), shows="火车站",
 ))

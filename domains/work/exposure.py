@@ -271,4 +271,5 @@ EXPOSURE = register(Demo(
         (MINILM_DATA, N_("The occupations: O*NET 29.2 descriptions and BLS OEWS May 2025 figures.")),
         N_("Jobs whose official description is out of date; the score knows nothing about cost, law or demand."),
         N_("Forecasting job losses, or decisions about a person's job. It is text similarity."), "work"),
+    label=N_(":material/work: Which jobs read like deep learning"), shows="By occupation group",
 ))

@@ -56,6 +56,7 @@ SPEC = ModelSpec(
     homepage="https://www.bls.gov/ces/",
     description=N_("Holt's linear trend (additive, statsmodels) fitted per sector on the January employment of the "
                    "years before the chosen start, in a few milliseconds per request, and extended to the end year."),
+    needs={"build": "per-call"},  # see ModelSpec.needs
 )
 
 
@@ -151,4 +152,5 @@ SECTORS_DEMO = register(Demo(
         N_("BLS Current Employment Statistics, 1940-2019."),
         N_("Years after 2019: the series ends before the pandemic and before deep learning's spread."),
         N_("Forecasting employment: the trend is a direction, not a forecast."), "work"),
+    label=N_(":material/timeline: Jobs by sector since 1940"), shows="Dotted: where the trend",
 ))

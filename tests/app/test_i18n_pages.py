@@ -10,31 +10,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import domains
-from domains.core import i18n
+from domains.core import i18n, registry
 from test_pages import ROOT, TIMEOUT, errors
 
-SECTIONS = {
-    "vision": ["classify", "explain", "compare", "ocr", "faces", "mesh", "pose", "hands", "segment", "hub"],
-    "medical": ["skin", "images", "tabular"],
-    "translation": ["translate", "compare"],
-    "language": ["ner", "search", "zero_shot", "summarize", "hub"],
-    "speech": ["transcribe", "synthesize", "vad", "speaker", "roundtrip"],
-    "recommendation": ["recommend", "similar", "map"],
-    "finance": ["forecast", "credit", "headline"],
-    "smart_home": [None],
-    "concepts": ["playground", "backprop", "cnn", "rnn"],
-    "manufacturing": ["spectra", "concrete"],
-    "energy": ["forecast", "unusual"],
-    "agriculture": ["leaf", "map", "rice"],
-    "transport": ["ridership"],
-    "logistics": ["delivery", "delays"],
-    "driving": ["policy", "pedestrians"],
-    "biology": ["antibody", "dna"],
-    "social": ["communities", "links"],
-    "privacy": ["pii", "faces", "dp"],
-    "fairness": ["credit", "embeddings", "resumes"],
-    "work": ["exposure", "sectors"],
-}
+# every page's sections, as its demos and views declare them (a page of one demo has no selector: None)
+SECTIONS = {d.id: list(registry.sections(d.id)) or [None] for d in domains.domains()}
 # Under CI the first section of each page (the catalog test checks every message has a Chinese text);
 # GALLERY_FULL_WALK=1, the default off CI, walks every section, as the browser walk does.
 FULL_WALK = os.environ.get("GALLERY_FULL_WALK", "0" if os.environ.get("CI") else "1") == "1"

@@ -19,19 +19,19 @@ pytestmark = pytest.mark.browser
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 # (file name, page and section, what the page shows once its result is in)
 README = [("home", "", "[data-testid=stMain] h1"),
-          ("vision", "vision?demo=classify", ".st-key-cls_result h3"),
+          ("vision", "vision?demo=classify", ".st-key-classify_result h3"),
           ("vision-ocr", "vision?demo=ocr", ".st-key-ocr_result"),
           ("medical-tabular", "medical?demo=tabular", "[data-testid=stMain] h3"),
-          ("translation-compare", "translation?demo=compare", ".st-key-cmpt_result"),
+          ("translation-compare", "translation?demo=compare", ".st-key-compare_result"),
           ("language-ner", "language?demo=ner", ".st-key-ner_result"),
           ("speech-vad", "speech?demo=vad", ".st-key-vad_result"),
-          ("recommendation-recommend", "recommendation?demo=recommend", ".st-key-rec_result"),
-          ("finance-forecast", "finance?demo=forecast", ".st-key-fc_result"),
+          ("recommendation-recommend", "recommendation?demo=recommend", ".st-key-recommend_result"),
+          ("finance-forecast", "finance?demo=forecast", ".st-key-forecast_result"),
           ("concepts-cnn", "concepts?demo=cnn", ".st-key-cnn_result"),
-          ("manufacturing-concrete", "manufacturing?demo=concrete", ".st-key-mix_result"),
-          ("logistics-delivery", "logistics?demo=delivery", ".st-key-dl_result"),
-          ("fairness-credit", "fairness?demo=credit", ".st-key-fair_result"),
-          ("energy-unusual", "energy?demo=unusual", ".st-key-ud_result")]
+          ("manufacturing-concrete", "manufacturing?demo=concrete", ".st-key-concrete_result"),
+          ("logistics-delivery", "logistics?demo=delivery", ".st-key-delivery_result"),
+          ("fairness-credit", "fairness?demo=credit", ".st-key-credit_result"),
+          ("energy-unusual", "energy?demo=unusual", ".st-key-unusual_result")]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

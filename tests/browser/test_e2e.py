@@ -10,7 +10,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from skips import need
@@ -33,11 +35,18 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def server():
     need(Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    with streamlit_server({"GALLERY_OPERATOR_TOKEN": OPERATOR_TOKEN}) as url:
+        yield url
+
+
+@contextmanager
+def streamlit_server(env: dict[str, str]) -> Iterator[str]:
+    """`streamlit run streamlit_app.py` on a free local port with `env` added; its URL once it answers."""
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
                              "--server.address", "127.0.0.1", "--server.headless", "true"],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env={**os.environ, "GALLERY_OPERATOR_TOKEN": OPERATOR_TOKEN})
+                            env={**os.environ, **env})
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -49,12 +58,14 @@ def server():
     else:
         proc.kill()
         pytest.fail("streamlit did not start:\n" + proc.stdout.read())
-    yield url
-    proc.terminate()
     try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +119,7 @@ def seen(locator, what: str, timeout_s: float = 90) -> None:
 
 
 def result_heading(pg):
-    return pg.locator(".st-key-cls_result h3").first
+    return pg.locator(".st-key-classify_result h3").first
 
 
 def test_direct_visit_to_a_page_keeps_the_router(server, page):
@@ -134,7 +145,7 @@ def test_home_to_vision_example_to_labels(server, page):
     assert heading.inner_text().startswith("espresso")
     page.get_by_role("button", name="Cat", exact=True).click()
     page.wait_for_function(
-        "() => [...document.querySelectorAll('.st-key-cls_result h3')].some(h => /cat|tabby/i.test(h.innerText))")
+        "() => [...document.querySelectorAll('.st-key-classify_result h3')].some(h => /cat|tabby/i.test(h.innerText))")
     seen(page.locator("[data-testid=stSidebar]").get_by_text("Models in memory"), "the sidebar's model panel")
     shot(page, "vision.png")
 
@@ -208,9 +219,9 @@ def cut_off(pg) -> list[str]:
 
 # result tables whose cells held long names or reasons that an interactive grid cut off
 WHOLE = [("medical?demo=skin", ".st-key-skin_result", "Actinic keratosis or intraepithelial carcinoma"),
-         ("finance?demo=credit", ".st-key-cr_result", "approved (network)"),
-         ("recommendation?demo=recommend", ".st-key-rec_result", "films for you"),
-         ("recommendation?demo=similar", ".st-key-sim_result", "More like"),
+         ("finance?demo=credit", ".st-key-credit_result", "approved (network)"),
+         ("recommendation?demo=recommend", ".st-key-recommend_result", "films for you"),
+         ("recommendation?demo=similar", ".st-key-similar_result", "More like"),
          ("vision?demo=ocr", ".st-key-ocr_result", "火车站")]
 
 
@@ -228,7 +239,7 @@ def test_smart_home_typed_command_changes_the_panel(server, page):
     page.get_by_role("button", name="Send command").wait_for()
     page.get_by_text("turn on the kitchen lights", exact=True).first.click()
     page.get_by_role("button", name="Send command").click()
-    seen(page.locator(".st-key-home_result").get_by_text("Lights on in the kitchen"), "the command's effect")
+    seen(page.locator(".st-key-command_result").get_by_text("Lights on in the kitchen"), "the command's effect")
     page.get_by_text("changed").first.wait_for()
     shot(page, "smart-home.png")
 
@@ -260,7 +271,7 @@ def test_session_report_of_three_pages_downloads_and_opens_offline(server, page,
     nav.get_by_role("link", name="Language", exact=True).click()
     page.locator(".st-key-ner_result").first.wait_for()
     nav.get_by_role("link", name="Finance", exact=True).click()
-    page.locator(".st-key-fc_result").first.wait_for()
+    page.locator(".st-key-forecast_result").first.wait_for()
     button = page.locator("[data-testid=stSidebar]").get_by_role("button", name="Download the report (3 runs)")
     with page.expect_download() as info:
         button.click()
@@ -361,8 +372,8 @@ def test_two_browsers_at_once_each_keep_their_language(server, browser):
         pb.reload()
         # wait for the words themselves: a result's container shows before all of its text (on a busy server the test
         # read the container while it held only its headline)
-        seen(pa.locator(".st-key-fc_result").get_by_text("留出年份"), "the Chinese visitor's forecast")
-        seen(pb.locator(".st-key-fc_result").get_by_text("Held-out years"), "the English visitor's forecast")
+        seen(pa.locator(".st-key-forecast_result").get_by_text("留出年份"), "the Chinese visitor's forecast")
+        seen(pb.locator(".st-key-forecast_result").get_by_text("Held-out years"), "the English visitor's forecast")
         assert not re.search(r"[\u4e00-\u9fff]", pb.locator("[data-testid=stMain]").inner_text())
     finally:
         a.close()
@@ -386,7 +397,7 @@ def test_playground_animates_while_playing_and_gives_its_verdict_on_pause(server
     """Play: the epoch counter climbs and the boundary redraws frame by frame (kept as a frame sequence in
     artifacts/); Pause: the verdict against logistic regression appears."""
     page.goto(f"{server}/concepts?demo=playground&pg_dataset=xor")
-    box = page.locator(".st-key-pg_result")
+    box = page.locator(".st-key-playground_result")
     box.wait_for()
     page.get_by_role("button", name="Play").click()
     ARTIFACTS.mkdir(exist_ok=True)
@@ -415,7 +426,7 @@ def test_a_visitor_sees_no_control_over_shared_models_and_the_operators_link_lea
         for p in (v, o):
             p.set_default_timeout(90_000)
         v.goto(server + "/vision")
-        seen(v.locator(".st-key-cls_result h3"), "the Vision result in the visitor's page")
+        seen(v.locator(".st-key-classify_result h3"), "the Vision result in the visitor's page")
         side = v.locator("[data-testid=stSidebar]")
         seen(side.get_by_text("EfficientNet-Lite0"), "the loaded model listed in the visitor's sidebar")
         assert side.locator("[class*=st-key-unload_]").count() == 0

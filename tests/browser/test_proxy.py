@@ -94,12 +94,12 @@ def test_two_visitors_on_two_replicas_each_upload_a_photo(proxy, tmp_path):
                 pg.set_default_timeout(120_000)
                 pg.on("response", lambda r, s=seen: s.append((r.status, r.url, r.headers.get("x-upstream"))))
                 pg.goto(url + "/vision?demo=classify")
-                pg.locator(".st-key-cls_result h3").first.wait_for()
+                pg.locator(".st-key-classify_result h3").first.wait_for()
                 pg.get_by_role("tab", name="Upload").click()
                 pg.locator("input[type=file]").set_input_files(str(photo))
                 pg.wait_for_function("() => [...document.querySelectorAll('[data-testid=stMain] img')]"
                                      ".some(i => i.src.includes('/media/') && i.naturalWidth > 0)")
-                pg.wait_for_function("() => [...document.querySelectorAll('.st-key-cls_result h3')]"
+                pg.wait_for_function("() => [...document.querySelectorAll('.st-key-classify_result h3')]"
                                      ".some(h => /cat|tabby/i.test(h.innerText))")
                 main = pg.locator("[data-testid=stMain]").inner_text()
                 assert "Traceback" not in main and "Something went wrong" not in main

@@ -1,64 +1,30 @@
-"""Every section of every page, by URL: (query, result container to wait for, text it must show). The browser
-walk opens them (tests/browser/test_e2e.py) and the load test's sessions browse them (benchmarks/load.py)."""
-SECTIONS = [
-    ("vision?demo=explain", ".st-key-exp_result", "forward passes"),
-    ("vision?demo=compare", ".st-key-cmp_result", "They"),
-    ("vision?demo=ocr", ".st-key-ocr_result", "火车站"),
-    ("vision?demo=faces", ".st-key-face_result", "1 face"),
-    ("vision?demo=mesh", ".st-key-mesh_result", "478 points"),
-    ("vision?demo=pose", ".st-key-pose_result", "33 joints"),
-    ("vision?demo=hands", ".st-key-hands_result", "1 hand"),
-    ("vision?demo=segment", ".st-key-seg_result", "Person:"),
-    ("vision?demo=hub&task=vision.detect", ".st-key-hub_only_vision_detect", "no hub is reachable"),
-    ("medical?demo=skin", ".st-key-skin_result", "accuracy 82.5%"),
-    ("medical?demo=images", "[data-testid=stImage]", "Hounsfield"),
-    ("medical?demo=tabular", "[data-testid=stMain] h3", "P(malignant)"),
-    ("translation?demo=translate", ".st-key-tr_result", "febre"),
-    ("translation?demo=compare", ".st-key-cmpt_result", "round trip"),
-    ("language?demo=ner", ".st-key-ner_result", "11 entities"),
-    ("language?demo=search", ".st-key-srch_result", "Best match"),
-    ("language?demo=zero_shot", ".st-key-zs_result", "sports"),
-    ("language?demo=summarize", ".st-key-sum_result", "Summary: 3 of"),
-    ("language?demo=hub&task=language.sentiment", ".st-key-hub_only_language_sentiment", "no hub is reachable"),
-    # words only the recogniser writes (the clip's script, shown under the result, has a comma there): a
-    # recogniser that heard nothing passed with the script's words
-    ("speech?demo=transcribe", ".st-key-asr_result", "this computer without a network"),
-    ("speech?demo=synthesize", ".st-key-tts_result", "s of speech"),
-    ("speech?demo=vad", ".st-key-vad_result", "speech segment"),
-    ("speech?demo=speaker", ".st-key-spk_result", "Same speaker"),
-    ("speech?demo=roundtrip", ".st-key-rt_result", "Word error rate"),
-    ("recommendation?demo=recommend", ".st-key-rec_result", "films for you"),
-    ("recommendation?demo=similar", ".st-key-sim_result", "More like"),
-    ("recommendation?demo=map", ".st-key-map_result", "The film map"),
-    ("finance?demo=forecast", ".st-key-fc_result", "Held-out years"),
-    ("finance?demo=credit", ".st-key-cr_result", "P(default)"),
-    ("finance?demo=headline", ".st-key-hl_result", "positive"),
-    ("concepts?demo=playground", ".st-key-pg_result", "Test accuracy"),
-    ("concepts?demo=backprop", ".st-key-bp_result", "Largest difference"),
-    ("concepts?demo=cnn", ".st-key-cnn_result", "The CNN reads"),
-    ("concepts?demo=rnn", ".st-key-rnn_result", "the baseline wins"),
-    ("manufacturing?demo=spectra", ".st-key-nir_result", "FAIL against"),
-    ("manufacturing?demo=concrete", ".st-key-mix_result", "MPa at 28 days"),
-    ("energy?demo=forecast", ".st-key-el_result", "demand by half-hour"),
-    ("energy?demo=unusual", ".st-key-ud_result", "were public holidays"),
-    ("agriculture?demo=leaf", ".st-key-leaf_result", "(correct)"),
-    ("agriculture?demo=map", ".st-key-map_result", "the network says"),
-    ("agriculture?demo=rice", ".st-key-rice_result", "kg of rice"),
-    ("transport?demo=ridership", ".st-key-tr_result", "thousand riders entered"),
-    ("logistics?demo=delivery", ".st-key-dl_result", "Promise"),
-    ("logistics?demo=delays", ".st-key-fd_result", "risk of leaving"),
-    ("driving?demo=policy", ".st-key-drv_result", "Above: the learned driver"),
-    ("driving?demo=pedestrians", ".st-key-ped_result", "people (a body found)"),
-    ("biology?demo=antibody", ".st-key-ab_result", "masked residues recovered"),
-    ("biology?demo=dna", ".st-key-dna_result", "200-bp window"),
-    ("social?demo=communities", ".st-key-soc_result", "Stars: the labelled members"),
-    ("social?demo=links", ".st-key-lnk_result", "friends here"),
-    ("privacy?demo=pii", ".st-key-pii_result", "Shared instead"),
-    ("privacy?demo=faces", ".st-key-fa_result", "faces found after"),
-    ("privacy?demo=dp", ".st-key-dp_result", "attack AUC"),
-    ("fairness?demo=credit", ".st-key-fair_result", "Three lessons"),
-    ("fairness?demo=embeddings", ".st-key-weat_result", "Occupations on a he–she axis"),
-    ("fairness?demo=resumes", ".st-key-cv_result", "A screening model trained on these callbacks"),
-    ("work?demo=exposure", ".st-key-work_result", "By occupation group"),
-    ("work?demo=sectors", ".st-key-sectors_result", "Dotted: where the trend"),
-]
+"""Every section of every page, by URL: (query, result container to wait for, text it must show), derived from the
+registry: each demo's page section and the words its result shows for the bundled example (`Demo.shows`), each
+page's views (`Domain.views`), and each hub-only demo's notice. The browser walk opens them
+(tests/browser/test_e2e.py) and the load test's sessions browse them (benchmarks/load.py)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+import domains  # noqa: E402
+from domains.core.registry import HUB  # noqa: E402
+
+HUB_NOTICE = "no hub is reachable"  # the hub-only notice's words, offline (pages/_ui.hub_only_notice)
+
+
+def sections() -> list[tuple[str, str, str]]:
+    out = []
+    for domain in domains.domains():
+        for demo in domains.demos(domain.id):
+            if demo.page_section == HUB:
+                out.append((f"{domain.id}?demo={HUB}&task={demo.id}", f".st-key-hub_only_{demo.id.replace('.', '_')}",
+                            HUB_NOTICE))
+            elif demo.shows:
+                out.append((f"{domain.id}?demo={demo.page_section}", f".st-key-{demo.page_section}_result", demo.shows))
+        out += [(f"{domain.id}?demo={v.section}", f".st-key-{v.section}_result", v.shows) for v in domain.views if v.shows]
+    return out
+
+
+SECTIONS = sections()

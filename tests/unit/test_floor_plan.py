@@ -20,6 +20,7 @@ from domains.core import health, registry
 from domains.core.evaluation import Evaluation
 from domains.core.loader import LOADER, Timed
 from domains.core.registry import Demo, ModelSpec
+from known_shape import write_package
 from testmedia import wav
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -132,6 +133,46 @@ def test_serving_sits_above_the_domains_and_is_not_one():
     assert "serving" not in {d.id for d in domains.domains()}
     for path in (PKG / "serving").glob("*.py"):  # it may import core and the domains package, never a page
         assert not any(n.startswith(("pages", "streamlit")) for n in _imports(path)), path.name
+
+
+def test_readme_holds_the_table_of_demos_the_registry_makes():
+    from domains.core import table
+    shown = table.in_readme((ROOT / "README.md").read_text())
+    assert shown is not None, "README lost its table markers"
+    assert shown == table.markdown(), "README's table of demos is stale: python -m domains list --markdown"
+
+
+
+
+def test_a_demo_declared_once_reaches_every_list(tmp_path):
+    """One module in a new domain package, and the demo is in the CLI's list, the health check, README's table,
+    the browser walk, the Chinese AppTest's sections and the benchmark's list of trained models, with no other
+    file touched."""
+    write_package(tmp_path)
+    code = f"""
+import json, sys
+sys.path[:0] = [{str(ROOT / "tests" / "browser")!r}, {str(ROOT / "benchmarks")!r}]
+import domains
+from domains.core import registry, table
+import walk, bench
+print(json.dumps({{
+    "list": [d.id for d in domains.demos()],
+    "check": [r["status"] for r in domains.check(["weather.tomorrow"])],
+    "table": "Rain tomorrow?: Humidity today in, rain or dry tomorrow out." in table.markdown(),
+    "walk": [w for w in walk.sections() if w[0].startswith("weather")],
+    "sections": registry.sections("weather"),
+    "bench": [s.id for s in bench.cached_trained_specs()],
+}}))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300,
+                         env={**os.environ, "PYTHONPATH": str(ROOT), "GALLERY_CACHE_DIR": str(tmp_path / "cache"),
+                              "GALLERY_EXTRA_DOMAINS": str(tmp_path)})
+    assert out.returncode == 0, out.stderr[-2000:]
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert "weather.tomorrow" in got["list"] and got["check"] == ["ok"] and got["table"]
+    assert got["walk"] == [["weather?demo=tomorrow", ".st-key-tomorrow_result", "rain"]]
+    assert got["sections"] == {"tomorrow": ":material/umbrella: Rain tomorrow"}
+    assert "humidity-rule" in got["bench"]
 
 
 def test_demo_modules_time_model_calls_through_the_loader():

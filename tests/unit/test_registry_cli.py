@@ -150,3 +150,21 @@ def test_importing_the_app_loads_no_torch():
                          env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert out.returncode == 0, out.stderr
     assert "HEAVY []" in out.stdout
+
+
+def test_readmes_example_demo_runs_as_written():
+    """README's "How to add a demo" module, as printed, in the finance domain: its section joins the page, and its
+    bundled example gives the words it declares the page shows."""
+    text = (ROOT / "README.md").read_text()
+    code = text.split("# domains/finance/topic.py\n", 1)[1].split("```", 1)[0]
+    probe = code + """
+import domains
+from domains.core import registry
+r = domains.run("finance.topic", "Bitcoin falls again as crypto exchanges close")
+shown = domains.run("finance.topic", TOPIC.example()[0])
+print(r.labels[0].label, shown.labels[0].label == TOPIC.shows, "topic" in registry.sections("finance"))
+"""
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=300,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["crypto", "True", "True"]
