@@ -20,9 +20,9 @@ from typing import Any
 from .core import registry
 from .core.errors import GalleryError, InputError, ModelUnavailable, UnknownDemo
 from .core.evaluation import Evaluation
-from .core.registry import demos, domains, get
+from .core.registry import demos, domains, get, local_run
 from .core.report import Run
-from .core.i18n import _, join
+from .core.i18n import _
 from .core.i18n import language as _in_language  # not `language`: that name is the language domain
 
 __all__ = ["run", "to_dict", "check", "report", "record", "demos", "domains", "get", "Run", "Evaluation",
@@ -84,24 +84,6 @@ def _run(demo_id: str, input: Any = None, *, model: str | None = None, progress=
     if remote.enabled(demo):  # GALLERY_SERVE_URL: the model server runs it (its own errors come back whole)
         return remote.run(demo, input, model=model, params=kwargs, progress=progress)
     return local_run(demo, input, model=model, progress=progress, **kwargs)
-
-
-def local_run(demo, input: Any = None, *, model: str | None = None, progress=None, **kwargs: Any) -> Any:
-    """Run a demo in this process with parsed parameters (what the model server does with a request)."""
-    try:
-        return demo.fn(input, model=model, progress=progress, **kwargs)
-    except ModelUnavailable as e:
-        if e.alternative is None:
-            alt = next((m for m in demo.models if m.offline and model not in (m.id, m.ref)), None)
-            e.alternative = alt.id if alt else None
-        if e.alternative:
-            e.hint = join(e.hint, _("Or pick a model marked offline."))
-        elif demo.offline_instead:
-            other = get(demo.offline_instead)
-            e.hint = _("This task has no model that ships offline. Offline, try {title} instead.").format(
-                title=_(other.title))
-            e.instead = other.id
-        raise
 
 
 def record(demo_id: str, input: Any = None, *, model: str | None = None, progress=None, lang: str | None = None,

@@ -15,7 +15,7 @@ import domains.core.examples
 from domains.core import hub, i18n, registry
 from domains.serving import remote
 from domains.core.errors import GalleryError, InputError, ModelUnavailable
-from domains.core.inputs import load_image
+from domains.core.inputs import guard
 from domains.core.loader import LOADER
 from domains.core.registry import Demo, ModelSpec
 from domains.core.i18n import N_, _, n_
@@ -314,9 +314,10 @@ def _remember(demo_id: str, model: ModelSpec | None, input: Any, params: dict, r
     runs = st.session_state.setdefault(RUNS, [])
     try:
         spec = model or domains.get(demo_id).default_model
-        if any(r.key == run_key(demo_id, spec.id, params, input) for r in runs):
+        key = run_key(demo_id, spec.id, params, input)  # once: the input is hashed once per run, not per kept run
+        if any(r.key == key for r in runs):
             return  # a rerun of a kept run: no second thumbnail, no second entry
-        runs.append(record(domains.get(demo_id), model, input, params, result))
+        runs.append(record(domains.get(demo_id), model, input, params, result, key=key))
     except Exception:  # the report is an extra: never let it break a demo
         log.exception("could not record run of %s", demo_id)
         return
@@ -558,14 +559,18 @@ def image_demo(demo: Demo, key: str, examples, default: str | None, render: Call
     left, right = st.columns(2, gap="large")
     with left:
         picked = image_input(key, examples, default)
-    result = None
+    result = guarded = None
     with right:
         if picked and spec:
-            result = run_demo(demo.id, picked[0], model=spec, **params)
+            try:  # decoded and checked once, here: the demo, the drawing, the report and a model server reuse it
+                guarded = guard("image", picked[0])
+            except GalleryError as e:
+                show_error(e, demo_id=demo.id)
+        if guarded is not None:
+            result = run_demo(demo.id, guarded, model=spec, **params)
         if result is not None:
-            shown = load_image(picked[0])[0]  # the guarded RGB picture: raw uploads may be 16-bit, CMYK...
             with st.container(key=f"{demo.page_section}_result"):  # the walk finds every result by its section
-                render(result, shown, picked[1])
+                render(result, guarded.value, picked[1])  # the guarded RGB picture: uploads may be 16-bit, CMYK...
         elif not picked:
             st.info(_("Choose an example, upload an image, or take one with your camera."), icon=":material/image:")
     if spec:

@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .errors import InputError, UnknownDemo
-from .i18n import N_, _
+from .errors import InputError, ModelUnavailable, UnknownDemo
+from .i18n import N_, _, join
 from .responsible import Card
 
 SOURCES = ("package", "hub", "trained")
@@ -352,3 +352,21 @@ def get(demo_id: str) -> Demo:
         return _DEMOS[_ALIASES.get(demo_id, demo_id)]
     except KeyError:
         raise UnknownDemo(_("No demo '{demo_id}'. Known: {v}.").format(demo_id=demo_id, v=', '.join(sorted(_DEMOS)))) from None
+
+
+def local_run(demo, input: Any = None, *, model: str | None = None, progress=None, **kwargs: Any) -> Any:
+    """Run a demo in this process with parsed parameters (what the model server does with a request)."""
+    try:
+        return demo.fn(input, model=model, progress=progress, **kwargs)
+    except ModelUnavailable as e:
+        if e.alternative is None:
+            alt = next((m for m in demo.models if m.offline and model not in (m.id, m.ref)), None)
+            e.alternative = alt.id if alt else None
+        if e.alternative:
+            e.hint = join(e.hint, _("Or pick a model marked offline."))
+        elif demo.offline_instead:
+            other = get(demo.offline_instead)
+            e.hint = _("This task has no model that ships offline. Offline, try {title} instead.").format(
+                title=_(other.title))
+            e.instead = other.id
+        raise

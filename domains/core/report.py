@@ -45,7 +45,10 @@ def run_key(demo_id: str, model_id: str, params: dict[str, Any], input: Any) -> 
     recognised before any thumbnail is made."""
     import hashlib
     import json
+    from .media import Guarded
     h = hashlib.sha256()
+    if isinstance(input, Guarded):  # the front end's decoded input: its pixels or samples
+        input = input.value
     if isinstance(input, (bytes, bytearray, memoryview)):
         h.update(bytes(input))
     elif _is_image(input):
@@ -99,13 +102,14 @@ def _plain(v: Any) -> Any:
 
 
 def record(demo: Demo, spec: ModelSpec | None, input: Any, params: dict[str, Any], result: Any,
-           when: datetime | None = None) -> Run:
+           when: datetime | None = None, key: str | None = None) -> Run:
+    """The run as the report keeps it; `key` when the caller has computed `run_key` already (it hashes the input)."""
     spec = spec or demo.default_model
     model = {"name": spec.label, "id": spec.id, "license": _(spec.license), "revision": spec.revision,
              "source": spec.source}
     return Run((when or datetime.now()).isoformat(timespec="seconds"), demo.id, _(demo.title), model,
                _preview(demo.input_kind, input), {k: _plain(v) for k, v in params.items()}, result,
-               getattr(result, "latency_ms", None), run_key(demo.id, spec.id, params, input))
+               getattr(result, "latency_ms", None), key or run_key(demo.id, spec.id, params, input))
 
 
 # ---------------------------------------------------------------- HTML

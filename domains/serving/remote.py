@@ -137,7 +137,7 @@ def handle(body: bytes) -> tuple[int, bytes]:
     one loader; a GalleryError is a normal reply (200) the client raises again; anything else is a 500, which the
     client retries once (the traceback stays in the server's log)."""
     import logging
-    import domains
+    from ..core.registry import get, local_run  # the domains are found by the package above (discovery)
     from ..core.i18n import language
     from ..core.inputs import from_client
     if len(body) > MAX_BODY:
@@ -152,7 +152,7 @@ def handle(body: bytes) -> tuple[int, bytes]:
         return 400, wire.dumps(error_reply(errors.InputError(f"Bad request: {e}")))
     try:
         with language(msg["lang"]):
-            demo = domains.get(msg["demo"])
+            demo = get(msg["demo"])
             if demo.input_kind in IN_PROCESS_KINDS:  # a video is read where it lies: never through the server
                 raise errors.InputError(f"{demo.id} does not run on the model server.")
             try:  # bytes or the guard's decoded form, checked again here; never a path
@@ -160,7 +160,7 @@ def handle(body: bytes) -> tuple[int, bytes]:
             except errors.InputError as e:
                 return 400, wire.dumps(error_reply(e))
             kwargs = demo.parse_params(msg["params"])
-            result = domains.local_run(demo, given, model=msg["model"], **kwargs)
+            result = local_run(demo, given, model=msg["model"], **kwargs)
             return 200, wire.dumps({"result": result})
     except GalleryError as e:
         return 200, wire.dumps(error_reply(e))

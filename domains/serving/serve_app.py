@@ -49,8 +49,9 @@ class Models:
     """Runs demos. Blocking work goes to a thread, so the replica still answers Serve's health checks."""
 
     def __init__(self):
-        import domains
-        domains.demos()  # discover the registry once, before the first request
+        from ..core import registry
+        registry.demos()  # discover the registry once, before the first request (importing this module
+        # imported the `domains` package above it, which set up discovery)
 
     @serve.multiplexed(max_num_models_per_replica=MODELS_PER_REPLICA)
     async def _hold(self, model_id: str) -> _Held:
