@@ -179,6 +179,14 @@ print(json.dumps({{
     assert got["walk"] == [["weather?demo=tomorrow", ".st-key-tomorrow_result", "rain"]]
     assert got["sections"] == {"tomorrow": ":material/umbrella: Rain tomorrow"}
     assert "humidity-rule" in got["bench"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "GALLERY_CACHE_DIR": str(tmp_path / "cache"),
+           "GALLERY_EXTRA_DOMAINS": str(tmp_path)}
+    listed = subprocess.run([sys.executable, "-m", "domains", "list", "--json"], capture_output=True, text=True,
+                            cwd=ROOT, timeout=300, env=env)
+    assert {d["id"]: d for d in json.loads(listed.stdout)}["weather.tomorrow"]["responsible"]["page"] == "work"
+    checked = subprocess.run([sys.executable, "-m", "domains", "check", "weather.tomorrow", "--json"],
+                             capture_output=True, text=True, cwd=ROOT, timeout=300, env=env)
+    assert checked.returncode == 0 and json.loads(checked.stdout)[0]["evaluation"]["verdict"] == "model"
 
 
 def test_demo_modules_time_model_calls_through_the_loader():
