@@ -78,9 +78,7 @@ def _preview(kind: str, value: Any) -> dict[str, Any]:
             img, info = load_image(value)
             return {"kind": "image", "jpeg": _jpeg(img, THUMB_SIDE), "size": f"{info.width} x {info.height}"}
         if kind == "audio" and value is not None:
-            from .audio import load_audio
-            __, info = load_audio(value)
-            return {"kind": "audio", "seconds": round(info.duration_s, 2)}
+            return {"kind": "audio", "seconds": round(_seconds(value), 2)}
         if kind == "text" and value is not None:
             from .inputs import load_text
             text = load_text(value)
@@ -88,6 +86,22 @@ def _preview(kind: str, value: Any) -> dict[str, Any]:
     except GalleryError as e:
         return {"kind": kind, "error": str(e)}
     return {"kind": "none"}
+
+
+def _seconds(value: Any) -> float:
+    """A clip's length for the report: from the guard's description or the file's header, without decoding it
+    again (the demo has; a long clip takes a while)."""
+    from .media import Guarded
+    if isinstance(value, Guarded):
+        return value.info.duration_s
+    if isinstance(value, (bytes, bytearray)):
+        import soundfile as sf
+        try:
+            return sf.info(io.BytesIO(bytes(value))).duration
+        except Exception:  # a header soundfile cannot read: the guard's own message below
+            pass
+    from .audio import load_audio
+    return load_audio(value)[1].duration_s
 
 
 def _plain(v: Any) -> Any:
