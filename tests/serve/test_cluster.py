@@ -46,8 +46,10 @@ def test_every_offline_demo_through_a_two_node_cluster_and_a_replica_killed_unde
     # two nodes (as two machines): Serve spread the replicas over both, so requests and results crossed nodes
     assert len(out["placement"]) == 2 and all(out["placement"].values()), out["placement"]
     # one of the classifier's two replicas killed a third of the way in: no request lost (the retry recovered
-    # the ones it held, the other replica served on), and the kill did hit requests in flight
-    assert kill["replicas_before_kill"] == 2 and kill["requests"] > 20, kill
+    # the ones it held), requests were served before it, and the server went on serving after it (the clients run
+    # until 24 requests have completed after the kill: a count, not a window, so busy cores do not fail it)
+    assert kill["replicas_before_kill"] == 2 and kill["done_before_kill"] > 0, kill
+    assert kill["done_after_kill"] >= 24, kill
     assert kill["errors"] == 0, kill
     assert r.returncode == 0
 
