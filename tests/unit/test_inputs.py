@@ -90,7 +90,7 @@ def test_truncated_jpeg_is_named():
 
 
 def test_byte_cap(monkeypatch):
-    monkeypatch.setattr("domains.core.inputs.MAX_BYTES", 1000)
+    monkeypatch.setattr("domains.core.media.MAX_BYTES", 1000)  # the one cap both guards read
     with pytest.raises(InputError, match="limit is"):
         load_image(b"x" * 2000)
 

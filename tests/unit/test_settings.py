@@ -19,9 +19,9 @@ def test_every_gallery_setting_the_code_reads_is_in_the_readme():
 
 
 def test_one_upload_limit_everywhere():
-    from domains.core import audio, inputs
+    from domains.core import audio, media
     from domains.driving import pedestrians
-    assert inputs.MAX_BYTES == audio.MAX_BYTES == pedestrians.MAX_MB * 2**20 == inputs.MAX_UPLOAD_MB * 2**20
+    assert media.MAX_BYTES == audio.MAX_BYTES == pedestrians.MAX_MB * 2**20 == media.MAX_UPLOAD_MB * 2**20
     uploads = [f"{f.relative_to(ROOT)}:{i}" for f in ROOT.glob("pages/*.py")
                for i, line in enumerate(f.read_text().splitlines(), 1) if "st.file_uploader(" in line]
     assert uploads == [next(u for u in uploads if u.startswith("pages/_ui.py"))], uploads  # only the helper
