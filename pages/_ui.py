@@ -760,6 +760,23 @@ def lines(frame: Any, x_title: str, y_title: str, key: str, height: int = 260, p
     st.plotly_chart(fig, key=key)
 
 
+# ---------------------------------------------------------------- a section's frame
+def section_header(demo_id: str) -> Demo:
+    """A demo section's top: its title and summary. Returns the demo."""
+    demo = domains.get(demo_id)
+    st.subheader(_(demo.title))
+    st.caption(_(demo.summary))
+    return demo
+
+
+def section_footer(demo: Demo, spec: ModelSpec, params: dict, result: Any) -> None:
+    """A demo section's bottom: the model and time line, the raw output with the code to reproduce it, and the
+    model's card with its responsible-use fold."""
+    latency(result)
+    reproduce(demo, spec, params, result)
+    model_card(spec, demo)
+
+
 # ---------------------------------------------------------------- known shapes: sections with no page code
 SPAN_COLOURS = ("#ffd166", "#a0c4ff", "#caffbf", "#ffc6ff", "#fdffb6", "#9bf6ff", "#ffadad", "#bdb2ff")
 
@@ -816,8 +833,7 @@ def known_section(demo: Demo) -> None:
     bundled example first), the run, the result by its shape (registry.SHAPES), then the code to reproduce it and
     the model's card with its responsible-use fold."""
     key = demo.id.replace(".", "_")
-    st.subheader(_(demo.title))
-    st.caption(_(demo.summary))
+    section_header(demo.id)
     if not hub_only_notice(demo, f"{demo.domain}_demo"):
         model_card(demo.default_model, demo)
         return

@@ -3,7 +3,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from domains import agriculture, get
+from domains import agriculture
 from domains.core.i18n import N_, _
 from pages import _ui
 
@@ -18,9 +18,7 @@ species_name = agriculture.leaf_map.species_label  # Flavia's species, in the pa
 
 
 def leaf_section() -> None:
-    demo = get("agriculture.leaf")
-    st.subheader(_(demo.title))
-    st.caption(_(demo.summary))
+    demo = _ui.section_header("agriculture.leaf")
     left, right = st.columns([2, 3], gap="large")
     image, params = None, {}
     with left:
@@ -86,15 +84,11 @@ def leaf_section() -> None:
                       "nearest neighbours compare point by point."))
     for n in result.notes:
         st.caption(n)
-    _ui.latency(result)
-    _ui.reproduce(demo, demo.default_model, params, result)
-    _ui.model_card(demo.default_model, demo)
+    _ui.section_footer(demo, demo.default_model, params, result)
 
 
 def map_section() -> None:
-    demo = get("agriculture.leaf_map")
-    st.subheader(_(demo.title))
-    st.caption(_(demo.summary))
+    demo = _ui.section_header("agriculture.leaf_map")
     leaf = _ui.number(_("Highlight leaf number"), 0, 1906, 0, key="map_leaf")
     result = _ui.run_demo(demo.id, None, model=demo.default_model, leaf=int(leaf))
     if result is None:
@@ -126,15 +120,11 @@ def map_section() -> None:
                       "squeeze through two numbers costs it a little. What it adds is the map."))
     for n in result.notes:
         st.caption(n)
-    _ui.latency(result)
-    _ui.reproduce(demo, demo.default_model, {"leaf": int(leaf)}, result)
-    _ui.model_card(demo.default_model, demo)
+    _ui.section_footer(demo, demo.default_model, {"leaf": int(leaf)}, result)
 
 
 def rice_section() -> None:
-    demo = get("agriculture.rice")
-    st.subheader(_(demo.title))
-    st.caption(_(demo.summary))
+    demo = _ui.section_header("agriculture.rice")
     left, right = st.columns([2, 3], gap="large")
     with left:  # drawn first: the farm is what the rest starts from
         farm = _ui.number(_("Start from farm-season"), 0, 1025, 0, key="rice_farm")
@@ -170,9 +160,7 @@ def rice_section() -> None:
                    N_("Split by farm, so every score is for farms the models never saw."))
     for n in result.notes:
         st.caption(n)
-    _ui.latency(result)
-    _ui.reproduce(demo, demo.default_model, {"farm": result.farm, "inputs": changed}, result)
-    _ui.model_card(demo.default_model, demo)
+    _ui.section_footer(demo, demo.default_model, {"farm": result.farm, "inputs": changed}, result)
 
 
 _ui.show_section("agriculture", section, {"leaf": leaf_section, "map": map_section, "rice": rice_section})

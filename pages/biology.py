@@ -2,7 +2,7 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-from domains import biology, get
+from domains import biology
 from domains.core.i18n import N_, _
 from pages import _ui
 
@@ -14,9 +14,7 @@ section = _ui.demo_selector("biology_demo", SECTIONS)
 
 
 def antibody_section() -> None:
-    demo = get("biology.antibody")
-    st.subheader(_(demo.title))
-    st.caption(_(demo.summary))
+    demo = _ui.section_header("biology.antibody")
     examples = {name: seq for name, seq in biology.EXAMPLES.values()}
     text = _ui.text_input("ab", examples, default=biology.EXAMPLES["heavy-1"][0], label=N_("One variable domain "
                           "(heavy or light chain, amino-acid letters)"), height=110)
@@ -80,15 +78,11 @@ def antibody_section() -> None:
     st.caption(_("The species head reads the variable domain only: a humanised antibody (mouse loops on a human "
                  "frame) usually reads as human, and one example light chain reads as rhesus monkey. It is a "
                  "demonstration of a research model, not a tool for designing or assessing medicines."))
-    _ui.latency(result)
-    _ui.reproduce(demo, demo.default_model, {"mask": mask}, result)
-    _ui.model_card(demo.default_model, demo)
+    _ui.section_footer(demo, demo.default_model, {"mask": mask}, result)
 
 
 def dna_section() -> None:
-    demo = get("biology.dna")
-    st.subheader(_(demo.title))
-    st.caption(_(demo.summary))
+    demo = _ui.section_header("biology.dna")
     source = st.radio(_("DNA"), ["genome", "paste"], horizontal=True, key="dna_source",
                       format_func={"genome": _("The Arabidopsis chloroplast genome"),
                                    "paste": _("A sequence of your own")}.get)
@@ -139,9 +133,7 @@ def dna_section() -> None:
     _ui.evaluation(result.evaluation, N_("CNN (trained here)"))
     for n in result.evaluation.notes + result.notes:
         st.caption(n)
-    _ui.latency(result)
-    _ui.reproduce(demo, demo.default_model, params, result)
-    _ui.model_card(demo.default_model, demo)
+    _ui.section_footer(demo, demo.default_model, params, result)
 
 
 _ui.show_section("biology", section, {"antibody": antibody_section, "dna": dna_section})

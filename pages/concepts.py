@@ -5,7 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from domains import concepts, get
+from domains import concepts
 from domains.core.errors import GalleryError
 from domains.core.i18n import N_, _, n_
 from pages import _ui
@@ -54,9 +54,7 @@ def network_figure(r) -> go.Figure:
 
 
 def backprop_section() -> None:
-    demo = get("concepts.backprop")
-    st.subheader(_(demo.title))
-    st.caption(_(demo.summary))
+    demo = _ui.section_header("concepts.backprop")
     for i, v in enumerate(DEFAULT_WEIGHTS):
         st.session_state.setdefault(f"bp_w{i + 1}", v)
 
@@ -177,9 +175,7 @@ def _network() -> "concepts.Playground":
 
 
 def playground_section() -> None:
-    demo = get("concepts.playground")
-    st.subheader(_(demo.title))
-    st.caption(_(demo.summary))
+    demo = _ui.section_header("concepts.playground")
     _from_url()
     for k, v in PG_DEFAULTS.items():
         st.session_state.setdefault(k, v)
@@ -320,9 +316,7 @@ def _clickable_map(values, key: str, title: str) -> dict | None:
 
 
 def cnn_section() -> None:
-    demo = get("concepts.cnn")
-    st.subheader(_(demo.title))
-    st.caption(_(demo.summary))
+    demo = _ui.section_header("concepts.cnn")
     sources = {"sample": _("A held-out digit"), "draw": _("Draw one"), "upload": _("Upload a picture")}
     left, right = st.columns([2, 3], gap="large")
     image, params = None, {}
@@ -424,16 +418,12 @@ def cnn_section() -> None:
               key="cnn_curves", percent=True)
     for n in result.notes:
         st.caption(n)
-    _ui.latency(result)
-    _ui.reproduce(demo, demo.default_model, {**params, "channel": px.channel, "row": px.row, "col": px.col}, result)
-    _ui.model_card(demo.default_model, demo)
+    _ui.section_footer(demo, demo.default_model, {**params, "channel": px.channel, "row": px.row, "col": px.col}, result)
 
 
 # ---------------------------------------------------------------- RNN
 def rnn_section() -> None:
-    demo = get("concepts.rnn")
-    st.subheader(_(demo.title))
-    st.caption(_(demo.summary))
+    demo = _ui.section_header("concepts.rnn")
     start = st.slider(_("Start the 11-year forecast in"), 1930, 1998, 1997, key="rnn_start")
     result = _ui.run_demo(demo.id, None, model=demo.default_model, start=start)
     if result is None:

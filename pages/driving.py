@@ -2,7 +2,7 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-from domains import driving, get
+from domains import driving
 from domains.core.i18n import N_, _
 from domains.core.media import MAX_UPLOAD_MB
 from pages import _ui
@@ -16,9 +16,7 @@ COLOURS = {"learned": "#2ca02c", "rule": "#1f77b4", "idle": "#999", "random": "#
 
 
 def policy_section() -> None:
-    demo = get("driving.policy")
-    st.subheader(_(demo.title))
-    st.caption(_(demo.summary))
+    demo = _ui.section_header("driving.policy")
     a, b = st.columns(2)
     seed = _ui.number(_("Traffic (simulator seed)"), 0, 99_999, 2026, key="drv_seed", where=a,
                      help=_("The same seed gives both drivers the same traffic. Seeds 1000-1049 are the test "
@@ -83,15 +81,11 @@ def policy_section() -> None:
     _ui.evaluation(result.evaluation, N_("learned driver (DQN, trained here)"))
     for n in result.evaluation.notes + result.notes:
         st.caption(n)
-    _ui.latency(result)
-    _ui.reproduce(demo, demo.default_model, {"seed": int(seed), "density": float(density)}, result)
-    _ui.model_card(demo.default_model, demo)
+    _ui.section_footer(demo, demo.default_model, {"seed": int(seed), "density": float(density)}, result)
 
 
 def pedestrians_section() -> None:
-    demo = get("driving.pedestrians")
-    st.subheader(_(demo.title))
-    st.caption(_(demo.summary))
+    demo = _ui.section_header("driving.pedestrians")
     source = st.radio(_("Video"), ["street", "upload"], horizontal=True, key="ped_source",
                       format_func={"street": _("A street scene (opencv-doc's vtest.avi)"),
                                    "upload": _("Your own short clip")}.get)

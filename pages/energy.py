@@ -5,7 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from domains import energy, get
+from domains import energy
 from domains.core.i18n import N_, _
 from pages import _ui
 
@@ -19,9 +19,7 @@ COLOURS = {"network": "#d62728", "boosting": "#2ca02c", "ridge": "#9467bd", "las
 
 
 def forecast_section() -> None:
-    demo = get("energy.forecast")
-    st.subheader(_(demo.title))
-    st.caption(_(demo.summary))
+    demo = _ui.section_header("energy.forecast")
     a, b = st.columns(2)
     day = a.date_input(_("Day to forecast"), dt.date(2014, 12, 1), dt.date(2014, 11, 1), dt.date(2014, 12, 31),
                        key="el_day")
@@ -80,15 +78,11 @@ def forecast_section() -> None:
     _ui.evaluation(result.evaluation, N_("quantile network (trained here)"))
     for n in result.notes:   # the evaluation's note (observed temperatures) is the box above
         st.caption(n)
-    _ui.latency(result)
-    _ui.reproduce(demo, demo.default_model, {"day": str(day), "temperature_shift": shift}, result)
-    _ui.model_card(demo.default_model, demo)
+    _ui.section_footer(demo, demo.default_model, {"day": str(day), "temperature_shift": shift}, result)
 
 
 def unusual_section() -> None:
-    demo = get("energy.unusual_days")
-    st.subheader(_(demo.title))
-    st.caption(_(demo.summary))
+    demo = _ui.section_header("energy.unusual_days")
     a, b = st.columns(2)
     method = a.radio(_("Flag days by"), list(energy.unusual.METHODS), format_func=lambda k: _(energy.unusual.METHODS[k]),
                      horizontal=True, key="ud_method")

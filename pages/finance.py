@@ -18,9 +18,7 @@ METHODS = {"lstm": N_("LSTM (trained here)"), "naive": N_("naive (no change)"), 
 section = _ui.demo_selector("finance_demo", SECTIONS)
 
 if section == "forecast":
-    demo = get("finance.forecast")
-    st.subheader(_(demo.title))
-    st.caption(_(demo.summary))
+    demo = _ui.section_header("finance.forecast")
     a, b = st.columns(2)
     name = a.selectbox(_("Index"), list(finance.SERIES), format_func=lambda k: _(finance.SERIES[k][4]), key="fc_series")
     horizon = b.slider(_("Trading days ahead"), 1, 60, 5, key="fc_h")
@@ -125,9 +123,7 @@ elif section == "credit":
     _ui.model_card(demo.default_model, demo)
 
 elif section == "headline":
-    demo = get("finance.headline")
-    st.subheader(_(demo.title))
-    st.caption(_(demo.summary))
+    demo = _ui.section_header("finance.headline")
     text = _ui.text_input("hl", {N_("Profits"): "Profits soar as the company wins new orders",
                                  N_("Layoffs"): "Company layoffs deepen as sales collapse",
                                  N_("Meeting"): "Board to meet on Thursday to review the budget"},

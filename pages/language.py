@@ -36,9 +36,7 @@ NEWS = {
 
 
 if section == "ner":
-    demo = get("language.ner")
-    st.subheader(_(demo.title))
-    st.caption(_(demo.summary))
+    demo = _ui.section_header("language.ner")
     text = _ui.text_input("ner", NEWS, "Business news")
     if text is not None:
         result = _ui.run_demo(demo.id, text, model=demo.default_model)

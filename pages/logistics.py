@@ -2,7 +2,7 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-from domains import get, logistics
+from domains import logistics
 from domains.core.i18n import N_, _
 from pages import _ui
 
@@ -23,9 +23,7 @@ def clock(hours: float) -> str:
 
 
 def delivery_section() -> None:
-    demo = get("logistics.delivery")
-    st.subheader(_(demo.title))
-    st.caption(_(demo.summary))
+    demo = _ui.section_header("logistics.delivery")
     a, b, c = st.columns(3)
     day = a.selectbox(_("Weekday"), logistics.DAYS, index=4, format_func=lambda d: _(DAY_NAMES[d]), key="dl_day")
     hour = b.slider(_("Order time (hour of day)"), 11.0, 20.5, 18.0, 0.25, key="dl_hour")
@@ -82,15 +80,11 @@ def delivery_section() -> None:
                    N_("On the typical delivery time the models tie; the calibrated window is what the network adds."))
     for n in result.notes:
         st.caption(n)
-    _ui.latency(result)
-    _ui.reproduce(demo, demo.default_model, {"day": day, "hour": hour, "distance": distance, "items": items}, result)
-    _ui.model_card(demo.default_model, demo)
+    _ui.section_footer(demo, demo.default_model, {"day": day, "hour": hour, "distance": distance, "items": items}, result)
 
 
 def delays_section() -> None:
-    demo = get("logistics.delays")
-    st.subheader(_(demo.title))
-    st.caption(_(demo.summary))
+    demo = _ui.section_header("logistics.delays")
     a, b, c, d = st.columns(4)
     origin = a.selectbox(_("From"), ["EWR", "JFK", "LGA"], key="fd_origin")
     dest = b.selectbox(_("To"), ["ORD", "ATL", "LAX", "BOS", "MCO", "SFO", "CLT", "MIA", "DCA", "FLL"], key="fd_dest")

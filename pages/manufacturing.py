@@ -3,7 +3,7 @@ import math
 import plotly.graph_objects as go
 import streamlit as st
 
-from domains import get, manufacturing
+from domains import manufacturing
 from domains.core.i18n import N_, _, join
 from pages import _ui
 
@@ -16,9 +16,7 @@ NAMES = {"cnn": N_("1-D CNN (trained here)"), **manufacturing.spectra.BASELINES}
 
 
 def spectra_section() -> None:
-    demo = get("manufacturing.spectra")
-    st.subheader(_(demo.title))
-    st.caption(_(demo.summary))
+    demo = _ui.section_header("manufacturing.spectra")
     left, right = st.columns([2, 3], gap="large")
     with left:
         sources = {"sample": _("A held-out sample"), "upload": _("Your spectrum (CSV)")}
@@ -85,15 +83,11 @@ def spectra_section() -> None:
                       "whose extra is the wavelength view above."))
     for n in result.evaluation.notes + result.notes:
         st.caption(n)
-    _ui.latency(result)
-    _ui.reproduce(demo, demo.default_model, params, result)
-    _ui.model_card(demo.default_model, demo)
+    _ui.section_footer(demo, demo.default_model, params, result)
 
 
 def concrete_section() -> None:
-    demo = get("manufacturing.concrete")
-    st.subheader(_(demo.title))
-    st.caption(_(demo.summary))
+    demo = _ui.section_header("manufacturing.concrete")
     ranges = {"cement": (102, 540, 350), "blast_furnace_slag": (0, 359, 0), "fly_ash": (0, 200, 0),
               "water": (122, 247, 180), "superplasticizer": (0, 32, 6), "coarse_aggregate": (801, 1145, 970),
               "fine_aggregate": (594, 993, 780)}
@@ -154,9 +148,7 @@ def concrete_section() -> None:
                       "of the age curve."))
     for n in result.notes:
         st.caption(n)
-    _ui.latency(result)
-    _ui.reproduce(demo, demo.default_model, {"mix": mix, "age": age, "target": target}, result)
-    _ui.model_card(demo.default_model, demo)
+    _ui.section_footer(demo, demo.default_model, {"mix": mix, "age": age, "target": target}, result)
 
 
 _ui.show_section("manufacturing", section, {"spectra": spectra_section, "concrete": concrete_section})

@@ -4,7 +4,7 @@ import io
 import plotly.graph_objects as go
 import streamlit as st
 
-from domains import get, privacy
+from domains import privacy
 from domains.core import examples
 from domains.core.i18n import N_, _
 from pages import _ui
@@ -31,9 +31,7 @@ TEXTS = {
 
 
 def pii_section() -> None:
-    demo = get("privacy.pii")
-    st.subheader(_(demo.title))
-    st.caption(_(demo.summary))
+    demo = _ui.section_header("privacy.pii")
     text = _ui.text_input("pii", TEXTS, default=N_("A support e-mail"), height=120)
     operator = st.segmented_control(_("Replace each find by"), list(privacy.OPERATORS), default="replace",
                                     format_func=lambda o: _(privacy.OPERATORS[o]), key="pii_op") or "replace"
@@ -76,15 +74,11 @@ def pii_section() -> None:
     _ui.evaluation(result.evaluation, N_("Presidio with the network"))
     for n in result.evaluation.notes:
         st.caption(n)
-    _ui.latency(result)
-    _ui.reproduce(demo, demo.default_model, {"operator": operator}, result)
-    _ui.model_card(demo.default_model, demo)
+    _ui.section_footer(demo, demo.default_model, {"operator": operator}, result)
 
 
 def faces_section() -> None:
-    demo = get("privacy.faces")
-    st.subheader(_(demo.title))
-    st.caption(_(demo.summary))
+    demo = _ui.section_header("privacy.faces")
     method = st.segmented_control(_("Hide faces by"), list(privacy.METHODS), default="blur",
                                   format_func=lambda m: _(privacy.METHODS[m]), key="fa_method") or "blur"
     choices = examples.tagged("people") + [e for e in examples.IMAGES if e.id == "coffee"]  # and one with no face
@@ -113,15 +107,11 @@ def faces_section() -> None:
     for n in result.notes:
         st.caption(n)
     st.caption(_("Look at the Grace Hopper example: her face is hidden, the name on her uniform is not."))
-    _ui.latency(result)
-    _ui.reproduce(demo, demo.default_model, {"method": method}, result)
-    _ui.model_card(demo.default_model, demo)
+    _ui.section_footer(demo, demo.default_model, {"method": method}, result)
 
 
 def dp_section() -> None:
-    demo = get("privacy.dp")
-    st.subheader(_(demo.title))
-    st.caption(_(demo.summary))
+    demo = _ui.section_header("privacy.dp")
     eps = st.select_slider(_("Privacy budget epsilon (smaller: more private, noisier)"), list(privacy.EPSILONS), 4.0,
                            key="dp_eps", format_func=lambda e: f"{e:g}")
     result = _ui.run_demo(demo.id, None, model=demo.default_model, epsilon=float(eps))
@@ -169,9 +159,7 @@ def dp_section() -> None:
     _ui.evaluation(result.evaluation, N_("DP-SGD"))
     for n in result.evaluation.notes + result.notes:
         st.caption(n)
-    _ui.latency(result)
-    _ui.reproduce(demo, demo.default_model, {"epsilon": float(eps)}, result)
-    _ui.model_card(demo.default_model, demo)
+    _ui.section_footer(demo, demo.default_model, {"epsilon": float(eps)}, result)
 
 
 _ui.show_section("privacy", section, {"pii": pii_section, "faces": faces_section, "dp": dp_section})

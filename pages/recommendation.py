@@ -24,9 +24,7 @@ ratings_df, movies = recommendation.data()
 titles = movies.sort_values("n_ratings", ascending=False).display.tolist()
 
 if section == "recommend":
-    demo = get("recommendation.recommend")
-    st.subheader(_(demo.title))
-    st.caption(_(demo.summary))
+    demo = _ui.section_header("recommendation.recommend")
     if "rec_table" not in st.session_state:
         st.session_state.rec_table = pd.DataFrame({"film": ["Toy Story (1995)", "Finding Nemo (2003)",
                                                             "Alien (1979)"], "stars": ["5", "4.5", "1.5"]})

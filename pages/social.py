@@ -4,7 +4,7 @@ import html
 import plotly.graph_objects as go
 import streamlit as st
 
-from domains import get, social
+from domains import social
 from domains.core.i18n import N_, _
 from pages import _ui
 
@@ -35,9 +35,7 @@ def _graph_figure(layout, edges, colours, sizes, texts, symbols=None, lines=None
 
 
 def communities_section() -> None:
-    demo = get("social.communities")
-    st.subheader(_(demo.title))
-    st.caption(_(demo.summary))
+    demo = _ui.section_header("social.communities")
     a, b = st.columns([1, 1])
     graph = a.selectbox(_("Network"), [g for g in social.GRAPHS], format_func=lambda g: _(social.GRAPHS[g]),
                         key="soc_graph")
@@ -100,15 +98,11 @@ def communities_section() -> None:
     _ui.evaluation(result.evaluation, N_("graph convolutional network (trained here)"))
     for n in result.notes:
         st.caption(n)
-    _ui.latency(result)
-    _ui.reproduce(demo, demo.default_model, {"graph": graph, "task": task, "labelled": labelled}, result)
-    _ui.model_card(demo.default_model, demo)
+    _ui.section_footer(demo, demo.default_model, {"graph": graph, "task": task, "labelled": labelled}, result)
 
 
 def links_section() -> None:
-    demo = get("social.links")
-    st.subheader(_(demo.title))
-    st.caption(_(demo.summary))
+    demo = _ui.section_header("social.links")
     a, b = st.columns([1, 1])
     graph = a.selectbox(_("Network"), list(social.GRAPHS), format_func=lambda g: _(social.GRAPHS[g]), key="lnk_graph")
     try:
@@ -160,9 +154,7 @@ def links_section() -> None:
     _ui.evaluation(result.evaluation, N_("graph autoencoder (trained here)"))
     for n in result.evaluation.notes:
         st.caption(n)
-    _ui.latency(result)
-    _ui.reproduce(demo, demo.default_model, {"graph": graph, "person": person}, result)
-    _ui.model_card(demo.default_model, demo)
+    _ui.section_footer(demo, demo.default_model, {"graph": graph, "person": person}, result)
 
 
 _ui.show_section("social", section, {"communities": communities_section, "links": links_section})

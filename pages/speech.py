@@ -21,9 +21,7 @@ st.caption(_(ENGLISH_ONLY))
 
 
 if section == "transcribe":
-    demo = get("speech.transcribe")
-    st.subheader(_(demo.title))
-    st.caption(_(demo.summary))
+    demo = _ui.section_header("speech.transcribe")
     a, b, c = st.columns([3, 1, 1])
     with a:
         spec = _ui.model_picker(demo, "asr_model")
@@ -64,9 +62,7 @@ if section == "transcribe":
         _ui.model_card(spec, demo)
 
 elif section == "synthesize":
-    demo = get("speech.synthesize")
-    st.subheader(_(demo.title))
-    st.caption(_(demo.summary))
+    demo = _ui.section_header("speech.synthesize")
     text = _ui.text_input("tts", {N_("Welcome"): "Welcome to the deep learning gallery. Every model here runs on "
                                              "this computer.",
                                   N_("Numbers"): "The meeting is on March 3rd at 4:30 pm, in room 12B.",

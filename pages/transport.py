@@ -4,7 +4,7 @@ import datetime as dt
 import plotly.graph_objects as go
 import streamlit as st
 
-from domains import get, transport
+from domains import transport
 from domains.core import i18n
 from domains.core.i18n import N_, _
 from pages import _ui
@@ -19,9 +19,7 @@ COLOURS = {"network": "#d62728", "boosting": "#2ca02c", "linear": "#9467bd", "na
 
 
 def ridership_section() -> None:
-    demo = get("transport.ridership")
-    st.subheader(_(demo.title))
-    st.caption(_(demo.summary))
+    demo = _ui.section_header("transport.ridership")
     a, b = st.columns([1, 2])
     day = a.date_input(_("Day"), dt.date(2015, 6, 10), dt.date(2015, 1, 1), dt.date(2016, 8, 28), key="tr_day")
     # one box each, in a row that wraps: a row of pills does not wrap, and a phone cut the last two off
@@ -75,9 +73,7 @@ def ridership_section() -> None:
     _ui.evaluation(result.evaluation, N_("network (trained here)"))
     for n in result.evaluation.notes + result.notes:
         st.caption(n)
-    _ui.latency(result)
-    _ui.reproduce(demo, demo.default_model, {"day": str(day), "what_if": ",".join(picks or [])}, result)
-    _ui.model_card(demo.default_model, demo)
+    _ui.section_footer(demo, demo.default_model, {"day": str(day), "what_if": ",".join(picks or [])}, result)
 
 
 _ui.show_section("transport", section, {"ridership": ridership_section})

