@@ -32,7 +32,10 @@ def _offline(m: ModelSpec) -> str:
         return _("needs a hub once")
     if "apt" in m.needs:
         return _("yes, once installed")
-    return _("yes (trained on first use, cached)") if m.source == "trained" and "build" not in m.needs else _("yes")
+    if m.source != "trained":
+        return _("yes")
+    return {"per-call": _("yes (trained on each run)"), "in-page": _("yes (trained live in the page)")}.get(
+        m.needs.get("build"), _("yes (trained on first use, cached)"))
 
 
 def _rows(demo: Demo, first: str, before: Demo | None) -> list[str]:
