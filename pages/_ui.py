@@ -280,10 +280,25 @@ def hub_only_notice(demo: Demo, selector: str = "") -> bool:
 
 
 # ---------------------------------------------------------------- running
+def checked(kind: str, raw: Any, demo_id: str | None = None) -> Any | None:
+    """An upload, a recording or an example in the guard's decoded form (`Guarded`), decoded once: give it to
+    `run_demo` and to the drawing (`audio_plot`, a picture), which then decode nothing again. On bad input the
+    guard's message is shown and None comes back."""
+    try:
+        return guard(kind, raw)
+    except GalleryError as e:
+        show_error(e, demo_id=demo_id)
+        return None
+
+
 def run_demo(demo_id: str, input: Any, *, model: ModelSpec | None, **params) -> Any | None:
     """Run a demo, showing each stage of the work (loading, training, the model call) with its estimate from
     earlier runs on this machine and a running clock; on failure show the message, return None."""
     slot = st.empty()
+    if isinstance(input, (bytes, bytearray)):  # an upload or a recording, decoded and checked once, here: the
+        input = checked(domains.get(demo_id).input_kind_for(params), input, demo_id)  # demo, report, server reuse it
+        if input is None:
+            return None
 
     def progress(fraction: float | None, message: str) -> None:
         slot.progress(0.0 if fraction is None else float(fraction), text=message)
@@ -472,8 +487,9 @@ def audio_input(key: str, default: str | None = None, label: str = N_("Clip"),
     return None
 
 
-def audio_plot(data: bytes, segments: list[tuple[float, float]] | None = None, key: str = "") -> None:
-    """Waveform and spectrogram of a clip (plotly), with speech segments shaded when given."""
+def audio_plot(data: Any, segments: list[tuple[float, float]] | None = None, key: str = "") -> None:
+    """Waveform and spectrogram of a clip (bytes, or the guarded clip `checked` gave: no second decode), with
+    speech segments shaded when given."""
     import plotly.graph_objects as go
     from domains.core import audio
     try:
@@ -562,10 +578,7 @@ def image_demo(demo: Demo, key: str, examples, default: str | None, render: Call
     result = guarded = None
     with right:
         if picked and spec:
-            try:  # decoded and checked once, here: the demo, the drawing, the report and a model server reuse it
-                guarded = guard("image", picked[0])
-            except GalleryError as e:
-                show_error(e, demo_id=demo.id)
+            guarded = checked("image", picked[0], demo.id)
         if guarded is not None:
             result = run_demo(demo.id, guarded, model=spec, **params)
         if result is not None:
@@ -843,8 +856,9 @@ def known_section(demo: Demo) -> None:
     with left:
         params = param_inputs(demo, key, example_params)
         x, ready = None, demo.input_kind == "none"
-        if demo.input_kind == "image":
-            picked = image_input(key, domains.core.examples.tagged("photo"), "coffee")
+        if demo.input_kind == "image":  # the photos, opening on the demo's own example
+            picked = image_input(key, domains.core.examples.tagged("photo"),
+                                 getattr(demo.example, "example_id", "coffee"))
             x, ready = (picked[0], True) if picked else (None, False)
         elif demo.input_kind == "audio":
             picked = audio_input(key, "gallery")
@@ -903,8 +917,21 @@ def _draw_transcript(result: Any) -> None:
         table([{_("from (s)"): f"{x.start:.1f}", _("to (s)"): f"{x.end:.1f}", _("text"): x.text} for x in segments])
 
 
+def _draw_text(result: Any) -> None:
+    st.markdown(f"### “{md(result.text)}”" if str(result.text).strip() else _("### (no words)"))
+
+
+def _draw_picture(result: Any) -> None:
+    st.markdown(f"### {md(result.headline)}")
+    if result.picture is not None:
+        st.image(result.picture, width="stretch")
+    if result.rows:
+        table(result.rows)
+
+
 SHAPE_DRAWINGS: dict[str, Callable[[Any], None]] = {"labels": _draw_labels, "spans": _draw_spans,
-                                                    "prediction": _draw_prediction, "transcript": _draw_transcript}
+                                                    "prediction": _draw_prediction, "transcript": _draw_transcript,
+                                                    "text": _draw_text, "picture": _draw_picture}
 assert set(SHAPE_DRAWINGS) == set(registry.SHAPES)
 
 

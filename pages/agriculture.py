@@ -33,7 +33,10 @@ def leaf_section() -> None:
                 st.info(_("Upload a photo of a single leaf lying flat on plain paper."), icon=":material/upload:")
                 _ui.model_card(demo.default_model, demo)
                 return
-            image = up.getvalue()
+            image = _ui.checked("image", up.getvalue(), demo.id)  # decoded once: the demo and the drawing share it
+            if image is None:
+                _ui.model_card(demo.default_model, demo)
+                return
         params["rotation"] = st.slider(_("Start the tracing elsewhere on the edge (points)"), 0, 426, 0, 1,
                                        key="leaf_rotation")
     result = _ui.run_demo(demo.id, image, model=demo.default_model, **params)

@@ -339,6 +339,7 @@ def cnn_section() -> None:
                 st.info(_("The canvas is empty: draw a digit."), icon=":material/draw:")
                 _ui.model_card(demo.default_model, demo)
                 return
+            image = concepts.drawing(image)  # a picture, as an upload is: the guard and a model server take it
         else:
             up = _ui.uploader(_("A picture of one digit"), type=["png", "jpg", "jpeg", "bmp", "gif", "webp"],
                                   key="cnn_upload")

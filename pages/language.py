@@ -187,32 +187,5 @@ elif section == "summarize":
     if spec is not None:
         _ui.model_card(spec, demo)
 
-elif section == "hub":
-    task = _ui.task_picker("language_hub_task", _ui.hub_tasks("language"))
-    demo = get(task)
-    runnable = _ui.hub_only_notice(demo, "language_demo")
-    if not runnable:
-        _ui.model_card(demo.default_model, demo)  # offline, not cached: no run controls
-    else:
-        st.subheader(_(demo.title))
-        st.caption(_(demo.summary))
-        spec = _ui.model_picker(demo, f"{task}_model")
-        params = {}
-        if task == "language.qa":
-            params["question"] = st.text_input(_("Question"), "Whom did Marie Curie meet in Paris?", key="qa_q")
-        elif task == "language.nli_zero_shot":
-            params["labels"] = st.text_input(_("Labels, comma-separated"), "sports, business, technology, health", key="nli_l")
-        text = _ui.text_input(f"hub_{task}", {**NEWS, N_("Review"): "The waiter was rude and the soup was cold. Never again."},
-                              "History", label=N_("Prompt") if task == "language.generate" else N_("Text"), height=120)
-        if text is not None and spec is not None:
-            result = _ui.run_demo(task, text, model=spec, **params)
-            if result is not None:
-                with st.container(key="hubtext_result"):
-                    st.markdown(f"### {_ui.md(result.text)}")
-                    _ui.latency(result)
-                _ui.reproduce(demo, spec, params, result)
-        if spec is not None:
-            _ui.model_card(spec, demo)
-
-elif section not in ("hub", "hub-unavailable"):  # a demo of a known shape, drawn from its declaration
+else:  # the hub-only tasks and any demo of a known shape: drawn from their declarations (registry shapes)
     _ui.show_section("language", section, {})

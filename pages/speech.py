@@ -33,9 +33,10 @@ if section == "transcribe":
         picked = _ui.audio_input("asr", "gallery", languages=("en", "zh"))
         if picked:
             st.audio(picked[0])
+    clip = _ui.checked("audio", picked[0], demo.id) if picked and spec else None
     with right:
-        if picked and spec:
-            result = _ui.run_demo(demo.id, picked[0], model=spec, beams=beams, language=lang)
+        if clip is not None:
+            result = _ui.run_demo(demo.id, clip, model=spec, beams=beams, language=lang)
             if result is not None:
                 with st.container(key="transcribe_result"):
                     _ui.warnings(result)
@@ -56,8 +57,8 @@ if section == "transcribe":
                     _ui.latency(result, " " + _("for {seconds:.1f} s of audio · real-time factor {rtf:.2f}").format(
                         seconds=result.audio.duration_s, rtf=result.rtf))
                 _ui.reproduce(demo, spec, {"beams": beams}, result)
-    if picked:
-        _ui.audio_plot(picked[0], key="asr")
+    if clip is not None:
+        _ui.audio_plot(clip, key="asr")
     if spec:
         _ui.model_card(spec, demo)
 
@@ -91,13 +92,14 @@ elif section == "vad":
     st.caption(join(_(demo.summary), _("Green: speech.")))
     threshold = st.slider(_("Threshold"), 0.1, 0.9, 0.5, 0.05, key="vad_thr")
     picked = _ui.audio_input("vad", "weather")
-    if picked:
+    clip = _ui.checked("audio", picked[0], demo.id) if picked else None
+    if clip is not None:
         st.audio(picked[0])
-        result = _ui.run_demo(demo.id, picked[0], model=demo.default_model, threshold=threshold)
+        result = _ui.run_demo(demo.id, clip, model=demo.default_model, threshold=threshold)
         if result is not None:
             with st.container(key="vad_result"):
                 st.markdown(n_("### {n} speech segment, {speech_s:.1f} of {duration_s:.1f} s", "### {n} speech segments, {speech_s:.1f} of {duration_s:.1f} s", len(result.segments)).format(n=len(result.segments), speech_s=result.speech_s, duration_s=result.duration_s))
-                _ui.audio_plot(picked[0], [(s.start, s.end) for s in result.segments], key="vad")
+                _ui.audio_plot(clip, [(s.start, s.end) for s in result.segments], key="vad")
                 _ui.latency(result)
             _ui.reproduce(demo, demo.default_model, {"threshold": threshold}, result)
     _ui.model_card(demo.default_model, demo)

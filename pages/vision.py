@@ -13,12 +13,6 @@ _ui.page_header("vision", N_("Networks trained on millions of pictures name obje
 
 SECTIONS = _ui.sections("vision")  # declared with the demos (registry)
 section = _ui.demo_selector("vision_demo", SECTIONS)
-if section == "hub":  # one of five demos with no offline model; picked below, kept in the URL as ?task=
-    task = _ui.task_picker("vision_hub_task", _ui.hub_tasks("vision"))
-    runnable = _ui.hub_only_notice(get(task), "vision_demo")
-    if not runnable:  # offline, not cached: the notice, the model's card, and no run controls
-        _ui.model_card(get(task).default_model, get(task))
-        section = "hub-unavailable"
 photos, people, text = examples.tagged("photo"), examples.tagged("people", "photo"), examples.tagged("text", "photo")
 
 
@@ -172,57 +166,5 @@ elif section == "segment":
 
     _ui.image_demo(get("vision.segment_person"), "seg", people, "astronaut", show, effect)
 
-elif section == "hub" and task == "vision.detect":
-    def show(result, source, caption):
-        st.markdown(n_("### {n} object", "### {n} objects", len(result.objects)).format(n=len(result.objects)))
-        st.image(result.annotated, caption=caption, width="stretch")
-        if result.objects:
-            st.dataframe([{_("object"): o.label, _("confidence"): round(o.score, 3), _("box (x, y, w, h)"): o.box}
-                          for o in result.objects], hide_index=True)
-        caption_line(result)
-
-    _ui.image_demo(get(task), "det", photos, "astronaut", show,
-                   lambda: {"threshold": st.slider(_("Minimum confidence"), 0.05, 1.0, 0.7, 0.05, key="det_thr")})
-
-elif section == "hub" and task == "vision.semantic_segment":
-    def show(result, source, caption):
-        st.markdown(_("### {n} classes").format(n=len(result.segments)))
-        st.image(result.overlay, caption=caption, width="stretch")
-        _ui.bar([s.label for s in result.segments[:10]], [s.fraction for s in result.segments[:10]],
-                N_("share of pixels"))
-        caption_line(result)
-
-    _ui.image_demo(get(task), "sseg", photos, "astronaut", show)
-
-elif section == "hub" and task == "vision.depth":
-    def show(result, source, caption):
-        st.markdown(_("### Nearest third of the depth range: {near_fraction:.0%} of the picture").format(near_fraction=result.near_fraction))
-        a, b = st.columns(2)
-        a.image(source, caption=caption, width="stretch")
-        b.image(result.depth, caption=_("Bright = near (relative, not metres)"), width="stretch")
-        caption_line(result)
-
-    _ui.image_demo(get(task), "depth", photos, "astronaut", show)
-
-elif section == "hub" and task == "vision.zero_shot":
-    def labels():
-        return {"labels": st.text_input(_("Labels, comma-separated"), get(task).param("labels").default, key="zs_labels")}
-
-    def show(result, source, caption):
-        st.markdown(f"### {_ui.md(result.labels[0].label)} · {_ui.pct(result.labels[0].score)}")
-        _ui.bar([l.label for l in result.labels], [l.score for l in result.labels])
-        caption_line(result)
-        st.image(source, caption=caption, width=360)
-
-    _ui.image_demo(get(task), "zs", photos, "coffee", show, labels)
-
-elif section == "hub" and task == "vision.caption":
-    def show(result, source, caption):
-        st.markdown(f"### “{_ui.md(result.caption)}”")
-        st.image(source, caption=caption, width="stretch")
-        caption_line(result)
-
-    _ui.image_demo(get(task), "cap", photos, "astronaut", show)
-
-elif section not in ("hub", "hub-unavailable"):  # a demo of a known shape, drawn from its declaration
+else:  # the hub-only tasks and any demo of a known shape: drawn from their declarations (registry shapes)
     _ui.show_section("vision", section, {})

@@ -14,6 +14,6 @@ register_domain(Domain(
 
 from . import playground, backprop, cnn, rnn  # noqa: E402,F401,I001  (registers the demos, in the page's order)
 from .backprop import WEIGHTS, BackpropResult  # noqa: E402,F401
-from .cnn import CnnResult, to_digit  # noqa: E402,F401
+from .cnn import CnnResult, drawing, to_digit  # noqa: E402,F401
 from .rnn import RnnResult  # noqa: E402,F401
 from .playground import DATASETS, ACTIVATIONS, Playground, PlaygroundResult  # noqa: E402,F401

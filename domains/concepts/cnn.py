@@ -190,23 +190,35 @@ def evaluation(meta: dict[str, Any]) -> Evaluation:
         tolerance=0.01)
 
 
+def drawing(canvas: Any) -> Any:
+    """A drawing canvas's pixels (RGBA, ink painted on a transparent or dark ground) as the picture the demo and
+    the image guard read: a grey PIL image, ink white on black. A canvas array is not an image file, and its
+    transparency would otherwise be composited on white, under white ink."""
+    import numpy as np
+    from PIL import Image
+    a = np.asarray(canvas, np.float32)
+    if a.ndim == 3:   # ink is what was painted (alpha), or bright pixels
+        a = a[..., 3] if a.shape[2] == 4 and a[..., 3].std() > 0 else a[..., :3].mean(2)
+    if a.ndim != 2:
+        raise InputError(_("A drawing arrived in a shape no canvas makes ({shape}).").format(shape=a.shape))
+    if a.max() <= 1.0:
+        a = a * 255.0
+    return Image.fromarray(np.clip(a, 0, 255).astype(np.uint8), "L")
+
+
 def to_digit(image: Any) -> tuple[Any, list[str]]:
     """A drawing or a photo -> the 28 x 28 MNIST form: grey, white ink on black, the ink's box scaled to fit
     20 x 20 and centred on its centre of mass, as MNIST's digits were made. Refuses an empty picture."""
     import numpy as np
     from PIL import Image
     from ..core.inputs import load_image
-    if isinstance(image, np.ndarray):
-        a = image.astype(np.float32)
-        if a.ndim == 3:   # RGBA from a canvas: ink is what was painted (alpha), or bright pixels
-            a = a[..., 3] if a.shape[2] == 4 and a[..., 3].std() > 0 else a[..., :3].mean(2)
-        if a.max() > 1.0:
-            a = a / 255.0
-    else:
-        img, _info = load_image(image, max_side=512)
-        a = np.asarray(img.convert("L"), np.float32) / 255.0
-        if np.median(a) > 0.5:   # dark ink on light paper: MNIST is light on dark
-            a = 1.0 - a
+    drawn = isinstance(image, np.ndarray)
+    if drawn:
+        image = drawing(image)
+    img, _info = load_image(image, max_side=512)
+    a = np.asarray(img.convert("L"), np.float32) / 255.0
+    if not drawn and np.median(a) > 0.5:   # dark ink on light paper: MNIST is light on dark
+        a = 1.0 - a
     warnings = []
     if a.ndim != 2 or min(a.shape) < 8:
         raise InputError(_("A digit needs a picture at least 8 pixels on each side."))

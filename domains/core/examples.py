@@ -117,9 +117,20 @@ def thumbnail(example_id: str, size: int = 240):
     return ImageOps.fit(image(example_id).convert("RGB"), (size, size))
 
 
-def example(example_id: str, **params):
-    """A demo's health-check example: the bundled photo `example_id`, with these params (see Demo.example)."""
-    return lambda: (image(example_id), params)
+@dataclass(frozen=True)
+class PhotoExample:
+    """A demo's health-check example: the bundled photo `example_id` with these params (see Demo.example). A page
+    drawn from the registry opens on the same photo."""
+
+    example_id: str
+    params: tuple = ()  # (name, value) pairs: a demo stays hashable
+
+    def __call__(self) -> tuple[object, dict]:
+        return image(self.example_id), dict(self.params)
+
+
+def example(example_id: str, **params) -> PhotoExample:
+    return PhotoExample(example_id, tuple(params.items()))
 
 
 # ---------------------------------------------------------------- example clips (audio)

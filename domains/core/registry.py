@@ -134,6 +134,8 @@ SHAPES = {
     "spans": "text: the text read; spans (or entities): items with .start, .end (characters) and .label",
     "prediction": "prediction: the answer; probability: its probability or None; evaluation: the record or None",
     "transcript": "text: what was heard; segments: items with .start, .end (seconds) and .text",
+    "text": "text: the answer in words (a caption, a summary, an answer, a continuation)",
+    "picture": "headline: what was found, in a line; picture: the image the demo drew; rows: a table (dicts) or []",
 }
 HUB = "hub"  # the page section that gathers a page's hub-only demos (a task picker, then the demo)
 HUB_LABEL = N_(":material/cloud: Hub-only tasks")
@@ -197,6 +199,19 @@ class Demo:
     # The shape of its result (a key of SHAPES): the page draws it with no code of its own. "": its page has a
     # section written for it.
     shape: str = ""
+    # A boolean parameter that makes the input a clip instead (smart_home.command's `voice`): the guards then read
+    # the input as audio, never as text.
+    audio_when: str = ""
+
+    def input_kind_for(self, params: dict[str, Any]) -> str:
+        """The kind of input this call takes, for the guards: `input_kind`, or audio when `audio_when` is set."""
+        if self.audio_when and params.get(self.audio_when) is not None:
+            try:
+                if self.param(self.audio_when).parse(params[self.audio_when]):
+                    return "audio"
+            except InputError:
+                pass  # the demo's own parsing says what is wrong with it
+        return self.input_kind
 
     @property
     def page_section(self) -> str:

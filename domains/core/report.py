@@ -122,7 +122,7 @@ def record(demo: Demo, spec: ModelSpec | None, input: Any, params: dict[str, Any
     model = {"name": spec.label, "id": spec.id, "license": _(spec.license), "revision": spec.revision,
              "source": spec.source}
     return Run((when or datetime.now()).isoformat(timespec="seconds"), demo.id, _(demo.title), model,
-               _preview(demo.input_kind, input), {k: _plain(v) for k, v in params.items()}, result,
+               _preview(demo.input_kind_for(params), input), {k: _plain(v) for k, v in params.items()}, result,
                getattr(result, "latency_ms", None), key or run_key(demo.id, spec.id, params, input))
 
 

@@ -542,7 +542,17 @@ _HUB_LABELS = {  # their names in the page's task picker
     "language.qa": N_("Question answering"),
     "language.sentiment": N_("Sentiment"),
 }
+_CURIE = ("Marie Curie moved from Warsaw to Paris in 1891 and studied at the University of Paris, where she met "
+          "Pierre Curie. They married in 1895.")
+_HUB_EXAMPLES = {  # what each opens with (its page is drawn from the registry: the "text" shape)
+    "language.sentiment": lambda: ("The waiter was rude and the soup was cold. Never again.", {}),
+    "language.abstractive": lambda: (_CURIE, {}),
+    "language.qa": lambda: (_CURIE, {"question": "Whom did Marie Curie meet in Paris?"}),
+    "language.nli_zero_shot": lambda: ("Apple CEO Tim Cook met German Chancellor Olaf Scholz in Berlin to discuss a "
+                                       "$2 billion investment in a new chip plant.", {}),
+    "language.generate": lambda: ("The most surprising thing about deep learning is", {}),
+}
 for _id, _task, _title, _summary, _fn, _spec, _instead, _params in _HUB_TASKS:
     register(Demo(id=_id, aliases=(_id.replace("language.", "nlp."),), domain="language", task=_task, title=_title, summary=_summary, input_kind="text", fn=_fn,
                   models=(_spec,), hub_adapter=_spec.adapter, params=_params, offline_instead=_instead,
-                  responsible=_HUB_CARDS[_id], label=_HUB_LABELS[_id]))
+                  responsible=_HUB_CARDS[_id], label=_HUB_LABELS[_id], shape="text", example=_HUB_EXAMPLES[_id]))

@@ -60,7 +60,7 @@ def run(demo: Any, input: Any, *, model: str | None, params: dict[str, Any], pro
     """Run `demo` on the model server: guard the input here, send it, return the result or raise its error."""
     from ..core.inputs import guard
     spec = demo.model(model)
-    body = request(demo.id, guard(demo.input_kind, input), model, params, current())
+    body = request(demo.id, guard(demo.input_kind_for(params), input), model, params, current())
     with stage(progress, f"remote:{spec.id}", _("Running {name} on the model server").format(name=spec.label)):
         reply = _post(body, spec.id)
     if "error" in reply:
@@ -155,11 +155,11 @@ def handle(body: bytes) -> tuple[int, bytes]:
             demo = get(msg["demo"])
             if demo.input_kind in IN_PROCESS_KINDS:  # a video is read where it lies: never through the server
                 raise errors.InputError(f"{demo.id} does not run on the model server.")
+            kwargs = demo.parse_params(msg["params"])
             try:  # bytes or the guard's decoded form, checked again here; never a path
-                given = from_client(demo.input_kind, msg["input"])
+                given = from_client(demo.input_kind_for(kwargs), msg["input"])
             except errors.InputError as e:
                 return 400, wire.dumps(error_reply(e))
-            kwargs = demo.parse_params(msg["params"])
             result = local_run(demo, given, model=msg["model"], **kwargs)
             return 200, wire.dumps({"result": result})
     except GalleryError as e:

@@ -251,7 +251,7 @@ def _evaluate(threshold: float, progress: Progress | None) -> dict[str, Any]:
 COMMAND = register(Demo(
     id="smart_home.command", aliases=("home.command",), domain="smart_home", task="intent-classification", title=N_("Voice or typed command"),
     summary=N_("A command to the simulated home: understood and applied, or refused."), input_kind="text",
-    fn=command, models=(MINILM,),
+    fn=command, models=(MINILM,), audio_when="voice",
     params=(Param("state", str, "", N_("the home's state as JSON (empty: everything off, door locked)")),
             Param("threshold", float, THRESHOLD, N_("lowest similarity to a known command that is accepted"),
                   min=0.0, max=1.0),

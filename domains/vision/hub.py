@@ -9,11 +9,11 @@ from typing import Any
 
 from ..core.errors import InputError
 from ..core.inputs import ImageInfo, load_image
-from ..core import text  # noqa: F401  (registers the hf_pipeline adapter)
+from ..core import text as _text_adapters  # noqa: F401  (registers the hf_pipeline adapter)
 from ..core.loader import LOADER, Progress
 from ..core.examples import example
 from ..core.registry import Demo, ModelSpec, Param, register
-from ..core.i18n import N_, _
+from ..core.i18n import N_, _, n_
 from ..core.responsible import Card
 
 
@@ -55,6 +55,20 @@ class DetectResult:
     image: ImageInfo
     annotated: Any = field(default=None, repr=False, metadata={"json": False})
 
+    # the "picture" shape (registry.SHAPES): the page draws it with no code of its own
+    @property
+    def headline(self) -> str:
+        return n_("{n} object", "{n} objects", len(self.objects)).format(n=len(self.objects))
+
+    @property
+    def picture(self) -> Any:
+        return self.annotated
+
+    @property
+    def rows(self) -> list[dict]:
+        return [{_("object"): o.label, _("confidence"): round(o.score, 3), _("box (x, y, w, h)"): str(o.box)}
+                for o in self.objects]
+
 
 def detect(image: Any, *, model: str | None = None, threshold: float = 0.7,
            progress: Progress | None = None) -> DetectResult:
@@ -87,6 +101,18 @@ class SegmentResult:
     image: ImageInfo
     overlay: Any = field(default=None, repr=False, metadata={"json": False})
 
+    @property
+    def headline(self) -> str:
+        return n_("{n} class", "{n} classes", len(self.segments)).format(n=len(self.segments))
+
+    @property
+    def picture(self) -> Any:
+        return self.overlay
+
+    @property
+    def rows(self) -> list[dict]:
+        return [{_("class"): s.label, _("share of pixels"): f"{s.fraction:.1%}"} for s in self.segments[:10]]
+
 
 def semantic_segment(image: Any, *, model: str | None = None, progress: Progress | None = None) -> SegmentResult:
     """Every pixel labelled with a scene class; the classes by share of the picture."""
@@ -115,6 +141,19 @@ class DepthResult:
     image: ImageInfo
     near_fraction: float  # share of pixels in the nearest third of the depth range
     depth: Any = field(default=None, repr=False, metadata={"json": False})  # grey map, bright = near (PIL)
+
+    @property
+    def headline(self) -> str:
+        return _("Nearest third of the depth range: {near_fraction:.0%} of the picture (bright = near, relative, "
+                 "not metres)").format(near_fraction=self.near_fraction)
+
+    @property
+    def picture(self) -> Any:
+        return self.depth
+
+    @property
+    def rows(self) -> list[dict]:
+        return []
 
 
 def depth(image: Any, *, model: str | None = None, progress: Progress | None = None) -> DepthResult:
@@ -163,6 +202,10 @@ class CaptionResult:
     latency_ms: float
     image: ImageInfo
 
+    @property
+    def text(self) -> str:  # the "text" shape
+        return self.caption
+
 
 def caption(image: Any, *, model: str | None = None, max_new_tokens: int = 30,
             progress: Progress | None = None) -> CaptionResult:
@@ -187,6 +230,7 @@ DETECT = register(Demo(
         N_("Counting or tracking people for surveillance; safety decisions (vehicles, machines) without a tested system."),
         "privacy"),
     label=N_("Objects"),
+    shape="picture",
 ))
 SEGMENT = register(Demo(
     id="vision.semantic_segment", domain="vision", task="image-segmentation", title=N_("Scene segmentation"),
@@ -199,6 +243,7 @@ SEGMENT = register(Demo(
         N_("Scenes and objects outside the 150 classes; aerial, medical or industrial images."),
         N_("Safety decisions about where it is safe to walk or drive."), "privacy"),
     label=N_("Scene segmentation"),
+    shape="picture",
 ))
 DEPTH_DEMO = register(Demo(
     id="vision.depth", domain="vision", task="depth-estimation", title=N_("Depth from one photo"),
@@ -211,6 +256,7 @@ DEPTH_DEMO = register(Demo(
         N_("Glass, mirrors, water and the sky; it gives relative depth, not metres."),
         N_("Measuring distances for safety: it does not know the scale."), "privacy"),
     label=N_("Depth"),
+    shape="picture",
 ))
 ZERO_SHOT = register(Demo(
     id="vision.zero_shot", domain="vision", task="zero-shot-image-classification", title=N_("Zero-shot labels (CLIP)"),
@@ -225,6 +271,7 @@ ZERO_SHOT = register(Demo(
            "different rates by race and gender."),
         N_("Classifying people by race, gender, character or criminality, whatever labels are typed."), "fairness"),
     label=N_("Zero-shot (CLIP)"),
+    shape="labels",
 ))
 CAPTION = register(Demo(
     id="vision.caption", domain="vision", task="image-text-to-text", title=N_("Captioning"),
@@ -239,4 +286,5 @@ CAPTION = register(Demo(
         N_("Alt text for public content without review; describing people's identity, gender or ethnicity."),
         "fairness"),
     label=N_("Captioning"),
+    shape="text",
 ))

@@ -41,6 +41,22 @@ def test_microphone_recording_is_transcribed():
     assert "kitchen lights" in texts(at).lower()
 
 
+def test_a_recording_is_decoded_once_for_the_demo_the_plots_and_the_report(monkeypatch):
+    """The page checks the clip once (`_ui.checked`): the recogniser, the waveform, the spectrogram and the session
+    report use those samples; none of them reads the file again."""
+    import soundfile
+    reads = []
+    real = soundfile.read
+    monkeypatch.setattr(soundfile, "read", lambda *a, **k: reads.append(1) or real(*a, **k))
+    at = speech_page("transcribe")
+    reads.clear()
+    at.audio_input(key="asr_mic").set_value(("recording.wav", examples.clip("lights"), "audio/wav")).run()
+    assert not at.exception and not errors(at) and "kitchen lights" in texts(at).lower()
+    assert len(at.get("plotly_chart")) == 2
+    assert at.session_state["_session_runs"][-1].input["seconds"] > 1  # the report has the clip's length
+    assert len(reads) == 1, reads
+
+
 def test_mandarin_is_flagged_by_the_english_recogniser_and_read_by_whisper_base():
     at = speech_page("transcribe")
     at.button(key="asr_ex_mandarin").click().run()
@@ -131,6 +147,7 @@ def test_home_voice_command_from_the_microphone():
     at.button(key="home_go").click().run()
     assert not at.exception and "**Heard:**" in texts(at)
     assert at.session_state["home_state"]["lights"]["kitchen"] is True
+    assert at.session_state["_session_runs"][-1].input["kind"] == "audio"  # the report knows it was a clip
 
 
 def test_home_shows_its_measured_accuracy():

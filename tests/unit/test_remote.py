@@ -141,9 +141,10 @@ def served(server, monkeypatch):
     return server
 
 
-def _same(demo_id, monkeypatch, server):
+def _same(demo_id, monkeypatch, server, inp=None, params=None):
     demo = domains.get(demo_id)
-    inp, params = demo.example()
+    if params is None:
+        inp, params = demo.example()
     monkeypatch.delenv(remote.ENV, raising=False)
     local = domains.to_dict(domains.run(demo_id, inp, **params))
     monkeypatch.setenv(remote.ENV, server.url)
@@ -163,6 +164,22 @@ def test_a_served_run_equals_the_run_in_process(demo_id, served, monkeypatch):
     result = _same(demo_id, monkeypatch, served)
     assert served.headers[-1] == domains.get(demo_id).default_model.id  # routed by model
     assert dataclasses.is_dataclass(result)
+
+
+def test_a_spoken_command_and_a_drawn_digit_run_on_the_server_as_in_process(served, monkeypatch):
+    """A command's input is a clip when `voice` is on (the guards read it as audio, not as text), and a canvas
+    drawing reaches the server as the picture the page makes of it."""
+    from domains.concepts import drawing
+    from domains.core import examples
+    assert domains.get("smart_home.command").input_kind_for({"voice": True}) == "audio"
+    assert domains.get("smart_home.command").input_kind_for({"voice": "false"}) == "text"
+    heard = _same("smart_home.command", monkeypatch, served, examples.clip("lights"), {"voice": True})
+    assert heard.device == "lights" and heard.asr_model
+    canvas = np.zeros((224, 224, 4), np.uint8)
+    canvas[40:190, 104:122] = 255  # one upright stroke of white ink on a transparent canvas
+    domains.run("concepts.cnn", drawing(canvas))  # trained here on first use (a note says so): both runs find it built
+    one = _same("concepts.cnn", monkeypatch, served, drawing(canvas), {})
+    assert one.prediction == 1, one.prediction
 
 
 def test_the_input_travels_decoded_not_as_the_users_file(served, monkeypatch):
