@@ -564,8 +564,7 @@ def image_demo(demo: Demo, key: str, examples, default: str | None, render: Call
                controls: Callable[[], dict] | None = None) -> Any | None:
     """The standard image demo: model and knobs on top, input left, result right, then the model card and
     the code to reproduce. `render(result, source, caption)` draws the result; `controls()` returns params."""
-    st.subheader(_(demo.title))
-    st.caption(_(demo.summary))
+    section_header(demo.id)
     pick = len(demo.models) > 1 or demo.hub_adapter
     top = st.columns([3, 2]) if pick and controls else [st.container()]
     with top[0]:
@@ -774,11 +773,13 @@ def lines(frame: Any, x_title: str, y_title: str, key: str, height: int = 260, p
 
 
 # ---------------------------------------------------------------- a section's frame
-def section_header(demo_id: str) -> Demo:
-    """A demo section's top: its title and summary. Returns the demo."""
+def section_header(demo_id: str, more: str = "", *, summary: str | None = None) -> Demo:
+    """A demo section's top: its title and summary (or the page's own `summary`), then `more` (translated) after
+    it. Returns the demo."""
     demo = domains.get(demo_id)
     st.subheader(_(demo.title))
-    st.caption(_(demo.summary))
+    st.caption(i18n.join(_(demo.summary) if summary is None else summary, more) if more else
+               (_(demo.summary) if summary is None else summary))
     return demo
 
 

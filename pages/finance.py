@@ -7,7 +7,7 @@ import streamlit as st
 
 from domains import finance, get
 from pages import _ui
-from domains.core.i18n import N_, _, p_, join
+from domains.core.i18n import N_, _, p_
 
 _ui.page_header("finance", N_("Models trained here on real market and lending data, each shown beside a simple "
                              "baseline, including where the baseline wins."))
@@ -57,9 +57,7 @@ if section == "forecast":
     _ui.model_card(finance.FC_SPECS[name], demo)
 
 elif section == "credit":
-    demo = get("finance.credit")
-    st.subheader(_(demo.title))
-    st.caption(join(_(demo.summary), _("Edit the applicant and watch the estimate move.")))
+    demo = _ui.section_header("finance.credit", _("Edit the applicant and watch the estimate move."))
     df = finance.credit_data()
     left, right = st.columns([2, 3], gap="large")
     with left:

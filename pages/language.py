@@ -2,10 +2,10 @@
 import pandas as pd
 import streamlit as st
 
-from domains import get, language
+from domains import language
 from domains.core import i18n
 from pages import _ui
-from domains.core.i18n import N_, _, join
+from domains.core.i18n import N_, _
 from domains.core.text import join_sentences
 
 _ui.page_header("language", N_("Networks trained on large amounts of text can find names in it, compare meanings, "
@@ -60,10 +60,8 @@ if section == "ner":
     _ui.model_card(demo.default_model, demo)
 
 elif section == "search":
-    demo = get("language.search")
-    st.subheader(_(demo.title))
-    st.caption(join(_(demo.summary), _("The Python reference has no paragraph that says 'catch errors', yet the "
-                                         "exceptions topics come first: the words differ, the meaning matches.")))
+    demo = _ui.section_header("language.search", _("The Python reference has no paragraph that says 'catch errors', yet the "
+                                                   "exceptions topics come first: the words differ, the meaning matches."))
     if zh and "srch_model" not in st.session_state:  # a Chinese query first, with the model that reads Chinese
         st.session_state.srch_model = "multilingual-e5-small"
     a, b = st.columns([3, 2])
@@ -105,10 +103,8 @@ elif section == "search":
         _ui.model_card(spec, demo)
 
 elif section == "zero_shot":
-    demo = get("language.zero_shot")
-    st.subheader(_(demo.title))
-    st.caption(join(_(demo.summary), _("Each label's description is embedded beside the text; the closest wins. "
-                                         "Sentiment is one more set of labels.")))
+    demo = _ui.section_header("language.zero_shot", _("Each label's description is embedded beside the text; the closest wins. "
+                                                      "Sentiment is one more set of labels."))
     if zh and "zs_model" not in st.session_state:  # on a Chinese page, the model that reads Chinese first
         st.session_state.zs_model = "multilingual-e5-small"
     a, b = st.columns([3, 2])
@@ -150,11 +146,9 @@ elif section == "zero_shot":
         _ui.model_card(spec, demo)
 
 elif section == "summarize":
-    demo = get("language.summarize")
-    st.subheader(_(demo.title))
-    st.caption(join(_(demo.summary), _("TextRank ranks sentences like PageRank ranks web pages: a sentence similar "
-                                         "to many others is central. Nothing is rewritten; highlighted sentences form "
-                                         "the summary.")))
+    demo = _ui.section_header("language.summarize", _("TextRank ranks sentences like PageRank ranks web pages: a sentence similar "
+                                                      "to many others is central. Nothing is rewritten; highlighted sentences form "
+                                                      "the summary."))
     if zh and "sum_model" not in st.session_state:  # on a Chinese page, the model that reads Chinese first
         st.session_state.sum_model = "multilingual-e5-small"
     a, b, c = st.columns([3, 1, 1])

@@ -97,10 +97,8 @@ elif section == "images":
                 st.caption(_("Only non-identifying tags are shown; nothing uploaded is stored."))
 
 elif section == "tabular":
-    demo = get("medical.breast_cancer")
-    st.subheader(_(demo.title))
-    st.caption(_("The Wisconsin breast-cancer table (569 fine-needle biopsies, 30 measurements of cell nuclei "
-                 "each): a small network trained here on 75 % of the cases, tested on the other 25 %."))
+    demo = _ui.section_header("medical.breast_cancer", summary=_("The Wisconsin breast-cancer table (569 fine-needle biopsies, 30 measurements of cell nuclei "
+                                                                 "each): a small network trained here on 75 % of the cases, tested on the other 25 %."))
     case = _ui.number(_("Held-out case"), 0, 142, 0, key="bc_case",
                       help=_("One of the 143 cases the network never saw while training."))
     base = _ui.run_demo(demo.id, None, model=demo.default_model, case=case)

@@ -8,7 +8,7 @@ import streamlit as st
 from domains import get, recommendation
 from domains.core.errors import GalleryError
 from pages import _ui
-from domains.core.i18n import N_, _, join
+from domains.core.i18n import N_, _
 
 _ui.page_header("recommendation", N_("A model trained here on 100,000 MovieLens ratings learns a few numbers per "
                                     "film and per person, so that films people liked score high. Rate some films; "
@@ -66,10 +66,8 @@ if section == "recommend":
     _ui.model_card(demo.default_model, demo)
 
 elif section == "similar":
-    demo = get("recommendation.similar")
-    st.subheader(_(demo.title))
-    st.caption(join(_(demo.summary), _("This reads only titles and genres (MiniLM), not what people watched: a "
-                                         "content recommender, the usual answer to films nobody has rated yet.")))
+    demo = _ui.section_header("recommendation.similar", _("This reads only titles and genres (MiniLM), not what people watched: a "
+                                                          "content recommender, the usual answer to films nobody has rated yet."))
     film = st.selectbox(_("Film"), titles, index=titles.index("Toy Story (1995)"), key="sim_film")
     result = _ui.run_demo(demo.id, film, model=demo.default_model, n=10)
     if result is not None:

@@ -5,7 +5,7 @@ import streamlit as st
 from domains import get, speech
 from domains.core import examples
 from pages import _ui
-from domains.core.i18n import N_, _, n_, join
+from domains.core.i18n import N_, _, n_
 
 _ui.page_header("speech", N_("Networks trained on thousands of hours of recordings turn speech into text, text into "
                             "speech, and can tell when someone speaks and who. Everything below runs on this "
@@ -87,9 +87,7 @@ elif section == "synthesize":
     _ui.model_card(demo.default_model, demo)
 
 elif section == "vad":
-    demo = get("speech.vad")
-    st.subheader(_(demo.title))
-    st.caption(join(_(demo.summary), _("Green: speech.")))
+    demo = _ui.section_header("speech.vad", _("Green: speech."))
     threshold = st.slider(_("Threshold"), 0.1, 0.9, 0.5, 0.05, key="vad_thr")
     picked = _ui.audio_input("vad", "weather")
     clip = _ui.checked("audio", picked[0], demo.id) if picked else None
@@ -105,11 +103,9 @@ elif section == "vad":
     _ui.model_card(demo.default_model, demo)
 
 elif section == "speaker":
-    demo = get("speech.speaker")
-    st.subheader(_(demo.title))
-    st.caption(join(_(demo.summary), _("Each clip becomes a voice fingerprint; similar fingerprints, same voice. "
-                                         "Try two synthetic clips (one voice), then a synthetic one against a real "
-                                         "voice.")))
+    demo = _ui.section_header("speech.speaker", _("Each clip becomes a voice fingerprint; similar fingerprints, same voice. "
+                                                  "Try two synthetic clips (one voice), then a synthetic one against a real "
+                                                  "voice."))
     threshold = st.slider(_("Decision threshold"), 0.0, 1.0, speech.SAME_SPEAKER, 0.01, key="spk_thr",
                           help=_("Measured here: the same voice scores 0.75-0.93, different voices 0.35-0.69."))
     a, b = st.columns(2, gap="large")
@@ -134,10 +130,8 @@ elif section == "speaker":
     _ui.model_card(demo.default_model, demo)
 
 elif section == "roundtrip":
-    demo = get("speech.roundtrip")
-    st.subheader(_(demo.title))
-    st.caption(join(_(demo.summary), _("A quick, honest check of both models: synthetic speech is clean, so real "
-                                         "recordings usually come out worse.")))
+    demo = _ui.section_header("speech.roundtrip", _("A quick, honest check of both models: synthetic speech is clean, so real "
+                                                    "recordings usually come out worse."))
     text = _ui.text_input("rt", {N_("Short"): "Deep learning turns speech into text on this laptop.",
                                  N_("Names and numbers"): "Doctor Okafor will see you at 10 past 3 on Thursday.",
                                  N_("Homophones"): "Their dog ate two pears over there by the sea."},

@@ -4,7 +4,7 @@ import streamlit as st
 
 from domains import get, translation
 from pages import _ui
-from domains.core.i18n import N_, _, n_, join
+from domains.core.i18n import N_, _, n_
 
 _ui.page_header("translation", N_("Neural translation learns from millions of translated sentences; rule-based "
                                  "translation follows dictionaries and grammar rules written by people. Try both "
@@ -29,10 +29,8 @@ FROM = {"Medical note (en)": "en", "Bank news (en)": "en", "Notícia (pt)": "pt"
         "Where it fails: last year (en)": "en"}
 
 if section == "translate":
-    demo = get("translation.translate")
-    st.subheader(_(demo.title))
-    st.caption(join(_(demo.summary), _("Offline: English ↔ Portuguese (neural) and English ↔ Spanish (rule-based, "
-                                         "if Apertium is installed). Other pairs use OPUS-MT models from the hub.")))
+    demo = _ui.section_header("translation.translate", _("Offline: English ↔ Portuguese (neural) and English ↔ Spanish (rule-based, "
+                                                         "if Apertium is installed). Other pairs use OPUS-MT models from the hub."))
     a, b, c = st.columns([2, 2, 3])
     def example_in_source() -> None:  # the box follows the language: its example, or empty (never a refusal first)
         title = next((t for t, lang in FROM.items() if lang == st.session_state.tr_src), None)
