@@ -42,15 +42,40 @@ setup_serve() {
 }
 
 prepare() {
-  # Once per install: every offline demo runs on its bundled example, so what is built on first use (the
-  # models trained here, the search corpus's embeddings, Whisper's conversion, the example clips) is on disk
-  # before the first visitor clicks. The same as `python -m domains check`.
-  local want; want=$(cat .venv/.requirements.sha)
-  if [ "$(cat .venv/.prepared 2>/dev/null)" != "$want" ]; then
-    echo "Preparing every demo once (trains the small models, embeds the search corpus; a few minutes)..."
-    if .venv/bin/python -m domains check >/dev/null; then echo "$want" > .venv/.prepared
-    else echo "Some demos failed their check (python -m domains check says which); the app starts anyway." >&2; fi
+  # Once per install: every offline demo runs on its bundled example, so what is built on first use (a model whose
+  # shipped copy in models/ is older than its code, the search corpus's embeddings, Whisper's conversion, the
+  # example clips) is on disk before a visitor asks for it. The same as `python -m domains check`.
+  # `prepare background`: behind the app, at a lower priority, stopped with it; the app serves meanwhile (a demo
+  # whose model is not ready yet builds it itself, with progress, and the rest of the gallery works).
+  # the mark lives with what was built (the cache): a new cache folder is prepared again
+  local want cache mark
+  want=$(cat .venv/.requirements.sha)
+  cache=${GALLERY_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/dl-gallery}
+  mkdir -p "$cache"
+  mark="$cache/.prepared"
+  [ "$(cat "$mark" 2>/dev/null)" != "$want" ] || return 0
+  if [ "${1:-}" = background ]; then
+    echo "Preparing every demo once, behind the app (log: $cache/prepare.log); the app serves meanwhile."
+    ( trap 'kill "$child" 2>/dev/null' TERM
+      nice -n 10 .venv/bin/python -m domains check > "$cache/prepare.log" 2>&1 & child=$!
+      wait "$child" && echo "$want" > "$mark" ) &
+    PREPARE_PID=$!
+    return 0
   fi
+  echo "Preparing every demo once (builds what the gallery does not ship; a few minutes)..."
+  if .venv/bin/python -m domains check >/dev/null; then echo "$want" > "$mark"
+  else echo "Some demos failed their check (python -m domains check says which); the app starts anyway." >&2; fi
+}
+
+app() {
+  # The app serves at once; the preparation runs behind it. Ctrl-C or a TERM stops both (nothing is left running).
+  PREPARE_PID= APP_PID=
+  prepare background
+  trap 'for p in $APP_PID $PREPARE_PID; do kill "$p" 2>/dev/null || true; done' EXIT
+  trap 'exit 130' INT TERM
+  .venv/bin/python -m streamlit run streamlit_app.py "$@" &
+  APP_PID=$!
+  wait "$APP_PID"
 }
 
 operator_link() {
@@ -74,7 +99,7 @@ cmd=${1:-app}
 shift || true
 case "$cmd" in
   setup) setup ;;
-  app)   setup; prepare; operator_link "$@"; exec .venv/bin/python -m streamlit run streamlit_app.py "$@" ;;
+  app)   setup; operator_link "$@"; app "$@" ;;
   test)  setup; exec .venv/bin/python -m pytest -n "${GALLERY_TEST_WORKERS:-2}" --dist loadgroup "$@" ;;
   bench) setup; exec .venv/bin/python benchmarks/bench.py "$@" ;;
   # the README's pictures, English and Chinese, retaken in Chromium into docs/screenshots/

@@ -77,6 +77,9 @@ def main(argv: list[str] | None = None) -> int:
     p_train = sub.add_parser("train", help="build the models the project trains (all, or those of the demos named) "
                                             "into the disk cache, with progress; already built: loaded")
     p_train.add_argument("demos", nargs="*", metavar="DEMO_ID")
+    p_train.add_argument("--ship", action="store_true",
+                         help="build every model kept on disk afresh (every offline demo run once; the simulator driver "
+                              "small and full) and put them in models/, the folder the gallery ships them in")
     for p in (p_list, p_run, p_check, p_train):
         p.add_argument("--lang", default=None, help="language of titles, notes and messages: en (default) or zh")
     args = parser.parse_args(argv)
@@ -161,7 +164,10 @@ def _check(args) -> int:
 
 
 def _train(args) -> int:
-    """Every model with source "trained" of the named demos (default: all) loaded once: built on first use."""
+    """Every model with source "trained" of the named demos (default: all) loaded once: built on first use.
+    --ship: every model kept on disk built afresh in an empty cache, then copied into models/."""
+    if args.ship:
+        return _ship(args)
     import time
     from . import demos, get
     from .core.loader import LOADER
@@ -185,6 +191,50 @@ def _train(args) -> int:
         with LOADER.use(spec, progress):
             pass
         print(_("  ready in {s:.1f} s").format(s=time.perf_counter() - t0), file=sys.stderr, flush=True)
+    return 0
+
+
+def _ship(args) -> int:
+    """Every offline demo run once in a fresh cache with nothing shipped to load from, then models/ replaced by the
+    models that built and kept on disk: those trained once (not those trained per request or live in a page), the
+    simulator driver in both sizes (the small one is what the tests use), the corpora's embeddings."""
+    import os
+    import tempfile
+    from pathlib import Path
+    from . import check, demos, get, run
+    from .core import paths, trained
+    from .core.errors import GalleryError
+    from .core.loader import LOADER
+    if args.demos:
+        print(_("--ship builds every model: name no demo."), file=sys.stderr)
+        return 2
+
+    def progress(fraction, message):
+        print(f"  {message}", file=sys.stderr, flush=True)
+
+    with tempfile.TemporaryDirectory(prefix="gallery-ship-") as tmp:
+        os.environ.update(GALLERY_CACHE_DIR=tmp, GALLERY_SHIPPED_MODELS="0")
+        for quick, chosen in (("0", None), ("1", ["driving.policy"])):
+            os.environ["GALLERY_DRIVING_QUICK"] = quick
+            for spec in get("driving.policy").models:  # the loaded driver is the other size: load this one
+                LOADER.unload(spec.id)
+            failed = [r["id"] for r in check(chosen, progress=progress, warm_runs=0) if r["status"] == "failed"]
+            if failed:
+                print(_("Not shipped: {ids} failed their check.").format(ids=", ".join(failed)), file=sys.stderr)
+                return 1
+        for demo in demos():  # a demo's other offline models on its example too (a corpus embedded by each)
+            x, params = demo.example() if demo.example else (None, {})
+            for spec in [m for m in demo.models[1:] if m.offline and demo.input_kind != "video"]:
+                progress(None, f"{demo.id} with {spec.id}")
+                try:
+                    run(demo.id, x, model=spec.id, **params)
+                except GalleryError as e:
+                    print(f"  {demo.id} with {spec.id}: {e}", file=sys.stderr)
+        added, removed = trained.ship(paths.SHIPPED, Path(tmp) / "trained")
+    size = sum(f.stat().st_size for f in paths.SHIPPED.rglob("*") if f.is_file())
+    print(_("models/: {n} models, {mb:.1f} MB; {a} new, {r} removed").format(
+        n=len([d for d in paths.SHIPPED.iterdir() if d.is_dir()]), mb=size / 2**20, a=len(added), r=len(removed)),
+        file=sys.stderr)
     return 0
 
 

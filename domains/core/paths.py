@@ -16,3 +16,15 @@ def cache_root() -> Path:
 def cache_dir() -> Path:
     """The trained models' folder."""
     return cache_root() / "trained"
+
+
+SHIPPED = Path(__file__).resolve().parents[2] / "models"  # the checkout's models/ folder
+
+
+def shipped_dir() -> Path | None:
+    """The trained models that ship with the gallery (built by `python -m domains train --ship`), read-only:
+    GALLERY_SHIPPED_MODELS (a folder, or 0 for none: every model is built here), else the checkout's models/."""
+    raw = os.environ.get("GALLERY_SHIPPED_MODELS")
+    if raw is not None and raw.strip() in ("", "0", "off", "none"):
+        return None
+    return Path(raw) if raw else SHIPPED

@@ -17,7 +17,7 @@ import threading
 from pathlib import Path
 from typing import Any, Callable
 from .i18n import _
-from .paths import cache_dir
+from .paths import cache_dir, shipped_dir
 
 Progress = Callable[[float | None, str], None]
 _locks: dict[str, threading.Lock] = {}
@@ -88,6 +88,11 @@ def cached_model(name: str, key: dict[str, Any], build: Callable[[Progress | Non
     from safetensors.torch import load_file, save_file
 
     folder = folder_for(name, key, build)
+    shipped = _shipped(folder.name)
+    if shipped is not None and not folder.exists():  # built by the project, for this very code and data
+        if progress:
+            progress(None, _("Loading {name}, shipped with the gallery").format(name=name))
+        return load_file(shipped / "model.safetensors"), json.loads((shipped / "meta.json").read_text()), False
     with _locks_guard:
         lock = _locks.setdefault(str(folder), threading.Lock())
     folder.parent.mkdir(parents=True, exist_ok=True)
@@ -112,6 +117,28 @@ def cached_model(name: str, key: dict[str, Any], build: Callable[[Progress | Non
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         return tensors, meta, True
+
+
+def _shipped(folder_name: str) -> Path | None:
+    """The shipped copy of a model, found by its folder's name: the name holds the fingerprint of its data, settings
+    and training code, so a model whose fingerprint changed is not found here (it is rebuilt, never served stale)."""
+    root = shipped_dir()
+    found = root / folder_name if root else None
+    return found if found and (found / "model.safetensors").is_file() and (found / "meta.json").is_file() else None
+
+
+def ship(into: Path, built: Path) -> tuple[list[str], list[str]]:
+    """Copy the models in `built` (a cache's trained folder) into `into` (models/), replacing what was there:
+    (names added, names removed). Only model folders travel (weights and meta), not locks or data files."""
+    into.mkdir(parents=True, exist_ok=True)
+    new = {d.name for d in built.iterdir() if d.is_dir() and (d / "model.safetensors").is_file()
+           and (d / "meta.json").is_file() and not d.name.startswith(".")}
+    old = {d.name for d in into.iterdir() if d.is_dir()}
+    for name in old - new:
+        shutil.rmtree(into / name)
+    for name in new - old:
+        shutil.copytree(built / name, into / name)
+    return sorted(new - old), sorted(old - new)
 
 
 @contextlib.contextmanager
