@@ -41,12 +41,17 @@ def server():
 
 @contextmanager
 def streamlit_server(env: dict[str, str]) -> Iterator[str]:
-    """`streamlit run streamlit_app.py` on a free local port with `env` added; its URL once it answers."""
+    """`streamlit run streamlit_app.py` on a free local port with `env` added; its URL once it answers. Its output
+    goes to a file (artifacts/server-<port>.log), never to a pipe no one reads: a full pipe (64 KB of the models'
+    warnings and progress bars over a whole walk) blocks whichever server thread writes next, a deferred download
+    among them."""
     port = free_port()
+    ARTIFACTS.mkdir(exist_ok=True)
+    log_path = ARTIFACTS / f"server-{port}.log"
+    log = open(log_path, "w")
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
                              "--server.address", "127.0.0.1", "--server.headless", "true"],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env={**os.environ, **env})
+                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **env})
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -57,7 +62,8 @@ def streamlit_server(env: dict[str, str]) -> Iterator[str]:
             time.sleep(0.3)
     else:
         proc.kill()
-        pytest.fail("streamlit did not start:\n" + proc.stdout.read())
+        log.close()
+        pytest.fail("streamlit did not start:\n" + log_path.read_text()[-3000:])
     try:
         yield url
     finally:
@@ -66,6 +72,7 @@ def streamlit_server(env: dict[str, str]) -> Iterator[str]:
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
 
 
 @pytest.fixture(scope="module")
