@@ -347,12 +347,18 @@ def session_report_button() -> None:
         if not runs:
             st.caption(_("Run a demo: each result is kept for a report you can download and send."))
             return
-        st.download_button(n_("Download the report ({n} run)", "Download the report ({n} runs)", len(runs)).format(n=len(runs)),
-                           data=lambda lang=i18n.current(): domains.report(runs, lang=lang),
-                           file_name="gallery-session-report.html",
-                           mime="text/html", icon=":material/download:", key="session_report",
-                           help=_("One HTML file: every run with its model, input, result and latency, images "
-                                  "embedded. Opens offline; print it to PDF from the browser."))
+        download(n_("Download the report ({n} run)", "Download the report ({n} runs)", len(runs)).format(n=len(runs)),
+                 lambda lang=i18n.current(): domains.report(runs, lang=lang), "gallery-session-report.html",
+                 "text/html", key="session_report",
+                 help=_("One HTML file: every run with its model, input, result and latency, images "
+                            "embedded. Opens offline; print it to PDF from the browser."))
+
+
+def download(label: str, data: Any, file_name: str, mime: str, *, key: str, **kwargs: Any) -> None:
+    """The one download button. A click does not rerun the page (on_click="ignore"): a rerun would redraw the
+    button with a new file id and drop the old one, so on busy cores a report built on demand (a callable `data`)
+    could be asked for under an id the rerun had already dropped, and never arrive."""
+    st.download_button(label, data, file_name, mime, key=key, on_click="ignore", icon=":material/download:", **kwargs)
 
 
 def show_error(err: GalleryError, demo_id: str | None = None) -> None:

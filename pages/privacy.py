@@ -102,8 +102,8 @@ def faces_section() -> None:
                    beside=_("{n} in the upload").format(n=len(result.exif_found)))
         buf = io.BytesIO()
         result.image.save(buf, format="PNG")
-        st.download_button(_("Download the anonymised photo (PNG, no metadata)"), buf.getvalue(), "anonymised.png",
-                           "image/png", key="fa_download")
+        _ui.download(_("Download the anonymised photo (PNG, no metadata)"), buf.getvalue(), "anonymised.png",
+                     "image/png", key="fa_download")
     for n in result.notes:
         st.caption(n)
     st.caption(_("Look at the Grace Hopper example: her face is hidden, the name on her uniform is not."))

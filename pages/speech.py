@@ -78,8 +78,7 @@ elif section == "synthesize":
                 _ui.warnings(result)
                 st.markdown(_("### {duration_s:.1f} s of speech").format(duration_s=result.duration_s))
                 st.audio(result.wav, format="audio/wav")
-                st.download_button(_("Download WAV"), result.wav, "speech.wav", "audio/wav", key="tts_dl",
-                                   icon=":material/download:")
+                _ui.download(_("Download WAV"), result.wav, "speech.wav", "audio/wav", key="tts_dl")
                 _ui.latency(result, " · " + _("real-time factor {rtf:.2f}").format(rtf=result.rtf) +
                             f" · {result.sample_rate} Hz")
             _ui.audio_plot(result.wav, key="tts")
