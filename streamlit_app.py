@@ -5,6 +5,7 @@ from domains import demos, domains
 from pages import _ui
 from domains.core.errors import GalleryError
 from domains.core.i18n import _, n_
+from domains.serving import workers
 
 with _ui.FIRST_IMPORTS:  # the libraries every page draws with, imported once by one session: two first visitors
     import pandas  # noqa: F401  importing them at once in two threads can meet a half-initialised module
@@ -13,6 +14,7 @@ with _ui.FIRST_IMPORTS:  # the libraries every page draws with, imported once by
 _ui.choose_language()  # first: everything below is written in this session's language
 _ui.apply_upload_limit()  # the gallery's one upload limit, for Streamlit's server too
 _ui.read_operator_link()  # ?operator=<token>: this session may act on what every visitor shares
+workers.use_in_app()  # heavy demos run in worker processes, apart from this server (GALLERY_WORKERS=0: here)
 st.set_page_config(page_title=_("Deep Learning Gallery"), page_icon=":material/neurology:", layout="wide")
 
 # a domain without a page file (all its demos of shapes the gallery draws) gets a page built from the registry
@@ -56,10 +58,33 @@ def health_panel() -> dict:
     return results
 
 
+def preparing() -> None:
+    """While the demos are prepared behind the app (its first start), where that is, redrawn every 5 s until done."""
+    from domains.core import health
+    if not health.running():
+        return
+
+    @st.fragment(run_every=5)
+    def bar() -> None:
+        import time
+        from domains.core.progress import duration
+        state = health.running()
+        if not state:  # done: the page once more, with the check's badges and without this bar
+            st.rerun(scope="app")
+        done, of = int(state["done"]), max(1, int(state["of"]))
+        left = (time.time() - float(state["started"])) / done * (of - done) if done else None
+        st.progress(done / of, text=_("Preparing the demos behind the app: {done} of {of} checked{left}. Every page "
+                                      "works meanwhile; a demo whose model is not ready yet builds it when asked, "
+                                      "with its own progress.").format(
+            done=done, of=of, left=_(", {eta} left").format(eta=duration(left)) if left else ""))
+    bar()
+
+
 def home() -> None:
     st.title(_(":material/neurology: Deep Learning Gallery"))
     st.markdown(_("What deep learning does, field by field, with **real models running on this computer**. Every "
                   "page gives a real answer offline; hub models are one choice away when a hub is reachable."))
+    preparing()
     checked = health_panel()
     sections: dict[str, list] = {}
     for d in domains():

@@ -42,6 +42,20 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 CLASSIFY = ("vision?demo=classify", ".st-key-classify_result", "espresso")
 # what a session browses: every section with a result offline (the hub-only notices run no model)
 MIX = [s for s in SECTIONS if "_result" in s[1]]
+# the heavy demos (declared `worker=True`: seconds of CPU per call), by the walk's section names; the others are light
+
+
+def _heavy() -> set[str]:
+    sys.path.insert(0, str(ROOT))
+    import domains
+    out = set()
+    for d in domains.demos():
+        if d.worker:
+            out |= {q for q, _, _ in SECTIONS if q.startswith(f"{d.domain}?demo={d.section or d.id.split('.')[-1]}")}
+    return out
+
+
+HEAVY = _heavy()
 # a run ends when its result shows, or an error / exception element does
 WAIT_JS = """([sel, text, inBox]) => {
   const main = document.querySelector('[data-testid=stMain]');
@@ -301,6 +315,29 @@ async def walk(browser, server: Server, runs: list[Run], timeout_s: float, lang:
     return after
 
 
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process has used: /proc/<pid>/stat fields 14 and 15."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def page_open_cpu(server: Server, lang: str, n: int = 10) -> dict[str, float]:
+    """The server's own CPU per warm page open (a new connection each, as a page load; one warm-up open first):
+    the home page (no demo runs) and Vision (its example, the model loaded). Measured after the sessions, with the
+    room gone quiet; a worker process's CPU is not the server's."""
+    out = {}
+    for name, query in (("home", ""), ("vision", CLASSIFY[0])):
+        client = Protocol(server.url, lang)
+        await client.open(query)
+        before = cpu_s(server.proc.pid)
+        for _ in range(n):
+            await client.open(query)
+        out[name] = round(1000 * (cpu_s(server.proc.pid) - before) / n, 1)
+        await client.close()
+    return out
+
+
 async def main_async(args) -> dict:
     from playwright.async_api import async_playwright
     env = dict(kv.split("=", 1) for kv in args.env)
@@ -335,6 +372,7 @@ async def main_async(args) -> dict:
                                    for i in range(args.sessions)))
             wall = time.monotonic() - t_start
             end_rss = server.sample()
+            result["page_open_cpu_ms"] = await page_open_cpu(server, args.lang)
             if browser is not None:
                 await browser.close()
         sess = [s for s in server.samples if s[2] == "sessions"]
@@ -345,28 +383,33 @@ async def main_async(args) -> dict:
     timed_runs = [r for r in runs if r.phase != "walk"]
     ok = [r.ms for r in timed_runs if r.outcome == "ok"]
     cls = [r.ms for r in timed_runs if r.name == "classify example (Cat)" and r.outcome == "ok"]
+    opened = [r.ms for r in timed_runs if r.name == "open vision.classify" and r.outcome == "ok"]
+    by_demo = {n: {"runs": len(v), "p50_ms": round(percentile(v, 50)), "p95_ms": round(percentile(v, 95)),
+                   "heavy": n in HEAVY}
+               for n in sorted({r.name for r in timed_runs})
+               for v in [[r.ms for r in timed_runs if r.name == n and r.outcome == "ok"]]}
+    light = {n: v["p95_ms"] for n, v in by_demo.items() if not v["heavy"] and v["runs"]}
     bad = [r for r in runs if r.outcome != "ok"]
     result.update({
         "runs": sum(r.outcome == "ok" for r in timed_runs), "errors": len(bad),
         "p50_ms": round(percentile(ok, 50)), "p95_ms": round(percentile(ok, 95)), "max_ms": round(max(ok, default=0)),
         "classify_p50_ms": round(percentile(cls, 50)), "classify_p95_ms": round(percentile(cls, 95)),
+        "open_vision_p50_ms": round(percentile(opened, 50)), "open_vision_p95_ms": round(percentile(opened, 95)),
+        "light_worst_p95_ms": max(light.values(), default=0),
+        "light_worst": max(light, key=light.get) if light else "",
         "rss_mb": {"start": round(start_rss, 1), "end": round(end_rss, 1),
                    "peak": round(max(mb for _, mb, _ in server.samples), 1)},
         "rss_growth_last_half_pct": round(100 * (half[-1] - half[0]) / half[0], 2) if len(half) > 1 else 0.0,
         "error_samples": [f"{r.name}: {r.outcome}" for r in bad[:10]],
-        "by_demo": {n: {"runs": len(v), "p50_ms": round(percentile(v, 50)), "p95_ms": round(percentile(v, 95))}
-                    for n in sorted({r.name for r in timed_runs})
-                    for v in [[r.ms for r in timed_runs if r.name == n and r.outcome == "ok"]]},
+        "by_demo": by_demo,
         "rss_samples": [(round(t, 1), round(mb, 1), ph) for t, mb, ph in server.samples],
     })
     return result
 
 
-def table(r: dict) -> str:
-    rows = [("Sessions x seconds", f"{r['sessions']} x {r['seconds']} s (wall {r['wall_s']} s); "
-                                    f"{r['browsers']} in Chromium, {r['sessions'] - r['browsers']} over the protocol; "
-                                    f"{r['think_s']:g} s to read each result (0.5x-1.5x)"),
-            ("Server settings", ", ".join(f"{k}={v}" for k, v in r["env"].items()) or "defaults"),
+def _rows(r: dict) -> list[tuple[str, str]]:
+    cpu = r.get("page_open_cpu_ms", {})
+    rows = [("Server settings", ", ".join(f"{k}={v}" for k, v in r["env"].items()) or "defaults"),
             ("App start to /_stcore/health OK", f"{r['app_start_s']} s"),
             ("Completed demo runs (page opened or example clicked, until its result showed)", r["runs"]),
             ("Errors (no result: timeout, error message, exception)", r["errors"]),
@@ -375,23 +418,53 @@ def table(r: dict) -> str:
                                                   f"{r['max_ms'] / 1000:.1f} s"),
             ("The room's click: classify example (Cat), p50 / p95",
              f"{r['classify_p50_ms'] / 1000:.1f} / {r['classify_p95_ms'] / 1000:.1f} s"),
+            ("Opening Vision (its example's result shown), p50 / p95",
+             f"{r['open_vision_p50_ms'] / 1000:.1f} / {r['open_vision_p95_ms'] / 1000:.1f} s"),
+            ("The slowest light demo's p95 (light: not declared heavy)",
+             f"{r['light_worst_p95_ms'] / 1000:.1f} s ({r['light_worst']})"),
+            ("Server CPU per warm page open, afterwards: home / Vision",
+             f"{cpu.get('home', 0):.0f} / {cpu.get('vision', 0):.0f} ms"),
             ("Server RSS: start of sessions / end / peak",
              f"{r['rss_mb']['start']:.0f} / {r['rss_mb']['end']:.0f} / {r['rss_mb']['peak']:.0f} MB"),
             ("RSS growth over the last half of the sessions", f"{r['rss_growth_last_half_pct']:+.1f} %")]
     if "walk_rss_mb" in r:
         rows.insert(3, ("Server RSS after every section of every page opened once (every offline demo run), "
                         "and the peak", f"{r['walk_rss_mb']['after_walk']:.0f} MB, peak {r['walk_rss_mb']['peak']:.0f} MB"))
-    out = "| measure | value |\n|---|---|\n" + "\n".join(f"| {a} | {b} |" for a, b in rows)
-    out += "\n\n| demo (page and section) | runs | p50 | p95 |\n|---|---|---|---|\n" + "\n".join(
-        f"| {n} | {v['runs']} | {v['p50_ms'] / 1000:.1f} s | {v['p95_ms'] / 1000:.1f} s |" for n, v in r["by_demo"].items())
+    return rows
+
+
+def table(r: dict, before: dict | None = None) -> str:
+    """The run's figures; with `before`, a first column for the run with the other settings."""
+    head = (f"{r['sessions']} x {r['seconds']} s (wall {r['wall_s']} s); {r['browsers']} in Chromium, "
+            f"{r['sessions'] - r['browsers']} over the protocol; {r['think_s']:g} s to read each result (0.5x-1.5x)")
+    if before is None:
+        out = "| measure | value |\n|---|---|\n" + f"| Sessions x seconds | {head} |\n" + "\n".join(
+            f"| {a} | {b} |" for a, b in _rows(r))
+    else:
+        out = (f"Sessions x seconds: {head}.\n\n| measure | before | after |\n|---|---|---|\n"
+               + "\n".join(f"| {a} | {b} | {c} |" for (a, b), (_, c) in zip(_rows(before), _rows(r))))
+    names = sorted(set(r["by_demo"]) | set((before or {}).get("by_demo", {})))
+
+    def cell(res: dict | None, n: str) -> str:
+        v = (res or {}).get("by_demo", {}).get(n)
+        return f"{v['runs']} | {v['p50_ms'] / 1000:.1f} s | {v['p95_ms'] / 1000:.1f} s" if v and v["runs"] else "0 | - | -"
+    tag = lambda n: " (heavy)" if n in HEAVY else ""  # noqa: E731
+    if before is None:
+        out += "\n\n| demo (page and section) | runs | p50 | p95 |\n|---|---|---|---|\n" + "\n".join(
+            f"| {n}{tag(n)} | {cell(r, n)} |" for n in names)
+    else:
+        out += ("\n\n| demo (page and section) | runs before | p50 | p95 | runs after | p50 | p95 |\n"
+                "|---|---|---|---|---|---|---|\n" + "\n".join(
+                    f"| {n}{tag(n)} | {cell(before, n)} | {cell(r, n)} |" for n in names))
     if "walk" in r:
         out += ("\n\nThe walk, one session on a fresh server: each section's first result (its models load on first "
                 "use) and the server's RSS after it.\n\n| section | first result | RSS after |\n|---|---|---|\n"
                 + "\n".join(f"| {w['section']} | {w['first_result_ms'] / 1000:.1f} s"
                              + ("" if w["outcome"] == "ok" else f" ({w['outcome']})") + f" | {w['rss_mb']:.0f} MB |"
                              for w in r["walk"]))
-    if r["error_samples"]:
-        out += "\n\nErrors seen: " + "; ".join(r["error_samples"])
+    for res, when in ((before, "before"), (r, "after" if before else "")):
+        if res and res["error_samples"]:
+            out += f"\n\nErrors seen{' ' + when if when else ''}: " + "; ".join(res["error_samples"])
     return out
 
 
@@ -428,6 +501,9 @@ def main() -> int:
     ap.add_argument("--lang", default="en", choices=["en", "zh"])
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--env", action="append", default=[], metavar="KEY=VALUE", help="server environment (repeatable)")
+    ap.add_argument("--before", action="append", default=[], metavar="KEY=VALUE",
+                    help="first the same load with these settings too (e.g. GALLERY_WORKERS=0), then without: both "
+                         "in one table, measured in one sitting (repeatable)")
     ap.add_argument("--log", default=str(ROOT / "artifacts" / "load-server.log"))
     ap.add_argument("--write", action="store_true", help="write docs/load.md and docs/load-rss.png")
     ap.add_argument("--json", action="store_true", help="the last line is the result as one JSON object")
@@ -436,22 +512,29 @@ def main() -> int:
         ap.error("--sessions 1..50 (0 with --walk), --seconds 1..3600 (bounded: this runs on the machine it measures)")
     if not Path(CHROMIUM).exists():
         ap.error(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set CHROMIUM)")
+    before = None
+    if args.before:
+        first = argparse.Namespace(**{**vars(args), "env": [*args.env, *args.before]})
+        before = asyncio.run(main_async(first))
     r = asyncio.run(main_async(args))
-    print(table(r))
+    print(table(r, before))
     if args.write:
         docs = ROOT / "docs"
         plot(r, docs / "load-rss.png")
         cmd = (f".venv/bin/python benchmarks/load.py --sessions {args.sessions} --browsers {args.browsers} "
                f"--seconds {args.seconds:g} --ramp {args.ramp:g} --think {args.think:g}"
-               + (" --walk" if args.walk else "") + "".join(f" --env {kv}" for kv in args.env) + " --write")
+               + (" --walk" if args.walk else "") + "".join(f" --env {kv}" for kv in args.env)
+               + "".join(f" --before {kv}" for kv in args.before) + " --write")
         (docs / "load.md").write_text(
             f"# Load: {args.sessions} sessions for {args.seconds:g} s\n\nMeasured {time.strftime('%Y-%m-%d')} on "
             f"{os.cpu_count()} cores (the load generator runs on the same machine as the server); reproduce with `{cmd}`.\n\n"
-            + table(r) + "\n\n![Server RSS over the run](load-rss.png)\n")
+            + ("Before: the same load with " + ", ".join(args.before) + "; after: without it. Run one after the "
+               "other in one sitting.\n\n" if before else "")
+            + table(r, before) + "\n\n![Server RSS over the run](load-rss.png)\n")
         print("wrote docs/load.md, docs/load-rss.png")
     if args.json:
         print(json.dumps({k: v for k, v in r.items() if k != "rss_samples"}))
-    return 1 if r["errors"] or r["tracebacks"] else 0
+    return 1 if r["errors"] or r["tracebacks"] or (before and (before["errors"] or before["tracebacks"])) else 0
 
 
 if __name__ == "__main__":

@@ -83,6 +83,9 @@ def _run(demo_id: str, input: Any = None, *, model: str | None = None, progress=
     from .serving import remote
     if remote.enabled(demo):  # GALLERY_SERVE_URL: the model server runs it (its own errors come back whole)
         return remote.run(demo, input, model=model, params=kwargs, progress=progress)
+    from .serving import workers
+    if workers.enabled(demo):  # a heavy demo, in the app: a worker process runs it (the same results and errors)
+        return workers.run(demo, input, model=model, params=kwargs, progress=progress)
     return local_run(demo, input, model=model, progress=progress, **kwargs)
 
 

@@ -13,7 +13,7 @@ import streamlit as st
 import domains
 import domains.core.examples
 from domains.core import hub, i18n, registry
-from domains.serving import remote
+from domains.serving import remote, workers
 from domains.core.errors import GalleryError, InputError, ModelUnavailable
 from domains.core.inputs import guard
 from domains.core.loader import LOADER
@@ -233,8 +233,11 @@ def _model_card(spec: ModelSpec, in_memory: str | None = None) -> None:
         loaded = next((m for m in LOADER.loaded() if m["id"] == spec.id), None)
         there = remote.enabled() and spec.id in {m for r in _server_status(remote.url()).get("models", {}).values()
                                                  for m in r.get("models", [])}
+        held = [w for w in workers.POOL.status() if spec.id in w.get("models", [])] if not loaded else []
         if in_memory:
             rows[_("In memory")] = in_memory
+        elif held:  # a heavy demo's model: a worker process holds it
+            rows[_("In memory")] = _("in a worker process (pid {pid}): loaded").format(pid=held[0]["pid"])
         elif there:  # the model server runs it: a replica there holds it
             rows[_("In memory")] = _("on the model server: loaded")
         elif loaded:
@@ -971,10 +974,50 @@ def _server_status(url: str) -> dict:
     return remote.status()
 
 
+def _stop_worker(pid: int) -> None:
+    if not is_operator():  # a forged click from a visitor's session changes nothing
+        return
+    if workers.POOL.stop(pid):
+        st.session_state["_worker_stopped"] = pid
+
+
+def _workers_panel() -> None:
+    """Sidebar: the worker processes of the heavy demos (memory, models, calls); the operator can stop an idle one
+    (its memory goes back; the next heavy call starts another)."""
+    running = workers.POOL.status()
+    st.caption(n_(":material/settings_applications: Heavy demos run in a worker process apart from this server, at "
+                  "a lower priority (at most {n} at once): {v} running.",
+                  ":material/settings_applications: Heavy demos run in worker processes apart from this server, at "
+                  "a lower priority (at most {n} at once): {v} running.", workers.size()).format(
+        n=workers.size(), v=len(running)))
+    operator = is_operator()
+    for w in running:
+        c1, c2 = st.columns([3, 1], vertical_alignment="center") if operator else (st.container(), None)
+        c1.caption(n_("Worker {pid}: {rss_mb:.0f} MB · {models} · {calls} call · {state}",
+                      "Worker {pid}: {rss_mb:.0f} MB · {models} · {calls} calls · {state}", w["calls"]).format(
+            pid=w["pid"], rss_mb=w.get("rss_mb", 0), calls=w["calls"],
+            models=", ".join(w.get("models", [])) or _("no model loaded yet"),
+            state=_("working") if w["busy"] else _("idle")))
+        if operator:
+            c2.button(":material/stop_circle:", key=f"stop_worker_{w['pid']}", disabled=w["busy"],
+                      help=_("Stop this worker: its memory goes back; the next heavy demo starts another."),
+                      on_click=_stop_worker, args=(w["pid"],))
+    stopped = st.session_state.pop("_worker_stopped", None)
+    if stopped:
+        st.caption(_(":material/stop_circle: Worker {pid} stopped.").format(pid=stopped))
+    if workers.POOL.lost:
+        st.caption(n_("{n} worker stopped mid-call since the app started (its caller was told to try again).",
+                      "{n} workers stopped mid-call since the app started (their callers were told to try again).",
+                      workers.POOL.lost).format(n=workers.POOL.lost))
+
+
 def where_models_run() -> None:
-    """Sidebar: in this process, or on the model server (its replicas and the models loaded there)."""
+    """Sidebar: in this process (and the heavy demos in worker processes), or on the model server (its replicas
+    and the models loaded there)."""
     if not remote.enabled():
         st.caption(_(":material/computer: Models run in this process."))
+        if workers.size():
+            _workers_panel()
         return
     s = _server_status(remote.url())
     st.caption(_(":material/hub: Models run on the cluster at {url}.").format(url=s["url"]))
@@ -1008,6 +1051,8 @@ def loaded_models_panel() -> None:
             if not LOADER.loaded():  # only in-process demos (video) load models here
                 return
             st.caption(_("In this process (demos that read a file where it lies):"))
+        elif workers.size():
+            st.caption(_("In this server's own process (the light demos):"))
         used, budget = LOADER.used_mb(), LOADER.budget_mb
         st.progress(min(used / budget, 1.0), text=_("{used:.0f} of {budget:.0f} MB budget").format(used=used, budget=budget))
         loaded = LOADER.loaded()

@@ -283,6 +283,7 @@ ANTIBODY = register(Demo(
                "masked residues and shows how expected each residue is."),
     input_kind="text", fn=antibody, models=(SPEC,),
     params=(Param("mask", str, "", N_("1-based positions to mask, comma-separated (e.g. 31,32,33)")),),
+    worker=True,  # seconds of CPU per call: a worker process runs it in the app
     example=lambda: (EXAMPLES["heavy-1"][1], {"mask": "31,32,33"}),
     responsible=Card(
         N_("558 million antibody sequences from the Observed Antibody Space, mostly human and mouse."),

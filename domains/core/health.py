@@ -28,6 +28,39 @@ def latest_path() -> Path:
     return cache_dir().parent / "health" / "latest.json"
 
 
+def running_path() -> Path:
+    return latest_path().with_name("running.json")
+
+
+def running() -> dict[str, Any] | None:
+    """The check running now on this cache, in any process (the app's preparation behind it, a CLI run):
+    {"done", "of", "title", "started" (epoch s), "pid"}, or None."""
+    try:
+        state = json.loads(running_path().read_text())
+        os.kill(int(state["pid"]), 0)
+    except PermissionError:  # alive, another user's
+        return state
+    except (OSError, ValueError, KeyError, TypeError):  # none, unreadable, or its process is gone
+        return None
+    return state
+
+
+def _note_running(state: dict[str, Any] | None) -> None:
+    """Where the check is, for the home page (best effort: a read-only cache only costs the progress bar)."""
+    path = running_path()
+    try:
+        if state is None:
+            path.unlink(missing_ok=True)
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".running-")
+        with os.fdopen(fd, "w") as f:
+            json.dump(state, f)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
 def machine() -> str:
     return f"{platform.node()} · {platform.machine()} · {os.cpu_count()} cores · Python {platform.python_version()}"
 
@@ -76,11 +109,15 @@ def check(demos: list[Demo], run: Callable[..., Any], progress: Progress | None 
           warm_runs: int = 1) -> list[dict[str, Any]]:
     """One record per demo: id, status (ok | failed | online-only), reason, first_ms, warm_ms, ram_mb,
     evaluation. One failing demo never stops the others."""
-    results = []
-    for i, demo in enumerate(demos):
-        if progress:
-            progress(i / max(1, len(demos)), _("Checking {title} ({v} of {n})").format(title=demo.title, v=i + 1, n=len(demos)))
-        results.append(_one(demo, run, warm_runs))
+    results, started = [], time.time()
+    try:
+        for i, demo in enumerate(demos):
+            _note_running({"done": i, "of": len(demos), "title": demo.title, "started": started, "pid": os.getpid()})
+            if progress:
+                progress(i / max(1, len(demos)), _("Checking {title} ({v} of {n})").format(title=demo.title, v=i + 1, n=len(demos)))
+            results.append(_one(demo, run, warm_runs))
+    finally:
+        _note_running(None)
     if progress:
         progress(1.0, _("Check done"))
     return results

@@ -55,6 +55,8 @@ def from_client(kind: str, src: Any) -> Any:
             return guard(kind, bytes(src))
     elif kind == "text" and isinstance(src, (str, bytes, bytearray)):
         return guard(kind, src)
+    elif kind == "video" and isinstance(src, (bytes, bytearray)):  # only a worker of the app takes one (a file's
+        return bytes(src)                                           # bytes; the demo checks them as it reads)
     raise InputError(_("The model server takes the {what} itself (its bytes), not {type}.").format(
         what=_(kind), type=type(src).__name__))
 

@@ -202,6 +202,9 @@ class Demo:
     # A boolean parameter that makes the input a clip instead (smart_home.command's `voice`): the guards then read
     # the input as audio, never as text.
     audio_when: str = ""
+    # Seconds of CPU per warm call (transcription, the round trip, the street video...): in the app it runs in a
+    # worker process at a lower priority, so light demos and the server keep a core (serving/workers.py).
+    worker: bool = False
 
     def input_kind_for(self, params: dict[str, Any]) -> str:
         """The kind of input this call takes, for the guards: `input_kind`, or audio when `audio_when` is set."""

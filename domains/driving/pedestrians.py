@@ -221,6 +221,7 @@ PEDESTRIANS = register(Demo(
     params=(Param("start_s", float, 8.0, N_("first second analysed")),
             Param("seconds", float, 20.0, N_("how many seconds to analyse (1-30)")),
             Param("every", int, 10, N_("analyse every n-th frame (1-100)"))),
+    worker=True,  # seconds of CPU per call: a worker process runs it in the app
     example=lambda: (None, {"seconds": 6.0}),
     responsible=Card(
         (MEDIAPIPE_BODY.data, N_("Moving regions come from a classical background model, not learning.")),

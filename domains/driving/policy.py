@@ -319,6 +319,7 @@ POLICY = register(Demo(
     params=(Param("seed", int, 1000, N_("simulator seed: the traffic the cars meet (0-99,999)")),
             Param("density", float, 1.0, N_("traffic density, 0.5-2 (trained at 1)")),
             Param("animate", bool, True, N_("draw the two drives as an animation"))),
+    worker=True,  # seconds of CPU per call: a worker process runs it in the app
     example=lambda: (None, {"seed": 1003, "animate": False}),
     responsible=Card(
         N_("Its own practice in highway-env, a simple 2-D motorway simulator."),

@@ -118,6 +118,7 @@ SKIN = register(Demo(
     params=(Param("sex", str, "unknown", "unknown | female | male", choices=SEXES),
             Param("site", str, "unknown", N_("body site"), choices=SITES),
             Param("age", float, None, N_("age in years (empty: unknown)"), min=0, max=90)),
+    worker=True,  # seconds of CPU per call: a worker process runs it in the app
     example=example("spot_irregular", age=50, site="trunk"),
     responsible=Card(
         N_("HAM10000: 10,015 dermatoscope images, mostly of fair-skinned patients in Austria and Australia."),

@@ -132,10 +132,11 @@ def status(timeout: float = 3.0) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- the server side (no Ray here: testable alone)
-def handle(body: bytes) -> tuple[int, bytes]:
+def handle(body: bytes, progress=None, *, local: bool = False) -> tuple[int, bytes]:
     """One request as the model server runs it: (HTTP status, reply). The demo runs in this process through the
     one loader; a GalleryError is a normal reply (200) the client raises again; anything else is a 500, which the
-    client retries once (the traceback stays in the server's log)."""
+    client retries once (the traceback stays in the server's log). `local`: a worker process of the app itself
+    (serving/workers.py) answers it, which also takes a video (as bytes) and reports progress."""
     import logging
     from ..core.registry import get, local_run  # the domains are found by the package above (discovery)
     from ..core.i18n import language
@@ -153,14 +154,14 @@ def handle(body: bytes) -> tuple[int, bytes]:
     try:
         with language(msg["lang"]):
             demo = get(msg["demo"])
-            if demo.input_kind in IN_PROCESS_KINDS:  # a video is read where it lies: never through the server
+            if demo.input_kind in IN_PROCESS_KINDS and not local:  # a video is read where it lies: not sent
                 raise errors.InputError(f"{demo.id} does not run on the model server.")
             kwargs = demo.parse_params(msg["params"])
             try:  # bytes or the guard's decoded form, checked again here; never a path
                 given = from_client(demo.input_kind_for(kwargs), msg["input"])
             except errors.InputError as e:
                 return 400, wire.dumps(error_reply(e))
-            result = local_run(demo, given, model=msg["model"], **kwargs)
+            result = local_run(demo, given, model=msg["model"], progress=progress, **kwargs)
             return 200, wire.dumps({"result": result})
     except GalleryError as e:
         return 200, wire.dumps(error_reply(e))

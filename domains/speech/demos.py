@@ -652,6 +652,7 @@ TRANSCRIBE = register(Demo(
     params=(Param("beams", int, 1, N_("beam size: more is slower and a little more accurate"), min=1, max=5),
             Param("language", str, "", N_("language code for multilingual models (en, zh, de...); empty: detect")),
             Param("vad_gate", bool, True, N_("no text when voice activity detection finds no speech"))),
+    worker=True,  # seconds of CPU per call: a worker process runs it in the app
     example=lambda: (examples.clip("gallery"), {}),
     responsible=WHISPER_CARD,
     label=N_(":material/mic: Recognise"), shows="this computer without a network",
@@ -700,6 +701,7 @@ ROUNDTRIP = register(Demo(
     input_kind="text", fn=roundtrip, models=(WHISPER, WHISPER_BASE, WHISPER_TINY), hub_adapter="hf_asr",
     params=(Param("variation", float, 1.0, N_("the voice's random variation: 1 natural, 0 the same every time"),
                   min=0.0, max=1.5),),
+    worker=True,  # seconds of CPU per call: a worker process runs it in the app
     example=lambda: ("Deep learning turns speech into text on this laptop.", {}),
     responsible=WHISPER_CARD,
     label=N_(":material/sync: Round trip"), shows="Word error rate",

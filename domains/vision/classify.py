@@ -283,6 +283,7 @@ EXPLAIN = register(Demo(
     input_kind="image", fn=explain, models=MODELS,
     params=(Param("grid", int, 8, N_("regions per side"), min=3, max=16),),
     hub_adapter="hf_image_classification",
+    worker=True,  # seconds of CPU per call: a worker process runs it in the app
     example=example("chelsea"),
     responsible=IMAGENET_CARD,
     label=N_(":material/lightbulb: Explain"), shows="forward passes",

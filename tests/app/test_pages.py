@@ -175,6 +175,28 @@ def test_home_shows_each_demos_health_badge_and_a_failed_demo_says_what_failed(t
     assert any(b.label == "Open Medical" for b in at.button)  # and the rest of the gallery still opens
 
 
+def test_home_shows_the_preparation_behind_the_app_while_it_runs(tmp_path, monkeypatch):
+    """The first start prepares every demo behind the app (gallery.sh): the home page says how far it is; when the
+    preparing process is gone, the bar is too."""
+    import json
+    import os
+    import time
+    from domains.core import health
+    monkeypatch.setattr(health, "latest_path", lambda: tmp_path / "health" / "latest.json")
+    health.running_path().parent.mkdir(parents=True)
+    health.running_path().write_text(json.dumps({"done": 20, "of": 67, "title": "Speech recognition",
+                                                 "started": time.time() - 40, "pid": os.getpid()}))
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    bar, = [e for e in at.get("progress") if "Preparing" in e.proto.text]
+    import re  # 40 s for 20 demos: about 94 s for the other 47 (a little more as the page renders)
+    assert re.search(r"Preparing the demos behind the app: 20 of 67 checked, about 1 min [3-4]\d s left", bar.proto.text)
+    assert abs(bar.proto.value - 29) <= 1  # percent
+    health.running_path().write_text(json.dumps({"done": 20, "of": 67, "title": "x", "started": 0, "pid": 2**22 + 7}))
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT).run()
+    assert not [e for e in at.get("progress") if "Preparing" in e.proto.text]  # its process is gone
+
+
 def operator_app(monkeypatch, token: str = "s3cret-token") -> AppTest:
     """The home page opened with the operator's link (?operator=<token>, the token in the environment)."""
     monkeypatch.setenv("GALLERY_OPERATOR_TOKEN", token)

@@ -39,6 +39,7 @@ def test_a_fresh_start_serves_the_home_page_within_a_minute_and_stops_whole(tmp_
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "GALLERY_CACHE_DIR": str(tmp_path / "cache"), "GALLERY_OPERATOR_TOKEN": "first-start"}
+    env.pop("GALLERY_WORKERS")  # the app as it runs anywhere: with its worker process for the heavy demos
     log = open(tmp_path / "app.log", "w")
     proc = subprocess.Popen(["./gallery.sh", "app", "--server.port", str(port), "--server.address", "127.0.0.1",
                              "--server.headless", "true"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -53,10 +54,23 @@ def test_a_fresh_start_serves_the_home_page_within_a_minute_and_stops_whole(tmp_
             page = browser.new_page()
             page.goto(url, timeout=left_ms)
             page.get_by_text("Image classification").first.wait_for(timeout=left_ms)  # the home page's cards
+            bar = page.get_by_text("Preparing the demos behind the app:")
+            # the preparation writes where it is once its imports are done: the page shows it then (redrawn every
+            # 5 s; a reload stands for a visitor who arrives a little later)
+            from playwright.sync_api import TimeoutError as PlaywrightTimeout
+            for _ in range(9):
+                try:
+                    bar.first.wait_for(timeout=10_000)
+                    break
+                except PlaywrightTimeout:
+                    page.reload()
+            else:
+                pytest.fail("waited 90 s for the preparation's progress on the home page", pytrace=False)
             browser.close()
         text = (tmp_path / "app.log").read_text()
         assert "behind the app" in text, text[-2000:]  # the preparation runs while the app serves
         until(lambda: any("domains check" in line for line in _session(proc.pid)), "the preparation behind the app")
+        until(lambda: any("domains.serving.workers" in line for line in _session(proc.pid)), "the app's worker")
     finally:
         os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C in the terminal: the whole foreground group
         try:
