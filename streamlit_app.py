@@ -80,10 +80,45 @@ def preparing() -> None:
     bar()
 
 
+def find_a_demo() -> None:
+    """A description in either language in, the demos closest in meaning out, each a link to its page section."""
+    query = st.text_input(_("Find a demo by describing it"), key="home_find", max_chars=300,
+                          placeholder=_("e.g. read the text in a photo · 我想识别照片里的文字"))
+    if not query.strip():
+        return
+    from domains.core import finder
+    try:
+        with st.spinner(_("Comparing your words with every demo")):
+            found = finder.find(query)
+    except GalleryError as err:
+        _ui.show_error(err)
+        return
+    titles = {d.id: _(d.title) for d in domains()}
+    with st.container(key="find_result", border=True):
+        for m in found.matches:
+            st.page_link(PAGES[m.domain], label=f"**{m.title}** · {titles[m.domain]}", icon=PAGES[m.domain].icon,
+                         query_params={"demo": m.section})
+            st.caption(_("{summary} (similarity {score:.2f})").format(summary=m.summary, score=m.score))
+        st.caption(_("Ranked by {model}, which compares meanings across languages, over every demo's title and "
+                     "summary in English and Chinese.").format(model=finder.model_label()))
+
+
+@st.cache_resource(show_spinner=False)
+def _finder_index() -> bool:
+    """The demo finder's index (every demo's title and summary in both languages, embedded), built once per server
+    at its start, in the background: the first visitor's search does not wait for it."""
+    import threading
+    from domains.core import finder
+    threading.Thread(target=finder.warm, daemon=True, name="finder-index").start()
+    return True
+
+
 def home() -> None:
     st.title(_(":material/neurology: Deep Learning Gallery"))
     st.markdown(_("What deep learning does, field by field, with **real models running on this computer**. Every "
                   "page gives a real answer offline; hub models are one choice away when a hub is reachable."))
+    _finder_index()
+    find_a_demo()
     preparing()
     checked = health_panel()
     sections: dict[str, list] = {}

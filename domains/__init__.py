@@ -96,6 +96,9 @@ def record(demo_id: str, input: Any = None, *, model: str | None = None, progres
     with _in_language(lang):
         result = run(demo_id, input, model=model, progress=progress, **params)
         demo = get(demo_id)
+        used = getattr(result, "model", None)  # a demo that picks its model by the input (language.ner) says which
+        if model is None and used in {m.id for m in demo.models}:
+            model = used
         return _record(demo, demo.model(model), input, params, result)
 
 

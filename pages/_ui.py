@@ -946,18 +946,20 @@ assert set(SHAPE_DRAWINGS) == set(registry.SHAPES)
 
 
 # ---------------------------------------------------------------- extras
-def reproduce(demo: Demo, spec: ModelSpec, params: dict, result: Any) -> None:
-    """Raw JSON and the code that gives the same result outside the app."""
+def reproduce(demo: Demo, spec: ModelSpec | None, params: dict, result: Any) -> None:
+    """Raw JSON and the code that gives the same result outside the app (`spec` None: the demo picks the model, as
+    language.ner does by the text's script)."""
     src = {"image": "photo.jpg", "text": "'some text'", "audio": "clip.wav"}.get(demo.input_kind)
     with st.expander(_("Raw output and code to reproduce")):
         st.json(domains.to_dict(result), expanded=False)
         args = "".join(f" --param {k}={json.dumps(v) if isinstance(v, (dict, list)) else v}"
                        for k, v in params.items() if v not in (None, ""))
-        model = f" --model {spec.id}" if spec.id != demo.default_model.id else ""
+        model = f" --model {spec.id}" if spec is not None and spec.id != demo.default_model.id else ""
         st.code(f"python -m domains run {demo.id}{' ' + src if src else ''}{model}{args} --json", language="bash")
         kw = "".join(f", {k}={v!r}" for k, v in params.items() if v not in (None, ""))
         first = f", {src!r}" if src else ""
-        st.code(f"import domains\nresult = domains.run({demo.id!r}{first}, model={spec.id!r}{kw})",
+        chosen = f", model={spec.id!r}" if spec is not None else ""
+        st.code(f"import domains\nresult = domains.run({demo.id!r}{first}{chosen}{kw})",
                 language="python")
 
 

@@ -15,7 +15,7 @@ _ui.page_header("language", N_("Networks trained on large amounts of text can fi
 SECTIONS = _ui.sections("language")  # declared with the demos (registry)
 section = _ui.demo_selector("language_demo", SECTIONS)
 zh = i18n.current() == "zh"  # a Chinese page offers the model that reads Chinese first
-COLOURS = {"PERSON": "#ffd6a5", "ORG": "#caffbf", "GPE": "#9bf6ff", "LOC": "#a0c4ff", "DATE": "#fdffb6",
+COLOURS = {"PERSON": "#ffd6a5", "PER": "#ffd6a5", "ORG": "#caffbf", "GPE": "#9bf6ff", "LOC": "#a0c4ff", "DATE": "#fdffb6",
            "TIME": "#fdffb6", "MONEY": "#ffc6ff", "PERCENT": "#ffc6ff", "CARDINAL": "#e4e4e4", "ORDINAL": "#e4e4e4",
            "NORP": "#bdb2ff", "EVENT": "#ffadad", "PRODUCT": "#d0f4de", "WORK_OF_ART": "#fcd5ce", "LAW": "#e9edc9",
            "LANGUAGE": "#cddafd", "FAC": "#bde0fe", "QUANTITY": "#e4e4e4"}
@@ -32,14 +32,32 @@ NEWS = {
                                             "people watched the NASA broadcast.",
     N_("Where it fails: mixed scripts, emoji"): "Maria Silva flew from São Paulo to 北京 on Friday 🎉 with Lufthansa, "
                                                 "paying €1,200.",
+    # written for the gallery: read by Baidu LAC (people, places, organisations, times)
+    N_("Chinese news"): "2024年3月，华为在深圳发布了新款手机。北京大学的张伟教授说，这款手机的芯片由上海的一家公司设计。",
+    N_("English and Chinese"): "Apple CEO Tim Cook visited Shanghai on Monday. 他在上海会见了华为的代表，并参观了复旦大学。",
 }
+READER_COLOURS = {language.SPACY.id: "#cddafd", language.LAC.id: "#fde2e4"}
+
+
+def _word_spans(tokens) -> list[tuple[int, int, str, str]]:
+    """The words joined by spaces, each marked with its part of speech (entities in their colour)."""
+    out, pos = [], 0
+    for t in tokens:
+        out.append((pos, pos + len(t.text), t.tag, COLOURS.get(t.tag, "#f1f1f1")))
+        pos += len(t.text) + 1
+    return out
 
 
 if section == "ner":
     demo = _ui.section_header("language.ner")
-    text = _ui.text_input("ner", NEWS, "Business news")
+    text = _ui.text_input("ner", NEWS, "Chinese news" if zh else "Business news")
+    readers = {"auto": _("Automatic: English to spaCy, Chinese to LAC")} | {m.id: _ui.model_label(m) for m in demo.models}
+    chosen = st.selectbox(_("Model"), list(readers), format_func=readers.get, key="ner_model",
+                          help=_("Automatic reads each sentence with the model of its script, and a run of Chinese "
+                                 "characters inside an English sentence with LAC."))
+    model = None if chosen == "auto" else demo.model(chosen)
     if text is not None:
-        result = _ui.run_demo(demo.id, text, model=demo.default_model)
+        result = _ui.run_demo(demo.id, text, model=model)
         if result is not None:
             with st.container(key="ner_result"):
                 _ui.warnings(result)
@@ -55,9 +73,19 @@ if section == "ner":
                         spans.append((len(legend), len(legend) + len(label), "", COLOURS.get(label, "#eee")))
                         legend += f"{label} ({meaning})   "
                     _ui.highlighted(legend, spans)
+                if len({r.model for r in result.read_by}) > 1:  # mixed text: who read which part, drawn on it
+                    st.caption(_("Who read what"))
+                    _ui.highlighted(result.text, [(r.start, r.end, r.name, READER_COLOURS.get(r.model, "#eee"))
+                                                  for r in result.read_by])
+                with st.expander(_("The words and their parts of speech ({n})").format(n=len(result.tokens))):
+                    _ui.highlighted(" ".join(f"{t.text}" for t in result.tokens), _word_spans(result.tokens))
+                    tags = sorted({t.tag for t in result.tokens if t.tag in language.LAC_TAGS})
+                    if tags:
+                        st.caption(_("LAC's tags: ") + _("; ").join(f"{t} {_(language.LAC_TAGS[t])}" for t in tags))
                 _ui.latency(result)
-            _ui.reproduce(demo, demo.default_model, {}, result)
-    _ui.model_card(demo.default_model, demo)
+            _ui.reproduce(demo, model, {}, result)
+    for spec in ([model] if model else demo.models):  # automatic: both models' cards
+        _ui.model_card(spec, demo if spec is demo.models[-1] or model else None)
 
 elif section == "search":
     demo = _ui.section_header("language.search", _("The Python reference has no paragraph that says 'catch errors', yet the "

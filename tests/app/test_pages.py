@@ -68,6 +68,17 @@ def test_home_renders_a_card_per_domain_page():
             assert m.name in body and m.license in body
 
 
+def test_home_finds_a_demo_by_description_in_chinese_and_links_to_its_section():
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT).run()
+    at.text_input(key="home_find").input("我想识别照片里的文字").run()
+    assert not at.exception and not errors(at)
+    found = [pl for pl in at.get("page_link") if "Read text (OCR)" in pl.proto.label]
+    assert found, [pl.proto.label for pl in at.get("page_link")][:8]
+    assert "vision" in found[0].proto.page and found[0].proto.query_string == "demo=ocr"
+    at.text_input(key="home_find").input("🎉🎉").run()
+    assert any("no letters" in e for e in errors(at))
+
+
 @pytest.mark.parametrize("path", PAGES)
 def test_page_renders_without_exception(path):
     at = page(path).run()

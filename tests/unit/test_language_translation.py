@@ -146,6 +146,59 @@ def test_cli_ner_contract():
     assert {"text", "label", "start", "end"} <= set(out["entities"][0])
 
 
+# sentences written for these tests (not the page's examples)
+ZH = "2023年5月，阿里巴巴在杭州召开了发布会。清华大学的王芳老师昨天去了广州。"
+
+
+def test_chinese_entities_come_from_lac_with_exact_offsets_words_and_parts_of_speech():
+    r = domains.run("language.ner", ZH)
+    assert r.model == "baidu-lac" and [x.model for x in r.read_by] == ["baidu-lac"] and not r.warnings
+    got = {(e.text, e.label) for e in r.entities}
+    assert {("阿里巴巴", "ORG"), ("杭州", "LOC"), ("清华大学", "ORG"), ("王芳", "PER"), ("广州", "LOC")} <= got, got
+    assert any(e.label == "TIME" and e.text.startswith("2023年") for e in r.entities), got
+    assert all(ZH[e.start:e.end] == e.text for e in r.entities)
+    assert all(ZH[t.start:t.end] == t.text for t in r.tokens) and "".join(t.text for t in r.tokens) == ZH
+    tags = {t.text: t.tag for t in r.tokens}
+    assert tags["去"] == "v" and tags["。"] == "w", tags
+    assert r.entities[0].description == "Times and dates"
+
+
+def test_ner_routes_each_part_by_script_and_says_who_read_what():
+    text = "Angela Merkel spoke in Paris on Monday. 第二天，她在北京会见了李明。"
+    r = domains.run("language.ner", text)
+    assert [(x.model, text[x.start:x.end].strip()[:6]) for x in r.read_by] == [
+        ("en-core-web-sm", "Angela"), ("baidu-lac", "第二天，她在")]
+    got = {(e.text, e.label) for e in r.entities}
+    assert {("Angela Merkel", "PERSON"), ("Paris", "GPE"), ("北京", "LOC"), ("李明", "PER")} <= got, got
+    assert all(text[e.start:e.end] == e.text for e in r.entities)
+    assert r.warnings and "Read by two models" in r.warnings[0]
+    inline = domains.run("language.ner", "Maria Silva flew to 北京 on Friday.")  # Chinese inside an English sentence
+    assert ("北京", "LOC") in {(e.text, e.label) for e in inline.entities}
+    assert [x.model for x in inline.read_by] == ["en-core-web-sm", "baidu-lac", "en-core-web-sm"]
+
+
+def test_a_named_ner_model_refuses_the_other_script_and_names_the_model_that_reads_it():
+    with pytest.raises(InputError, match="reads English only") as e:
+        domains.run("language.ner", ZH, model="en-core-web-sm")
+    assert "Baidu LAC reads it" in e.value.hint
+    with pytest.raises(InputError, match="reads Chinese only") as e:
+        domains.run("language.ner", "Angela Merkel spoke in Paris.", model="baidu-lac")
+    assert "spaCy" in e.value.hint
+    with pytest.raises(InputError) as e:
+        domains.run("language.ner", ZH, model="en-core-web-sm", lang="zh")
+    assert "Baidu LAC" in e.value.hint and "自动" in e.value.hint
+
+
+def test_cli_ner_contract_is_the_same_for_chinese():
+    out = json.loads(cli("run", "language.ner", ZH, "--json").stdout)
+    first = out["entities"][0]
+    assert {"text", "label", "start", "end"} <= set(first) and ZH[first["start"]:first["end"]] == first["text"]
+    assert out["model"] == "baidu-lac" and out["read_by"][0]["model"] == "baidu-lac"
+    listed = {m["id"]: m for d in json.loads(cli("list", "--json").stdout) for m in d["models"]}
+    assert listed["baidu-lac"]["languages"] == ["zh"] and listed["en-core-web-sm"]["languages"] == ["en"]
+    assert listed["whisper-base"]["languages"][:2] == ["zh", "en"]
+
+
 def test_search_finds_meaning_not_words():
     r = domains.run("language.search", "How do I catch errors?")
     assert r.corpus_size > 100 and len(r.hits) == 5
@@ -219,9 +272,10 @@ def test_hub_only_text_tasks_run_from_the_local_cache(tiny_text_pipelines):
 
 
 @pytest.mark.parametrize("demo_id,params", [
-    ("translation.translate", {"src": "en", "tgt": "pt"}), ("translation.compare", {}), ("language.ner", {}),
-    ("speech.synthesize", {}), ("speech.roundtrip", {}), ("smart_home.command", {}), ("finance.headline", {}),
-])
+    ("translation.translate", {"src": "en", "tgt": "pt"}), ("translation.compare", {}),
+    ("language.ner", {"model": "en-core-web-sm"}), ("speech.synthesize", {}), ("speech.roundtrip", {}),
+    ("finance.headline", {}),
+])  # language.ner with no model and smart_home.command read Chinese with their Chinese models (tests above/elsewhere)
 def test_english_only_models_refuse_chinese_before_running(demo_id, params):
     with pytest.raises(InputError, match="English only, and this text is mostly Chinese characters"):
         domains.run(demo_id, "北京是中国的首都，也是一座历史名城。", **params)
@@ -233,9 +287,11 @@ def test_emoji_only_has_nothing_to_translate():
 
 
 def test_a_few_foreign_letters_are_flagged_not_refused():
-    r = domains.run("language.ner", "Tim Cook met 李明 in Berlin on Tuesday.")
+    r = domains.run("language.ner", "Tim Cook met 李明 in Berlin on Tuesday.", model="en-core-web-sm")
     assert "Tim Cook" in [e.text for e in r.entities] and "Chinese characters" in r.warnings[0]
-    assert domains.run("language.ner", "Tim Cook met Olaf Scholz in Berlin.").warnings == []
+    assert domains.run("language.ner", "Tim Cook met Olaf Scholz in Berlin.", model="en-core-web-sm").warnings == []
+    auto = domains.run("language.ner", "Tim Cook met 李明 in Berlin on Tuesday.")  # no model named: LAC reads 李明
+    assert ("李明", "PER") in {(e.text, e.label) for e in auto.entities}
 
 
 def test_copied_through_sentences_are_never_scored_as_a_perfect_round_trip():

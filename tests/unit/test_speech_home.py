@@ -310,3 +310,38 @@ def test_the_spectrogram_draws_silence_dark_and_a_tone_bright():
     tone = audio.spectrogram((0.3 * np.sin(2 * np.pi * 300 * t)).astype(np.float32))
     assert max(map(max, silent.db)) <= -60
     assert max(map(max, tone.db)) == 0 and min(map(min, tone.db)) >= -80
+
+
+# ---------------------------------------------------------------- smart home, in Chinese
+@pytest.mark.parametrize("text,number", [("空调调到二十四度", "空调调到24度"), ("温度调到十九度", "温度调到19度"),
+                                         ("调到二十一点五度", "调到21.5度"), ("调到负五度", "调到-5度"),
+                                         ("风扇调到三档", "风扇调到3档"), ("一百零五", "105"), ("十度", "10度"),
+                                         ("灯开亮一点", "灯开亮一点"), ("来一首歌", "来一首歌"), ("音量调到两格", "音量调到2格")])
+def test_chinese_numerals_become_digits_and_words_that_hold_one_stay(text, number):
+    assert smart_home.chinese_numbers(text) == number
+
+
+def test_chinese_commands_reach_the_same_devices_and_fields_as_english():
+    r = domains.run("smart_home.command", "把客厅的灯打开")
+    assert r.understood and (r.device, r.action, r.slots) == ("lights", "on", {"room": "living room"})
+    assert r.state["lights"] == {"kitchen": False, "living room": True, "bedroom": False}
+    r = domains.run("smart_home.command", "空调调到二十四度", state=json.dumps(r.state))
+    assert (r.device, r.action, r.slots, r.state["thermostat"]["target"]) == ("thermostat", "set", {"number": 24.0}, 24.0)
+    r = domains.run("smart_home.command", "锁上前门", state=json.dumps({**r.state, "door": {"locked": False}}))
+    assert (r.device, r.action, r.state["door"]["locked"]) == ("door", "lock", True)
+    assert any("multilingual-E5" in n for n in r.notes)
+    zh = domains.run("smart_home.command", "风扇调到三档", lang="zh")
+    assert zh.state["fan"] == {"on": True, "speed": 3} and zh.response == "风扇转速 3 档（共 3 档）。"
+    en = json.loads(cli("run", "smart_home.command", "把卧室的灯关掉", "--json").stdout)
+    assert (en["device"], en["action"], en["slots"]["room"]) == ("lights", "off", "bedroom")
+
+
+def test_chinese_commands_the_home_cannot_do_are_refused_in_chinese():
+    for text in ("帮我订一份披萨", "明天天气怎么样"):
+        r = domains.run("smart_home.command", text, lang="zh")
+        assert not r.understood and r.state == smart_home.INITIAL and r.response.startswith("抱歉，我没听懂")
+    with pytest.raises(InputError, match="10 到 30"):
+        domains.run("smart_home.command", "空调调到五十度", lang="zh")
+    ev = smart_home.evaluate(lang="zh")
+    assert ev["n"] == len(smart_home.EVAL_ZH) and ev["unknown_refused"] == "6/6" and ev["accuracy"] >= 0.9, ev
+    assert not {t for t, _ in smart_home.EVAL_ZH} & {e for exs in smart_home.DEVICES_ZH.values() for e in exs}
