@@ -240,6 +240,13 @@ def scripts(text: str) -> dict[str, int]:
     return counts
 
 
+def mostly(text: str, script: str) -> bool:
+    """True when more than half of the text's letters are of `script` ("CJK": Chinese characters): which model
+    of a demo that has one per script reads it."""
+    counts = scripts(text)
+    return counts.get(script, 0) > sum(counts.values()) / 2 if counts else False
+
+
 def check_script(text: str, allowed: tuple[str, ...], reader: str, languages: str,
                  letters_required: bool = True, refuse: bool = True) -> list[str]:
     """Refuse text a model cannot read before it runs: no letters at all, or mostly letters of a script the

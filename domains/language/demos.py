@@ -13,7 +13,7 @@ from typing import Any
 
 from ..core.errors import InputError
 from ..core.evaluation import Evaluation
-from ..core.inputs import load_text, script_check, scripts
+from ..core.inputs import load_text, mostly, script_check, scripts
 from ..core.loader import LOADER, Progress, adapter
 from ..core.registry import Demo, ModelSpec, Param, register
 from ..core.text import EMBEDDERS, join_sentences, sentences
@@ -141,10 +141,9 @@ class NerResult:
 
 def _reader(chunk: str) -> ModelSpec | None:
     """The model for a piece of text by its letters: mostly Chinese characters -> LAC, else spaCy (None: no letters)."""
-    counts = scripts(chunk)
-    if not counts:
+    if not scripts(chunk):
         return None
-    return LAC if counts.get("CJK", 0) > sum(counts.values()) / 2 else SPACY
+    return LAC if mostly(chunk, "CJK") else SPACY
 
 
 def plan(text: str) -> list[tuple[int, int, ModelSpec]]:

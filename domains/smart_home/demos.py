@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import InputError
-from ..core.inputs import json_object, load_text, script_check, scripts
+from ..core.inputs import json_object, load_text, mostly, script_check
 from ..core.loader import LOADER, Progress
 from ..core.registry import Demo, Param, register
 from ..core.text import E5, MINILM
@@ -118,12 +118,6 @@ def chinese_numbers(text: str) -> str:
     return _NUMERAL_ZH.sub(one, text)
 
 
-def is_chinese(text: str) -> bool:
-    """Mostly Chinese characters among its letters: a command for the Chinese grammar."""
-    counts = scripts(text)
-    return counts.get("CJK", 0) > sum(counts.values()) / 2 if counts else False
-
-
 @dataclass
 class CommandResult:
     transcript: str          # what was heard (voice) or typed
@@ -191,7 +185,7 @@ def command(input: Any, *, model: str | None = None, state: Any = None, threshol
                                  round((time.perf_counter() - t0) * 1000, 1), asr, notes)
     else:
         text = load_text(input, max_chars=300, what="command")
-    zh = is_chinese(text)
+    zh = mostly(text, "CJK")  # a Chinese command: the Chinese examples and grammar
     if zh:  # Chinese: the multilingual encoder and the Chinese grammar, with E5's own refusal line
         threshold = ZH_THRESHOLD
         notes = [*notes, _("A Chinese command: the device by {model} against Chinese example commands (refused below "
