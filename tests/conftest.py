@@ -125,3 +125,14 @@ def _english_unless_asked():
     from domains.core import i18n
     i18n.set_language(i18n.DEFAULT)
     yield
+
+
+_TIMES = os.environ.get("GALLERY_TEST_TIMES")  # a folder: each test worker writes its tests' times there (CI's budget)
+
+
+def pytest_runtest_logreport(report):
+    if _TIMES and report.when in ("setup", "call", "teardown"):
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        Path(_TIMES).mkdir(parents=True, exist_ok=True)
+        with open(Path(_TIMES) / f"{worker}.tsv", "a") as f:
+            f.write(f"{report.duration:.2f}\t{report.when}\t{report.nodeid}\n")

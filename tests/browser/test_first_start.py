@@ -29,7 +29,7 @@ def _healthy(url: str) -> bool:
 
 def _session(sid: int) -> list[str]:
     """The processes still alive in the app's session: (pid, command) lines."""
-    out = subprocess.run(["ps", "-o", "pid=,args=", "-s", str(sid)], capture_output=True, text=True).stdout
+    out = subprocess.run(["ps", "-ww", "-o", "pid=,args=", "-s", str(sid)], capture_output=True, text=True).stdout
     return [line.strip() for line in out.splitlines() if line.strip()]
 
 

@@ -19,8 +19,9 @@ TOKEN = "workers-test"
 
 
 def _workers() -> list[int]:
-    """Pids of the gallery's worker processes on this machine."""
-    out = subprocess.run(["ps", "-eo", "pid=,args="], capture_output=True, text=True).stdout
+    """Pids of the gallery's worker processes on this machine (-ww: whole command lines; with COLUMNS=80 in the
+    environment ps cut them at 80 characters and a long checkout path hid every worker: the red CI of 07022b0)."""
+    out = subprocess.run(["ps", "-ww", "-eo", "pid=,args="], capture_output=True, text=True).stdout
     return [int(line.split()[0]) for line in out.splitlines() if "domains.serving.workers import serve" in line]
 
 
