@@ -101,6 +101,8 @@ def find_a_demo() -> None:
             st.caption(_("{summary} (similarity {score:.2f})").format(summary=m.summary, score=m.score))
         st.caption(_("Ranked by {model}, which compares meanings across languages, over every demo's title and "
                      "summary in English and Chinese.").format(model=finder.model_label()))
+        with st.expander(_("How good is the search?")):
+            _ui.evaluation(found.evaluation, _("search by meaning ({model})").format(model=finder.model_label()))
 
 
 @st.cache_resource(show_spinner=False)
@@ -148,8 +150,7 @@ def home() -> None:
                 models = list({m.id: m for x in page_demos for m in x.models}.values())  # each model once
                 with st.expander(n_("{n} model, its license and size", "{n} models, their licenses and sizes",
                                     len(models)).format(n=len(models))):
-                    for m in models:
-                        st.markdown(f"{m.label} &nbsp; {_ui.badges(m)}")
+                    st.markdown("  \n".join(f"{m.label} &nbsp; {_ui.badges(m)}" for m in models))  # one element
                 if st.button(_("Open {title}").format(title=_(d.title)), key=f"open_{d.id}", icon=":material/arrow_forward:", width="stretch"):
                     st.switch_page(PAGES[d.id])
 

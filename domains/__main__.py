@@ -1,5 +1,6 @@
 """CLI: `python -m domains list --json`, `python -m domains run DEMO_ID INPUT [--model ID] [--param K=V] --json`,
-`python -m domains check [--json] [DEMO_ID ...]` and `python -m domains train [DEMO_ID ...]`.
+`python -m domains check [--json] [DEMO_ID ...]`, `python -m domains train [DEMO_ID ...]` and
+`python -m domains find DESCRIPTION [--top N] [--json]`.
 
 Bad input or an unavailable model: exit 2 with one line on stderr, never a traceback. `check` exits 1 when
 an offline demo fails on its bundled example."""
@@ -80,7 +81,11 @@ def main(argv: list[str] | None = None) -> int:
     p_train.add_argument("--ship", action="store_true",
                          help="build every model kept on disk afresh (every offline demo run once; the simulator driver "
                               "small and full) and put them in models/, the folder the gallery ships them in")
-    for p in (p_list, p_run, p_check, p_train):
+    p_find = sub.add_parser("find", help="find a demo by describing it, in English or Chinese (the home page's search)")
+    p_find.add_argument("description", nargs="+")
+    p_find.add_argument("--top", type=int, default=5, help="how many demos (1-20)")
+    p_find.add_argument("--json", action="store_true")
+    for p in (p_list, p_run, p_check, p_train, p_find):
         p.add_argument("--lang", default=None, help="language of titles, notes and messages: en (default) or zh")
     args = parser.parse_args(argv)
     if args.cmd == "catalog":
@@ -115,6 +120,15 @@ def _main(args) -> int:
         return _check(args)
     if args.cmd == "train":
         return _train(args)
+    if args.cmd == "find":
+        from .core import finder
+        found = finder.find(" ".join(args.description), top_k=args.top)
+        if args.json:
+            print(json.dumps(to_dict(found), indent=2, ensure_ascii=False))
+        else:
+            for m in found.matches:
+                print(f"{m.score:.2f}  {m.id:28s} {m.title} (/{m.domain}?demo={m.section})")
+        return 0
     if args.cmd == "list":
         if args.markdown:
             from .core import table

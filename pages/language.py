@@ -126,6 +126,9 @@ elif section == "search":
                     st.warning(_ui.md(n), icon=":material/warning:")
                 _ui.latency(result, " · " + _("query only; {n} passages embedded once and kept").format(
                     n=result.corpus_size))
+                if result.evaluation:
+                    _ui.evaluation(result.evaluation, _("search by meaning ({model})").format(model=result.model),
+                                   _("Measured with questions in your query's language; the reference itself is in English."))
             _ui.reproduce(demo, spec, {"corpus": corpus, "top_k": top_k}, result)
     if spec is not None:
         _ui.model_card(spec, demo)
@@ -139,16 +142,21 @@ elif section == "zero_shot":
     with a:
         spec = _ui.model_picker(demo, "zs_model")
     presets = {"Topics": _("Topics"), "Sentiment": _("Sentiment")}
+    # a Chinese page's presets are the same labels written in Chinese (measured on the same sets)
+    preset_labels = {"Topics": language.TOPICS_ZH if zh else language.DEFAULT_TOPICS,
+                     "Sentiment": language.SENTIMENT_ZH if zh else language.DEFAULT_SENTIMENT}
     preset = b.radio(_("Labels"), list(presets), format_func=presets.get, horizontal=True, key="zs_preset",
-                     on_change=lambda: st.session_state.update(
-                         zs_labels=language.DEFAULT_TOPICS if st.session_state.zs_preset == "Topics"
-                         else language.DEFAULT_SENTIMENT))
-    st.session_state.setdefault("zs_labels", language.DEFAULT_TOPICS)
+                     on_change=lambda: st.session_state.update(zs_labels=preset_labels[st.session_state.zs_preset]))
+    st.session_state.setdefault("zs_labels", preset_labels["Topics"])
     labels = st.text_area(_("Labels, one per line as 'name: description' (edit them)"), key="zs_labels", height=130)
-    text = _ui.text_input("zst", {N_("Football"): "The striker was sent off after a late tackle in the derby.",
-                                  N_("Chip shortage"): "Carmakers cut production because they cannot buy enough chips.",
-                                  N_("Review"): "The waiter was rude and the soup was cold. Never again."},
-                          "Football", label=N_("Text"), height=90)
+    texts = {N_("Football"): "The striker was sent off after a late tackle in the derby.",
+             N_("Chip shortage"): "Carmakers cut production because they cannot buy enough chips.",
+             N_("Review"): "The waiter was rude and the soup was cold. Never again.",
+             "足球 (zh)": "裁判在补时阶段判给客队一个点球，比赛最终以一比一结束。",
+             "差评 (zh)": "等了四十分钟才上菜，服务员态度还很差，不会再来了。"}
+    if zh:  # a Chinese page starts with Chinese text
+        texts = {k: texts[k] for k in ("足球 (zh)", "差评 (zh)")} | texts
+    text = _ui.text_input("zst", texts, next(iter(texts)), label=N_("Text"), height=90)
     if text is not None and spec is not None:
         result = _ui.run_demo(demo.id, text, model=spec, labels=labels)
         if result is not None:

@@ -6,12 +6,15 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .i18n import _, language
 from .errors import InputError
 from .inputs import load_text, scripts
 from .loader import LOADER, Progress
+
+if TYPE_CHECKING:
+    from .evaluation import Evaluation
 
 _INDEX: dict[str, Any] = {}
 _INDEX_LOCK = threading.Lock()
@@ -33,6 +36,7 @@ class FindResult:
     matches: list[DemoMatch]
     model: str
     latency_ms: float
+    evaluation: "Evaluation | None" = None  # the finder on its labelled set (FIND_EVAL), beside keyword matching
 
 
 def _texts(lang: str) -> list[tuple[str, str]]:
@@ -73,7 +77,75 @@ def find(query: Any, *, top_k: int = 5, progress: Progress | None = None) -> Fin
     for i in order:
         d = get(i)
         out.append(DemoMatch(d.id, d.domain, d.page_section, _(d.title), _(d.summary), round(best[i], 4)))
-    return FindResult(text, out, E5.id, round((time.perf_counter() - t0) * 1000, 1))
+    ms = round((time.perf_counter() - t0) * 1000, 1)
+    return FindResult(text, out, E5.id, ms, evaluate(progress))
+
+
+# Descriptions written for the gallery as a visitor would type them, each with the demos that answer it (the
+# finder's labelled set): the same wishes in English and in Chinese
+FIND_EVAL = (
+    ("en", "read the text in a photo", {"vision.ocr"}),
+    ("en", "which jobs does AI change", {"work.exposure", "work.sectors"}),
+    ("en", "turn my voice into text", {"speech.transcribe"}),
+    ("en", "is this mole dangerous", {"medical.skin"}),
+    ("en", "predict electricity use tomorrow", {"energy.forecast"}),
+    ("en", "blur the faces before I post a picture", {"privacy.faces"}),
+    ("en", "suggest movies I might like", {"recommendation.recommend", "recommendation.similar"}),
+    ("en", "does the model treat women and men differently", {"fairness.credit", "fairness.embeddings",
+                                                              "fairness.resumes"}),
+    ("en", "a car that learns to drive", {"driving.policy"}),
+    ("en", "say this sentence out loud", {"speech.synthesize", "speech.roundtrip"}),
+    ("en", "how does a neural network learn", {"concepts.playground", "concepts.backprop"}),
+    ("en", "turn on the lights by talking", {"smart_home.command"}),
+    ("zh", "我想识别照片里的文字", {"vision.ocr"}),
+    ("zh", "哪些工作会被人工智能改变", {"work.exposure", "work.sectors"}),
+    ("zh", "把我说的话变成文字", {"speech.transcribe"}),
+    ("zh", "这个痣危险吗", {"medical.skin"}),
+    ("zh", "预测明天的用电量", {"energy.forecast"}),
+    ("zh", "发照片之前把人脸打码", {"privacy.faces"}),
+    ("zh", "推荐几部我可能喜欢的电影", {"recommendation.recommend", "recommendation.similar"}),
+    ("zh", "模型对男女是否公平", {"fairness.credit", "fairness.embeddings", "fairness.resumes"}),
+    ("zh", "会自己学开车的汽车", {"driving.policy"}),
+    ("zh", "把这句话读出来", {"speech.synthesize", "speech.roundtrip"}),
+    ("zh", "神经网络是怎么学习的", {"concepts.playground", "concepts.backprop"}),
+    ("zh", "用说话来开灯", {"smart_home.command"}),
+)
+FIND_TOP = 3  # a description is answered when a right demo is among the first three
+
+
+def evaluate(progress: Progress | None = None) -> "Evaluation":
+    """The finder on its labelled set: the share of descriptions with a right demo among the first three, beside
+    keyword matching (TF-IDF over the characters of the same titles and summaries: it reads both languages' words
+    but not their meaning)."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from .evaluation import Evaluation
+    from .text import E5
+    if "eval" not in _INDEX:
+        queries = [q for __, q, __ in FIND_EVAL]
+        with LOADER.use(E5, progress) as emb:
+            ids, m = _index(emb)
+            Q = emb.encode(queries, "query")
+        rows = _texts("en") + _texts("zh")
+        tfidf = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3)).fit([t for __, t in rows])
+        K = (tfidf.transform(queries) @ tfidf.transform([t for __, t in rows]).T).toarray()
+
+        def share(S) -> float:
+            hits = []
+            for s, (__, __, right) in zip(S, FIND_EVAL):
+                best: dict[str, float] = {}
+                for i, v in zip(ids, s.tolist()):
+                    best[i] = max(best.get(i, -1.0), v)
+                hits.append(bool(set(sorted(best, key=best.get, reverse=True)[:FIND_TOP]) & right))
+            return float(np.mean(hits))
+        _INDEX["eval"] = (share(Q @ m.T), share(K))
+    model, keyword = _INDEX["eval"]
+    return Evaluation.judge(
+        data=_("{n} descriptions written for the gallery, half in English and half in Chinese, each with the demos "
+               "that answer it (domains/core/finder.py)").format(n=len(FIND_EVAL)),
+        split=_("all of them: nothing is trained"), metric=_("a right demo among the first {k}").format(k=FIND_TOP),
+        higher_is_better=True, model=model, baselines={_("keyword matching (TF-IDF over characters)"): keyword},
+        tolerance=0.05, digits=3)
 
 
 def model_label() -> str:

@@ -302,6 +302,53 @@ class SearchResult:
     model: str
     latency_ms: float  # the query only; passages are embedded once and kept
     notes: list[str] = field(default_factory=list)
+    evaluation: Evaluation | None = None  # the shipped corpus: queries in the query's language, measured
+
+
+SEARCH_TOP = 5  # a query is answered when a passage of a right topic is among this many
+
+
+def search_eval_set() -> dict[str, list[tuple[str, set[str]]]]:
+    """Queries written for the gallery, each with the Python-reference topics that answer it: {"en": [...], "zh":
+    [...]}, the same questions asked in English and in Chinese."""
+    out: dict[str, list[tuple[str, set[str]]]] = {}
+    with open(ASSETS / "search_eval.csv", newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            out.setdefault(row["lang"], []).append((row["query"], set(row["relevant"].split("|"))))
+    return out
+
+
+_SEARCH_EVAL: dict[tuple, tuple[int, float, float]] = {}
+
+
+def evaluate_search(spec: ModelSpec, lang: str, progress: Progress | None = None) -> Evaluation:
+    """Share of the set's queries (in `lang`) with a right topic in the top 5 of the Python reference, beside
+    keyword search (TF-IDF over words, the classic search engine's ranking). Cached per model and language."""
+    key = (spec.id, lang)
+    if key not in _SEARCH_EVAL:
+        import numpy as np
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        rows, passages = search_eval_set()[lang], python_docs()
+        titles = [t for t, __ in passages]
+        index = _index(spec, "python-docs", passages, progress)
+        with LOADER.use(spec, progress) as emb:
+            Q = emb.encode([q for q, __ in rows], "query")
+        tfidf = TfidfVectorizer().fit([f"{t}. {p}" for t, p in passages])
+        K = (tfidf.transform([q for q, __ in rows]) @ tfidf.transform([f"{t}. {p}" for t, p in passages]).T).toarray()
+
+        def hits(S) -> float:
+            return float(np.mean([bool({titles[j] for j in np.argsort(-s, kind="stable")[:SEARCH_TOP]} & right)
+                                  and s.max() > 0 for s, (__, right) in zip(S, rows)]))
+        _SEARCH_EVAL[key] = (len(rows), hits(Q @ index.T), hits(K))
+    n, model, keyword = _SEARCH_EVAL[key]
+    return Evaluation.judge(  # built per call: its sentences are in the caller's language
+        data=(_("{n} Chinese questions written for the gallery, each with the reference topics that answer it "
+                "(domains/language/assets/search_eval.csv)") if lang == "zh" else
+              _("{n} English questions written for the gallery, each with the reference topics that answer it "
+                "(domains/language/assets/search_eval.csv)")).format(n=n),
+        split=_("all of them: nothing is trained"), metric=_("a right topic in the top {k}").format(k=SEARCH_TOP),
+        higher_is_better=True, model=model, baselines={_("keyword search (TF-IDF over words)"): keyword},
+        tolerance=0.05, digits=3)
 
 
 _INDEX: dict[tuple, Any] = {}  # (model, corpus, passages hash) -> embeddings, kept for the process
@@ -319,6 +366,20 @@ def _passages(corpus: str, documents: str) -> list[tuple[str, str]]:
     return [("", p) for p in parts]
 
 
+def _index(spec: ModelSpec, corpus: str, passages: list[tuple[str, str]], progress: Progress | None = None):
+    """The passages' embeddings: the shipped corpus embedded once per model and kept on disk, the user's own kept
+    for this process only."""
+    key = (spec.id, corpus, hash(tuple(p for __, p in passages)))
+    if key not in _INDEX:
+        texts = [f"{t}. {p}" if t else p for t, p in passages]
+        if corpus == "custom":  # the user's own passages: this session only, never written to disk
+            _INDEX[key] = LOADER.call(spec, lambda emb: emb.encode(texts, "passage"), progress).output
+        else:  # the shipped corpus: embedded once per model, cached on disk like a trained model
+            from .corpus_index import embedded
+            _INDEX[key] = embedded(spec, "search", texts, progress)
+    return _INDEX[key]
+
+
 def search(query: Any, *, model: str | None = None, corpus: str = "python-docs", documents: str = "",
            top_k: int = 5, progress: Progress | None = None) -> SearchResult:
     """Passages nearest in meaning to the query, best first, with cosine scores."""
@@ -327,39 +388,25 @@ def search(query: Any, *, model: str | None = None, corpus: str = "python-docs",
     top_k = SEARCH.param("top_k").parse(top_k)
     corpus = SEARCH.param("corpus").parse(corpus)
     passages = _passages(corpus, documents)
-    key = (spec.id, corpus, hash(tuple(p for __, p in passages)))
-    if key not in _INDEX:
-        texts = [f"{t}. {p}" if t else p for t, p in passages]
-
-        def embed(prog):
-            import torch
-            if prog:
-                prog(None, _("Embedding {n} passages with {name} (once, then kept on disk)").format(
-                    n=len(passages), name=spec.label))
-            return {"emb": torch.from_numpy(LOADER.call(spec, lambda emb: emb.encode(texts, "passage"), prog).output)}, {}
-        if corpus == "custom":  # the user's own passages: this session only, never written to disk
-            _INDEX[key] = embed(progress)[0]["emb"].numpy()
-        else:  # the shipped corpus: embedded once per model, cached on disk like a trained model
-            from ..core.trained import cached_model, fingerprint
-            tensors, __, __ = cached_model(f"search-{spec.id}", {"model": spec.id, "texts": fingerprint(texts)},
-                                         embed, progress)
-            _INDEX[key] = tensors["emb"].numpy()
+    index = _index(spec, corpus, passages, progress)
     # queries that arrive together are embedded as one batch (about half the time per query: docs/benchmarks.md)
     q, ms = LOADER.batch_call(spec, query, lambda emb, qs: list(emb.encode(qs, "query")), "query", progress)
-    scores = _INDEX[key] @ q
+    scores = index @ q
     order = scores.argsort()[::-1][:top_k]
     hits = [Hit(i + 1, round(float(scores[j]), 4), passages[j][1], passages[j][0]) for i, j in enumerate(order)]
     notes = []
     if spec.id == "all-minilm-l6-v2" and any(ord(c) > 0x2E80 for c in query):
         notes.append(_("MiniLM was trained on English: for Chinese, Japanese or Korean queries pick the "
                        "multilingual model."))
+
     # too close to rank: the top scores closer together than half the spread (standard deviation) of all the
     # corpus's scores for this query (each model has its own range: E5's cosines sit near 0.8, MiniLM's near 0.2)
     if len(hits) > 1 and len(scores) > 10 and hits[0].score - hits[-1].score < TIE * float(scores.std()):
         notes.append(_("The top {n} scores are within {d:.3f} of each other: the model cannot tell these passages "
                        "apart for this query, so their order means little.").format(
                            n=len(hits), d=hits[0].score - hits[-1].score))
-    return SearchResult(query, hits, corpus, len(passages), spec.id, round(ms, 1), notes)
+    ev = evaluate_search(spec, "zh" if mostly(query, "CJK") else "en", progress) if corpus == "python-docs" else None
+    return SearchResult(query, hits, corpus, len(passages), spec.id, round(ms, 1), notes, ev)
 
 
 # ---------------------------------------------------------------- zero-shot by similarity
@@ -369,6 +416,16 @@ DEFAULT_TOPICS = ("sports: a sports match, athletes, teams and competitions\n"
                   "health: medicine, doctors, diseases and healthy living")
 DEFAULT_SENTIMENT = ("positive: a happy, satisfied review that praises something\n"
                      "negative: an unhappy, angry review that complains about something")
+# The same labels written in Chinese (a Chinese page's presets): their names map onto the labelled sets' names, so
+# the Chinese labels are measured on the same sets
+TOPICS_ZH = ("体育: 体育比赛、运动员、球队和竞赛\n"
+             "商业: 公司、市场、金钱和经济\n"
+             "科技: 电脑、软件、手机、互联网和电子产品\n"
+             "健康: 医学、医生、疾病和健康的生活")
+SENTIMENT_ZH = ("正面: 满意、开心、称赞某样东西的评价\n"
+                "负面: 不满、生气、抱怨某样东西的评价")
+LABEL_NAMES_ZH = {"体育": "sports", "商业": "business", "科技": "technology", "健康": "health",
+                  "正面": "positive", "负面": "negative"}
 
 
 def parse_labels(labels: str) -> list[tuple[str, str]]:
@@ -394,7 +451,8 @@ def parse_labels(labels: str) -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=1)
 def eval_set() -> dict[str, list[tuple[str, str]]]:
-    """The project's small labelled set (written for this gallery): {"topic": [(label, text)], "sentiment": [...]}."""
+    """The project's small labelled sets (written for this gallery): {"topic": [(label, text)], "sentiment": [...],
+    "topic-zh": ..., "sentiment-zh": ...}: the same labels, English and Chinese sentences."""
     out: dict[str, list[tuple[str, str]]] = {}
     with open(ASSETS / "zero_shot_eval.csv", newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
@@ -441,7 +499,7 @@ def evaluate(spec: ModelSpec, which: str, labels: str,
         rows = eval_set()[which]
         with LOADER.use(spec, progress) as emb:
             __, p = _classify(emb, [t for __, t in rows], parsed)
-        names = [n for n, __ in parsed]
+        names = [LABEL_NAMES_ZH.get(n, n) for n, __ in parsed]
         pred = [names[i] for i in p.argmax(1)]
         truth = [l for l, __ in rows]
         acc = sum(a == b for a, b in zip(pred, truth)) / len(rows)
@@ -449,9 +507,12 @@ def evaluate(spec: ModelSpec, which: str, labels: str,
         wrong = [{"text": t, "truth": l, "predicted": pr} for (l, t), pr in zip(rows, pred) if l != pr]
         _EVAL[key] = (len(rows), which, acc, majority, wrong[:10])
     n, which, acc, majority, wrong = _EVAL[key]
+    zh = which.endswith("-zh")
     ev = Evaluation.judge(  # built per call: its sentences are in the caller's language
-        data=_("{n} {which} sentences written and labelled for the gallery "
-               "(domains/language/assets/zero_shot_eval.csv)").format(n=n, which=_(which)),
+        data=(_("{n} Chinese {which} sentences written and labelled for the gallery "
+                "(domains/language/assets/zero_shot_eval.csv)") if zh else
+              _("{n} {which} sentences written and labelled for the gallery "
+                "(domains/language/assets/zero_shot_eval.csv)")).format(n=n, which=_(which.removesuffix("-zh"))),
         split=_("all of them: nothing is trained, the labels' descriptions are the only input"),
         metric=_("accuracy"), higher_is_better=True, model=acc,
         baselines={_("always the most common label"): majority}, tolerance=0.05, digits=3)
@@ -467,8 +528,10 @@ def zero_shot(text: Any, *, model: str | None = None, labels: str = DEFAULT_TOPI
     (sims, p), ms = LOADER.call(spec, lambda emb: _classify(emb, [text], parsed), progress)
     out = sorted((ZeroShotLabel(n, round(float(p[0, i]), 4), round(float(sims[0, i]), 4))
                   for i, (n, __) in enumerate(parsed)), key=lambda l: -l.score)
-    names = {n for n, __ in parsed}
-    which = next((w for w, rows in eval_set().items() if names == {l for l, __ in rows}), None)
+    names = {LABEL_NAMES_ZH.get(n, n) for n, __ in parsed}
+    # measured on the set in the text's language: Chinese sentences for a Chinese text
+    sets = {w: rows for w, rows in eval_set().items() if w.endswith("-zh") == mostly(text, "CJK")}
+    which = next((w for w, rows in sets.items() if names == {l for l, __ in rows}), None)
     ev, wrong = evaluate(spec, which, labels, progress) if which else (None, [])
     return ZeroShotResult(out, spec.id, round(ms, 1), ev, wrong, script_check(text, spec, refuse=False))
 

@@ -36,3 +36,32 @@ def test_a_description_without_letters_is_refused():
     for bad in ("🎉🎉🎉", "12345", "   "):
         with pytest.raises(InputError):
             finder.find(bad)
+
+
+def test_the_finder_is_measured_on_its_labelled_set_beside_keyword_matching():
+    ev = finder.find("read the text in a photo").evaluation
+    assert ev.metric == "a right demo among the first 3" and len(finder.FIND_EVAL) == 24
+    assert {lang for lang, __, __ in finder.FIND_EVAL} == {"en", "zh"}
+    # the labels name real demos, and the encoder reads meaning where characters alone do not
+    from domains import get
+    assert all(get(i) for __, __, right in finder.FIND_EVAL for i in right)
+    keyword = ev.baselines["keyword matching (TF-IDF over characters)"]
+    assert ev.verdict == "model" and ev.model >= 0.9 and keyword < ev.model, ev
+
+
+def test_find_from_the_command_line_in_json():
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-m", "domains", "find", "把我说的话变成文字", "--top", "2", "--json"],
+                         cwd=root, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    r = json.loads(out.stdout)
+    assert r["matches"][0]["id"] == "speech.transcribe" and len(r["matches"]) == 2
+    assert set(r["matches"][0]) == {"id", "domain", "section", "title", "summary", "score"}
+    assert r["evaluation"]["verdict"] == "model"
+    bad = subprocess.run([sys.executable, "-m", "domains", "find", "12345"], cwd=root, capture_output=True,
+                         text=True, timeout=300)
+    assert bad.returncode == 2 and bad.stderr.startswith("error: ") and "Traceback" not in bad.stderr

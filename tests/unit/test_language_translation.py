@@ -213,6 +213,34 @@ def test_multilingual_search_answers_a_chinese_query():
     assert en.notes and "multilingual" in en.notes[0]
 
 
+def test_search_is_measured_on_questions_in_the_querys_language_beside_keyword_search():
+    en = domains.run("language.search", "How do I catch errors?", model="multilingual-e5-small").evaluation
+    zh = domains.run("language.search", "如何处理异常", model="multilingual-e5-small").evaluation
+    keyword = "keyword search (TF-IDF over words)"
+    assert en.data.startswith("16 English questions") and zh.data.startswith("16 Chinese questions")
+    assert en.metric == "a right topic in the top 5" and set(en.baselines) == {keyword}
+    # Chinese questions share no word with the English reference: keyword search finds nothing, meaning does
+    assert zh.baselines[keyword] == 0 and zh.model >= 0.5 and zh.verdict == "model", zh
+    assert en.baselines[keyword] > 0.5 and en.model > 0.5, en  # in English words alone go a long way
+    custom = domains.run("language.search", "rail", corpus="custom", documents="The train.\nThe cat.")
+    assert custom.evaluation is None  # your own passages: nothing to measure against
+
+
+def test_zero_shot_in_chinese_is_measured_on_the_chinese_sets_with_either_labels():
+    for labels, first in ((language.DEFAULT_TOPICS, "sports"), (language.TOPICS_ZH, "体育")):
+        r = domains.run("language.zero_shot", "裁判在补时阶段判给客队一个点球，比赛最终以一比一结束。",
+                        model="multilingual-e5-small", labels=labels)
+        assert r.labels[0].label == first and r.evaluation.data.startswith("32 Chinese topic sentences")
+        assert r.evaluation.model >= 0.8 and r.evaluation.verdict == "model", r.evaluation
+    s = domains.run("language.zero_shot", "等了四十分钟才上菜，服务员态度还很差。", model="multilingual-e5-small",
+                    labels=language.SENTIMENT_ZH)
+    assert s.labels[0].label == "负面" and s.evaluation.data.startswith("16 Chinese sentiment")
+    # English text with the Chinese labels: measured on the English set
+    e = domains.run("language.zero_shot", "The striker scored twice.", model="multilingual-e5-small",
+                    labels=language.TOPICS_ZH)
+    assert e.evaluation.data.startswith("48 topic sentences")
+
+
 def test_search_over_pasted_passages():
     docs = "The train to Lisbon leaves at nine.\nOur cat sleeps all day.\nInterest rates went up again."
     r = domains.run("language.search", "when does the railway depart", corpus="custom", documents=docs, top_k=1)
