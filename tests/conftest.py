@@ -133,6 +133,8 @@ _TIMES = os.environ.get("GALLERY_TEST_TIMES")  # a folder: each test worker writ
 def pytest_runtest_logreport(report):
     if _TIMES and report.when in ("setup", "call", "teardown"):
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        if worker == "main" and hasattr(report, "node"):  # xdist's controller hears the workers' reports: theirs
+            return
         Path(_TIMES).mkdir(parents=True, exist_ok=True)
         with open(Path(_TIMES) / f"{worker}.tsv", "a") as f:
             f.write(f"{report.duration:.2f}\t{report.when}\t{report.nodeid}\n")

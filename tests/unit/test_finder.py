@@ -55,11 +55,11 @@ def test_find_from_the_command_line_in_json():
     import sys
     from pathlib import Path
     root = Path(__file__).resolve().parents[2]
-    out = subprocess.run([sys.executable, "-m", "domains", "find", "把我说的话变成文字", "--top", "2", "--json"],
+    out = subprocess.run([sys.executable, "-m", "domains", "find", "我想识别照片里的文字", "--top", "2", "--json"],
                          cwd=root, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     r = json.loads(out.stdout)
-    assert r["matches"][0]["id"] == "speech.transcribe" and len(r["matches"]) == 2
+    assert r["matches"][0]["id"] == "vision.ocr" and len(r["matches"]) == 2
     assert set(r["matches"][0]) == {"id", "domain", "section", "title", "summary", "score"}
     assert r["evaluation"]["verdict"] == "model"
     bad = subprocess.run([sys.executable, "-m", "domains", "find", "12345"], cwd=root, capture_output=True,
