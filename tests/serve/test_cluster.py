@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # and a 90 s wait in Chromium ran out (issue 38). One group, one worker, one at a time.
 pytestmark = pytest.mark.xdist_group("servers")
 # Every offline demo through the cluster takes 7-14 minutes of CI's two cores; CI (CI=true) checks the first demo of
-# each domain (every input kind among them) and GALLERY_CI_FULL=1 / off CI checks them all.
+# each input kind (the wire itself is checked demo by demo without Ray in tests/unit/test_remote.py) and
+# GALLERY_CI_FULL=1 / off CI checks them all.
 FULL = os.environ.get("GALLERY_CI_FULL", "0" if os.environ.get("CI") else "1") == "1"
 
 
@@ -44,7 +45,7 @@ def test_every_offline_demo_through_a_two_node_cluster_and_a_replica_killed_unde
     eq, kill = out["equal"], out["kill"]
     # every offline demo's example: the same result dataclass, equal field by field (timings aside)
     assert eq["failed"] == {} and eq["differ"] == {}, (eq, r.stderr[-3000:])
-    assert eq["same"] == eq["demos"] > (50 if FULL else 19)
+    assert eq["same"] == eq["demos"] > (50 if FULL else 3)
     assert eq["kinds"] == ["audio", "image", "none", "text"], eq
     # two nodes (as two machines): Serve spread the replicas over both, so requests and results crossed nodes
     assert len(out["placement"]) == 2 and all(out["placement"].values()), out["placement"]
