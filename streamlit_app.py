@@ -15,6 +15,16 @@ _ui.choose_language()  # first: everything below is written in this session's la
 _ui.apply_upload_limit()  # the gallery's one upload limit, for Streamlit's server too
 _ui.read_operator_link()  # ?operator=<token>: this session may act on what every visitor shares
 workers.use_in_app()  # heavy demos run in worker processes, apart from this server (GALLERY_WORKERS=0: here)
+
+
+@st.cache_resource(show_spinner=False)
+def _warm_once() -> bool:
+    """Once per server, behind its first page: every light demo runs its example here (domains/core/warm.py)."""
+    from domains.core import warm
+    return warm.start()
+
+
+_warm_once()
 st.set_page_config(page_title=_("Deep Learning Gallery"), page_icon=":material/neurology:", layout="wide")
 
 # a domain without a page file (all its demos of shapes the gallery draws) gets a page built from the registry
@@ -66,6 +76,7 @@ def preparing() -> None:
 
     @st.fragment(run_every=5)
     def bar() -> None:
+        _ui.choose_language()  # a fragment's rerun runs only this function: its language is set again here
         import time
         from domains.core.progress import duration
         state = health.running()
@@ -77,6 +88,29 @@ def preparing() -> None:
                                       "works meanwhile; a demo whose model is not ready yet builds it when asked, "
                                       "with its own progress.").format(
             done=done, of=of, left=_(", {eta} left").format(eta=duration(left)) if left else ""))
+    bar()
+
+
+def warming() -> None:
+    """While the app warms its light demos (its first minutes), how far it is, redrawn every 3 s until done."""
+    from domains.core import warm
+    if not warm.running():
+        return
+
+    @st.fragment(run_every=3)
+    def bar() -> None:
+        _ui.choose_language()  # a fragment's rerun runs only this function: its language is set again here
+        import time
+        from domains.core.progress import duration
+        state = warm.state()
+        if not state or state["finished"]:
+            st.rerun(scope="app")
+        done, of = int(state["done"]), max(1, int(state["of"]))
+        left = (time.time() - float(state["started"])) / done * (of - done) if done else None
+        with st.container(key="warming"):
+            st.progress(done / of, text=_("Getting the demos ready on this server: {done} of {of}{left}. Every page "
+                                          "works meanwhile; a demo not ready yet loads its model when asked.").format(
+                done=done, of=of, left=_(", {eta} left").format(eta=duration(left)) if left else ""))
     bar()
 
 
@@ -122,6 +156,7 @@ def home() -> None:
     _finder_index()
     find_a_demo()
     preparing()
+    warming()
     checked = health_panel()
     sections: dict[str, list] = {}
     for d in domains():

@@ -340,6 +340,23 @@ async def page_open_cpu(server: Server, lang: str, n: int = 10) -> dict[str, flo
     return out
 
 
+async def warmed(server: Server, limit_s: float) -> float | None:
+    """Open the home page as the presenter does, then reopen it every 3 s until it no longer says the app is getting
+    its demos ready (domains/core/warm.py): seconds from the app's start, None when it never said so."""
+    client, said = Protocol(server.url, "en"), False
+    try:
+        deadline = time.monotonic() + limit_s
+        while time.monotonic() < deadline:
+            await client.open("")
+            if client.outcome("Getting the demos ready") != "ok":
+                return round(time.monotonic() - server.t0, 1) if said else None
+            said = True
+            await asyncio.sleep(3)
+        raise SystemExit(f"the app was still warming up after {limit_s:.0f} s")
+    finally:
+        await client.close()
+
+
 async def main_async(args) -> dict:
     from playwright.async_api import async_playwright
     env = dict(kv.split("=", 1) for kv in args.env)
@@ -351,6 +368,8 @@ async def main_async(args) -> dict:
                     "seconds": args.seconds, "ramp": args.ramp, "env": env,
                     "app_start_s": round(server.start_s, 2)}
     try:
+        if not args.cold:  # the presenter opens the gallery first; the room arrives once the app has warmed up
+            result["app_warm_s"] = await warmed(server, args.run_timeout * 4)
         async with async_playwright() as p:
             browsers = min(args.browsers, args.sessions)
             browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS) if browsers or args.walk else None
@@ -413,6 +432,9 @@ def _rows(r: dict) -> list[tuple[str, str]]:
     cpu = r.get("page_open_cpu_ms", {})
     rows = [("Server settings", ", ".join(f"{k}={v}" for k, v in r["env"].items()) or "defaults"),
             ("App start to /_stcore/health OK", f"{r['app_start_s']} s"),
+            ("App start to warmed up (its light demos ready; the room arrives then)",
+             "not waited for (--cold)" if "app_warm_s" not in r else
+             "no warming (GALLERY_WARM=0)" if r["app_warm_s"] is None else f"{r['app_warm_s']} s"),
             ("Completed demo runs (page opened or example clicked, until its result showed)", r["runs"]),
             ("Errors (no result: timeout, error message, exception)", r["errors"]),
             ("Tracebacks in the server log", r["tracebacks"]),
@@ -498,6 +520,8 @@ def main() -> int:
     ap.add_argument("--think", type=float, default=5,
                     help="seconds a visitor reads a result before the next click (0.5x-1.5x, seeded); 0: no pause")
     ap.add_argument("--walk", action="store_true", help="first open every section once (RSS after each)")
+    ap.add_argument("--cold", action="store_true", help="the room arrives as the app starts, not once it has warmed "
+                                                        "up (the presenter's first open waits for that otherwise)")
     ap.add_argument("--ramp", type=float, default=20, help="the sessions start spread over this many seconds")
     ap.add_argument("--run-timeout", type=float, default=150, help="seconds one run may take before it counts as an error")
     ap.add_argument("--lang", default="en", choices=["en", "zh"])

@@ -232,6 +232,7 @@ def playground_section() -> None:
 
     @st.fragment(run_every=0.1 if playing else None)
     def live() -> None:
+        _ui.choose_language()  # a fragment's rerun runs only this function: its language is set again here
         net = st.session_state.get("_pg")
         if net is None:
             return

@@ -24,6 +24,7 @@ os.environ["GALLERY_DRIVING_QUICK"] = "1"  # a small simulator driver: the full 
 # models/ are checked against those by tests/unit/test_shipped_models.py.
 os.environ["GALLERY_SHIPPED_MODELS"] = "0"
 os.environ["GALLERY_WORKERS"] = "0"  # demos in the calling process; tests of the workers turn them on
+os.environ["GALLERY_WARM"] = "0"  # no app warms its demos behind the tests' backs; tests of warming turn it on
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
