@@ -306,6 +306,7 @@ def main() -> int:
         if args.check:
             out["equal"] = check_every_demo(args.sample)
             out["placement"] = c.placement()
+            classify_load(3)  # both classifier replicas warm (models loaded) before one is killed under load
             out["kill"] = classify_load(args.seconds, kill_after=args.seconds / 3, after_kill=24)
         if args.bench:
             out["n"], out["seconds"] = 30, args.seconds

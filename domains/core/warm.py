@@ -26,13 +26,14 @@ def start() -> bool:
     with _LOCK:
         if _STATE:
             return True
-        _STATE.update(done=0, of=0, started=time.time(), finished=None, failed=[], current="")
+        _STATE.update(done=0, of=0, started=time.time(), finished=None, failed=[], skipped=[], current="")
     threading.Thread(target=_warm, daemon=True, name="warm-demos").start()
     return True
 
 
 def state() -> dict[str, Any] | None:
-    """{done, of, started, finished, failed, current} while or after warming; None when it never started."""
+    """{done, of, started, finished, failed, skipped, current} while or after warming (done counts the skipped and
+    failed ones too); None when it never started."""
     with _LOCK:
         return dict(_STATE) if _STATE else None
 
@@ -65,7 +66,10 @@ def _warm() -> None:
     for demo in chosen:
         spec = demo.default_model
         if spec is not None and spec.ram_mb and LOADER.used_mb() + spec.ram_mb > 0.8 * LOADER.budget_mb:
-            continue  # room for what visitors ask for: the budget is theirs
+            with _LOCK:  # room for what visitors ask for: the budget is theirs
+                _STATE["skipped"].append(demo.id)
+                _STATE["done"] += 1
+            continue
         with _LOCK:
             _STATE["current"] = demo.id
         try:
