@@ -1,4 +1,6 @@
 """Entry point: the router (st.navigation, sections by field) and the home gallery."""
+from typing import Callable
+
 import streamlit as st
 
 from domains import demos, domains
@@ -68,50 +70,40 @@ def health_panel() -> dict:
     return results
 
 
-def preparing() -> None:
-    """While the demos are prepared behind the app (its first start), where that is, redrawn every 5 s until done."""
-    from domains.core import health
-    if not health.running():
+def background_bar(state: Callable[[], dict | None], message: Callable[[int, int, str], str], every: float) -> None:
+    """Work going on behind the app (`state()`: {done, of, started} while it runs, None once done): a bar with an
+    estimate, redrawn every `every` seconds; when the work ends, the page once more without the bar."""
+    if not state():
         return
 
-    @st.fragment(run_every=5)
+    @st.fragment(run_every=every)
     def bar() -> None:
         _ui.choose_language()  # a fragment's rerun runs only this function: its language is set again here
         import time
         from domains.core.progress import duration
-        state = health.running()
-        if not state:  # done: the page once more, with the check's badges and without this bar
+        now = state()
+        if not now:
             st.rerun(scope="app")
-        done, of = int(state["done"]), max(1, int(state["of"]))
-        left = (time.time() - float(state["started"])) / done * (of - done) if done else None
-        st.progress(done / of, text=_("Preparing the demos behind the app: {done} of {of} checked{left}. Every page "
-                                      "works meanwhile; a demo whose model is not ready yet builds it when asked, "
-                                      "with its own progress.").format(
-            done=done, of=of, left=_(", {eta} left").format(eta=duration(left)) if left else ""))
+        done, of = int(now["done"]), max(1, int(now["of"]))
+        left = (time.time() - float(now["started"])) / done * (of - done) if done else None
+        st.progress(done / of, text=message(done, of, _(", {eta} left").format(eta=duration(left)) if left else ""))
     bar()
+
+
+def preparing() -> None:
+    """While the demos are prepared behind the app (its first start), in another process: its progress."""
+    from domains.core import health
+    background_bar(health.running, lambda done, of, left: _(
+        "Preparing the demos behind the app: {done} of {of} checked{left}. Every page works meanwhile; a demo whose "
+        "model is not ready yet builds it when asked, with its own progress.").format(done=done, of=of, left=left), 5)
 
 
 def warming() -> None:
-    """While the app warms its light demos (its first minutes), how far it is, redrawn every 3 s until done."""
+    """While the app warms its light demos in this server (its first minutes): how far it is."""
     from domains.core import warm
-    if not warm.running():
-        return
-
-    @st.fragment(run_every=3)
-    def bar() -> None:
-        _ui.choose_language()  # a fragment's rerun runs only this function: its language is set again here
-        import time
-        from domains.core.progress import duration
-        state = warm.state()
-        if not state or state["finished"]:
-            st.rerun(scope="app")
-        done, of = int(state["done"]), max(1, int(state["of"]))
-        left = (time.time() - float(state["started"])) / done * (of - done) if done else None
-        with st.container(key="warming"):
-            st.progress(done / of, text=_("Getting the demos ready on this server: {done} of {of}{left}. Every page "
-                                          "works meanwhile; a demo not ready yet loads its model when asked.").format(
-                done=done, of=of, left=_(", {eta} left").format(eta=duration(left)) if left else ""))
-    bar()
+    background_bar(lambda: warm.state() if warm.running() else None, lambda done, of, left: _(
+        "Getting the demos ready on this server: {done} of {of}{left}. Every page works meanwhile; a demo not ready "
+        "yet loads its model when asked.").format(done=done, of=of, left=left), 3)
 
 
 def find_a_demo() -> None:

@@ -81,35 +81,25 @@ def find(query: Any, *, top_k: int = 5, progress: Progress | None = None) -> Fin
     return FindResult(text, out, E5.id, ms, evaluate(progress))
 
 
-# Descriptions written for the gallery as a visitor would type them, each with the demos that answer it (the
-# finder's labelled set): the same wishes in English and in Chinese
-FIND_EVAL = (
-    ("en", "read the text in a photo", {"vision.ocr"}),
-    ("en", "which jobs does AI change", {"work.exposure", "work.sectors"}),
-    ("en", "turn my voice into text", {"speech.transcribe"}),
-    ("en", "is this mole dangerous", {"medical.skin"}),
-    ("en", "predict electricity use tomorrow", {"energy.forecast"}),
-    ("en", "blur the faces before I post a picture", {"privacy.faces"}),
-    ("en", "suggest movies I might like", {"recommendation.recommend", "recommendation.similar"}),
-    ("en", "does the model treat women and men differently", {"fairness.credit", "fairness.embeddings",
-                                                              "fairness.resumes"}),
-    ("en", "a car that learns to drive", {"driving.policy"}),
-    ("en", "say this sentence out loud", {"speech.synthesize", "speech.roundtrip"}),
-    ("en", "how does a neural network learn", {"concepts.playground", "concepts.backprop"}),
-    ("en", "turn on the lights by talking", {"smart_home.command"}),
-    ("zh", "我想识别照片里的文字", {"vision.ocr"}),
-    ("zh", "哪些工作会被人工智能改变", {"work.exposure", "work.sectors"}),
-    ("zh", "把我说的话变成文字", {"speech.transcribe"}),
-    ("zh", "这个痣危险吗", {"medical.skin"}),
-    ("zh", "预测明天的用电量", {"energy.forecast"}),
-    ("zh", "发照片之前把人脸打码", {"privacy.faces"}),
-    ("zh", "推荐几部我可能喜欢的电影", {"recommendation.recommend", "recommendation.similar"}),
-    ("zh", "模型对男女是否公平", {"fairness.credit", "fairness.embeddings", "fairness.resumes"}),
-    ("zh", "会自己学开车的汽车", {"driving.policy"}),
-    ("zh", "把这句话读出来", {"speech.synthesize", "speech.roundtrip"}),
-    ("zh", "神经网络是怎么学习的", {"concepts.playground", "concepts.backprop"}),
-    ("zh", "用说话来开灯", {"smart_home.command"}),
+# Wishes written for the gallery as a visitor would type them, in English and in Chinese, each with the demos that
+# answer it: the finder's labelled set
+WISHES = (
+    ({"vision.ocr"}, "read the text in a photo", "我想识别照片里的文字"),
+    ({"work.exposure", "work.sectors"}, "which jobs does AI change", "哪些工作会被人工智能改变"),
+    ({"speech.transcribe"}, "turn my voice into text", "把我说的话变成文字"),
+    ({"medical.skin"}, "is this mole dangerous", "这个痣危险吗"),
+    ({"energy.forecast"}, "predict electricity use tomorrow", "预测明天的用电量"),
+    ({"privacy.faces"}, "blur the faces before I post a picture", "发照片之前把人脸打码"),
+    ({"recommendation.recommend", "recommendation.similar"}, "suggest movies I might like", "推荐几部我可能喜欢的电影"),
+    ({"fairness.credit", "fairness.embeddings", "fairness.resumes"}, "does the model treat women and men differently",
+     "模型对男女是否公平"),
+    ({"driving.policy"}, "a car that learns to drive", "会自己学开车的汽车"),
+    ({"speech.synthesize", "speech.roundtrip"}, "say this sentence out loud", "把这句话读出来"),
+    ({"concepts.playground", "concepts.backprop"}, "how does a neural network learn", "神经网络是怎么学习的"),
+    ({"smart_home.command"}, "turn on the lights by talking", "用说话来开灯"),
 )
+FIND_EVAL = tuple((lang, wish[i], wish[0]) for i, lang in ((1, "en"), (2, "zh")) for wish in WISHES)  # (language,
+# description, right demos)
 FIND_TOP = 3  # a description is answered when a right demo is among the first three
 
 
