@@ -77,7 +77,10 @@ with left:
         if picked:
             st.audio(picked[0])
             command = picked[0]
-    threshold = st.slider(_("Refuse below this similarity"), 0.0, 1.0, smart_home.THRESHOLD, 0.05, key="home_thr")
+    threshold = st.slider(_("Refuse below this similarity"), 0.0, 1.0, smart_home.THRESHOLD, 0.05, key="home_thr",
+                          help=_("For English commands (MiniLM's similarities). A Chinese command is compared by "
+                                 "multilingual-E5, whose similarities sit higher: it is refused below {t:.2f}, "
+                                 "whatever this slider says.").format(t=smart_home.ZH_THRESHOLD))
     go = st.button(_("Send command"), type="primary", key="home_go", disabled=command is None,
                    icon=":material/send:")
     if st.button(_("Reset the home"), key="home_reset", icon=":material/restart_alt:"):
