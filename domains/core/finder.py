@@ -150,5 +150,6 @@ def warm(progress: Progress | None = None) -> None:
     try:
         with LOADER.use(E5, progress) as emb:
             _index(emb)
+        evaluate(progress)  # the labelled set too: the first search shows its figure without embedding it
     except GalleryError:  # the first search says what is wrong, to the visitor who asks
         pass
