@@ -130,7 +130,12 @@ def up(port: int) -> int:
     state["ray"] = True
     STATE.write_text(json.dumps(state))
     say(f"Ray head up ({time.perf_counter() - t0:.0f} s)")
-    ray("start", f"--address=127.0.0.1:{GCS_PORT}", "--num-cpus=4", "--disable-usage-stats", env=env)
+    # Both nodes are on this one machine: Serve's proxies share a port (SO_REUSEPORT), so the kernel could hand a
+    # connection to the second node's proxy just as Serve drains and stops it (no replicas there) and the caller
+    # gets "connection reset" (seen once in CI, on `status`). The second node's proxy binds a port of its own
+    # (Ray's knob for colocated proxies); the head's stays on SERVE_PORT, the one the apps and the operator use.
+    ray("start", f"--address=127.0.0.1:{GCS_PORT}", "--num-cpus=4", "--disable-usage-stats",
+        env={**env, "RAY_SERVE_WORKER_PROXY_HTTP_PORT": str(SERVE_PORT + 1)})
     say(f"second Ray node joined ({time.perf_counter() - t0:.0f} s)")
     # `serve deploy` is declarative (the same file again gives the same applications). On a busy machine its first
     # call can fail while Serve's own proxy actor is still starting (seen in CI under load: "ProxyActor ... cancelled
@@ -200,16 +205,20 @@ def status() -> int:
     for pid in state.get("pids", []):
         alive = Path(f"/proc/{pid}").exists()
         say(f"streamlit pid {pid}: {'running' if alive else 'gone'}")
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{SERVE_PORT}/-/gallery", timeout=10) as r:
-            s = json.loads(r.read())
-        for name, d in s.get("deployments", {}).items():
-            models = s.get("models", {}).get(name, {})
-            say(f"{name}: {d['status']}, {d['replicas']} replica(s)"
-                + (f", {models.get('rss_mb')} MB, models: {', '.join(models.get('models', [])) or '-'}" if models else ""))
-    except OSError as e:
-        say(f"model server: not answering ({e})")
-        return 1
+    for attempt in range(3):  # a proxy restarting answers again within seconds: asked three times, 2 s apart
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{SERVE_PORT}/-/gallery", timeout=10) as r:
+                s = json.loads(r.read())
+            break
+        except OSError as e:
+            if attempt == 2:
+                say(f"model server: not answering ({e})")
+                return 1
+            time.sleep(2)
+    for name, d in s.get("deployments", {}).items():
+        models = s.get("models", {}).get(name, {})
+        say(f"{name}: {d['status']}, {d['replicas']} replica(s)"
+            + (f", {models.get('rss_mb')} MB, models: {', '.join(models.get('models', [])) or '-'}" if models else ""))
     return 0
 
 

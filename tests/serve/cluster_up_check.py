@@ -55,7 +55,7 @@ def main() -> None:
     finally:
         down = cluster("down")
         out["down_rc"] = down.returncode
-        out["listening_after_down"] = [p for p in (8501, 8601, 8602, 28000, 26379) if listening(p)]
+        out["listening_after_down"] = [p for p in (8501, 8601, 8602, 28000, 28001, 26379) if listening(p)]
     print(json.dumps(out))
 
 
