@@ -248,10 +248,12 @@ def mostly(text: str, script: str) -> bool:
 
 
 def check_script(text: str, allowed: tuple[str, ...], reader: str, languages: str,
-                 letters_required: bool = True, refuse: bool = True) -> list[str]:
+                 letters_required: bool = True, refuse: bool = True,
+                 instead: dict[str, str] | None = None) -> list[str]:
     """Refuse text a model cannot read before it runs: no letters at all, or mostly letters of a script the
     model does not know (`allowed`, e.g. ("LATIN",)). A few foreign letters are flagged, not refused:
-    returns the notes to show. `reader` names the model, `languages` what it reads ("English")."""
+    returns the notes to show. `reader` names the model, `languages` what it reads ("English"); `instead` says,
+    per script ("CJK"), which model would read such text (translated): the refusal's hint."""
     counts = scripts(text)
     letters = sum(counts.values())
     if not letters and not letters_required:
@@ -262,21 +264,24 @@ def check_script(text: str, allowed: tuple[str, ...], reader: str, languages: st
     share = sum(foreign.values()) / letters
     if not foreign:
         return []
-    main = _(SCRIPT_NAMES.get(max(foreign, key=foreign.get), N_("letters of another script")))
+    top = max(foreign, key=foreign.get)
+    main = _(SCRIPT_NAMES.get(top, N_("letters of another script")))
     if share > 0.5 and not refuse:  # models that still give something useful (a ranking) flag instead
         return [_("This text is mostly {main}, and {reader} reads {languages} only: its answer means little. "
                   "Pick a multilingual model if there is one.").format(main=main, reader=reader, languages=languages)]
     if share > 0.5:
         raise InputError(_("{reader} reads {languages} only, and this text is mostly {main}. Use {languages} text, "
-                           "or a model made for this language.").format(reader=reader, languages=languages, main=main))
+                           "or a model made for this language.").format(reader=reader, languages=languages, main=main),
+                         hint=(instead or {}).get(top, ""))
     return [_("{n} of {letters} letters are {main}: {reader} reads {languages} only, so those words are not "
               "understood.").format(n=sum(foreign.values()), letters=letters, main=main, reader=reader,
                                     languages=languages)]
 
 
-def script_check(text: str, spec: Any, letters_required: bool = True, refuse: bool = True) -> list[str]:
+def script_check(text: str, spec: Any, letters_required: bool = True, refuse: bool = True,
+                 instead: dict[str, str] | None = None) -> list[str]:
     """`check_script` against what a model spec says it reads (nothing to check when it names no scripts)."""
     if not getattr(spec, "scripts", ()):
         return []
     return check_script(text, spec.scripts, spec.label, spec.text("languages") or _("its own languages"),
-                        letters_required, refuse)
+                        letters_required, refuse, instead)

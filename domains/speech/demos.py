@@ -443,7 +443,10 @@ def synthesize(text: Any, *, model: str | None = None, speed: float = 1.0, varia
     variation = SYNTHESIZE.param("variation").parse(variation)
     if not re.search(r"\w", text):
         raise InputError(_("The text has nothing to pronounce (no letters or digits)."))
-    warnings = script_check(text, spec, letters_required=False)  # an English voice reads other scripts as noise
+    warnings = script_check(text, spec, letters_required=False,  # an English voice reads other scripts as noise
+                            instead={"CJK": _("No Chinese voice ships with the gallery, so it cannot speak Chinese "
+                                              "offline; Piper's Chinese voice 'huayan' (zh_CN, in rhasspy/piper-voices "
+                                              "on the Hugging Face hub) would.")})
 
     def speak(voice):
         cfg = SynthesisConfig(length_scale=1 / speed, noise_scale=voice.config.noise_scale * variation,

@@ -9,6 +9,7 @@ import pytest
 
 import domains
 from domains import language, translation
+from domains.core import i18n
 from domains.core.errors import InputError, ModelUnavailable
 from domains.core.inputs import load_text
 from domains.core.loader import LOADER
@@ -307,6 +308,21 @@ def test_hub_only_text_tasks_run_from_the_local_cache(tiny_text_pipelines):
 def test_english_only_models_refuse_chinese_before_running(demo_id, params):
     with pytest.raises(InputError, match="English only, and this text is mostly Chinese characters"):
         domains.run(demo_id, "北京是中国的首都，也是一座历史名城。", **params)
+
+
+@pytest.mark.parametrize("demo_id,names", [
+    ("speech.synthesize", "huayan"), ("privacy.pii", "LAC"),
+])  # no Chinese model of their own ships: the refusal names the one that would read it, in either language
+def test_english_only_demos_name_the_model_that_would_read_chinese(demo_id, names):
+    with pytest.raises(InputError, match="mostly Chinese characters") as e:
+        domains.run(demo_id, "北京是中国的首都，也是一座历史名城。")
+    assert names in e.value.hint
+    with i18n.language("zh"), pytest.raises(InputError, match="大部分是汉字") as e:
+        domains.run(demo_id, "北京是中国的首都，也是一座历史名城。")
+    assert names in e.value.hint and "。" in e.value.hint
+    with pytest.raises(InputError, match="mostly Cyrillic letters") as e:  # another script: no Chinese advice
+        domains.run(demo_id, "Москва является столицей России и большим городом.")
+    assert e.value.hint == ""
 
 
 def test_emoji_only_has_nothing_to_translate():
